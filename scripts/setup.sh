@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian packages spikestack needs (idempotent; needs root or sudo).
+set -euo pipefail
+pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
+      libgtest-dev libgmock-dev libbenchmark-dev
+      nlohmann-json3-dev libcli11-dev libfmt-dev libtomlplusplus-dev
+      libtorch-dev python3-torch python3-numpy
+      dataset-fashion-mnist)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,187 @@
+// `spikestack infer`: run a model on a data set with the engine; accuracy, firing rates,
+// synaptic operations, throughput; optional spike dump and trace.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/progress.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "data/dataset.h"
+#include "engine/kernels/kernels.h"
+#include "engine/network.h"
+#include "engine/trace.h"
+
+namespace ss::cli {
+
+struct InferOptions {
+  std::string model, data = "fashion-mnist", data_root, split = "test", mode = "float";
+  size_t limit = 0;
+  unsigned threads = 0;
+  std::string json, dump, trace, kernels;
+  bool quiet = false;
+};
+
+struct InferResult {
+  size_t samples = 0, correct = 0;
+  double seconds = 0;
+  Trace trace;
+};
+
+InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
+                          SpikeDump* dump) {
+  const size_t n = ds.count();
+  threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
+  std::vector<Trace> traces(threads);
+  std::vector<SpikeDump> dumps(dump ? threads : 0);
+  std::vector<size_t> correct(threads, 0);
+  Progress prog("infer", n, quiet);
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      // contiguous chunks keep the dump in sample order after merging
+      size_t lo = n * w / threads, hi = n * (w + 1) / threads;
+      struct Both : Observer {
+        Trace* t;
+        SpikeDump* d;
+        void on_layer(const LayerEvent& e) override {
+          t->on_layer(e);
+          if (d) d->on_layer(e);
+        }
+        void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
+          t->on_route(b, x, k);
+          if (d) d->on_route(b, x, k);
+        }
+      } obs;
+      obs.t = &traces[w];
+      obs.d = dump ? &dumps[w] : nullptr;
+      for (size_t i = lo; i < hi; ++i) {
+        auto p = net.run(ds.image(i), &obs);
+        correct[w] += p.label == ds.labels[i];
+        prog.tick();
+      }
+    });
+  for (auto& t : pool) t.join();
+  prog.done();
+  InferResult r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.samples = n;
+  for (unsigned w = 0; w < threads; ++w) {
+    r.correct += correct[w];
+    r.trace.merge(traces[w]);
+    if (dump) dump->merge(std::move(dumps[w]));
+  }
+  return r;
+}
+
+nlohmann::json trace_json(const Trace& tr) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : tr.layers()) {
+    std::vector<double> rates(l.T);
+    for (int t = 0; t < l.T; ++t) rates[t] = l.rate(t);
+    int64_t d = 0, e = 0;
+    for (int t = 0; t < l.T; ++t) d += l.sops_dense[t], e += l.sops_exec[t];
+    layers.push_back({{"name", l.name},
+                      {"shape", {l.T, l.tokens, l.channels}},
+                      {"firing_rate", l.rate()},
+                      {"firing_rate_per_step", rates},
+                      {"sops_dense", l.sops_dense},
+                      {"sops_exec", l.sops_exec},
+                      {"sops_dense_per_sample", double(d) / double(std::max<int64_t>(l.samples, 1))},
+                      {"sops_exec_per_sample", double(e) / double(std::max<int64_t>(l.samples, 1))}});
+  }
+  nlohmann::json usage = nlohmann::json::object();
+  for (const auto& [b, u] : tr.expert_usage()) usage[b] = u;
+  return {{"layers", layers}, {"expert_usage", usage}};
+}
+
+namespace {
+
+void run(const InferOptions& o) {
+  if (!o.kernels.empty()) kern::select(o.kernels);
+  Mode mode = parse_mode(o.mode);
+  Network net = load_network(o.model, mode);
+  Dataset ds = load_dataset(o.data, o.split, o.data_root);
+  const auto& sp = net.spec();
+  if (ds.channels != sp.in_channels || ds.height != sp.in_height || ds.width != sp.in_width)
+    throw ss::Error(fmt::format("{}: model.input: model expects {}x{}x{} images, data set '{}' has {}x{}x{}",
+                            o.model, sp.in_channels, sp.in_height, sp.in_width, o.data,
+                            ds.channels, ds.height, ds.width));
+  if (o.limit) ds.truncate(o.limit);
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  SpikeDump dump;
+  InferResult r = run_inference(net, ds, threads, o.quiet, o.dump.empty() ? nullptr : &dump);
+  double acc = r.samples ? double(r.correct) / double(r.samples) : 0.0;
+  double ips = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
+  if (!o.quiet) {
+    fmt::print("model     {} ({} mode, kernels {})\n", sp.name, mode_name(mode), kern::kernels().name);
+    fmt::print("data      {} {} ({} samples)\n", o.data, o.split, r.samples);
+    fmt::print("accuracy  {:.2f} % ({}/{})\n", 100.0 * acc, r.correct, r.samples);
+    fmt::print("speed     {:.1f} images/s on {} thread(s)\n", ips, threads);
+    fmt::print("\n{:<28} {:>8} {:>14} {:>14}\n", "layer", "rate %", "SOPs dense", "SOPs exec");
+    for (const auto& l : r.trace.layers()) {
+      int64_t d = 0, e = 0;
+      for (int t = 0; t < l.T; ++t) d += l.sops_dense[t], e += l.sops_exec[t];
+      double s = double(std::max<int64_t>(l.samples, 1));
+      fmt::print("{:<28} {:>8.2f} {:>14.0f} {:>14.0f}\n", l.name, 100.0 * l.rate(), d / s, e / s);
+    }
+    for (const auto& [b, u] : r.trace.expert_usage()) {
+      fmt::print("expert usage {}:", b);
+      for (auto v : u) fmt::print(" {}", v);
+      fmt::print("\n");
+    }
+  }
+  if (!o.json.empty()) {
+    nlohmann::json j = trace_json(r.trace);
+    j["model"] = sp.name;
+    j["model_file"] = o.model;
+    j["mode"] = mode_name(mode);
+    j["data"] = o.data;
+    j["split"] = o.split;
+    j["samples"] = r.samples;
+    j["correct"] = r.correct;
+    j["accuracy"] = acc;
+    j["images_per_second"] = ips;
+    j["threads"] = threads;
+    j["kernels"] = kern::kernels().name;
+    write_file_atomic(o.json, j.dump(2) + "\n");
+  }
+  if (!o.dump.empty()) dump.save(o.dump);
+  if (!o.trace.empty()) r.trace.save(o.trace, mode_name(mode));
+}
+
+void add(CLI::App& app) {
+  auto o = std::make_shared<InferOptions>();
+  o->model = home_path("models/spikformer-fmnist.toml");
+  auto* c = app.add_subcommand("infer", "Run a spiking transformer on a data set with the engine");
+  c->footer(
+      "Examples:\n"
+      "  spikestack infer                                  # shipped Spikformer, Fashion-MNIST test set\n"
+      "  spikestack infer --model models/moe-fmnist.toml --mode int --limit 1000 --json out.json\n"
+      "  spikestack infer --data cifar10 --data-root ~/cifar-10-batches-bin --model my.toml\n"
+      "  spikestack infer --limit 16 --dump-spikes spikes.safetensors --trace trace.safetensors");
+  c->add_option("-m,--model", o->model, "Model file (TOML); weights are named inside")->capture_default_str();
+  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")->capture_default_str();
+  c->add_option("--data-root", o->data_root, "Directory of the data set files (CIFAR: required)");
+  c->add_option("--split", o->split, "train or test")->capture_default_str()->check(CLI::IsMember({"train", "test"}));
+  c->add_option("-n,--limit", o->limit, "Use only the first N samples (0 = all)");
+  c->add_option("--mode", o->mode, "Numerics: float (reference) or int (hardware golden model)")
+      ->capture_default_str()->check(CLI::IsMember({"float", "int"}));
+  c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)");
+  c->add_option("--json", o->json, "Write accuracy, per-layer rates and SOPs, throughput as JSON");
+  c->add_option("--dump-spikes", o->dump, "Write every layer's spikes (safetensors, uint8 [samples,T,tokens,channels])");
+  c->add_option("--trace", o->trace, "Write the activity trace (safetensors; see docs/formats.md)");
+  c->add_option("--kernels", o->kernels, "Force a kernel set: scalar, avx2, avx512 (default: best)");
+  c->add_flag("-q,--quiet", o->quiet, "No progress or table on the terminal");
+  c->callback([o] { run(*o); });
+}
+
+RegisterCommand reg(10, &add);
+
+}  // namespace
+}  // namespace ss::cli

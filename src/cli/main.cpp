@@ -1,0 +1,53 @@
+// spikestack: what does my spiking transformer cost on real silicon, in 2D and in 3D?
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "cli/command.h"
+#include "common/error.h"
+
+#ifndef SS_SOURCE_DIR
+#define SS_SOURCE_DIR "."
+#endif
+
+namespace ss::cli {
+
+namespace {
+std::multimap<int, AddCommand>& commands() {
+  static std::multimap<int, AddCommand> c;
+  return c;
+}
+}  // namespace
+
+RegisterCommand::RegisterCommand(int order, AddCommand add) { commands().emplace(order, add); }
+
+std::string home_path(const std::string& rel) {
+  const char* h = std::getenv("SPIKESTACK_HOME");
+  std::filesystem::path base = h ? h : SS_SOURCE_DIR;
+  return (base / rel).string();
+}
+
+}  // namespace ss::cli
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "spikestack: spiking MoE / MHA transformers from trained model to 2D and 3D silicon.\n"
+      "Run 'spikestack <command> --help' for a command's options and examples."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "spikestack 0.1.0");
+  for (auto& [order, add] : ss::cli::commands()) add(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : ss::cli::kExitUsage;
+  } catch (const ss::Error& e) {
+    std::cerr << "spikestack: error: " << e.what() << "\n";
+    return ss::cli::kExitError;
+  } catch (const std::exception& e) {
+    std::cerr << "spikestack: error: " << e.what() << "\n";
+    return ss::cli::kExitError;
+  }
+  return 0;
+}

@@ -1,0 +1,127 @@
+// Typed access to TOML tables with errors that name the file and the dotted key.
+#pragma once
+#include <toml++/toml.h>
+
+#include <optional>
+#include <type_traits>
+#include <string>
+#include <vector>
+
+#include "common/error.h"
+
+namespace ss {
+
+class TomlReader {
+ public:
+  TomlReader(const toml::table& t, std::string file, std::string prefix = "")
+      : t_(&t), file_(std::move(file)), prefix_(std::move(prefix)) {}
+
+  bool has(const std::string& key) const { return t_->contains(key); }
+  std::string key(const std::string& k) const { return prefix_.empty() ? k : prefix_ + "." + k; }
+  const std::string& file() const { return file_; }
+
+  TomlReader sub(const std::string& k) const {
+    auto* n = t_->get(k);
+    if (!n) throw error_at(file_, key(k), "missing table");
+    auto* tt = n->as_table();
+    if (!tt) throw error_at(file_, key(k), "expected a table");
+    return TomlReader(*tt, file_, key(k));
+  }
+  std::optional<TomlReader> opt_sub(const std::string& k) const {
+    if (!has(k)) return std::nullopt;
+    return sub(k);
+  }
+
+  int64_t integer(const std::string& k, std::optional<int64_t> def = {}, int64_t lo = INT64_MIN,
+                  int64_t hi = INT64_MAX) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected an integer)");
+    }
+    auto v = n->value<int64_t>();
+    if (!v || !n->is_integer()) throw error_at(file_, key(k), "expected an integer");
+    if (*v < lo || *v > hi)
+      throw error_at(file_, key(k), "value {} out of range [{}, {}]", *v, lo, hi);
+    return *v;
+  }
+  double number(const std::string& k, std::optional<double> def = {},
+                double lo = -1e308, double hi = 1e308) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected a number)");
+    }
+    auto v = n->value<double>();
+    if (!v) throw error_at(file_, key(k), "expected a number");
+    if (!(*v >= lo && *v <= hi))
+      throw error_at(file_, key(k), "value {} out of range [{}, {}]", *v, lo, hi);
+    return *v;
+  }
+  bool boolean(const std::string& k, std::optional<bool> def = {}) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected true or false)");
+    }
+    auto v = n->value<bool>();
+    if (!v || !n->is_boolean()) throw error_at(file_, key(k), "expected true or false");
+    return *v;
+  }
+  std::string string(const std::string& k, std::optional<std::string> def = {}) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected a string)");
+    }
+    auto v = n->value<std::string>();
+    if (!v || !n->is_string()) throw error_at(file_, key(k), "expected a string");
+    return *v;
+  }
+  template <typename T>
+  std::vector<T> array(const std::string& k, std::optional<std::vector<T>> def = {}) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected an array)");
+    }
+    auto* a = n->as_array();
+    if (!a) throw error_at(file_, key(k), "expected an array");
+    std::vector<T> out;
+    for (size_t i = 0; i < a->size(); ++i) {
+      const toml::node& e = (*a)[i];
+      // value<T>() converts freely (true -> 1, 2.0 -> 2, 1 -> true); accept only matching kinds.
+      bool kind_ok = true;
+      if constexpr (std::is_same_v<T, bool>)
+        kind_ok = e.is_boolean();
+      else if constexpr (std::is_integral_v<T>)
+        kind_ok = e.is_integer();
+      else if constexpr (std::is_floating_point_v<T>)
+        kind_ok = e.is_number();
+      auto v = e.value<T>();
+      if (!v || !kind_ok)
+        throw error_at(file_, key(k) + "[" + std::to_string(i) + "]", "wrong element type");
+      out.push_back(*v);
+    }
+    return out;
+  }
+  // Rejects keys not in `allowed` (catches typos such as "treshold").
+  void only(std::initializer_list<const char*> allowed) const {
+    for (auto& [k, v] : *t_) {
+      bool ok = false;
+      for (auto* a : allowed) ok |= (k.str() == a);
+      if (!ok) throw error_at(file_, key(std::string(k.str())), "unknown key");
+    }
+  }
+
+ private:
+  const toml::table* t_;
+  std::string file_;
+  std::string prefix_;
+};
+
+// Parses a TOML file; syntax errors name the file, line and column.
+toml::table parse_toml_file(const std::string& path);
+toml::table parse_toml_text(const std::string& text, const std::string& origin);
+
+}  // namespace ss

@@ -1,0 +1,72 @@
+// The model file: a validated description of a spiking transformer (architecture, sizes,
+// neuron parameters, int-mode bit widths). Weights live in a separate safetensors file.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace ss {
+
+struct NeuronSpec {
+  double tau = 2.0;             // LIF time constant (leak = 1/tau per step)
+  double threshold = 1.0;       // V_th of every LIF except the attention output
+  double attn_threshold = 0.5;  // V_th of the SN after (Q K^T) V
+  double attn_scale = 0.125;    // s in (Q K^T) V * s
+};
+
+struct QuantSpec {
+  int weight_bits = 8;    // signed weights, symmetric per output channel
+  int acc_bits = 16;      // synaptic-integration sum, saturated once at the end of integration
+  int mem_bits = 24;      // membrane register, saturating
+  int mem_frac_bits = 8;  // fixed-point fraction bits of currents, membranes and thresholds
+};
+
+struct TokenizerSpec {
+  std::vector<int> channels;  // output channels of each Conv3x3-BN-LIF stage; last == dim
+  std::vector<bool> pool;     // MaxPool 3x3/2 (padding 1) after the stage's LIF
+  bool rpe = true;            // relative position embedding: x + LIF(BN(Conv3x3(x)))
+};
+
+struct AttentionSpec {
+  std::string type = "ssa";  // "ssa" (Spikformer) or "emsa" (SEMM experts mixture)
+  int heads = 8;             // ssa: number of heads (dim % heads == 0)
+  int experts = 4;           // emsa: number of query experts
+  int expert_dim = 32;       // emsa: width of each expert's Q and of the shared K, V
+};
+
+struct FfnSpec {
+  std::string type = "mlp";  // "mlp", "emsp" (SEMM) or "moe" (routed top-K spiking experts)
+  int hidden = 512;          // mlp / emsp: width of the first layer
+  int experts = 4;           // moe
+  int top_k = 2;             // moe
+  int expert_hidden = 256;   // moe: hidden width of each expert MLP
+};
+
+struct ModelSpec {
+  std::string file;          // where it was loaded from (for messages)
+  std::string name;
+  std::string weights;       // path to the safetensors file (resolved against the model file)
+  int in_channels = 1, in_height = 28, in_width = 28;
+  int classes = 10;
+  int timesteps = 4;
+  int dim = 128;
+  int blocks = 2;
+  double bn_eps = 1e-5;
+  NeuronSpec neuron;
+  TokenizerSpec tokenizer;
+  AttentionSpec attention;
+  FfnSpec ffn;
+  QuantSpec quant;
+
+  int grid_height() const;  // token grid after the tokenizer's pools
+  int grid_width() const;
+  int tokens() const { return grid_height() * grid_width(); }
+
+  static ModelSpec load(const std::string& path);
+  static ModelSpec parse(const std::string& text, const std::string& origin);
+  std::string to_toml() const;  // round-trips through parse()
+};
+
+// Output size of the tokenizer's 3x3 stride-2 padding-1 max pool.
+inline int pooled(int n) { return (n + 2 - 3) / 2 + 1; }
+
+}  // namespace ss

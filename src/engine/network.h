@@ -1,0 +1,68 @@
+// A loaded spiking transformer ready to run: weights folded (and quantised in int mode),
+// layers built from the model file. Runs one image at a time and reports every layer's
+// spikes to an optional observer (trace, spike dump, simulator).
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/model_spec.h"
+#include "engine/spikes.h"
+
+namespace ss {
+
+class SafeTensors;
+
+enum class Mode { Float, Int };
+Mode parse_mode(const std::string& s);  // "float" | "int"
+const char* mode_name(Mode m);
+
+// What a layer reports after it ran on one sample.
+struct LayerEvent {
+  const std::string& name;
+  const SpikeTensor& spikes;              // output spikes [T, tokens, channels]
+  const std::vector<int64_t>& sops_dense;  // per time step, dense-equivalent synaptic ops
+  const std::vector<int64_t>& sops_exec;   // per time step, executed (zero-skipped, routed)
+};
+
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  virtual void on_layer(const LayerEvent& e) = 0;
+  // Routed MoE: chosen experts per token ([tokens][K], ascending score rank).
+  virtual void on_route(const std::string& /*block*/, const std::vector<int32_t>& /*experts*/,
+                        int /*k*/) {}
+};
+
+struct Prediction {
+  int label = -1;
+  std::vector<double> scores;  // logits (float mode) or fixed-point scores scaled by 2^-24 (int)
+};
+
+class Layer;  // engine-internal
+
+class Network {
+ public:
+  Network(const ModelSpec& spec, const SafeTensors& weights, Mode mode);
+  ~Network();
+  Network(Network&&) noexcept;
+  Network& operator=(Network&&) noexcept;
+
+  // Runs one image (uint8 pixels, CHW, sizes from the model file).
+  Prediction run(const uint8_t* image, Observer* obs = nullptr) const;
+
+  const ModelSpec& spec() const;
+  Mode mode() const;
+  // Names of all spiking layers in execution order (the trace / dump keys).
+  std::vector<std::string> layer_names() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Convenience: loads model file + its weights file.
+Network load_network(const std::string& model_path, Mode mode);
+
+}  // namespace ss

@@ -1,0 +1,75 @@
+// One weight layer with its folded BatchNorm and the LIF that follows it: a Linear (or a 3x3
+// conv flattened to (ky, kx, c) rows) integrated over spike planes, then fired. Holds the float
+// weights (float mode) or the per-channel int8 weights and fixed-point bias/threshold (int mode).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/context.h"
+#include "engine/values.h"
+
+namespace ss {
+
+class SafeTensors;
+
+// Per-time-step input currents of a layer: [T][rows][cout], float or fixed-point int.
+struct Currents {
+  int T = 0, rows = 0, cout = 0;
+  std::vector<float> f;
+  std::vector<int32_t> i;
+};
+
+class Synapse {
+ public:
+  Synapse() = default;
+  // Reads `<name>.weight` (shape [cout, cin] or [cout, cin, 3, 3]), optional `<name>.bias`,
+  // and `<name>.bn.*` when `bn` is set; folds BN; quantises in int mode. `input_scale`
+  // multiplies the weights before quantisation (1/255 for the pixel-fed conv).
+  Synapse(const Context& ctx, const SafeTensors& w, const std::string& name, int cout, int cin,
+          bool conv, bool bn = true, double input_scale = 1.0);
+
+  int cin() const { return cin_; }    // rows of the flattened weight (9*c for a conv)
+  int cout() const { return cout_; }
+  const std::string& name() const { return name_; }
+
+  // currents = bias + sum_b 2^b * (plane_b x W); returns executed synaptic ops per step.
+  std::vector<int64_t> integrate(const Context& ctx, const Planes& x, Currents& out) const;
+  // Same for a dense integer input (pixels), rows = x.size() / cin, one step.
+  void integrate_dense(const Context& ctx, const std::vector<int32_t>& x, int rows,
+                       Currents& out) const;
+  // Multi-step LIF with this layer's threshold (v_th in float units).
+  SpikeTensor fire(const Context& ctx, const Currents& c, int tokens, double v_th) const;
+  // integrate + fire + report to the observer under name().
+  SpikeTensor run(const Context& ctx, const Planes& x, double v_th) const;
+
+  // Float-mode folded weight [cin][cout] and bias (tests, exporters).
+  const std::vector<float>& weight_t() const { return wt_; }
+  const std::vector<float>& bias() const { return bias_; }
+  const std::vector<int8_t>& qweight_t() const { return qt_; }
+  const std::vector<float>& scale() const { return scale_; }
+  const std::vector<int32_t>& qbias() const { return bias_fx_; }
+
+ private:
+  std::string name_;
+  int cin_ = 0, cout_ = 0;
+  std::vector<float> wt_, bias_;
+  std::vector<int8_t> qt_;
+  std::vector<float> scale_;
+  std::vector<int32_t> bias_fx_;
+};
+
+// Fixed-point helpers shared by the int-mode layers.
+namespace fx {
+int64_t round_half_away(double x);
+int32_t sat(int64_t v, int bits);  // clamp to a signed `bits`-wide range
+inline int32_t decay(double tau) { return int32_t(round_half_away(65536.0 / tau)); }
+// Threshold v_th / scale in fixed point, clamped to the membrane range.
+int32_t threshold(double v_th, double scale, int frac_bits, int mem_bits);
+}  // namespace fx
+
+// LIF over currents with a uniform threshold (float units) or per-channel fixed-point ones.
+SpikeTensor lif(const Context& ctx, const Currents& c, int tokens, const std::vector<float>& th_f,
+                const std::vector<int32_t>& th_i);
+
+}  // namespace ss

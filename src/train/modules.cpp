@@ -1,0 +1,424 @@
+#include "train/modules.h"
+
+#include <cmath>
+
+#include "common/error.h"
+
+namespace ss::train {
+
+namespace F = torch::nn::functional;
+
+namespace {
+
+std::string join(const std::string& prefix, const std::string& part) {
+  return prefix.empty() ? part : prefix + "." + part;
+}
+
+// [T, B, C, H, W] -> [T, B, H*W, C] (row-major tokens, channels last).
+torch::Tensor grid_to_tokens(const torch::Tensor& x) { return x.flatten(3).transpose(2, 3); }
+
+// nn.Linear's default initialisation (kaiming uniform with a = sqrt(5); bias U(+-1/sqrt(in))).
+void init_linear(torch::Tensor& w, torch::Tensor* b, int64_t fan_in) {
+  torch::NoGradGuard g;
+  torch::nn::init::kaiming_uniform_(w, std::sqrt(5.0));
+  if (b) {
+    double bound = fan_in > 0 ? 1.0 / std::sqrt(double(fan_in)) : 0.0;
+    b->uniform_(-bound, bound);
+  }
+}
+
+}  // namespace
+
+Neurons::Neurons(const ModelSpec& spec, bool detach_reset) {
+  lif.detach_reset = attn_lif.detach_reset = detach_reset;
+  lif.tau = float(spec.neuron.tau);
+  lif.threshold = float(spec.neuron.threshold);
+  attn_lif.tau = float(spec.neuron.tau);
+  attn_lif.threshold = float(spec.neuron.attn_threshold);
+  attn_scale = float(spec.neuron.attn_scale);
+}
+
+// ---------------------------------------------------------------- Linear-BN and Conv-BN units
+
+LinearBNImpl::LinearBNImpl(int64_t in, int64_t out, bool has_bias, double eps) {
+  weight = register_parameter("weight", torch::empty({out, in}));
+  if (has_bias) bias = register_parameter("bias", torch::empty({out}));
+  init_linear(weight, has_bias ? &bias : nullptr, in);
+  bn = register_module("bn", torch::nn::BatchNorm1d(torch::nn::BatchNorm1dOptions(out).eps(eps)));
+}
+
+std::pair<torch::Tensor, torch::Tensor> LinearBNImpl::folded() const {
+  // BN folding in float32, as formats.md §2 states: scale = g / sqrt(var + eps).
+  torch::Tensor scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+  torch::Tensor w = weight * scale.unsqueeze(1);
+  torch::Tensor b = bias.defined() ? bias - bn->running_mean : -bn->running_mean;
+  return {w, b * scale + bn->bias};
+}
+
+torch::Tensor LinearBNImpl::forward(const torch::Tensor& x) {
+  auto sizes = x.sizes().vec();
+  torch::Tensor x2 = x.reshape({-1, sizes.back()});
+  torch::Tensor y;
+  if (is_training()) {
+    y = bias.defined() ? torch::addmm(bias, x2, weight.t()) : x2.matmul(weight.t());
+    y = bn->forward(y);
+  } else {
+    auto [w, b] = folded();
+    y = torch::addmm(b, x2, w.t());
+  }
+  sizes.back() = weight.size(0);
+  return y.view(sizes);
+}
+
+ConvBNImpl::ConvBNImpl(int64_t in, int64_t out, bool dw, double eps) : depthwise(dw) {
+  weight = register_parameter("weight", torch::empty({out, dw ? 1 : in, 3, 3}));
+  init_linear(weight, nullptr, 0);
+  bn = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(eps)));
+}
+
+std::pair<torch::Tensor, torch::Tensor> ConvBNImpl::folded() const {
+  torch::Tensor scale = bn->weight / torch::sqrt(bn->running_var + bn->options.eps());
+  torch::Tensor w = weight * scale.view({-1, 1, 1, 1});
+  return {w, -bn->running_mean * scale + bn->bias};
+}
+
+torch::Tensor ConvBNImpl::forward(const torch::Tensor& x) {
+  const int64_t groups = depthwise ? weight.size(0) : 1;
+  if (is_training()) {
+    torch::Tensor y = torch::conv2d(x, weight, {}, 1, 1, 1, groups);
+    return bn->forward(y);
+  }
+  auto [w, b] = folded();
+  return torch::conv2d(x, w, b, 1, 1, 1, groups);
+}
+
+// ---------------------------------------------------------------- tokenizer
+
+TokenizerImpl::TokenizerImpl(const ModelSpec& spec, const Neurons& neurons)
+    : pools(spec.tokenizer.pool), n(neurons) {
+  int64_t in = spec.in_channels;
+  for (size_t i = 0; i < spec.tokenizer.channels.size(); ++i) {
+    int64_t out = spec.tokenizer.channels[i];
+    convs.push_back(register_module("conv" + std::to_string(i), ConvBN(in, out, false, spec.bn_eps)));
+    in = out;
+  }
+  if (spec.tokenizer.rpe) rpe = register_module("rpe", ConvBN(in, in, false, spec.bn_eps));
+}
+
+torch::Tensor TokenizerImpl::stage(size_t i, const torch::Tensor& x) {
+  const int64_t T = x.size(0), B = x.size(1);
+  torch::Tensor y = convs[i]->forward(x.flatten(0, 1));
+  return lif(y.view({T, B, y.size(1), y.size(2), y.size(3)}), n.lif);
+}
+
+torch::Tensor TokenizerImpl::pool(const torch::Tensor& s) {
+  const int64_t T = s.size(0), B = s.size(1);
+  torch::Tensor p = torch::max_pool2d(s.flatten(0, 1), {3, 3}, {2, 2}, {1, 1});
+  return p.view({T, B, p.size(1), p.size(2), p.size(3)});
+}
+
+torch::Tensor TokenizerImpl::rpe_spikes(const torch::Tensor& x) {
+  const int64_t T = x.size(0), B = x.size(1);
+  torch::Tensor y = rpe->forward(x.flatten(0, 1));
+  return lif(y.view({T, B, y.size(1), y.size(2), y.size(3)}), n.lif);
+}
+
+torch::Tensor TokenizerImpl::forward(const torch::Tensor& x_in, SpikeRecord* rec) {
+  torch::Tensor x = x_in;
+  for (size_t i = 0; i < convs.size(); ++i) {
+    torch::Tensor s = stage(i, x);
+    if (rec) rec->put("sps.conv" + std::to_string(i), grid_to_tokens(s));
+    x = pools[i] ? pool(s) : s;
+  }
+  if (!rpe.is_empty()) {
+    torch::Tensor r = rpe_spikes(x);
+    if (rec) rec->put("sps.rpe", grid_to_tokens(r));
+    x = x + r;
+  }
+  return grid_to_tokens(x).contiguous();
+}
+
+// ---------------------------------------------------------------- attention
+
+torch::Tensor attention_counts(const torch::Tensor& q, const torch::Tensor& k,
+                               const torch::Tensor& v, int64_t heads) {
+  const int64_t T = q.size(0), B = q.size(1), N = q.size(2), W = q.size(3);
+  const int64_t dh = W / heads;
+  auto split = [&](const torch::Tensor& t) { return t.view({T, B, N, heads, dh}).transpose(2, 3); };
+  torch::Tensor qh = split(q), kh = split(k), vh = split(v);
+  torch::Tensor o = dh <= N ? qh.matmul(kh.transpose(-2, -1).matmul(vh))
+                            : qh.matmul(kh.transpose(-2, -1)).matmul(vh);
+  return o.transpose(2, 3).reshape({T, B, N, W});
+}
+
+SsaImpl::SsaImpl(const ModelSpec& spec, const Neurons& neurons)
+    : heads(spec.attention.heads), n(neurons) {
+  const int64_t D = spec.dim;
+  q = register_module("q", LinearBN(D, D, true, spec.bn_eps));
+  k = register_module("k", LinearBN(D, D, true, spec.bn_eps));
+  v = register_module("v", LinearBN(D, D, true, spec.bn_eps));
+  proj = register_module("proj", LinearBN(D, D, true, spec.bn_eps));
+}
+
+torch::Tensor SsaImpl::attn_spikes(const torch::Tensor& qs, const torch::Tensor& ks,
+                                   const torch::Tensor& vs) {
+  return lif(attention_counts(qs, ks, vs, heads) * n.attn_scale, n.attn_lif);
+}
+
+torch::Tensor SsaImpl::forward(const torch::Tensor& x, const std::string& prefix,
+                               SpikeRecord* rec) {
+  torch::Tensor qs = lif(q->forward(x), n.lif);
+  torch::Tensor ks = lif(k->forward(x), n.lif);
+  torch::Tensor vs = lif(v->forward(x), n.lif);
+  torch::Tensor a = attn_spikes(qs, ks, vs);
+  torch::Tensor out = lif(proj->forward(a), n.lif);
+  if (rec) {
+    rec->put(join(prefix, "q"), qs);
+    rec->put(join(prefix, "k"), ks);
+    rec->put(join(prefix, "v"), vs);
+    rec->put(join(prefix, "attn"), a);
+    rec->put(join(prefix, "proj"), out);
+  }
+  return out;
+}
+
+EmsaImpl::EmsaImpl(const ModelSpec& spec, const Neurons& neurons) : n(neurons) {
+  const int64_t D = spec.dim, E = spec.attention.experts, de = spec.attention.expert_dim;
+  router = register_module("router", LinearBN(D, E, true, spec.bn_eps));
+  for (int64_t i = 0; i < E; ++i)
+    qs.push_back(register_module("q" + std::to_string(i), LinearBN(D, de, true, spec.bn_eps)));
+  k = register_module("k", LinearBN(D, de, true, spec.bn_eps));
+  v = register_module("v", LinearBN(D, de, true, spec.bn_eps));
+  proj = register_module("proj", LinearBN(de, D, true, spec.bn_eps));
+}
+
+torch::Tensor EmsaImpl::o_spikes(const torch::Tensor& qi, const torch::Tensor& ks,
+                                 const torch::Tensor& vs) {
+  return lif(attention_counts(qi, ks, vs, 1) * n.attn_scale, n.attn_lif);
+}
+
+torch::Tensor EmsaImpl::mix(const torch::Tensor& r, const std::vector<torch::Tensor>& o) {
+  torch::Tensor y;
+  for (size_t i = 0; i < o.size(); ++i) {
+    torch::Tensor t = r.narrow(-1, int64_t(i), 1) * o[i];
+    y = y.defined() ? y + t : t;
+  }
+  return y;
+}
+
+torch::Tensor EmsaImpl::forward(const torch::Tensor& x, const std::string& prefix,
+                                SpikeRecord* rec) {
+  torch::Tensor r = lif(router->forward(x), n.lif);
+  torch::Tensor ks = lif(k->forward(x), n.lif);
+  torch::Tensor vs = lif(v->forward(x), n.lif);
+  std::vector<torch::Tensor> o;
+  for (size_t i = 0; i < qs.size(); ++i) {
+    torch::Tensor qi = lif(qs[i]->forward(x), n.lif);
+    o.push_back(o_spikes(qi, ks, vs));
+    if (rec) {
+      rec->put(join(prefix, "q" + std::to_string(i)), qi);
+      rec->put(join(prefix, "o" + std::to_string(i)), o.back());
+    }
+  }
+  torch::Tensor out = lif(proj->forward(mix(r, o)), n.lif);
+  if (rec) {
+    rec->put(join(prefix, "router"), r);
+    rec->put(join(prefix, "k"), ks);
+    rec->put(join(prefix, "v"), vs);
+    rec->put(join(prefix, "proj"), out);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- feed-forward
+
+MlpImpl::MlpImpl(int64_t dim, int64_t hidden, double eps, const Neurons& neurons) : n(neurons) {
+  fc1 = register_module("fc1", LinearBN(dim, hidden, true, eps));
+  fc2 = register_module("fc2", LinearBN(hidden, dim, true, eps));
+}
+
+torch::Tensor MlpImpl::forward(const torch::Tensor& x, const std::string& prefix,
+                               SpikeRecord* rec) {
+  torch::Tensor h = lif(fc1->forward(x), n.lif);
+  torch::Tensor out = lif(fc2->forward(h), n.lif);
+  if (rec) {
+    rec->put(join(prefix, "fc1"), h);
+    rec->put(join(prefix, "fc2"), out);
+  }
+  return out;
+}
+
+EmspImpl::EmspImpl(const ModelSpec& spec, const Neurons& neurons)
+    : grid_h(spec.grid_height()), grid_w(spec.grid_width()), n(neurons) {
+  const int64_t D = spec.dim, Hd = spec.ffn.hidden;
+  fc1 = register_module("fc1", LinearBN(D, Hd, true, spec.bn_eps));
+  gate = register_module("gate", ConvBN(Hd / 2, Hd / 2, true, spec.bn_eps));
+  fc2 = register_module("fc2", LinearBN(Hd / 2, D, true, spec.bn_eps));
+}
+
+torch::Tensor EmspImpl::gate_spikes(const torch::Tensor& a) {
+  const int64_t T = a.size(0), B = a.size(1), N = a.size(2), C = a.size(3);
+  torch::Tensor g = a.reshape({T * B, grid_h, grid_w, C}).permute({0, 3, 1, 2}).contiguous();
+  torch::Tensor y = gate->forward(g).permute({0, 2, 3, 1}).reshape({T, B, N, C});
+  return lif(y, n.lif);
+}
+
+torch::Tensor EmspImpl::forward(const torch::Tensor& x, const std::string& prefix,
+                                SpikeRecord* rec) {
+  torch::Tensor h1 = lif(fc1->forward(x), n.lif);
+  const int64_t half = h1.size(3) / 2;
+  torch::Tensor g = gate_spikes(h1.narrow(3, 0, half));
+  torch::Tensor out = lif(fc2->forward(g * h1.narrow(3, half, half)), n.lif);
+  if (rec) {
+    rec->put(join(prefix, "fc1"), h1);
+    rec->put(join(prefix, "gate"), g);
+    rec->put(join(prefix, "fc2"), out);
+  }
+  return out;
+}
+
+MoeImpl::MoeImpl(const ModelSpec& spec, const Neurons& neurons)
+    : top_k_(spec.ffn.top_k), n(neurons), usage(size_t(spec.ffn.experts), 0) {
+  const int64_t D = spec.dim, E = spec.ffn.experts;
+  router = register_module("router", torch::nn::Linear(D, E));
+  auto list = register_module("experts", torch::nn::ModuleList());
+  for (int64_t e = 0; e < E; ++e) {
+    experts.push_back(Mlp(D, spec.ffn.expert_hidden, spec.bn_eps, neurons));
+    list->push_back(experts.back());
+  }
+}
+
+torch::Tensor MoeImpl::router_scores(const torch::Tensor& x) {
+  const int64_t T = x.size(0);
+  torch::Tensor dots = torch::matmul(x, router->weight.t());  // [T, B, N, E]
+  return dots.sum(0) / float(T) + router->bias;
+}
+
+torch::Tensor MoeImpl::top_k(const torch::Tensor& scores, int64_t k) {
+  // A stable descending sort keeps equal scores in index order: ties go to the lower index.
+  auto sorted = torch::sort(scores, /*stable=*/true, /*dim=*/-1, /*descending=*/true);
+  return std::get<1>(sorted).narrow(-1, 0, k).contiguous();
+}
+
+torch::Tensor MoeImpl::forward(const torch::Tensor& x, const std::string& prefix,
+                               SpikeRecord* rec) {
+  const int64_t T = x.size(0), B = x.size(1), N = x.size(2), D = x.size(3);
+  const int64_t E = int64_t(experts.size()), K = top_k_;
+  torch::Tensor scores = router_scores(x);                        // [B, N, E]
+  torch::Tensor chosen = top_k(scores.detach(), K);               // [B, N, K]
+  torch::Tensor g = torch::softmax(scores.gather(-1, chosen), -1);  // [B, N, K]
+  torch::Tensor factor = g / g.detach();                          // 1 in value, router gradient
+  torch::Tensor flat_x = x.reshape({T, B * N, D});
+  torch::Tensor out = torch::zeros({T, B * N, D}, x.options());
+  torch::Tensor counts = torch::zeros({E}, torch::kFloat32);
+  torch::Tensor chosen_flat = chosen.reshape({B * N, K});
+  torch::Tensor factor_flat = factor.reshape({B * N, K});
+  for (int64_t e = 0; e < E; ++e) {
+    torch::Tensor hit = chosen_flat.eq(e);                         // [BN, K]
+    torch::Tensor idx = hit.any(1).nonzero().squeeze(1);           // routed tokens
+    const int64_t M = idx.size(0);
+    counts[e] = float(M);
+    usage[size_t(e)] += M;
+    SpikeRecord local;
+    if (M > 0) {
+      torch::Tensor ye = experts[size_t(e)]->forward(flat_x.index_select(1, idx), "e",
+                                                     rec ? &local : nullptr);
+      torch::Tensor fe = (factor_flat * hit.to(factor_flat.dtype())).sum(1).index_select(0, idx);
+      out = out.index_add(1, idx, ye * fe.view({1, M, 1}));
+    }
+    if (rec) {
+      const std::string ep = join(prefix, "experts." + std::to_string(e));
+      for (const char* part : {"fc1", "fc2"}) {
+        const int64_t C = std::string(part) == "fc1" ? experts[size_t(e)]->fc1->weight.size(0) : D;
+        torch::Tensor full = torch::zeros({T, B * N, C});
+        if (M > 0) full.index_copy_(1, idx, local.spikes.at(std::string("e.") + part));
+        rec->put(join(ep, part), full.view({T, B, N, C}));
+      }
+    }
+  }
+  if (rec) rec->routes[prefix.substr(0, prefix.rfind('.'))] = chosen;
+  // Switch-Transformer load balancing: E * sum_e f_e P_e with f_e the (detached) share of
+  // token-expert assignments and P_e the mean router probability.
+  torch::Tensor p = torch::softmax(scores, -1).mean({0, 1});
+  torch::Tensor f = counts / float(std::max<int64_t>(1, B * N * K));
+  aux_loss = float(E) * (f * p).sum();
+  return out.view({T, B, N, D});
+}
+
+// ---------------------------------------------------------------- block and model
+
+BlockImpl::BlockImpl(const ModelSpec& spec, const Neurons& n, int index)
+    : prefix("blocks." + std::to_string(index)) {
+  if (spec.attention.type == "ssa")
+    ssa = register_module("attn", Ssa(spec, n));
+  else if (spec.attention.type == "emsa")
+    emsa = register_module("attn", Emsa(spec, n));
+  else
+    throw error_at(spec.file, "attention.type", "unsupported '{}'", spec.attention.type);
+  if (spec.ffn.type == "mlp")
+    mlp = register_module("ffn", Mlp(spec.dim, spec.ffn.hidden, spec.bn_eps, n));
+  else if (spec.ffn.type == "emsp")
+    emsp = register_module("ffn", Emsp(spec, n));
+  else if (spec.ffn.type == "moe")
+    moe = register_module("ffn", Moe(spec, n));
+  else
+    throw error_at(spec.file, "ffn.type", "unsupported '{}'", spec.ffn.type);
+}
+
+torch::Tensor BlockImpl::forward(const torch::Tensor& x_in, SpikeRecord* rec) {
+  const std::string ap = prefix + ".attn", fp = prefix + ".ffn";
+  torch::Tensor x = x_in + (ssa ? ssa->forward(x_in, ap, rec) : emsa->forward(x_in, ap, rec));
+  torch::Tensor f = mlp ? mlp->forward(x, fp, rec)
+                        : emsp ? emsp->forward(x, fp, rec) : moe->forward(x, fp, rec);
+  return x + f;
+}
+
+SpikingTransformerImpl::SpikingTransformerImpl(const ModelSpec& s, bool detach_reset)
+    : spec(s), n(s, detach_reset) {
+  sps = register_module("sps", Tokenizer(spec, n));
+  auto list = register_module("blocks", torch::nn::ModuleList());
+  for (int b = 0; b < spec.blocks; ++b) {
+    blocks.push_back(Block(spec, n, b));
+    list->push_back(blocks.back());
+  }
+  head = register_module("head", torch::nn::Linear(spec.dim, spec.classes));
+}
+
+torch::Tensor SpikingTransformerImpl::head_logits(const torch::Tensor& x) {
+  return head->forward(x.mean({0, 2}));
+}
+
+torch::Tensor SpikingTransformerImpl::forward(const torch::Tensor& images, SpikeRecord* rec) {
+  const int64_t T = spec.timesteps;
+  torch::Tensor x0 = images.to(torch::kFloat32) / 255.0f;
+  torch::Tensor x = sps->forward(x0.unsqueeze(0).expand({T, -1, -1, -1, -1}), rec);
+  for (auto& b : blocks) x = b->forward(x, rec);
+  return head_logits(x);
+}
+
+torch::Tensor SpikingTransformerImpl::aux_loss() const {
+  torch::Tensor total = torch::zeros({});
+  for (auto& b : blocks)
+    if (b->moe && b->moe->aux_loss.defined()) total = total + b->moe->aux_loss;
+  return total;
+}
+
+std::vector<Moe> SpikingTransformerImpl::moe_layers() const {
+  std::vector<Moe> r;
+  for (auto& b : blocks)
+    if (b->moe) r.push_back(b->moe);
+  return r;
+}
+
+std::vector<std::pair<std::string, torch::Tensor>> export_tensors(SpikingTransformerImpl& m) {
+  std::vector<std::pair<std::string, torch::Tensor>> out;
+  for (auto& p : m.named_parameters(true)) out.emplace_back(p.key(), p.value());
+  for (auto& b : m.named_buffers(true)) {
+    const std::string& k = b.key();
+    if (k.size() >= 19 && k.compare(k.size() - 19, 19, "num_batches_tracked") == 0) continue;
+    out.emplace_back(k, b.value());
+  }
+  return out;
+}
+
+}  // namespace ss::train

@@ -1,0 +1,43 @@
+// The `train` subcommand of the spikestack command line.
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "train/train_command.h"
+
+namespace ss {
+
+void add_train_command(CLI::App& app) {
+  auto opts = std::make_shared<TrainOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "train",
+      "Train a spiking transformer (LibTorch, BPTT over T) and export it as a model file + "
+      "safetensors weights for the engine");
+  sub->footer(R"(Writes to the output directory:
+  checkpoint.pt                       after every epoch (atomic; --resume continues from it and
+                                      gives the same result as an uninterrupted run)
+  <name>.toml, <name>.safetensors     the model for `spikestack infer` (BN unfolded; the engine folds)
+  summary.json                        test accuracy, expert usage, wall time, images per second
+
+Examples:
+  spikestack train --config configs/train/spikformer.toml --out runs/spikformer
+  spikestack train --config configs/train/moe.toml --out runs/moe --resume
+  spikestack train --config configs/train/semm.toml --limit 2000 --epochs 1   # quick smoke run)");
+  sub->add_option("--config", opts->config,
+                  "training recipe: a model file (docs/formats.md) plus a [train] table")
+      ->required()
+      ->check(CLI::ExistingFile);
+  sub->add_option("--out", opts->out, "output directory (default runs/<model name>)");
+  sub->add_flag("--resume", opts->resume, "continue from <out>/checkpoint.pt when it exists");
+  sub->add_option("--epochs", opts->epochs, "override train.epochs")->check(CLI::PositiveNumber);
+  sub->add_option("--limit", opts->limit, "use only the first N training and N test images")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--threads", opts->threads, "LibTorch threads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->callback([opts] {
+    int rc = train_main(*opts);
+    if (rc != 0) throw CLI::RuntimeError(rc);
+  });
+}
+
+}  // namespace ss
