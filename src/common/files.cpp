@@ -45,7 +45,7 @@ void write_file_atomic(const std::string& path, const void* data, size_t size) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw error_at(path, "", "cannot write ({})", std::strerror(errno));
-  bool ok = std::fwrite(data, 1, size, f) == size;
+  bool ok = size == 0 || std::fwrite(data, 1, size, f) == size;  // data may be null if size is 0
   ok = (std::fflush(f) == 0) && ok;
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) {

@@ -3,8 +3,8 @@
 #include <toml++/toml.h>
 
 #include <optional>
-#include <type_traits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "common/error.h"

@@ -45,8 +45,8 @@ std::vector<uint8_t> gunzip(const std::vector<uint8_t>& in, const std::string& p
   std::vector<uint8_t> out;
   if (in.size() >= 4) {  // ISIZE trailer: uncompressed size mod 2^32, a good first guess
     const uint8_t* t = in.data() + in.size() - 4;
-    size_t isize = uint32_t(t[0]) | (uint32_t(t[1]) << 8) | (uint32_t(t[2]) << 16) |
-                   (uint32_t(t[3]) << 24);
+    size_t isize =
+        uint32_t(t[0]) | (uint32_t(t[1]) << 8) | (uint32_t(t[2]) << 16) | (uint32_t(t[3]) << 24);
     out.reserve(std::min(isize, size_t(1) << 28));
   }
   constexpr size_t kChunk = size_t(1) << 20;
@@ -183,8 +183,8 @@ Dataset read_cifar(const std::vector<std::string>& files, int classes) {
   const size_t label_bytes = c100 ? 2 : 1;
   const size_t record = label_bytes + kCifarPixels;
   const char* kind = c100 ? "CIFAR-100" : "CIFAR-10";
-  const char* layout =
-      c100 ? "coarse label byte + fine label byte + 3072 pixel bytes" : "label byte + 3072 pixel bytes";
+  const char* layout = c100 ? "coarse label byte + fine label byte + 3072 pixel bytes"
+                            : "label byte + 3072 pixel bytes";
 
   Dataset d;
   d.name = c100 ? "cifar100" : "cifar10";
@@ -195,8 +195,7 @@ Dataset read_cifar(const std::vector<std::string>& files, int classes) {
   for (const auto& path : files) {
     auto b = read_maybe_gzip(path);
     if (b.empty())
-      throw error_at(path, "count", "file is empty, expected {} records of {} bytes", kind,
-                     record);
+      throw error_at(path, "count", "file is empty, expected {} records of {} bytes", kind, record);
     if (b.size() % record != 0)
       throw error_at(path, "record size",
                      "file size {} is not a multiple of the {} record size {} ({}); {} whole "
@@ -235,9 +234,9 @@ std::string find_one(const fs::path& dir, const std::vector<std::string>& names,
   for (const auto& n : names)
     if (is_file(dir / n)) return (dir / n).string();
   std::string alt;
-  for (size_t i = 1; i < names.size(); ++i) alt += " or " + names[i];
+  for (size_t i = 1; i < names.size(); ++i) alt += (i > 1 ? " or " : "") + names[i];
   throw error_at((dir / names.front()).string(), "", "file not found{}; {}",
-                 alt.empty() ? "" : " (nor" + alt + ")", hint);
+                 alt.empty() ? "" : " (nor " + alt + ")", hint);
 }
 
 // The directory holding the CIFAR files: root itself or its subdirectory as unpacked from the
@@ -265,7 +264,8 @@ Dataset load_dataset(const std::string& name, const std::string& split, const st
         "(apt-get install dataset-fashion-mnist), which installs it in " +
         std::string(kFashionMnistDir);
     const std::string prefix = train ? "train" : "t10k";
-    const std::string images = prefix + "-images-idx3-ubyte", labels = prefix + "-labels-idx1-ubyte";
+    const std::string images = prefix + "-images-idx3-ubyte",
+                      labels = prefix + "-labels-idx1-ubyte";
     auto ip = find_one(dir, {images + ".gz", images}, hint);
     auto lp = find_one(dir, {labels + ".gz", labels}, hint);
     d = read_idx(ip, lp, 10);
@@ -274,8 +274,7 @@ Dataset load_dataset(const std::string& name, const std::string& split, const st
         "CIFAR-10 binary version expected (cifar-10-binary.tar.gz from "
         "https://www.cs.toronto.edu/~kriz/cifar.html, unpacked; root may be the "
         "cifar-10-batches-bin directory or its parent)";
-    if (root.empty())
-      throw error_at("", "root", "no data directory given for cifar10; {}", hint);
+    if (root.empty()) throw error_at("", "root", "no data directory given for cifar10; {}", hint);
     std::vector<std::string> names;
     if (train)
       for (int i = 1; i <= 5; ++i) names.push_back("data_batch_" + std::to_string(i) + ".bin");
@@ -290,8 +289,7 @@ Dataset load_dataset(const std::string& name, const std::string& split, const st
         "CIFAR-100 binary version expected (cifar-100-binary.tar.gz from "
         "https://www.cs.toronto.edu/~kriz/cifar.html, unpacked; root may be the "
         "cifar-100-binary directory or its parent)";
-    if (root.empty())
-      throw error_at("", "root", "no data directory given for cifar100; {}", hint);
+    if (root.empty()) throw error_at("", "root", "no data directory given for cifar100; {}", hint);
     const std::string file = train ? "train.bin" : "test.bin";
     fs::path dir = cifar_dir(root, "cifar-100-binary", file);
     d = read_cifar({find_one(dir, {file}, hint)}, 100);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "common/error.h"
 
 namespace ss::train {
@@ -99,7 +101,7 @@ TokenizerImpl::TokenizerImpl(const ModelSpec& spec, const Neurons& neurons)
   int64_t in = spec.in_channels;
   for (size_t i = 0; i < spec.tokenizer.channels.size(); ++i) {
     int64_t out = spec.tokenizer.channels[i];
-    convs.push_back(register_module("conv" + std::to_string(i), ConvBN(in, out, false, spec.bn_eps)));
+    convs.push_back(register_module(fmt::format("conv{}", i), ConvBN(in, out, false, spec.bn_eps)));
     in = out;
   }
   if (spec.tokenizer.rpe) rpe = register_module("rpe", ConvBN(in, in, false, spec.bn_eps));
@@ -127,7 +129,7 @@ torch::Tensor TokenizerImpl::forward(const torch::Tensor& x_in, SpikeRecord* rec
   torch::Tensor x = x_in;
   for (size_t i = 0; i < convs.size(); ++i) {
     torch::Tensor s = stage(i, x);
-    if (rec) rec->put("sps.conv" + std::to_string(i), grid_to_tokens(s));
+    if (rec) rec->put(fmt::format("sps.conv{}", i), grid_to_tokens(s));
     x = pools[i] ? pool(s) : s;
   }
   if (!rpe.is_empty()) {
@@ -186,7 +188,7 @@ EmsaImpl::EmsaImpl(const ModelSpec& spec, const Neurons& neurons) : n(neurons) {
   const int64_t D = spec.dim, E = spec.attention.experts, de = spec.attention.expert_dim;
   router = register_module("router", LinearBN(D, E, true, spec.bn_eps));
   for (int64_t i = 0; i < E; ++i)
-    qs.push_back(register_module("q" + std::to_string(i), LinearBN(D, de, true, spec.bn_eps)));
+    qs.push_back(register_module(fmt::format("q{}", i), LinearBN(D, de, true, spec.bn_eps)));
   k = register_module("k", LinearBN(D, de, true, spec.bn_eps));
   v = register_module("v", LinearBN(D, de, true, spec.bn_eps));
   proj = register_module("proj", LinearBN(de, D, true, spec.bn_eps));
@@ -216,8 +218,8 @@ torch::Tensor EmsaImpl::forward(const torch::Tensor& x, const std::string& prefi
     torch::Tensor qi = lif(qs[i]->forward(x), n.lif);
     o.push_back(o_spikes(qi, ks, vs));
     if (rec) {
-      rec->put(join(prefix, "q" + std::to_string(i)), qi);
-      rec->put(join(prefix, "o" + std::to_string(i)), o.back());
+      rec->put(join(prefix, fmt::format("q{}", i)), qi);
+      rec->put(join(prefix, fmt::format("o{}", i)), o.back());
     }
   }
   torch::Tensor out = lif(proj->forward(mix(r, o)), n.lif);
@@ -327,7 +329,7 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x, const std::string& prefix
       out = out.index_add(1, idx, ye * fe.view({1, M, 1}));
     }
     if (rec) {
-      const std::string ep = join(prefix, "experts." + std::to_string(e));
+      const std::string ep = join(prefix, fmt::format("experts.{}", e));
       for (const char* part : {"fc1", "fc2"}) {
         const int64_t C = std::string(part) == "fc1" ? experts[size_t(e)]->fc1->weight.size(0) : D;
         torch::Tensor full = torch::zeros({T, B * N, C});
@@ -339,7 +341,7 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x, const std::string& prefix
   if (rec) rec->routes[prefix.substr(0, prefix.rfind('.'))] = chosen;
   // Switch-Transformer load balancing: E * sum_e f_e P_e with f_e the (detached) share of
   // token-expert assignments and P_e the mean router probability.
-  torch::Tensor p = torch::softmax(scores, -1).mean({0, 1});
+  torch::Tensor p = torch::softmax(scores, -1).mean(std::vector<int64_t>{0, 1});
   torch::Tensor f = counts / float(std::max<int64_t>(1, B * N * K));
   aux_loss = float(E) * (f * p).sum();
   return out.view({T, B, N, D});
@@ -348,7 +350,7 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x, const std::string& prefix
 // ---------------------------------------------------------------- block and model
 
 BlockImpl::BlockImpl(const ModelSpec& spec, const Neurons& n, int index)
-    : prefix("blocks." + std::to_string(index)) {
+    : prefix(fmt::format("blocks.{}", index)) {
   if (spec.attention.type == "ssa")
     ssa = register_module("attn", Ssa(spec, n));
   else if (spec.attention.type == "emsa")
@@ -385,7 +387,7 @@ SpikingTransformerImpl::SpikingTransformerImpl(const ModelSpec& s, bool detach_r
 }
 
 torch::Tensor SpikingTransformerImpl::head_logits(const torch::Tensor& x) {
-  return head->forward(x.mean({0, 2}));
+  return head->forward(x.mean(std::vector<int64_t>{0, 2}));
 }
 
 torch::Tensor SpikingTransformerImpl::forward(const torch::Tensor& images, SpikeRecord* rec) {

@@ -145,9 +145,9 @@ TEST_F(SafeTensorsTest, RoundTripEveryDTypeAndMetadata) {
   EXPECT_EQ(st.floats("i16", {4, 1}), (std::vector<float>{-32768, 32767, -3, 4}));
   EXPECT_EQ(st.floats("i32", {3, 2}),
             (std::vector<float>{-2147483648.0f, 2147483647.0f, 0, -5, 6, 7}));
-  EXPECT_EQ(st.floats("i64", {4}),
-            (std::vector<float>{-9223372036854775808.0f, 9223372036854775807.0f, -9,
-                                1099511627776.0f}));
+  EXPECT_EQ(
+      st.floats("i64", {4}),
+      (std::vector<float>{-9223372036854775808.0f, 9223372036854775807.0f, -9, 1099511627776.0f}));
   EXPECT_EQ(st.floats("scalar", {}), scalar);
   EXPECT_TRUE(st.floats("empty", {0, 3}).empty());
 
@@ -184,16 +184,15 @@ TEST_F(SafeTensorsTest, ReadsFileFromIndependentWriter) {
     auto b = raw(v);
     data.insert(data.end(), b.begin(), b.end());
   };
-  put(std::vector<int32_t>{-7, 1 << 20});            // b: [0, 8)
-  put(std::vector<float>{0.5f, -4.0f, 1024.0f});     // a: [8, 20)
-  put(std::vector<uint8_t>{9, 8, 7});                // c: [20, 23)
-  put(std::vector<double>{2.5});                     // d: [23, 31)
-  const std::string json =
-      R"({"b":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},)"
-      R"( "a" : {"shape":[3,1],"dtype":"F32","data_offsets":[8,20]},)"
-      R"("c":{"dtype":"U8","shape":[1,3],"data_offsets":[20,23]},)"
-      R"("d":{"dtype":"F64","shape":[],"data_offsets":[23,31]},)"
-      R"("__metadata__":{"format":"pt","n":3}})";
+  put(std::vector<int32_t>{-7, 1 << 20});         // b: [0, 8)
+  put(std::vector<float>{0.5f, -4.0f, 1024.0f});  // a: [8, 20)
+  put(std::vector<uint8_t>{9, 8, 7});             // c: [20, 23)
+  put(std::vector<double>{2.5});                  // d: [23, 31)
+  const std::string json = R"({"b":{"dtype":"I32","shape":[2],"data_offsets":[0,8]},)"
+                           R"( "a" : {"shape":[3,1],"dtype":"F32","data_offsets":[8,20]},)"
+                           R"("c":{"dtype":"U8","shape":[1,3],"data_offsets":[20,23]},)"
+                           R"("d":{"dtype":"F64","shape":[],"data_offsets":[23,31]},)"
+                           R"("__metadata__":{"format":"pt","n":3}})";
   const std::string file = path("independent.safetensors");
   auto b = hand_file(json, data);
   ss::write_file_atomic(file, b.data(), b.size());
@@ -269,17 +268,19 @@ TEST_F(SafeTensorsTest, WrongDTypeNameNamesTensor) {
 
 TEST_F(SafeTensorsTest, MalformedEntriesNameTensor) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {R"({"t1":{"shape":[1],"data_offsets":[0,4]}})", "t1"},                  // no dtype
-      {R"({"t2":{"dtype":"F32","data_offsets":[0,4]}})", "t2"},                // no shape
-      {R"({"t3":{"dtype":"F32","shape":[1]}})", "t3"},                         // no offsets
-      {R"({"t4":{"dtype":"F32","shape":"x","data_offsets":[0,4]}})", "t4"},    // bad shape
-      {R"({"t5":{"dtype":"F32","shape":[1],"data_offsets":[4]}})", "t5"},      // one offset
-      {R"({"t6":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "t6"},    // reversed
-      {R"({"t7":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "t7"},   // negative dim
-      {R"({"t8":5})", "t8"},                                                   // not an object
-      {R"({"t9":{"dtype":7,"shape":[1],"data_offsets":[0,4]}})", "t9"},        // dtype type
+      {R"({"t1":{"shape":[1],"data_offsets":[0,4]}})", "t1"},                 // no dtype
+      {R"({"t2":{"dtype":"F32","data_offsets":[0,4]}})", "t2"},               // no shape
+      {R"({"t3":{"dtype":"F32","shape":[1]}})", "t3"},                        // no offsets
+      {R"({"t4":{"dtype":"F32","shape":"x","data_offsets":[0,4]}})", "t4"},   // bad shape
+      {R"({"t5":{"dtype":"F32","shape":[1],"data_offsets":[4]}})", "t5"},     // one offset
+      {R"({"t6":{"dtype":"F32","shape":[1],"data_offsets":[4,0]}})", "t6"},   // reversed
+      {R"({"t7":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", "t7"},  // negative dim
+      {R"({"t8":5})", "t8"},                                                  // not an object
+      {R"({"t9":{"dtype":7,"shape":[1],"data_offsets":[0,4]}})", "t9"},       // dtype type
   };
-  for (const auto& [json, name] : cases) {
+  for (const auto& c : cases) {
+    const std::string& json = c.first;
+    const std::string& name = c.second;
     auto m = error_of([&] { ss::SafeTensors::parse(hand_file(json, {0, 0, 0, 0}), "m.st"); });
     EXPECT_NE(m.find("m.st"), std::string::npos) << json << " -> " << m;
     EXPECT_NE(m.find(name), std::string::npos) << json << " -> " << m;
@@ -288,10 +289,9 @@ TEST_F(SafeTensorsTest, MalformedEntriesNameTensor) {
 
 TEST_F(SafeTensorsTest, OffsetsNotMatchingShape) {
   auto m = error_of([] {
-    ss::SafeTensors::parse(
-        hand_file(R"({"proj":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})",
-                  std::vector<uint8_t>(12)),
-        "off.st");
+    ss::SafeTensors::parse(hand_file(R"({"proj":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}})",
+                                     std::vector<uint8_t>(12)),
+                           "off.st");
   });
   EXPECT_NE(m.find("off.st"), std::string::npos) << m;
   EXPECT_NE(m.find("proj"), std::string::npos) << m;
@@ -314,21 +314,20 @@ TEST_F(SafeTensorsTest, OverflowingShapeIsRejected) {
 
 TEST_F(SafeTensorsTest, OverlappingTensorsAreRejected) {
   auto m = error_of([] {
-    ss::SafeTensors::parse(
-        hand_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-                  R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
-                  std::vector<uint8_t>(12)),
-        "ovl.st");
+    ss::SafeTensors::parse(hand_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                     R"("b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}})",
+                                     std::vector<uint8_t>(12)),
+                           "ovl.st");
   });
   EXPECT_NE(m.find("ovl.st"), std::string::npos) << m;
   EXPECT_NE(m.find("overlap"), std::string::npos) << m;
   EXPECT_TRUE(m.find(": a:") != std::string::npos || m.find(": b:") != std::string::npos) << m;
   // Zero-sized tensors may share an offset with anything.
-  auto st = ss::SafeTensors::parse(
-      hand_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
-                R"("e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]}})",
-                std::vector<uint8_t>(8)),
-      "ok.st");
+  auto st =
+      ss::SafeTensors::parse(hand_file(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},)"
+                                       R"("e":{"dtype":"F32","shape":[0],"data_offsets":[4,4]}})",
+                                       std::vector<uint8_t>(8)),
+                             "ok.st");
   EXPECT_EQ(st.get("e").numel(), 0);
 }
 

@@ -156,8 +156,10 @@ TEST_F(TomlTest, OnlyRejectsUnknownKeys) {
   expect_names(error_of([&] { m.only({"dim", "threshold"}); }), "model.attn", "unknown key");
   auto t = ss::parse_toml_text("[model.attn]\nheads = 1\ntreshold = 2\n", "cfg.toml");
   auto a = ss::TomlReader(t, "cfg.toml").sub("model").sub("attn");
-  expect_names(error_of([&] { a.only({"heads", "threshold"}); }), "model.attn.treshold",
-               "unknown key");
+  expect_names(error_of([&] {
+                 a.only({"heads", "threshold"});
+               }),
+               "model.attn.treshold", "unknown key");
   ss::TomlReader(t, "cfg.toml").only({"model"});
 }
 

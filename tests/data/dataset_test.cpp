@@ -365,8 +365,7 @@ TEST_F(DatasetTest, Cifar100UsesFineLabel) {
   ASSERT_EQ(d.pixels.size(), 4u * 3072);
   for (size_t i = 0; i < 4; ++i)
     for (size_t ch = 0; ch < 3; ++ch)
-      for (size_t p = 0; p < 1024; ++p)
-        ASSERT_EQ(d.image(i)[ch * 1024 + p], cifar_pixel(i, ch, p));
+      for (size_t p = 0; p < 1024; ++p) ASSERT_EQ(d.image(i)[ch * 1024 + p], cifar_pixel(i, ch, p));
 }
 
 TEST_F(DatasetTest, CifarRecordSize) {
@@ -450,9 +449,9 @@ TEST_F(DatasetTest, LoadFashionMnistMissingNamesPackage) {
 
 TEST_F(DatasetTest, LoadCifar10RootOrParent) {
   for (int i = 1; i <= 5; ++i)
-    write_plain(path("cifar-10-batches-bin/data_batch_" + std::to_string(i) + ".bin"),
-                cifar_file({static_cast<uint8_t>(i), static_cast<uint8_t>(i + 1)}, false,
-                           2 * (i - 1)));
+    write_plain(
+        path("cifar-10-batches-bin/data_batch_" + std::to_string(i) + ".bin"),
+        cifar_file({static_cast<uint8_t>(i), static_cast<uint8_t>(i + 1)}, false, 2 * (i - 1)));
   write_plain(path("cifar-10-batches-bin/test_batch.bin"), cifar_file({7}, false));
   for (const std::string& root : {dir_.string(), path("cifar-10-batches-bin")}) {
     SCOPED_TRACE(root);

@@ -149,8 +149,9 @@ TEST(KernelRegistry, SupportedSetsAreOrderedAndIncludeScalar) {
   EXPECT_NE(std::find(names.begin(), names.end(), "scalar"), names.end());
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2") &&
-      __builtin_cpu_supports("fma"))
+      __builtin_cpu_supports("fma")) {
     EXPECT_NE(std::find(names.begin(), names.end(), "avx2"), names.end());
+  }
   if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
       __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
       __builtin_cpu_supports("avx512vpopcntdq") && __builtin_cpu_supports("avx512vnni")) {
@@ -207,7 +208,7 @@ TEST(Kernels, AndPopcountMatchesNaive) {
 TEST(Kernels, AndPopcountAllOnesAndZeros) {
   for (const KernelSet* ks : sets()) {
     SCOPED_TRACE(ks->name);
-    for (size_t kw : {1, 5}) {
+    for (size_t kw : {1, 5, 32, 40, 70}) {
       const size_t I = 5, J = 13;
       std::vector<u64> A(I * kw, ~u64{0}), B(kw * J, ~u64{0});
       for (size_t j = 0; j < J; ++j) B[j] = 0;  // column j: word 0 is zero
