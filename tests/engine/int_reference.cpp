@@ -50,7 +50,7 @@ struct Ctx {
 int64_t threshold(double v_th, double scale, int F, int M, int64_t& clamps) {
   const double t = v_th / scale * double(int64_t{1} << F);
   const int64_t hi = (int64_t{1} << (M - 1)) - 1;
-  (void)hi;
+  if (t >= double(hi)) return ++clamps, hi;
   return std::llround(t);
 }
 
@@ -422,7 +422,7 @@ Result Reference::run(const uint8_t* image) const {
         }
         std::iota(idx.begin(), idx.end(), 0);
         std::sort(idx.begin(), idx.end(), [&](int a, int bb) {
-          return score[a] != score[bb] ? score[a] > score[bb] : a < bb;
+          return score[a] != score[bb] ? score[a] > score[bb] : a > bb;
         });
         for (int k = 0; k < K; ++k) route[size_t(n) * K + k] = idx[k];
       }

@@ -1,0 +1,27 @@
+# Helpers for command-line tests: `expect_fail NEEDLE... -- CMD...` runs CMD, which must exit
+# non-zero with exactly one stderr line containing every NEEDLE.
+set -u
+fails=0
+passes=0
+expect_fail() {
+  local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+  shift
+  local err rc
+  err=$("$@" 2>&1 >/dev/null); rc=$?
+  local lines
+  lines=$(printf '%s' "$err" | grep -c '')
+  if [ $rc -eq 0 ]; then echo "FAIL (exit 0): $*"; fails=$((fails+1)); return; fi
+  if [ "$lines" -ne 1 ]; then echo "FAIL ($lines stderr lines): $*"; printf '%s\n' "$err"; fails=$((fails+1)); return; fi
+  for n in "${needles[@]}"; do
+    case "$err" in *"$n"*) ;; *) echo "FAIL (missing '$n'): $err"; fails=$((fails+1)); return;; esac
+  done
+  passes=$((passes+1))
+}
+expect_ok() {
+  if "$@" >/dev/null 2>&1; then passes=$((passes+1)); else echo "FAIL (exit $?): $*"; fails=$((fails+1)); fi
+}
+finish() {
+  echo "$passes passed, $fails failed"
+  [ $fails -eq 0 ]
+}
