@@ -8,7 +8,7 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/progress.h"
+#include "cli/inference.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "data/dataset.h"
@@ -25,80 +25,6 @@ struct InferOptions {
   std::string json, dump, trace, kernels;
   bool quiet = false;
 };
-
-struct InferResult {
-  size_t samples = 0, correct = 0;
-  double seconds = 0;
-  Trace trace;
-};
-
-InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                          SpikeDump* dump) {
-  const size_t n = ds.count();
-  threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
-  std::vector<Trace> traces(threads);
-  std::vector<SpikeDump> dumps(dump ? threads : 0);
-  std::vector<size_t> correct(threads, 0);
-  Progress prog("infer", n, quiet);
-  auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      // contiguous chunks keep the dump in sample order after merging
-      size_t lo = n * w / threads, hi = n * (w + 1) / threads;
-      struct Both : Observer {
-        Trace* t;
-        SpikeDump* d;
-        void on_layer(const LayerEvent& e) override {
-          t->on_layer(e);
-          if (d) d->on_layer(e);
-        }
-        void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
-          t->on_route(b, x, k);
-          if (d) d->on_route(b, x, k);
-        }
-      } obs;
-      obs.t = &traces[w];
-      obs.d = dump ? &dumps[w] : nullptr;
-      for (size_t i = lo; i < hi; ++i) {
-        auto p = net.run(ds.image(i), &obs);
-        correct[w] += p.label == ds.labels[i];
-        prog.tick();
-      }
-    });
-  for (auto& t : pool) t.join();
-  prog.done();
-  InferResult r;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.samples = n;
-  for (unsigned w = 0; w < threads; ++w) {
-    r.correct += correct[w];
-    r.trace.merge(traces[w]);
-    if (dump) dump->merge(std::move(dumps[w]));
-  }
-  return r;
-}
-
-nlohmann::json trace_json(const Trace& tr) {
-  nlohmann::json layers = nlohmann::json::array();
-  for (const auto& l : tr.layers()) {
-    std::vector<double> rates(l.T);
-    for (int t = 0; t < l.T; ++t) rates[t] = l.rate(t);
-    int64_t d = 0, e = 0;
-    for (int t = 0; t < l.T; ++t) d += l.sops_dense[t], e += l.sops_exec[t];
-    layers.push_back({{"name", l.name},
-                      {"shape", {l.T, l.tokens, l.channels}},
-                      {"firing_rate", l.rate()},
-                      {"firing_rate_per_step", rates},
-                      {"sops_dense", l.sops_dense},
-                      {"sops_exec", l.sops_exec},
-                      {"sops_dense_per_sample", double(d) / double(std::max<int64_t>(l.samples, 1))},
-                      {"sops_exec_per_sample", double(e) / double(std::max<int64_t>(l.samples, 1))}});
-  }
-  nlohmann::json usage = nlohmann::json::object();
-  for (const auto& [b, u] : tr.expert_usage()) usage[b] = u;
-  return {{"layers", layers}, {"expert_usage", usage}};
-}
 
 namespace {
 

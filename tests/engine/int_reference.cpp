@@ -127,7 +127,7 @@ Tensor lif(const Ctx& c, const Currents& X, const std::vector<int64_t>& th,
         int64_t& v = V[size_t(n) * X.C + ch];
         const int64_t d = (X.at(t, n, ch) - v) * c.decay;
         const int64_t floor_div = d >= 0 ? d / 65536 : -((-d + 65535) / 65536);
-        const int64_t h = saturate(v + floor_div, c.M, c.sat.mem);
+        const int64_t h = v + floor_div;
         const bool fire = h >= th[ch];
         v = fire ? 0 : h;
         s.at(t, n, ch) = fire ? 1 : 0;
@@ -422,7 +422,7 @@ Result Reference::run(const uint8_t* image) const {
         }
         std::iota(idx.begin(), idx.end(), 0);
         std::sort(idx.begin(), idx.end(), [&](int a, int bb) {
-          return score[a] != score[bb] ? score[a] > score[bb] : a > bb;
+          return score[a] != score[bb] ? score[a] > score[bb] : a < bb;
         });
         for (int k = 0; k < K; ++k) route[size_t(n) * K + k] = idx[k];
       }

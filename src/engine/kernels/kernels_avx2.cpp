@@ -22,6 +22,9 @@
 namespace ss::kern {
 namespace {
 
+// The fixed-size register-block loops carry "#pragma GCC unroll": without full unrolling GCC
+// keeps the larger accumulator arrays in memory (stack round trips in the inner loop).
+
 inline size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 inline uint64_t valid_bits(size_t w, size_t cin) {
@@ -76,14 +79,19 @@ void ap_block(const uint64_t* A, size_t lda, const uint64_t* Bt, size_t J, size_
   for (size_t w0 = 0; w0 < kw; w0 += 31) {
     const size_t w1 = min_sz(kw, w0 + 31);
     __m256i acc[R][NV];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_si256();
     for (size_t w = w0; w < w1; ++w) {
       __m256i b[NV];
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         b[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(Bt + w * J + 4 * v));
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const __m256i a = _mm256_set1_epi64x(static_cast<long long>(A[r * lda + w]));
+#pragma GCC unroll 16
         for (int v = 0; v < NV; ++v) {
           const __m256i x = _mm256_and_si256(a, b[v]);
           const __m256i lo = _mm256_shuffle_epi8(lut, _mm256_and_si256(x, low4));
@@ -93,7 +101,9 @@ void ap_block(const uint64_t* A, size_t lda, const uint64_t* Bt, size_t J, size_
         }
       }
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) {
         const __m256i s = _mm256_sad_epu8(acc[r][v], _mm256_setzero_si256());
         __m128i s32 = _mm256_castsi256_si128(_mm256_permutevar8x32_epi32(s, pick));
@@ -170,6 +180,7 @@ void event_scalar_tail(const uint64_t* x, size_t cin, const WT* W, size_t cout, 
 // int8: int16 lane accumulators (|sum of 256 int8| <= 32768), flushed at most every 256 spikes.
 template <int NV>
 inline void ev_i8_flush(__m256i (&acc)[NV], int32_t* o) {
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) {
     __m256i* p = reinterpret_cast<__m256i*>(o + 16 * v);
     const __m256i lo = _mm256_cvtepi16_epi32(_mm256_castsi256_si128(acc[v]));
@@ -183,6 +194,7 @@ inline void ev_i8_flush(__m256i (&acc)[NV], int32_t* o) {
 template <int NV>
 void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, int32_t* o) {
   __m256i acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) acc[v] = _mm256_setzero_si256();
   const size_t nw = (cin + 63) / 64;
   unsigned cnt = 0;
@@ -199,6 +211,7 @@ void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, in
     do {
       const int8_t* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[v] = _mm256_add_epi16(
             acc[v],
@@ -230,6 +243,7 @@ void spmm_i8_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, c
 template <int NV>
 void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, int32_t* o) {
   __m256i acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     acc[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(o + 8 * v));
   const size_t nw = (cin + 63) / 64;
@@ -239,17 +253,20 @@ void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, 
     while (bits != 0) {
       const int32_t* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[v] = _mm256_add_epi32(acc[v],
                                   _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr + 8 * v)));
     }
   }
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 8 * v), acc[v]);
 }
 
 template <int NV>
 void ev_f32_chunk(const uint64_t* x, size_t cin, const float* W, size_t cout, float* o) {
   __m256 acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) acc[v] = _mm256_loadu_ps(o + 8 * v);
   const size_t nw = (cin + 63) / 64;
   for (size_t w = 0; w < nw; ++w) {
@@ -258,9 +275,11 @@ void ev_f32_chunk(const uint64_t* x, size_t cin, const float* W, size_t cout, fl
     while (bits != 0) {
       const float* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) acc[v] = _mm256_add_ps(acc[v], _mm256_loadu_ps(wr + 8 * v));
     }
   }
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) _mm256_storeu_ps(o + 8 * v, acc[v]);
 }
 
@@ -337,6 +356,7 @@ void expand_bytes(const uint64_t* X, size_t rows, size_t xstride, size_t cin, ui
     for (size_t w = 0; w < nw; ++w) {
       const uint64_t bits = X[r * xstride + w] & valid_bits(w, cin);
       uint8_t* e = E + (r * nw + w) * 64;
+#pragma GCC unroll 16
       for (int b = 0; b < 8; ++b) {
         const uint64_t bytes = _pdep_u64(bits >> (8 * b), 0x0101010101010101ull);
         std::memcpy(e + 8 * b, &bytes, 8);
@@ -367,19 +387,26 @@ void dn_i8_block(const uint8_t* E, size_t es, const int8_t* P, size_t coutp, siz
   for (size_t p0 = 0; p0 < np; p0 += 128) {
     const size_t p1 = min_sz(np, p0 + 128);
     __m256i acc[R][NV];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm256_setzero_si256();
     for (size_t p = p0; p < p1; ++p) {
       __m256i w[NV];
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         w[v] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(P + (p * coutp + 16 * v) * 2));
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const __m256i s = _mm256_set1_epi16(static_cast<short>(load_u16(E + r * es + 2 * p)));
+#pragma GCC unroll 16
         for (int v = 0; v < NV; ++v)
           acc[r][v] = _mm256_add_epi16(acc[r][v], _mm256_maddubs_epi16(s, w[v]));
       }
     }
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         add16_to_i32(out + r * cout + 16 * v, acc[r][v], n - 16 * static_cast<size_t>(v));
   }
@@ -424,6 +451,7 @@ void expand_masks(const uint64_t* X, size_t rows, size_t xstride, size_t cin, in
     for (size_t w = 0; w < nw; ++w) {
       const uint64_t bits = X[r * xstride + w] & valid_bits(w, cin);
       int32_t* m = M + (r * nw + w) * 64;
+#pragma GCC unroll 16
       for (int b = 0; b < 8; ++b) {
         const __m256i byte = _mm256_set1_epi32(static_cast<int>((bits >> (8 * b)) & 0xFF));
         _mm256_storeu_si256(reinterpret_cast<__m256i*>(m + 8 * b),
@@ -436,7 +464,9 @@ template <int R, int NV, bool MASKED>
 void dn_f32_block(const int32_t* M, size_t ms, size_t cin, const float* W, size_t cout, float* out,
                   __m256i tail) {
   __m256 acc[R][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       acc[r][v] = MASKED ? _mm256_maskload_ps(out + r * cout + 8 * v, tail)
                          : _mm256_loadu_ps(out + r * cout + 8 * v);
@@ -444,15 +474,20 @@ void dn_f32_block(const int32_t* M, size_t ms, size_t cin, const float* W, size_
   const float* wrow = W;
   for (size_t i = 0; i < cin; ++i, wrow += cout) {
     __m256 wv[NV];
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       wv[v] = MASKED ? _mm256_maskload_ps(wrow + 8 * v, tail) : _mm256_loadu_ps(wrow + 8 * v);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m256 m = _mm256_broadcast_ss(reinterpret_cast<const float*>(M + r * ms + i));
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[r][v] = _mm256_add_ps(acc[r][v], _mm256_blendv_ps(negzero, wv[v], m));
     }
   }
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v) {
       if (MASKED)
         _mm256_maskstore_ps(out + r * cout + 8 * v, tail, acc[r][v]);

@@ -22,6 +22,9 @@
 namespace ss::kern {
 namespace {
 
+// The fixed-size register-block loops carry "#pragma GCC unroll": without full unrolling GCC
+// keeps the larger accumulator arrays in memory (stack round trips in the inner loop).
+
 inline size_t min_sz(size_t a, size_t b) { return a < b ? a : b; }
 
 inline uint64_t valid_bits(size_t w, size_t cin) {
@@ -68,25 +71,33 @@ void ap_block(const uint64_t* A, size_t lda, const uint64_t* Bt, size_t J, size_
               size_t ldc, __mmask8 tail) {
   __m512i acc[R][NV];
   __m512i b[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     b[v] =
         v == NV - 1 ? _mm512_maskz_loadu_epi64(tail, Bt + 8 * v) : _mm512_loadu_si512(Bt + 8 * v);
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r) {
     const __m512i a = _mm512_set1_epi64(static_cast<long long>(A[r * lda]));
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_popcnt_epi64(_mm512_and_si512(a, b[v]));
   }
   for (size_t w = 1; w < kw; ++w) {
     const uint64_t* bw = Bt + w * J;
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       b[v] =
           v == NV - 1 ? _mm512_maskz_loadu_epi64(tail, bw + 8 * v) : _mm512_loadu_si512(bw + 8 * v);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m512i a = _mm512_set1_epi64(static_cast<long long>(A[r * lda + w]));
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[r][v] = _mm512_add_epi64(acc[r][v], _mm512_popcnt_epi64(_mm512_and_si512(a, b[v])));
     }
   }
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v) {
       int32_t* c = C + r * ldc + 8 * v;
       if (v == NV - 1)
@@ -143,6 +154,7 @@ uint64_t popcount_words(const uint64_t* p, size_t n) {
 
 template <int NV>
 inline void ev_i8_flush(__m512i (&acc)[NV], int32_t* o, __mmask32 tail) {
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) {
     const __mmask32 m = v == NV - 1 ? tail : ~__mmask32(0);
     const __mmask16 mlo = static_cast<__mmask16>(m), mhi = static_cast<__mmask16>(m >> 16);
@@ -160,6 +172,7 @@ template <int NV>
 void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, int32_t* o,
                  __mmask32 tail) {
   __m512i acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_si512();
   const size_t nw = (cin + 63) / 64;
   unsigned cnt = 0;
@@ -176,6 +189,7 @@ void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, in
     do {
       const int8_t* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) {
         const __m256i b = v == NV - 1
                               ? _mm256_maskz_loadu_epi8(tail, wr + 32 * v)
@@ -212,6 +226,7 @@ template <int NV>
 void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, int32_t* o,
                   __mmask16 tail) {
   __m512i acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     acc[v] = _mm512_maskz_loadu_epi32(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
   const size_t nw = (cin + 63) / 64;
@@ -221,11 +236,13 @@ void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, 
     while (bits != 0) {
       const int32_t* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[v] = _mm512_add_epi32(acc[v], v == NV - 1 ? _mm512_maskz_loadu_epi32(tail, wr + 16 * v)
                                                       : _mm512_loadu_si512(wr + 16 * v));
     }
   }
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     _mm512_mask_storeu_epi32(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
 }
@@ -234,6 +251,7 @@ template <int NV>
 void ev_f32_chunk(const uint64_t* x, size_t cin, const float* W, size_t cout, float* o,
                   __mmask16 tail) {
   __m512 acc[NV];
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     acc[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
   const size_t nw = (cin + 63) / 64;
@@ -243,11 +261,13 @@ void ev_f32_chunk(const uint64_t* x, size_t cin, const float* W, size_t cout, fl
     while (bits != 0) {
       const float* wr = wbase + _tzcnt_u64(bits) * cout;
       bits = _blsr_u64(bits);
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         acc[v] = _mm512_add_ps(acc[v], v == NV - 1 ? _mm512_maskz_loadu_ps(tail, wr + 16 * v)
                                                    : _mm512_loadu_ps(wr + 16 * v));
     }
   }
+#pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     _mm512_mask_storeu_ps(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
 }
@@ -292,11 +312,13 @@ void pack_w4(const int8_t* W, size_t cin, size_t cout, size_t coutp, int8_t* P) 
   const size_t G = (cin + 3) / 4;
   for (size_t g = 0; g < G; ++g) {
     const int8_t* row[4];
+#pragma GCC unroll 16
     for (int k = 0; k < 4; ++k) row[k] = 4 * g + k < cin ? W + (4 * g + k) * cout : nullptr;
     int8_t* dst = P + g * coutp * 4;
     for (size_t o0 = 0; o0 < coutp; o0 += 16) {
       const __mmask16 m = mask16(cout - o0);  // o0 < cout always (coutp = round_up(cout, 16))
       __m128i a[4];
+#pragma GCC unroll 16
       for (int k = 0; k < 4; ++k)
         a[k] = row[k] != nullptr ? _mm_maskz_loadu_epi8(m, row[k] + o0) : _mm_setzero_si128();
       const __m128i t0 = _mm_unpacklo_epi8(a[0], a[1]), t1 = _mm_unpackhi_epi8(a[0], a[1]);
@@ -323,19 +345,26 @@ template <int R, int NV>
 void dn_i8_block(const uint8_t* E, size_t es, const int8_t* P, size_t coutp, size_t G, int32_t* out,
                  size_t cout, __mmask16 tail) {
   __m512i acc[R][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       acc[r][v] =
           _mm512_maskz_loadu_epi32(v == NV - 1 ? tail : __mmask16(0xFFFF), out + r * cout + 16 * v);
   for (size_t g = 0; g < G; ++g) {
     __m512i w[NV];
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v) w[v] = _mm512_loadu_si512(P + (g * coutp + 16 * v) * 4);
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) {
       const __m512i s = _mm512_set1_epi32(static_cast<int>(load_u32(E + r * es + 4 * g)));
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], s, w[v]);
     }
   }
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       _mm512_mask_storeu_epi32(out + r * cout + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF),
                                acc[r][v]);
@@ -378,7 +407,9 @@ template <int R, int NV>
 void dn_f32_block(const uint64_t* X, size_t xstride, size_t cin, const float* W, size_t cout,
                   float* out, __mmask16 tail) {
   __m512 acc[R][NV];
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       acc[r][v] =
           _mm512_maskz_loadu_ps(v == NV - 1 ? tail : __mmask16(0xFFFF), out + r * cout + 16 * v);
@@ -386,23 +417,29 @@ void dn_f32_block(const uint64_t* X, size_t xstride, size_t cin, const float* W,
   const size_t nw = (cin + 63) / 64;
   for (size_t w = 0; w < nw; ++w) {
     uint64_t bits[R];
+#pragma GCC unroll 16
     for (int r = 0; r < R; ++r) bits[r] = X[r * xstride + w];
     const size_t nb = min_sz(64, cin - 64 * w);
     const float* wrow = W + 64 * w * cout;
     for (size_t b = 0; b < nb; ++b, wrow += cout) {
       __m512 wv[NV];
+#pragma GCC unroll 16
       for (int v = 0; v < NV; ++v)
         wv[v] = v == NV - 1 ? _mm512_maskz_loadu_ps(tail, wrow + 16 * v)
                             : _mm512_loadu_ps(wrow + 16 * v);
+#pragma GCC unroll 16
       for (int r = 0; r < R; ++r) {
         const __mmask16 k = static_cast<__mmask16>(0u - static_cast<unsigned>((bits[r] >> b) & 1));
+#pragma GCC unroll 16
         for (int v = 0; v < NV; ++v)
           acc[r][v] = (v & 1) ? _mm512_mask3_fmadd_ps(wv[v], one, acc[r][v], k)
                               : _mm512_mask_add_ps(acc[r][v], k, acc[r][v], wv[v]);
       }
     }
   }
+#pragma GCC unroll 16
   for (int r = 0; r < R; ++r)
+#pragma GCC unroll 16
     for (int v = 0; v < NV; ++v)
       _mm512_mask_storeu_ps(out + r * cout + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF),
                             acc[r][v]);
@@ -441,6 +478,7 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
       const size_t c0 = 64 * w, n = c - c0;
       __mmask16 m[4];
       __m512 vv[4], tt[4];
+#pragma GCC unroll 16
       for (int k = 0; k < 4; ++k) {
         m[k] = n > 16u * k ? mask16(n - 16 * k) : __mmask16(0);
         vv[k] = _mm512_maskz_loadu_ps(m[k], v + r * c + c0 + 16 * k);
@@ -449,6 +487,7 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
       for (size_t t = 0; t < T; ++t) {
         const float* xr = x + (t * rows + r) * c + c0;
         uint64_t word = 0;
+#pragma GCC unroll 16
         for (int k = 0; k < 4; ++k) {
           const __m512 xx = _mm512_maskz_loadu_ps(m[k], xr + 16 * k);
           const __m512 h = _mm512_add_ps(vv[k], _mm512_div_ps(_mm512_sub_ps(xx, vv[k]), vtau));
@@ -458,6 +497,7 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
         }
         spikes[(t * rows + r) * sstride + w] = word;
       }
+#pragma GCC unroll 16
       for (int k = 0; k < 4; ++k) _mm512_mask_storeu_ps(v + r * c + c0 + 16 * k, m[k], vv[k]);
     }
     for (size_t t = 0; t < T; ++t)
@@ -484,6 +524,7 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
       const size_t c0 = 64 * w, n = c - c0;
       __mmask16 m[4];
       __m512i vv[4], tt[4];
+#pragma GCC unroll 16
       for (int k = 0; k < 4; ++k) {
         m[k] = n > 16u * k ? mask16(n - 16 * k) : __mmask16(0);
         vv[k] = _mm512_maskz_loadu_epi32(m[k], v + r * c + c0 + 16 * k);
@@ -492,6 +533,7 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
       for (size_t t = 0; t < T; ++t) {
         const int32_t* xr = x + (t * rows + r) * c + c0;
         uint64_t word = 0;
+#pragma GCC unroll 16
         for (int k = 0; k < 4; ++k) {
           const __m512i xx = _mm512_maskz_loadu_epi32(m[k], xr + 16 * k);
           const __m256i lo =
@@ -505,6 +547,7 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
         }
         spikes[(t * rows + r) * sstride + w] = word;
       }
+#pragma GCC unroll 16
       for (int k = 0; k < 4; ++k) _mm512_mask_storeu_epi32(v + r * c + c0 + 16 * k, m[k], vv[k]);
     }
     for (size_t t = 0; t < T; ++t)
