@@ -22,8 +22,11 @@ int32_t threshold(double v_th, double scale, int frac_bits, int mem_bits) {
 }  // namespace fx
 
 Synapse::Synapse(const Context& ctx, const SafeTensors& w, const std::string& name, int cout,
-                 int cin, bool conv, bool bn, double input_scale)
-    : name_(name), cin_(conv ? 9 * cin : cin), cout_(cout) {
+                 int cin, bool conv, bool bn, bool pixels)
+    : name_(name), cin_(conv ? 9 * cin : cin), cout_(cout),
+      acc_bits_(ctx.spec.quant.acc_bits + (pixels ? 8 : 0)),
+      frac_bits_(std::max(0, ctx.F() - (pixels ? 8 : 0))) {
+  const double input_scale = (pixels && ctx.mode == Mode::Int) ? 1.0 / 255.0 : 1.0;
   std::vector<int64_t> shape = conv ? std::vector<int64_t>{cout, cin, 3, 3}
                                     : std::vector<int64_t>{cout, cin};
   auto W = w.floats(name + ".weight", shape);
@@ -59,7 +62,7 @@ Synapse::Synapse(const Context& ctx, const SafeTensors& w, const std::string& na
   }
   if (ctx.mode != Mode::Int) return;
   const int qmax = (1 << (ctx.spec.quant.weight_bits - 1)) - 1;
-  const int F = ctx.F();
+  const int F = frac_bits_;
   qt_.assign(wt_.size(), 0);
   scale_.assign(cout, 1.f);
   bias_fx_.assign(cout, 0);
@@ -72,7 +75,7 @@ Synapse::Synapse(const Context& ctx, const SafeTensors& w, const std::string& na
       qt_[size_t(r) * cout + o] =
           int8_t(std::clamp<int64_t>(fx::round_half_away(wt_[size_t(r) * cout + o] / s), -qmax, qmax));
     bias_fx_[o] = fx::sat(fx::round_half_away(double(bias_[o]) / s * double(1 << F)),
-                          ctx.spec.quant.acc_bits + F + 1);
+                          acc_bits_ + F + 1);
   }
 }
 
@@ -122,9 +125,7 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
     }
   }
   if (is_int) {
-    const int A = ctx.spec.quant.acc_bits, F = ctx.F();
-    for (size_t e = 0; e < n; ++e)
-      out.i[e] = fx::sat((int64_t(fx::sat(out.i[e], A)) << F) + bias_fx_[e % cout_], A + F + 1);
+    for (size_t e = 0; e < n; ++e) out.i[e] = current(out.i[e], int(e % cout_));
   } else {
     for (size_t e = 0; e < n; ++e) out.f[e] += bias_[e % cout_];
   }
@@ -136,7 +137,6 @@ void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x,
   out.T = 1, out.rows = rows, out.cout = cout_;
   const size_t n = size_t(rows) * cout_;
   if (ctx.mode == Mode::Int) {
-    const int A = ctx.spec.quant.acc_bits, F = ctx.F();
     out.i.assign(n, 0);
     std::vector<int64_t> acc(cout_);
     for (int r = 0; r < rows; ++r) {
@@ -144,9 +144,7 @@ void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x,
       for (int k = 0; k < cin_; ++k)
         if (int32_t v = x[size_t(r) * cin_ + k])
           for (int o = 0; o < cout_; ++o) acc[o] += int64_t(v) * qt_[size_t(k) * cout_ + o];
-      for (int o = 0; o < cout_; ++o)
-        out.i[size_t(r) * cout_ + o] =
-            fx::sat((int64_t(fx::sat(acc[o], A)) << F) + bias_fx_[o], A + F + 1);
+      for (int o = 0; o < cout_; ++o) out.i[size_t(r) * cout_ + o] = current(acc[o], o);
     }
   } else {
     // float mode: x holds pixels 0..255; the reference input is pixel / 255 in float32
@@ -187,11 +185,16 @@ SpikeTensor Synapse::fire(const Context& ctx, const Currents& c, int tokens, dou
   if (ctx.mode == Mode::Int) {
     th_i.resize(cout_);
     for (int o = 0; o < cout_; ++o)
-      th_i[o] = fx::threshold(v_th, scale_[o], ctx.F(), ctx.spec.quant.mem_bits);
+      th_i[o] = fx::threshold(v_th, scale_[o], frac_bits_, ctx.spec.quant.mem_bits);
   } else {
     th_f.assign(cout_, float(v_th));
   }
   return lif(ctx, c, tokens, th_f, th_i);
+}
+
+int32_t Synapse::current(int64_t acc, int o) const {
+  const int A = acc_bits_, F = frac_bits_;
+  return fx::sat((int64_t(fx::sat(acc, A)) << F) + bias_fx_[o], A + F + 1);
 }
 
 SpikeTensor Synapse::run(const Context& ctx, const Planes& x, double v_th) const {

@@ -24,10 +24,12 @@ class Synapse {
  public:
   Synapse() = default;
   // Reads `<name>.weight` (shape [cout, cin] or [cout, cin, 3, 3]), optional `<name>.bias`,
-  // and `<name>.bn.*` when `bn` is set; folds BN; quantises in int mode. `input_scale`
-  // multiplies the weights before quantisation (1/255 for the pixel-fed conv).
+  // and `<name>.bn.*` when `bn` is set; folds BN; quantises in int mode. A `pixels` layer is
+  // fed raw 8-bit pixels: its float input is pixel / 255, and in int mode its weights absorb
+  // the 1/255 and its accumulator trades 8 fraction bits for 8 integer bits (the pixel's own
+  // 8 bits of resolution), so acc_bits + 8 and max(0, F - 8).
   Synapse(const Context& ctx, const SafeTensors& w, const std::string& name, int cout, int cin,
-          bool conv, bool bn = true, double input_scale = 1.0);
+          bool conv, bool bn = true, bool pixels = false);
 
   int cin() const { return cin_; }    // rows of the flattened weight (9*c for a conv)
   int cout() const { return cout_; }
@@ -49,10 +51,15 @@ class Synapse {
   const std::vector<int8_t>& qweight_t() const { return qt_; }
   const std::vector<float>& scale() const { return scale_; }
   const std::vector<int32_t>& qbias() const { return bias_fx_; }
+  int acc_bits() const { return acc_bits_; }
+  int frac_bits() const { return frac_bits_; }
+  // X = sat_{acc+F+1}(sat_acc(acc) * 2^F + bias_fx[o]): the current of output channel o.
+  int32_t current(int64_t acc, int o) const;
 
  private:
   std::string name_;
   int cin_ = 0, cout_ = 0;
+  int acc_bits_ = 16, frac_bits_ = 8;  // int mode fixed-point format of this layer
   std::vector<float> wt_, bias_;
   std::vector<int8_t> qt_;
   std::vector<float> scale_;

@@ -56,9 +56,8 @@ Tokenizer::Tokenizer(const Context& ctx, const SafeTensors& w) {
   int cin = sp.in_channels;
   for (size_t i = 0; i < sp.tokenizer.channels.size(); ++i) {
     int c = sp.tokenizer.channels[i];
-    // the pixel-fed conv sees 0..255 in int mode; its weights absorb the 1/255
-    double in_scale = (i == 0 && ctx.mode == Mode::Int) ? 1.0 / 255.0 : 1.0;
-    stages_.emplace_back(ctx, w, "sps.conv" + std::to_string(i), c, cin, true, true, in_scale);
+    stages_.emplace_back(ctx, w, "sps.conv" + std::to_string(i), c, cin, true, true,
+                         /*pixels=*/i == 0);
     cin = c;
   }
   if (sp.tokenizer.rpe) rpe_ = Synapse(ctx, w, "sps.rpe", sp.dim, sp.dim, true);

@@ -8,9 +8,11 @@
 // tests against one set.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <map>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -57,8 +59,8 @@ struct Capture : ss::Observer {
                                        const Tensor& eng) {
   if (ref.T != eng.T || ref.N != eng.N || ref.C != eng.C)
     return ::testing::AssertionFailure()
-           << name << ": shape [" << eng.T << ", " << eng.N << ", " << eng.C
-           << "], reference [" << ref.T << ", " << ref.N << ", " << ref.C << "]";
+           << name << ": shape [" << eng.T << ", " << eng.N << ", " << eng.C << "], reference ["
+           << ref.T << ", " << ref.N << ", " << ref.C << "]";
   int64_t diff = 0;
   std::string first;
   for (int t = 0; t < ref.T; ++t)
@@ -69,9 +71,8 @@ struct Capture : ss::Observer {
                   std::to_string(c) + "): engine " + std::to_string(eng.at(t, n, c)) +
                   ", reference " + std::to_string(ref.at(t, n, c));
   if (diff)
-    return ::testing::AssertionFailure()
-           << name << ": " << diff << " of " << ref.v.size() << " spikes differ, first at "
-           << first;
+    return ::testing::AssertionFailure() << name << ": " << diff << " of " << ref.v.size()
+                                         << " spikes differ, first at " << first;
   return ::testing::AssertionSuccess();
 }
 
@@ -160,9 +161,8 @@ struct Rates {
 int check_model(const ss::ModelSpec& spec, uint64_t seed, Rates& rates, ss::intref::SatCounts* sat,
                 int64_t* div_sensitive = nullptr) {
   SCOPED_TRACE("model attn=" + spec.attention.type + " ffn=" + spec.ffn.type +
-               " T=" + std::to_string(spec.timesteps) + " seed=" + std::to_string(seed) +
-               " grid " + std::to_string(spec.grid_height()) + "x" +
-               std::to_string(spec.grid_width()));
+               " T=" + std::to_string(spec.timesteps) + " seed=" + std::to_string(seed) + " grid " +
+               std::to_string(spec.grid_height()) + "x" + std::to_string(spec.grid_width()));
   const ss::SafeTensors w = weights_for(spec, seed);
   const ss::Network net(spec, w, ss::Mode::Int);
   const ss::intref::Reference ref(spec, w);
@@ -192,6 +192,8 @@ struct Kind {
   const char* ffn;
 };
 
+void PrintTo(const Kind& k, std::ostream* os) { *os << k.attn << "+" << k.ffn; }
+
 class IntModeReference : public ::testing::TestWithParam<Kind> {};
 
 TEST_P(IntModeReference, EngineMatchesReferenceBitForBit) {
@@ -210,10 +212,10 @@ TEST_P(IntModeReference, EngineMatchesReferenceBitForBit) {
       if (HasFailure()) return;
     }
   rates.print(std::string(k.attn) + "+" + k.ffn + " (" + std::to_string(runs) + " runs)");
-  std::printf("[ sat      ] acc %lld current %lld mem %lld (default widths); weights where "
-              "float32 vs double division rounds differently: %lld\n",
-              (long long)sat.acc, (long long)sat.current, (long long)sat.mem,
-              (long long)div_sensitive);
+  std::printf(
+      "[ sat      ] acc %lld current %lld mem %lld (default widths); weights where "
+      "float32 vs double division rounds differently: %lld\n",
+      (long long)sat.acc, (long long)sat.current, (long long)sat.mem, (long long)div_sensitive);
   // meaningful: neither silent nor saturated on average, and every layer kind fires sometimes
   EXPECT_GT(rates.mean(), 0.05);
   EXPECT_LT(rates.mean(), 0.95);
@@ -241,8 +243,8 @@ ss::ModelSpec custom_spec(const std::string& attn, const std::string& ffn, bool 
                   : ffn == "emsp" ? "type = \"emsp\"\nhidden = 134\n"
                                   : "type = \"moe\"\nexperts = 5\ntop_k = 3\nexpert_hidden = 66\n";
   std::string text =
-      "[model]\nname = \"c\"\ninput = [3, 11, 14]\nclasses = 7\ntimesteps = " +
-      std::to_string(T) + "\ndim = 66\nblocks = " + std::to_string(blocks) +
+      "[model]\nname = \"c\"\ninput = [3, 11, 14]\nclasses = 7\ntimesteps = " + std::to_string(T) +
+      "\ndim = 66\nblocks = " + std::to_string(blocks) +
       "\nbn_eps = 1e-3\n[neuron]\ntau = 1.5\nthreshold = 0.8\nattn_threshold = 0.7\n"
       "attn_scale = 0.25\n[tokenizer]\nchannels = [5, 9, 66]\npool = [true, false, true]\nrpe = " +
       (rpe ? "true" : "false") + "\n[attention]\n" + a + "[ffn]\n" + f +
@@ -322,6 +324,37 @@ TEST(IntModeReferenceDegenerate, TiesAndZeroRowsMatch) {
       EXPECT_EQ(r.label, 2);
       EXPECT_TRUE(agree(r, cap, p, spec.ffn.top_k));
     }
+  }
+}
+
+// Quantisation divides in float32 (q = round(float(W' / s)) with s = float(max|W'|) /
+// float(q_max)), which the doc does not say: head row 0 gets weights whose float32 and double
+// quotients round to different integers, so the exact head scores tell the two apart.
+TEST(IntModeReferenceDegenerate, QuantisationDividesInFloat32) {
+  const ss::ModelSpec spec = ss::test::small_spec("ssa", "mlp", 2, 72, 12);
+  const float s = 1.0f / 127.0f;  // the scale of a row whose largest magnitude is 1
+  float sensitive = 0.f;
+  for (int k = 1; k < 126 && sensitive == 0.f; ++k) {
+    float w = float((k + 0.5) * double(s));
+    for (int i = 0; i < 8; ++i) w = std::nextafter(w, 0.f);
+    for (int i = 0; i < 16 && sensitive == 0.f; ++i, w = std::nextafter(w, 2.f))
+      if (std::llround(w / s) != std::llround(double(w) / double(s))) sensitive = w;
+  }
+  ASSERT_NE(sensitive, 0.f) << "no float32/double-sensitive weight found";
+  ss::SafeTensorsWriter wr = ss::random_weights(spec, 5);
+  const ss::SafeTensors base = ss::SafeTensors::parse(wr.serialize(), "mem");
+  std::vector<float> hw = base.floats("head.weight", {spec.classes, spec.dim});
+  hw[0] = 1.f;
+  for (int i = 1; i < spec.dim; ++i) hw[i] = sensitive;
+  wr.add_f32("head.weight", {spec.classes, spec.dim}, hw);
+  const ss::SafeTensors w = ss::SafeTensors::parse(wr.serialize(), "mem");
+  const ss::Network net(spec, w, ss::Mode::Int);
+  const ss::intref::Reference ref(spec, w);
+  EXPECT_GE(ref.division_sensitive_weights(), spec.dim - 1);
+  for (const auto& img : images(spec, 9)) {
+    Capture cap;
+    const ss::Prediction p = net.run(img.data(), &cap);
+    EXPECT_TRUE(agree(ref.run(img.data()), cap, p, spec.ffn.top_k));
   }
 }
 

@@ -39,10 +39,10 @@ struct Ctx {
         M(s.quant.mem_bits),
         decay(std::llround(65536.0 / s.neuron.tau)),
         sat(c) {}
-  // X = sat_{A+F+1}(sat_A(acc) * 2^F + bias_fx)
-  int64_t current(int64_t acc, int64_t bias_fx) const {
-    const int64_t a = saturate(acc, A, sat.acc);
-    return saturate(a * (int64_t{1} << F) + bias_fx, A + F + 1, sat.current);
+  // X = sat_{A+F+1}(sat_A(acc) * 2^F + bias_fx) in the unit's own format
+  int64_t current(const Unit& u, int64_t acc, int o) const {
+    const int64_t a = saturate(acc, u.A, sat.acc);
+    return saturate(a * (int64_t{1} << u.F) + u.bias_fx[o], u.A + u.F + 1, sat.current);
   }
 };
 
@@ -67,7 +67,7 @@ Currents linear(const Ctx& c, const Unit& u, const Tensor& x,
       for (int o = 0; o < u.cout; ++o) {
         int64_t acc = 0;
         for (int i = 0; i < u.cin; ++i) acc += int64_t{u.w(o, i)} * x.at(t, n, i);
-        X.at(t, n, o) = c.current(acc, u.bias_fx[o]);
+        X.at(t, n, o) = c.current(u, acc, o);
       }
     }
   return X;
@@ -89,7 +89,7 @@ Currents conv3x3(const Ctx& c, const Unit& u, const Tensor& x, int h, int w) {
                 if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
                 acc += int64_t{u.w(o, ci, ky * 3 + kx)} * x.at(t, sy * w + sx, ci);
               }
-          X.at(t, y * w + xx, o) = c.current(acc, u.bias_fx[o]);
+          X.at(t, y * w + xx, o) = c.current(u, acc, o);
         }
   return X;
 }
@@ -110,7 +110,7 @@ Currents depthwise3x3(const Ctx& c, const Unit& u, const Tensor& x, int h, int w
               if (sy < 0 || sy >= h || sx < 0 || sx >= w) continue;
               acc += int64_t{u.w(ch, 0, ky * 3 + kx)} * x.at(t, sy * w + sx, ch);
             }
-          X.at(t, y * w + xx, ch) = c.current(acc, u.bias_fx[ch]);
+          X.at(t, y * w + xx, ch) = c.current(u, acc, ch);
         }
   return X;
 }
@@ -127,7 +127,7 @@ Tensor lif(const Ctx& c, const Currents& X, const std::vector<int64_t>& th,
         int64_t& v = V[size_t(n) * X.C + ch];
         const int64_t d = (X.at(t, n, ch) - v) * c.decay;
         const int64_t floor_div = d >= 0 ? d / 65536 : -((-d + 65535) / 65536);
-        const int64_t h = v + floor_div;
+        const int64_t h = saturate(v + floor_div, c.M, c.sat.mem);
         const bool fire = h >= th[ch];
         v = fire ? 0 : h;
         s.at(t, n, ch) = fire ? 1 : 0;
@@ -207,7 +207,12 @@ Unit Reference::unit(const SafeTensors& w, const std::string& name, int cout, in
     mean = w.floats(name + ".bn.running_mean", {cout});
     var = w.floats(name + ".bn.running_var", {cout});
   }
-  const int qmax = (1 << (spec_.quant.weight_bits - 1)) - 1, F = spec_.quant.mem_frac_bits;
+  const int qmax = (1 << (spec_.quant.weight_bits - 1)) - 1;
+  // pixel-fed layers (input_scale != 1) use 8 more accumulator bits and 8 fewer fraction bits
+  const bool pixels = input_scale != 1.0;
+  u.A = spec_.quant.acc_bits + (pixels ? 8 : 0);
+  u.F = std::max(0, spec_.quant.mem_frac_bits - (pixels ? 8 : 0));
+  const int F = u.F;
   const int row = cin * taps;
   u.q.assign(size_t(cout) * row, 0);
   u.scale.assign(cout, 1.f);
@@ -237,7 +242,7 @@ Unit Reference::unit(const SafeTensors& w, const std::string& name, int cout, in
       u.q[size_t(o) * row + j] = int32_t(std::clamp<int64_t>(r, -qmax, qmax));
     }
     u.bias_fx[o] = saturate(std::llround(double(u.bias[o]) / double(s) * double(int64_t{1} << F)),
-                       spec_.quant.acc_bits + F + 1, load_sat_.bias);
+                            u.A + F + 1, load_sat_.bias);
     if (v_th > 0)
       u.th[o] = threshold(v_th, double(s), F, spec_.quant.mem_bits, load_sat_.threshold);
   }

@@ -37,6 +37,7 @@ struct SatCounts {
 // One quantised Linear or 3x3 Conv with its folded BatchNorm (and the LIF threshold for the
 // layer's V_th).
 struct Unit {
+  int A = 16, F = 8;  // accumulator bits and fraction bits of this layer's currents
   std::string name;
   int cout = 0, cin = 0, taps = 1;  // taps = 9 for a 3x3 conv (weight [cout][cin][3][3])
   std::vector<int32_t> q;           // [cout][cin][taps], i.e. q[o][c][ky * 3 + kx]
@@ -48,10 +49,10 @@ struct Unit {
 };
 
 struct Result {
-  std::vector<std::string> order;                       // spiking layers in execution order
-  std::map<std::string, Tensor> spikes;                 // layer -> [T][tokens][channels] 0/1
+  std::vector<std::string> order;                      // spiking layers in execution order
+  std::map<std::string, Tensor> spikes;                // layer -> [T][tokens][channels] 0/1
   std::map<std::string, std::vector<int32_t>> routes;  // "blocks.{b}" -> [N][K], best first
-  std::vector<int64_t> scores;                          // head scores, fixed point 2^-24
+  std::vector<int64_t> scores;                         // head scores, fixed point 2^-24
   int label = -1;
   SatCounts sat;         // load-time clamps plus everything clamped during this run
   int max_residual = 0;  // largest value of the residual stream (block inputs)

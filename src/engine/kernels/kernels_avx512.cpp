@@ -95,16 +95,21 @@ void ap_block(const uint64_t* A, size_t lda, const uint64_t* Bt, size_t J, size_
         acc[r][v] = _mm512_add_epi64(acc[r][v], _mm512_popcnt_epi64(_mm512_and_si512(a, b[v])));
     }
   }
+  // Narrow to int32: vector pairs with one two-source shuffle and one (masked) 64-byte store,
+  // an odd last vector with a masked narrowing store.
+  const __m512i evens =
+      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
 #pragma GCC unroll 16
-  for (int r = 0; r < R; ++r)
+  for (int r = 0; r < R; ++r) {
 #pragma GCC unroll 16
-    for (int v = 0; v < NV; ++v) {
-      int32_t* c = C + r * ldc + 8 * v;
-      if (v == NV - 1)
-        _mm512_mask_cvtepi64_storeu_epi32(c, tail, acc[r][v]);
-      else
-        _mm256_storeu_si256(reinterpret_cast<__m256i*>(c), _mm512_cvtepi64_epi32(acc[r][v]));
+    for (int v = 0; v + 1 < NV; v += 2) {
+      const __mmask16 m = v + 2 == NV ? static_cast<__mmask16>(0xFF | (tail << 8)) : 0xFFFF;
+      _mm512_mask_storeu_epi32(C + r * ldc + 8 * v, m,
+                               _mm512_permutex2var_epi32(acc[r][v], evens, acc[r][v + 1]));
     }
+    if (NV % 2 == 1)
+      _mm512_mask_cvtepi64_storeu_epi32(C + r * ldc + 8 * (NV - 1), tail, acc[r][NV - 1]);
+  }
 }
 
 using ApFn = void (*)(const uint64_t*, size_t, const uint64_t*, size_t, size_t, int32_t*, size_t,
@@ -149,46 +154,47 @@ uint64_t popcount_words(const uint64_t* p, size_t n) {
 }
 
 // ------------------------------------------------------------------------------------------
-// spmm_i8_event: int16 lane accumulators (|sum of 256 int8| <= 32768 fits), flushed into the
-// int32 output at most every 256 spikes. A chunk covers up to NV*32 outputs.
+// Event-driven spmm. For each output chunk and row, the set bits are first decoded into a list
+// of channel indices (branch-free, vpcompressd), then the weight rows of the listed channels
+// are added into register accumulators. Chunks are the outer loop so that a chunk of W stays
+// in L2 across rows.
 
-template <int NV>
-inline void ev_i8_flush(__m512i (&acc)[NV], int32_t* o, __mmask32 tail) {
-#pragma GCC unroll 16
-  for (int v = 0; v < NV; ++v) {
-    const __mmask32 m = v == NV - 1 ? tail : ~__mmask32(0);
-    const __mmask16 mlo = static_cast<__mmask16>(m), mhi = static_cast<__mmask16>(m >> 16);
-    const __m512i lo = _mm512_cvtepi16_epi32(_mm512_castsi512_si256(acc[v]));
-    const __m512i hi = _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(acc[v], 1));
-    int32_t* p = o + 32 * v;
-    _mm512_mask_storeu_epi32(p, mlo, _mm512_add_epi32(_mm512_maskz_loadu_epi32(mlo, p), lo));
-    _mm512_mask_storeu_epi32(p + 16, mhi,
-                             _mm512_add_epi32(_mm512_maskz_loadu_epi32(mhi, p + 16), hi));
-    acc[v] = _mm512_setzero_si512();
+// Writes the indices of the set bits of a row (ascending) to idx, returns their count.
+// idx needs room for cin + 16 entries.
+inline size_t decode_row(const uint64_t* x, size_t cin, uint32_t* idx) {
+  const size_t nw = (cin + 63) / 64;
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  size_t n = 0;
+  for (size_t w = 0; w < nw; ++w) {
+    const uint64_t bits = x[w] & valid_bits(w, cin);
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; ++q) {
+      const __mmask16 m = static_cast<__mmask16>(bits >> (16 * q));
+      const __m512i base =
+          _mm512_add_epi32(iota, _mm512_set1_epi32(static_cast<int>(64 * w + 16 * q)));
+      _mm512_storeu_si512(idx + n, _mm512_maskz_compress_epi32(m, base));
+      n += static_cast<size_t>(__builtin_popcount(m));
+    }
   }
+  return n;
 }
 
+uint32_t* index_scratch(size_t cin) {
+  return static_cast<uint32_t*>(tl_scratch.get(1, (cin + 64) * sizeof(uint32_t)));
+}
+
+// int8: int16 lane accumulators (|sum of 256 int8| <= 32768 fits), flushed into the int32
+// output every 256 spikes. A chunk covers up to NV*32 outputs.
 template <int NV>
-void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, int32_t* o,
+void ev_i8_chunk(const uint32_t* idx, size_t n, const int8_t* W, size_t cout, int32_t* o,
                  __mmask32 tail) {
-  __m512i acc[NV];
+  for (size_t s0 = 0; s0 < n; s0 += 256) {
+    const size_t s1 = min_sz(n, s0 + 256);
+    __m512i acc[NV];
 #pragma GCC unroll 16
-  for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_si512();
-  const size_t nw = (cin + 63) / 64;
-  unsigned cnt = 0;
-  for (size_t w = 0; w < nw; ++w) {
-    uint64_t bits = x[w] & valid_bits(w, cin);
-    if (bits == 0) continue;
-    const unsigned pc = static_cast<unsigned>(_mm_popcnt_u64(bits));
-    if (cnt + pc > 256) {
-      ev_i8_flush<NV>(acc, o, tail);
-      cnt = 0;
-    }
-    cnt += pc;
-    const int8_t* wbase = W + w * 64 * cout;
-    do {
-      const int8_t* wr = wbase + _tzcnt_u64(bits) * cout;
-      bits = _blsr_u64(bits);
+    for (int v = 0; v < NV; ++v) acc[v] = _mm512_setzero_si512();
+    for (size_t k = s0; k < s1; ++k) {
+      const int8_t* wr = W + idx[k] * cout;
 #pragma GCC unroll 16
       for (int v = 0; v < NV; ++v) {
         const __m256i b = v == NV - 1
@@ -196,51 +202,37 @@ void ev_i8_chunk(const uint64_t* x, size_t cin, const int8_t* W, size_t cout, in
                               : _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wr + 32 * v));
         acc[v] = _mm512_add_epi16(acc[v], _mm512_cvtepi8_epi16(b));
       }
-    } while (bits != 0);
-  }
-  if (cnt != 0) ev_i8_flush<NV>(acc, o, tail);
-}
-
-using EvI8Fn = void (*)(const uint64_t*, size_t, const int8_t*, size_t, int32_t*, __mmask32);
-constexpr EvI8Fn ev_i8_table[8] = {&ev_i8_chunk<1>, &ev_i8_chunk<2>, &ev_i8_chunk<3>,
-                                   &ev_i8_chunk<4>, &ev_i8_chunk<5>, &ev_i8_chunk<6>,
-                                   &ev_i8_chunk<7>, &ev_i8_chunk<8>};
-
-void spmm_i8_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
-                   size_t cout, int32_t* out) {
-  for (size_t o0 = 0; o0 < cout; o0 += 256) {
-    const size_t n = min_sz(256, cout - o0);
-    const size_t nv = (n + 31) / 32;
-    const size_t last = n - 32 * (nv - 1);
-    const __mmask32 tail = last >= 32 ? ~__mmask32(0) : __mmask32((1u << last) - 1);
-    for (size_t r = 0; r < rows; ++r)
-      ev_i8_table[nv - 1](X + r * xstride, cin, W + o0, cout, out + r * cout + o0, tail);
+    }
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v) {
+      const __mmask32 m = v == NV - 1 ? tail : ~__mmask32(0);
+      const __mmask16 mlo = static_cast<__mmask16>(m), mhi = static_cast<__mmask16>(m >> 16);
+      const __m512i lo = _mm512_cvtepi16_epi32(_mm512_castsi512_si256(acc[v]));
+      const __m512i hi = _mm512_cvtepi16_epi32(_mm512_extracti64x4_epi64(acc[v], 1));
+      int32_t* p = o + 32 * v;
+      _mm512_mask_storeu_epi32(p, mlo, _mm512_add_epi32(_mm512_maskz_loadu_epi32(mlo, p), lo));
+      _mm512_mask_storeu_epi32(p + 16, mhi,
+                               _mm512_add_epi32(_mm512_maskz_loadu_epi32(mhi, p + 16), hi));
+    }
   }
 }
 
-// ------------------------------------------------------------------------------------------
-// spmm_i32_event / spmm_f32_event: accumulators start from `out` (so float sums keep the
-// ascending-channel order) and cover up to NV*16 outputs.
-
+// int32 / float: accumulators start from `out` (so float sums keep the ascending-channel
+// order). A chunk covers up to NV*16 outputs.
 template <int NV>
-void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, int32_t* o,
+void ev_i32_chunk(const uint32_t* idx, size_t n, const int32_t* W, size_t cout, int32_t* o,
                   __mmask16 tail) {
+  if (n == 0) return;
   __m512i acc[NV];
 #pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     acc[v] = _mm512_maskz_loadu_epi32(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
-  const size_t nw = (cin + 63) / 64;
-  for (size_t w = 0; w < nw; ++w) {
-    uint64_t bits = x[w] & valid_bits(w, cin);
-    const int32_t* wbase = W + w * 64 * cout;
-    while (bits != 0) {
-      const int32_t* wr = wbase + _tzcnt_u64(bits) * cout;
-      bits = _blsr_u64(bits);
+  for (size_t k = 0; k < n; ++k) {
+    const int32_t* wr = W + idx[k] * cout;
 #pragma GCC unroll 16
-      for (int v = 0; v < NV; ++v)
-        acc[v] = _mm512_add_epi32(acc[v], v == NV - 1 ? _mm512_maskz_loadu_epi32(tail, wr + 16 * v)
-                                                      : _mm512_loadu_si512(wr + 16 * v));
-    }
+    for (int v = 0; v < NV; ++v)
+      acc[v] = _mm512_add_epi32(acc[v], v == NV - 1 ? _mm512_maskz_loadu_epi32(tail, wr + 16 * v)
+                                                    : _mm512_loadu_si512(wr + 16 * v));
   }
 #pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
@@ -248,58 +240,80 @@ void ev_i32_chunk(const uint64_t* x, size_t cin, const int32_t* W, size_t cout, 
 }
 
 template <int NV>
-void ev_f32_chunk(const uint64_t* x, size_t cin, const float* W, size_t cout, float* o,
+void ev_f32_chunk(const uint32_t* idx, size_t n, const float* W, size_t cout, float* o,
                   __mmask16 tail) {
+  if (n == 0) return;
   __m512 acc[NV];
 #pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     acc[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
-  const size_t nw = (cin + 63) / 64;
-  for (size_t w = 0; w < nw; ++w) {
-    uint64_t bits = x[w] & valid_bits(w, cin);
-    const float* wbase = W + w * 64 * cout;
-    while (bits != 0) {
-      const float* wr = wbase + _tzcnt_u64(bits) * cout;
-      bits = _blsr_u64(bits);
+  for (size_t k = 0; k < n; ++k) {
+    const float* wr = W + idx[k] * cout;
 #pragma GCC unroll 16
-      for (int v = 0; v < NV; ++v)
-        acc[v] = _mm512_add_ps(acc[v], v == NV - 1 ? _mm512_maskz_loadu_ps(tail, wr + 16 * v)
-                                                   : _mm512_loadu_ps(wr + 16 * v));
-    }
+    for (int v = 0; v < NV; ++v)
+      acc[v] = _mm512_add_ps(acc[v], v == NV - 1 ? _mm512_maskz_loadu_ps(tail, wr + 16 * v)
+                                                 : _mm512_loadu_ps(wr + 16 * v));
   }
 #pragma GCC unroll 16
   for (int v = 0; v < NV; ++v)
     _mm512_mask_storeu_ps(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
 }
 
-using EvI32Fn = void (*)(const uint64_t*, size_t, const int32_t*, size_t, int32_t*, __mmask16);
-constexpr EvI32Fn ev_i32_table[8] = {&ev_i32_chunk<1>, &ev_i32_chunk<2>, &ev_i32_chunk<3>,
-                                     &ev_i32_chunk<4>, &ev_i32_chunk<5>, &ev_i32_chunk<6>,
-                                     &ev_i32_chunk<7>, &ev_i32_chunk<8>};
-using EvF32Fn = void (*)(const uint64_t*, size_t, const float*, size_t, float*, __mmask16);
-constexpr EvF32Fn ev_f32_table[8] = {&ev_f32_chunk<1>, &ev_f32_chunk<2>, &ev_f32_chunk<3>,
-                                     &ev_f32_chunk<4>, &ev_f32_chunk<5>, &ev_f32_chunk<6>,
-                                     &ev_f32_chunk<7>, &ev_f32_chunk<8>};
+// Up to 16 accumulator vectors per chunk.
+constexpr size_t kEvVecs = 16;
+
+using EvI8Fn = void (*)(const uint32_t*, size_t, const int8_t*, size_t, int32_t*, __mmask32);
+using EvI32Fn = void (*)(const uint32_t*, size_t, const int32_t*, size_t, int32_t*, __mmask16);
+using EvF32Fn = void (*)(const uint32_t*, size_t, const float*, size_t, float*, __mmask16);
+#define SS_EV_TABLE(name, fn)                                               \
+  constexpr decltype(&fn<1>) name[kEvVecs] = {                              \
+      &fn<1>, &fn<2>,  &fn<3>,  &fn<4>,  &fn<5>,  &fn<6>,  &fn<7>,  &fn<8>, \
+      &fn<9>, &fn<10>, &fn<11>, &fn<12>, &fn<13>, &fn<14>, &fn<15>, &fn<16>};
+SS_EV_TABLE(ev_i8_table, ev_i8_chunk)
+SS_EV_TABLE(ev_i32_table, ev_i32_chunk)
+SS_EV_TABLE(ev_f32_table, ev_f32_chunk)
+#undef SS_EV_TABLE
+
+void spmm_i8_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
+                   size_t cout, int32_t* out) {
+  uint32_t* idx = index_scratch(cin);
+  for (size_t o0 = 0; o0 < cout; o0 += 32 * kEvVecs) {
+    const size_t n = min_sz(32 * kEvVecs, cout - o0);
+    const size_t nv = (n + 31) / 32;
+    const size_t last = n - 32 * (nv - 1);
+    const __mmask32 tail = last >= 32 ? ~__mmask32(0) : __mmask32((1u << last) - 1);
+    for (size_t r = 0; r < rows; ++r) {
+      const size_t ns = decode_row(X + r * xstride, cin, idx);
+      ev_i8_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
+    }
+  }
+}
 
 void spmm_i32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int32_t* W,
                     size_t cout, int32_t* out) {
-  for (size_t o0 = 0; o0 < cout; o0 += 128) {
-    const size_t n = min_sz(128, cout - o0);
+  uint32_t* idx = index_scratch(cin);
+  for (size_t o0 = 0; o0 < cout; o0 += 16 * kEvVecs) {
+    const size_t n = min_sz(16 * kEvVecs, cout - o0);
     const size_t nv = (n + 15) / 16;
     const __mmask16 tail = mask16(n - 16 * (nv - 1));
-    for (size_t r = 0; r < rows; ++r)
-      ev_i32_table[nv - 1](X + r * xstride, cin, W + o0, cout, out + r * cout + o0, tail);
+    for (size_t r = 0; r < rows; ++r) {
+      const size_t ns = decode_row(X + r * xstride, cin, idx);
+      ev_i32_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
+    }
   }
 }
 
 void spmm_f32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const float* W,
                     size_t cout, float* out) {
-  for (size_t o0 = 0; o0 < cout; o0 += 128) {
-    const size_t n = min_sz(128, cout - o0);
+  uint32_t* idx = index_scratch(cin);
+  for (size_t o0 = 0; o0 < cout; o0 += 16 * kEvVecs) {
+    const size_t n = min_sz(16 * kEvVecs, cout - o0);
     const size_t nv = (n + 15) / 16;
     const __mmask16 tail = mask16(n - 16 * (nv - 1));
-    for (size_t r = 0; r < rows; ++r)
-      ev_f32_table[nv - 1](X + r * xstride, cin, W + o0, cout, out + r * cout + o0, tail);
+    for (size_t r = 0; r < rows; ++r) {
+      const size_t ns = decode_row(X + r * xstride, cin, idx);
+      ev_f32_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
+    }
   }
 }
 

@@ -29,7 +29,6 @@ class Emsp : public BlockPart {
     std::vector<int64_t> acc(C);
     std::vector<float> accf(C);
     if (is_int) cur.i.assign(size_t(T) * N * C, 0); else cur.f.assign(size_t(T) * N * C, 0.f);
-    const int Ab = ctx.spec.quant.acc_bits, F = ctx.F();
     for (int t = 0; t < T; ++t)
       for (int y = 0; y < gh; ++y)
         for (int xx = 0; xx < gw; ++xx) {
@@ -52,7 +51,7 @@ class Emsp : public BlockPart {
           size_t base = (size_t(t) * N + y * gw + xx) * C;
           for (int c = 0; c < C; ++c) {
             if (is_int)
-              cur.i[base + c] = fx::sat((int64_t(fx::sat(acc[c], Ab)) << F) + gate_.qbias()[c], Ab + F + 1);
+              cur.i[base + c] = gate_.current(acc[c], c);
             else
               cur.f[base + c] = accf[c] + gate_.bias()[c];
           }
