@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "engine/kernels/kernels.h"
@@ -120,11 +122,31 @@ void bm_popcount(benchmark::State& st, const KernelSet* k, size_t n) {
   st.counters["bits/s"] = Rate(double(n * 64) * double(st.iterations()), Rate::kIsRate);
 }
 
+// "<kernel>/<set>/<shape>"; built with appends (GCC 12 warns falsely on "lit" + string&&).
+std::string bname(const char* kernel, const char* set, const std::string& shape) {
+  std::string n = kernel;
+  n += '/';
+  n += set;
+  n += '/';
+  n += shape;
+  return n;
+}
+
+std::string dims(const char* a, size_t x, const char* b, size_t y, const char* c, size_t z) {
+  std::string n = a;
+  n += std::to_string(x);
+  n += b;
+  n += std::to_string(y);
+  n += c;
+  n += std::to_string(z);
+  return n;
+}
+
 // Registered at static-initialisation time; the kernel sets register themselves earlier
 // (init_priority), so every supported set is visible here.
 const bool registered = [] {
   for (const KernelSet* k : ss::kern::supported_sets()) {
-    const std::string s = k->name;
+    const char* s = k->name;
     for (auto [I, J, kw] : {std::tuple<size_t, size_t, size_t>{64, 64, 1},
                             {196, 196, 1},
                             {256, 256, 1},
@@ -132,35 +154,33 @@ const bool registered = [] {
                             {256, 256, 2},
                             {256, 256, 8},
                             {512, 512, 8}})
-      benchmark::RegisterBenchmark(("and_popcount/" + s + "/I" + std::to_string(I) + "_J" +
-                                    std::to_string(J) + "_kw" + std::to_string(kw))
-                                       .c_str(),
-                                   bm_and_popcount, k, I, J, kw);
+      benchmark::RegisterBenchmark(
+          bname("and_popcount", s, dims("I", I, "_J", J, "_kw", kw)).c_str(), bm_and_popcount, k, I,
+          J, kw);
     // T=4, N=64 tokens: rows = 256; embedding 384, MLP hidden 1536
     const size_t rows = 256;
     for (auto [cin, cout] : {std::pair<size_t, size_t>{384, 384}, {384, 1536}, {1536, 384}}) {
-      const std::string shape =
-          "r" + std::to_string(rows) + "_" + std::to_string(cin) + "x" + std::to_string(cout);
-      for (int pct : {5, 10, 20, 50}) {
-        const double p = pct / 100.0;
-        const std::string fr = "/p" + std::to_string(pct);
-        benchmark::RegisterBenchmark(("spmm_i8_event/" + s + "/" + shape + fr).c_str(), bm_spmm, k,
+      const std::string shape = dims("r", rows, "_", cin, "x", cout);
+      for (size_t pct : {5, 10, 20, 50}) {
+        const double p = static_cast<double>(pct) / 100.0;
+        const std::string sp = shape + "/p" + std::to_string(pct);
+        benchmark::RegisterBenchmark(bname("spmm_i8_event", s, sp).c_str(), bm_spmm, k,
                                      Spmm::I8Event, rows, cin, cout, p);
-        benchmark::RegisterBenchmark(("spmm_f32_event/" + s + "/" + shape + fr).c_str(), bm_spmm, k,
+        benchmark::RegisterBenchmark(bname("spmm_f32_event", s, sp).c_str(), bm_spmm, k,
                                      Spmm::F32Event, rows, cin, cout, p);
       }
-      benchmark::RegisterBenchmark(("spmm_i32_event/" + s + "/" + shape + "/p10").c_str(), bm_spmm,
-                                   k, Spmm::I32Event, rows, cin, cout, 0.1);
-      benchmark::RegisterBenchmark(("spmm_i8_dense/" + s + "/" + shape + "/p10").c_str(), bm_spmm,
-                                   k, Spmm::I8Dense, rows, cin, cout, 0.1);
-      benchmark::RegisterBenchmark(("spmm_f32_dense/" + s + "/" + shape + "/p10").c_str(), bm_spmm,
-                                   k, Spmm::F32Dense, rows, cin, cout, 0.1);
+      const std::string sp = shape + "/p10";
+      benchmark::RegisterBenchmark(bname("spmm_i32_event", s, sp).c_str(), bm_spmm, k,
+                                   Spmm::I32Event, rows, cin, cout, 0.1);
+      benchmark::RegisterBenchmark(bname("spmm_i8_dense", s, sp).c_str(), bm_spmm, k, Spmm::I8Dense,
+                                   rows, cin, cout, 0.1);
+      benchmark::RegisterBenchmark(bname("spmm_f32_dense", s, sp).c_str(), bm_spmm, k,
+                                   Spmm::F32Dense, rows, cin, cout, 0.1);
     }
-    benchmark::RegisterBenchmark(("lif_f32/" + s + "/T4_r64_c384").c_str(), bm_lif_f32, k, 4, 64,
-                                 384);
-    benchmark::RegisterBenchmark(("lif_i32/" + s + "/T4_r64_c384").c_str(), bm_lif_i32, k, 4, 64,
-                                 384);
-    benchmark::RegisterBenchmark(("popcount_words/" + s + "/n4096").c_str(), bm_popcount, k, 4096);
+    const std::string lif = dims("T", 4, "_r", 64, "_c", 384);
+    benchmark::RegisterBenchmark(bname("lif_f32", s, lif).c_str(), bm_lif_f32, k, 4, 64, 384);
+    benchmark::RegisterBenchmark(bname("lif_i32", s, lif).c_str(), bm_lif_i32, k, 4, 64, 384);
+    benchmark::RegisterBenchmark(bname("popcount_words", s, "n4096").c_str(), bm_popcount, k, 4096);
   }
   return true;
 }();

@@ -1,20 +1,29 @@
 #include "engine/attention_core.h"
 
 #include <bit>
+#include <cstdint>
 
 namespace ss {
 
 namespace {
+// Calls f(j) for every set bit j of channels [start, start+len) of a packed row.
+template <typename F>
+void for_bits(const uint64_t* r, int start, int len, F f) {
+  for (int w = start >> 6; w <= (start + len - 1) >> 6; ++w) {
+    uint64_t m = r[w];
+    const int lo = start - w * 64, hi = start + len - w * 64;  // bit range within this word
+    if (lo > 0) m &= ~uint64_t(0) << lo;
+    if (hi < 64) m &= (uint64_t(1) << hi) - 1;
+    for (; m; m &= m - 1) f(w * 64 + __builtin_ctzll(m) - start);
+  }
+}
 // Copies bits [start, start+len) of each row of `s` at step t into packed rows (stride words).
 std::vector<uint64_t> head_rows(const SpikeTensor& s, int t, int start, int len, size_t& stride) {
   stride = size_t(len + 63) / 64;
   std::vector<uint64_t> out(size_t(s.tokens()) * stride, 0);
   for (int n = 0; n < s.tokens(); ++n) {
-    const uint64_t* r = s.row(t, n);
-    for (int j = 0; j < len; ++j) {
-      int c = start + j;
-      if ((r[c >> 6] >> (c & 63)) & 1) out[size_t(n) * stride + (j >> 6)] |= uint64_t(1) << (j & 63);
-    }
+    uint64_t* d = out.data() + size_t(n) * stride;
+    for_bits(s.row(t, n), start, len, [&](int j) { d[j >> 6] |= uint64_t(1) << (j & 63); });
   }
   return out;
 }
@@ -22,12 +31,11 @@ std::vector<uint64_t> head_rows(const SpikeTensor& s, int t, int start, int len,
 std::vector<uint64_t> head_cols(const SpikeTensor& s, int t, int start, int len, size_t& stride) {
   stride = size_t(s.tokens() + 63) / 64;
   std::vector<uint64_t> out(size_t(len) * stride, 0);
+  const size_t st = stride;
   for (int n = 0; n < s.tokens(); ++n) {
-    const uint64_t* r = s.row(t, n);
-    for (int j = 0; j < len; ++j) {
-      int c = start + j;
-      if ((r[c >> 6] >> (c & 63)) & 1) out[size_t(j) * stride + (n >> 6)] |= uint64_t(1) << (n & 63);
-    }
+    const uint64_t bit = uint64_t(1) << (n & 63);
+    uint64_t* col = out.data() + (n >> 6);
+    for_bits(s.row(t, n), start, len, [&](int j) { col[size_t(j) * st] |= bit; });
   }
   return out;
 }

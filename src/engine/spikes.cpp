@@ -2,19 +2,16 @@
 
 #include <bit>
 
+#include "engine/kernels/kernels.h"
+
 namespace ss {
 
 int64_t SpikeTensor::count(int t) const {
-  int64_t n = 0;
-  const uint64_t* p = row(t, 0);
-  for (size_t i = 0; i < size_t(tokens_) * stride_; ++i) n += std::popcount(p[i]);
-  return n;
+  return int64_t(kern::kernels().popcount_words(row(t, 0), size_t(tokens_) * stride_));
 }
 
 int64_t SpikeTensor::count() const {
-  int64_t n = 0;
-  for (uint64_t w : words_) n += std::popcount(w);
-  return n;
+  return int64_t(kern::kernels().popcount_words(words_.data(), words_.size()));
 }
 
 std::vector<uint8_t> SpikeTensor::to_bytes() const {

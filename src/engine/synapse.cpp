@@ -10,10 +10,6 @@ namespace ss {
 
 namespace fx {
 int64_t round_half_away(double x) { return int64_t(std::llround(x)); }
-int32_t sat(int64_t v, int bits) {
-  const int64_t hi = (int64_t(1) << (bits - 1)) - 1, lo = -(int64_t(1) << (bits - 1));
-  return int32_t(std::clamp(v, lo, hi));
-}
 int32_t threshold(double v_th, double scale, int frac_bits, int mem_bits) {
   double t = v_th / scale * double(int64_t(1) << frac_bits);
   double hi = double((int64_t(1) << (mem_bits - 1)) - 1);
@@ -124,10 +120,16 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
         for (size_t e = 0; e < n; ++e) out.f[e] += tf[e] * float(1 << b);
     }
   }
-  if (is_int) {
-    for (size_t e = 0; e < n; ++e) out.i[e] = current(out.i[e], int(e % cout_));
-  } else {
-    for (size_t e = 0; e < n; ++e) out.f[e] += bias_[e % cout_];
+  const int A = acc_bits_, F = frac_bits_;
+  for (size_t r = 0; r < rows; ++r) {
+    if (is_int) {
+      int32_t* d = out.i.data() + r * cout_;
+      for (int o = 0; o < cout_; ++o)
+        d[o] = fx::sat((int64_t(fx::sat(d[o], A)) << F) + bias_fx_[o], A + F + 1);
+    } else {
+      float* d = out.f.data() + r * cout_;
+      for (int o = 0; o < cout_; ++o) d[o] += bias_[o];
+    }
   }
   return exec;
 }

@@ -69,7 +69,11 @@ class Synapse {
 // Fixed-point helpers shared by the int-mode layers.
 namespace fx {
 int64_t round_half_away(double x);
-int32_t sat(int64_t v, int bits);  // clamp to a signed `bits`-wide range
+// clamp to the signed `bits`-wide two's-complement range
+inline int32_t sat(int64_t v, int bits) {
+  const int64_t hi = (int64_t(1) << (bits - 1)) - 1, lo = -(int64_t(1) << (bits - 1));
+  return int32_t(v < lo ? lo : (v > hi ? hi : v));
+}
 inline int32_t decay(double tau) { return int32_t(round_half_away(65536.0 / tau)); }
 // Threshold v_th / scale in fixed point, clamped to the membrane range.
 int32_t threshold(double v_th, double scale, int frac_bits, int mem_bits);

@@ -5,6 +5,7 @@
 // Everything lives in an anonymous namespace and avoids std:: templates: this file is compiled
 // with AVX2/BMI flags, and an inline function shared by name with the generic files could
 // otherwise be merged by the linker into code that runs on CPUs without them.
+
 // GCC 12 reports its own _mm512_undefined_* placeholders inside the intrinsic headers as
 // uninitialised (GCC bug 105593); the pragmas apply to the header's locations only.
 #pragma GCC diagnostic push

@@ -1,10 +1,12 @@
 // AVX-512 kernel set (F/BW/VL/DQ/VPOPCNTDQ/VNNI). Bit-identical to the scalar set: integer
 // kernels are exact, float kernels vectorise across output channels only (each output element
-// still sums its inputs in ascending input-channel order) and use no contraction.
+// still sums its inputs in ascending input-channel order) and never round differently: the
+// only FMA is fma(w, 1, acc), which rounds exactly like acc + w.
 //
 // Everything lives in an anonymous namespace and avoids std:: templates: this file is compiled
 // with AVX-512 flags, and an inline function shared by name with the generic files could
 // otherwise be merged by the linker into code that runs on CPUs without AVX-512.
+
 // GCC 12 reports its own _mm512_undefined_* placeholders inside the intrinsic headers as
 // uninitialised (GCC bug 105593); the pragmas apply to the header's locations only.
 #pragma GCC diagnostic push
@@ -42,7 +44,7 @@ inline uint32_t load_u32(const void* p) {
   return v;
 }
 
-// Per-thread grow-only scratch buffers (packed weights, expanded spikes).
+// Per-thread grow-only scratch buffers (packed weights, expanded spikes, spike lists).
 struct Scratch {
   void* p[2] = {nullptr, nullptr};
   size_t n[2] = {0, 0};
@@ -154,10 +156,10 @@ uint64_t popcount_words(const uint64_t* p, size_t n) {
 }
 
 // ------------------------------------------------------------------------------------------
-// Event-driven spmm. For each output chunk and row, the set bits are first decoded into a list
-// of channel indices (branch-free, vpcompressd), then the weight rows of the listed channels
-// are added into register accumulators. Chunks are the outer loop so that a chunk of W stays
-// in L2 across rows.
+// Event-driven spmm. The set bits of every row are first decoded into lists of channel indices
+// (branch-free, vpcompressd); then, for each chunk of outputs and each row, the weight rows of
+// the listed channels are added into register accumulators. Chunks are the outer loop so that
+// a chunk of W stays cached across rows.
 
 // Writes the indices of the set bits of a row (ascending) to idx, returns their count.
 // idx needs room for cin + 16 entries.
@@ -179,8 +181,22 @@ inline size_t decode_row(const uint64_t* x, size_t cin, uint32_t* idx) {
   return n;
 }
 
-uint32_t* index_scratch(size_t cin) {
-  return static_cast<uint32_t*>(tl_scratch.get(1, (cin + 64) * sizeof(uint32_t)));
+// Spike lists of all rows: row r's channel indices are idx[start[r] .. start[r + 1]).
+struct SpikeLists {
+  const uint32_t* idx;
+  const size_t* start;
+};
+
+SpikeLists decode_rows(const uint64_t* X, size_t rows, size_t xstride, size_t cin) {
+  size_t* start = static_cast<size_t*>(tl_scratch.get(0, (rows + 1) * sizeof(size_t)));
+  uint32_t* idx = static_cast<uint32_t*>(tl_scratch.get(1, (rows * cin + 64) * sizeof(uint32_t)));
+  size_t n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    start[r] = n;
+    n += decode_row(X + r * xstride, cin, idx + n);
+  }
+  start[rows] = n;
+  return {idx, start};
 }
 
 // int8: int16 lane accumulators (|sum of 256 int8| <= 32768 fits), flushed into the int32
@@ -259,61 +275,58 @@ void ev_f32_chunk(const uint32_t* idx, size_t n, const float* W, size_t cout, fl
     _mm512_mask_storeu_ps(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
 }
 
-// Up to 16 accumulator vectors per chunk.
+// Chunk widths: 8 int16 vectors (256 outputs) for int8, 16 vectors (256 outputs) otherwise.
+constexpr size_t kEvI8Vecs = 8;
 constexpr size_t kEvVecs = 16;
 
-using EvI8Fn = void (*)(const uint32_t*, size_t, const int8_t*, size_t, int32_t*, __mmask32);
-using EvI32Fn = void (*)(const uint32_t*, size_t, const int32_t*, size_t, int32_t*, __mmask16);
-using EvF32Fn = void (*)(const uint32_t*, size_t, const float*, size_t, float*, __mmask16);
+constexpr decltype(&ev_i8_chunk<1>) ev_i8_table[kEvI8Vecs] = {
+    &ev_i8_chunk<1>, &ev_i8_chunk<2>, &ev_i8_chunk<3>, &ev_i8_chunk<4>,
+    &ev_i8_chunk<5>, &ev_i8_chunk<6>, &ev_i8_chunk<7>, &ev_i8_chunk<8>};
 #define SS_EV_TABLE(name, fn)                                               \
   constexpr decltype(&fn<1>) name[kEvVecs] = {                              \
       &fn<1>, &fn<2>,  &fn<3>,  &fn<4>,  &fn<5>,  &fn<6>,  &fn<7>,  &fn<8>, \
       &fn<9>, &fn<10>, &fn<11>, &fn<12>, &fn<13>, &fn<14>, &fn<15>, &fn<16>};
-SS_EV_TABLE(ev_i8_table, ev_i8_chunk)
 SS_EV_TABLE(ev_i32_table, ev_i32_chunk)
 SS_EV_TABLE(ev_f32_table, ev_f32_chunk)
 #undef SS_EV_TABLE
 
 void spmm_i8_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
                    size_t cout, int32_t* out) {
-  uint32_t* idx = index_scratch(cin);
-  for (size_t o0 = 0; o0 < cout; o0 += 32 * kEvVecs) {
-    const size_t n = min_sz(32 * kEvVecs, cout - o0);
+  const SpikeLists s = decode_rows(X, rows, xstride, cin);
+  for (size_t o0 = 0; o0 < cout; o0 += 32 * kEvI8Vecs) {
+    const size_t n = min_sz(32 * kEvI8Vecs, cout - o0);
     const size_t nv = (n + 31) / 32;
     const size_t last = n - 32 * (nv - 1);
     const __mmask32 tail = last >= 32 ? ~__mmask32(0) : __mmask32((1u << last) - 1);
-    for (size_t r = 0; r < rows; ++r) {
-      const size_t ns = decode_row(X + r * xstride, cin, idx);
-      ev_i8_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
-    }
+    for (size_t r = 0; r < rows; ++r)
+      ev_i8_table[nv - 1](s.idx + s.start[r], s.start[r + 1] - s.start[r], W + o0, cout,
+                          out + r * cout + o0, tail);
   }
 }
 
 void spmm_i32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int32_t* W,
                     size_t cout, int32_t* out) {
-  uint32_t* idx = index_scratch(cin);
+  const SpikeLists s = decode_rows(X, rows, xstride, cin);
   for (size_t o0 = 0; o0 < cout; o0 += 16 * kEvVecs) {
     const size_t n = min_sz(16 * kEvVecs, cout - o0);
     const size_t nv = (n + 15) / 16;
     const __mmask16 tail = mask16(n - 16 * (nv - 1));
-    for (size_t r = 0; r < rows; ++r) {
-      const size_t ns = decode_row(X + r * xstride, cin, idx);
-      ev_i32_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
-    }
+    for (size_t r = 0; r < rows; ++r)
+      ev_i32_table[nv - 1](s.idx + s.start[r], s.start[r + 1] - s.start[r], W + o0, cout,
+                           out + r * cout + o0, tail);
   }
 }
 
 void spmm_f32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const float* W,
                     size_t cout, float* out) {
-  uint32_t* idx = index_scratch(cin);
+  const SpikeLists s = decode_rows(X, rows, xstride, cin);
   for (size_t o0 = 0; o0 < cout; o0 += 16 * kEvVecs) {
     const size_t n = min_sz(16 * kEvVecs, cout - o0);
     const size_t nv = (n + 15) / 16;
     const __mmask16 tail = mask16(n - 16 * (nv - 1));
-    for (size_t r = 0; r < rows; ++r) {
-      const size_t ns = decode_row(X + r * xstride, cin, idx);
-      ev_f32_table[nv - 1](idx, ns, W + o0, cout, out + r * cout + o0, tail);
-    }
+    for (size_t r = 0; r < rows; ++r)
+      ev_f32_table[nv - 1](s.idx + s.start[r], s.start[r + 1] - s.start[r], W + o0, cout,
+                           out + r * cout + o0, tail);
   }
 }
 
