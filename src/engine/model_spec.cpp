@@ -1,5 +1,6 @@
 #include "engine/model_spec.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -110,9 +111,11 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
     s.quant.acc_bits = int(q->integer("acc_bits", 16, 8, 31));
     s.quant.mem_bits = int(q->integer("mem_bits", 24, 8, 32));
     s.quant.mem_frac_bits = int(q->integer("mem_frac_bits", 8, 0, 16));
-    if (s.quant.acc_bits + s.quant.mem_frac_bits > 31)
+    // currents carry acc_bits + frac bits + 1 sign-extension bit in 32-bit lanes; the pixel
+    // layer uses acc_bits + 8 and max(0, frac - 8) (formats.md §4)
+    if (s.quant.acc_bits + std::max(s.quant.mem_frac_bits, 8) > 30)
       throw error_at(origin, "quant.mem_frac_bits",
-                     "acc_bits + mem_frac_bits must be at most 31 (currents are 32-bit)");
+                     "acc_bits + max(mem_frac_bits, 8) must be at most 30 (32-bit currents)");
   }
   return s;
 }

@@ -120,12 +120,19 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
         for (size_t e = 0; e < n; ++e) out.f[e] += tf[e] * float(1 << b);
     }
   }
-  const int A = acc_bits_, F = frac_bits_;
+  // A + F <= 30 (validated), so this stays within int32 and vectorises
+  const int32_t hi = int32_t((int64_t(1) << (acc_bits_ - 1)) - 1), lo = -hi - 1;
+  const int F = frac_bits_;
+  const int32_t xhi = int32_t((int64_t(1) << (acc_bits_ + F)) - 1), xlo = -xhi - 1;
   for (size_t r = 0; r < rows; ++r) {
     if (is_int) {
       int32_t* d = out.i.data() + r * cout_;
-      for (int o = 0; o < cout_; ++o)
-        d[o] = fx::sat((int64_t(fx::sat(d[o], A)) << F) + bias_fx_[o], A + F + 1);
+      const int32_t* b = bias_fx_.data();
+      for (int o = 0; o < cout_; ++o) {
+        int32_t a = d[o] < lo ? lo : (d[o] > hi ? hi : d[o]);
+        int32_t x = int32_t(uint32_t(a) << F) + b[o];
+        d[o] = x < xlo ? xlo : (x > xhi ? xhi : x);
+      }
     } else {
       float* d = out.f.data() + r * cout_;
       for (int o = 0; o < cout_; ++o) d[o] += bias_[o];

@@ -131,7 +131,7 @@ TEST(ModelSpec, BadFilesNameFieldAndExpectation) {
   expect_error(replace("channels = [8, 72]", "channels = [8, 64]"), "tokenizer.channels");
   expect_error(replace("dim = 72", "dim = -1"), "model.dim");
   expect_error("[model\nname=1", "bad.toml:1");
-  expect_error(replace("acc_bits = 16", "acc_bits = 30"), "quant.mem_frac_bits");
+  expect_error(replace("acc_bits = 16", "acc_bits = 23"), "quant.mem_frac_bits");
 }
 
 }  // namespace
