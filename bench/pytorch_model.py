@@ -6,6 +6,9 @@ user would: batched float32 tensors shaped [T, B, ...], torch.nn.functional conv
 max_pool2d / matmul, eval-only (torch.no_grad / inference_mode), multi-step LIF as a Python loop
 over T. BatchNorm is folded into the preceding weight and bias at load time, in float64 and
 rounded once to float32 (the engine does the same, so the two see identical float32 weights).
+Token-wise Linear layers run as F.linear, as torch.utils.mkldnn modules or as 1x1 convs
+(`--linear`): Debian's build sends F.linear to the netlib reference BLAS, ~10x slower than
+oneDNN, so the benchmark sweeps the implementation along with the batch size.
 
 Used by bench/vs_pytorch.sh; needs Debian's python3-torch, so run it with /usr/bin/python3:
 
@@ -154,13 +157,15 @@ def load_fashion_mnist(root: str, split: str = "test", limit: int = 0) -> tuple[
 
 def lif(x: torch.Tensor, th: float, tau: float) -> torch.Tensor:
     """Multi-step LIF over dim 0: H = V + (X - V) / tau; S = H >= th; V = S ? 0 : H."""
+    # in-place float ops: about 2-3x faster than `s = h >= th; v = h.masked_fill(s, 0)`
+    # (a reset to -0.0 instead of 0.0 changes no later value or spike)
     out = torch.empty(x.shape, dtype=x.dtype)
     v = torch.zeros(x.shape[1:], dtype=x.dtype)
     for t in range(x.shape[0]):
         h = (x[t] - v).div_(tau).add_(v)
-        s = h >= th
-        out[t] = s
-        v = h.masked_fill_(s, 0.0)
+        s = out[t]
+        torch.ge(h, th, out=s)
+        v = h.mul_(1.0 - s)
     return out
 
 
@@ -170,7 +175,8 @@ class SpikingTransformer:
     `record`, when a dict, receives every spiking layer's output as uint8
     [B, T, tokens, channels] under the engine's layer names (docs/formats.md section 5).
     `linear` selects how token-wise Linear layers run: "linear" (F.linear, i.e. the BLAS the
-    Debian build links) or "conv1x1" (F.conv2d with a 1x1 kernel, i.e. oneDNN).
+    Debian build links: reference netlib BLAS), "mkldnn" (torch.utils.mkldnn.to_mkldnn of an
+    nn.Linear: oneDNN inner product) or "conv1x1" (F.conv2d with a 1x1 kernel: oneDNN conv).
     """
 
     def __init__(self, spec: dict, tensors: dict[str, np.ndarray], linear: str = "linear"):
@@ -220,8 +226,19 @@ class SpikingTransformer:
             else:
                 raise ValueError(f"ffn.type {ff['type']!r}")
         self._unit("head", (spec["classes"], D), bn=False)
-        # 1x1-conv views of the Linear weights (same numbers, oneDNN path)
-        self.p1 = {k: (w.view(*w.shape, 1, 1), b) for k, (w, b) in self.p.items() if w.dim() == 2}
+        lin = {k: v for k, v in self.p.items() if v[0].dim() == 2}
+        # 1x1-conv views of the Linear weights (same numbers, oneDNN convolution)
+        self.p1 = {k: (w.view(*w.shape, 1, 1), b) for k, (w, b) in lin.items()}
+        # torch.utils.mkldnn inference modules (oneDNN inner product, weights converted once)
+        self.pm = {}
+        if linear == "mkldnn":
+            from torch.utils import mkldnn as mkldnn_utils
+            for k, (w, b) in lin.items():
+                m = torch.nn.Linear(w.shape[1], w.shape[0])
+                with torch.no_grad():
+                    m.weight.copy_(w)
+                    m.bias.copy_(b)
+                self.pm[k] = mkldnn_utils.to_mkldnn(m.eval())
         h, w = spec["input"][1], spec["input"][2]
         for p in spec["pool"]:
             if p:
@@ -252,6 +269,10 @@ class SpikingTransformer:
 
     def fc(self, name: str, x: torch.Tensor) -> torch.Tensor:
         """Token-wise Linear on [T, B, N, C] (or [T, M, C])."""
+        if self.linear_mode == "mkldnn":
+            shp = x.shape
+            y = self.pm[name](x.reshape(-1, shp[-1]))  # dense in, dense out
+            return y.view(*shp[:-1], y.shape[-1])
         if self.linear_mode == "conv1x1":
             w, b = self.p1[name]
             shp = x.shape
@@ -480,7 +501,7 @@ def run_dump(model: SpikingTransformer, images: np.ndarray, batch: int = 16) -> 
 
 
 def cmd_dump(a) -> None:
-    model = load_model(a.model)
+    model = load_model(a.model, a.linear)
     images, _ = load_fashion_mnist(a.data_root, "test", a.n)
     rec, _ = run_dump(model, images)
     tensors = {("route." + k[6:] if k.startswith("route.") else "spikes." + k): v for k, v in rec.items()}
@@ -517,7 +538,7 @@ def engine_predictions(model: SpikingTransformer, eng: dict[str, np.ndarray]) ->
 
 
 def cmd_compare(a) -> None:
-    model = load_model(a.model)
+    model = load_model(a.model, a.linear)
     eng, meta = load_safetensors(a.engine_dump)
     layers = meta.get("layers", "").split(",")
     S = eng["spikes." + layers[0]].shape[0]
@@ -543,14 +564,14 @@ def cmd_compare(a) -> None:
             tk = "route." + k[6:]
             if tk in rec:
                 routes[k] = float((rec[tk] == eng[k]).all(-1).mean())
-    j = {"samples": S, "layers": rows, "all_layers_identical": tot_same / max(tot_all, 1),
+    j = {"samples": S, "linear": a.linear, "layers": rows, "all_layers_identical": tot_same / max(tot_all, 1),
          "samples_all_layers_identical": int(sum(
              all((eng["spikes." + L][i] == rec[L][i]).all() for L in layers if L in rec) for i in range(S))),
          "prediction_agreement": float((epred == tpred).mean()),
          "engine_accuracy": float((epred == labels).mean()), "pytorch_accuracy": float((tpred == labels).mean()),
          "route_agreement": routes}
     if not a.quiet:
-        print(f"spike agreement, PyTorch vs engine, first {S} test images")
+        print(f"spike agreement, PyTorch (linear={a.linear}) vs engine, first {S} test images")
         print(f"{'layer':<28} {'identical %':>12} {'differing':>10} {'samples =':>10} {'rate eng %':>10} {'rate pt %':>10}")
         for r in rows:
             if "error" in r:
@@ -579,12 +600,15 @@ def main() -> None:
     b.add_argument("--threads", type=int, default=1)
     b.add_argument("--batch-sizes", default="1,8,32,128,512")
     b.add_argument("--repeats", type=int, default=3)
-    b.add_argument("--linear", default="linear", help="comma list of: linear (BLAS), conv1x1 (oneDNN)")
+    b.add_argument("--linear", default="mkldnn,linear",
+                   help="comma list of: linear (F.linear, BLAS), mkldnn (torch.utils.mkldnn), conv1x1 (F.conv2d)")
     d = sub.add_parser("dump", parents=[common], help="write per-layer spikes (engine dump layout)")
     d.add_argument("-n", type=int, default=16)
     d.add_argument("-o", "--out", required=True)
+    d.add_argument("--linear", default="mkldnn", help="linear, mkldnn or conv1x1")
     c = sub.add_parser("compare", parents=[common], help="compare with an engine --dump-spikes file")
     c.add_argument("--engine-dump", required=True)
+    c.add_argument("--linear", default="mkldnn", help="linear, mkldnn or conv1x1")
     a = ap.parse_args()
     {"bench": cmd_bench, "dump": cmd_dump, "compare": cmd_compare}[a.cmd](a)
 
