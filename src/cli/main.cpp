@@ -39,6 +39,8 @@ int main(int argc, char** argv) {
   for (auto& [order, add] : ss::cli::commands()) add(app);
   try {
     app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     int code = app.exit(e);
     return code == 0 ? 0 : ss::cli::kExitUsage;

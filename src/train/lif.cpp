@@ -3,67 +3,85 @@
 #include <ATen/Parallel.h>
 #include <torch/autograd.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace ss::train {
 
 namespace {
 
-constexpr int64_t kGrain = 4096;  // neurons per parallel work item
+constexpr int64_t kChunk = 512;   // neurons per inner (vectorised) loop
+constexpr int64_t kGrain = 8192;  // neurons per parallel work item
 
-// Runs the membrane recursion for M independent neurons over T steps. Saves H for backward.
+// The membrane recursion for M independent neurons over T steps, time outer and neurons inner
+// so that the inner loop vectorises. Stores H for backward when kSaveH.
+template <bool kSaveH>
 void lif_forward_kernel(const float* x, float* s, float* h, int64_t T, int64_t M, float tau,
                         float th) {
   at::parallel_for(0, M, kGrain, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) {
-      float v = 0.0f;
+    float v[kChunk];
+    for (int64_t c0 = b; c0 < e; c0 += kChunk) {
+      const int64_t n = std::min(kChunk, e - c0);
+      std::fill(v, v + n, 0.0f);
       for (int64_t t = 0; t < T; ++t) {
-        const int64_t k = t * M + i;
-        // Exactly the documented float semantics: division by tau, then compare, hard reset.
-        const float hh = v + (x[k] - v) / tau;
-        const bool fire = hh >= th;
-        h[k] = hh;
-        s[k] = fire ? 1.0f : 0.0f;
-        v = fire ? 0.0f : hh;
+        const float* xt = x + t * M + c0;
+        float* st = s + t * M + c0;
+        float* ht = kSaveH ? h + t * M + c0 : nullptr;
+        for (int64_t i = 0; i < n; ++i) {
+          // Exactly the documented float semantics: division by tau, compare, hard reset.
+          const float hh = v[i] + (xt[i] - v[i]) / tau;
+          const bool fire = hh >= th;
+          if constexpr (kSaveH) ht[i] = hh;
+          st[i] = fire ? 1.0f : 0.0f;
+          v[i] = fire ? 0.0f : hh;
+        }
       }
     }
   });
 }
 
+// BPTT through the recursion, surrogate dS/dH = alpha sig (1 - sig), sig = sigmoid(alpha (H - th)).
 void lif_backward_kernel(const float* gs, const float* h, float* gx, int64_t T, int64_t M,
                          float tau, float th, float alpha, bool detach_reset) {
   const float keep = 1.0f - 1.0f / tau;  // dH[t] / dV[t-1]
   at::parallel_for(0, M, kGrain, [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) {
-      float gv = 0.0f;  // dL / dV[t]
+    float gv[kChunk];  // dL / dV[t]
+    for (int64_t c0 = b; c0 < e; c0 += kChunk) {
+      const int64_t n = std::min(kChunk, e - c0);
+      std::fill(gv, gv + n, 0.0f);
       for (int64_t t = T - 1; t >= 0; --t) {
-        const int64_t k = t * M + i;
-        const float hh = h[k];
-        const float sig = 1.0f / (1.0f + std::exp(-alpha * (hh - th)));
-        const float sur = alpha * sig * (1.0f - sig);
-        const float fire = hh >= th ? 1.0f : 0.0f;
-        // V = H (1 - S): dV/dH = (1 - S) - H dS/dH, the second term only without detach.
-        const float dv_dh = detach_reset ? (1.0f - fire) : (1.0f - fire) - hh * sur;
-        const float gh = gs[k] * sur + gv * dv_dh;
-        gx[k] = gh / tau;
-        gv = gh * keep;
+        const int64_t o = t * M + c0;
+        for (int64_t i = 0; i < n; ++i) {
+          const float hh = h[o + i];
+          const float sig = 1.0f / (1.0f + std::exp(-alpha * (hh - th)));
+          const float su = alpha * sig * (1.0f - sig);
+          const float nofire = hh >= th ? 0.0f : 1.0f;
+          // V = H (1 - S): dV/dH = (1 - S) - H dS/dH, the second term only without detach.
+          const float dv_dh = detach_reset ? nofire : nofire - hh * su;
+          const float gh = gs[o + i] * su + gv[i] * dv_dh;
+          gx[o + i] = gh / tau;
+          gv[i] = gh * keep;
+        }
       }
     }
   });
+}
+
+std::pair<int64_t, int64_t> time_major(const torch::Tensor& x) {
+  const int64_t T = x.size(0);
+  return {T, T ? x.numel() / T : 0};
 }
 
 class LifFunction : public torch::autograd::Function<LifFunction> {
  public:
   static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x_in,
                                double tau, double th, double alpha, bool detach_reset) {
-    TORCH_CHECK(x_in.dim() >= 1, "lif: expected [T, ...]");
     torch::Tensor x = x_in.to(torch::kFloat32).contiguous();
-    const int64_t T = x.size(0);
-    const int64_t M = T ? x.numel() / T : 0;
+    auto [T, M] = time_major(x);
     torch::Tensor s = torch::empty_like(x);
     torch::Tensor h = torch::empty_like(x);
-    lif_forward_kernel(x.data_ptr<float>(), s.data_ptr<float>(), h.data_ptr<float>(), T, M,
-                       float(tau), float(th));
+    lif_forward_kernel<true>(x.data_ptr<float>(), s.data_ptr<float>(), h.data_ptr<float>(), T, M,
+                             float(tau), float(th));
     ctx->save_for_backward({h});
     ctx->saved_data["tau"] = tau;
     ctx->saved_data["th"] = th;
@@ -75,15 +93,14 @@ class LifFunction : public torch::autograd::Function<LifFunction> {
   static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
                                                  torch::autograd::variable_list grads) {
     torch::Tensor h = ctx->get_saved_variables()[0];
+    const float tau = float(ctx->saved_data["tau"].toDouble());
+    const float th = float(ctx->saved_data["th"].toDouble());
+    const float alpha = float(ctx->saved_data["alpha"].toDouble());
     torch::Tensor gs = grads[0].to(torch::kFloat32).contiguous();
-    const int64_t T = h.size(0);
-    const int64_t M = T ? h.numel() / T : 0;
+    auto [T, M] = time_major(h);
     torch::Tensor gx = torch::empty_like(h);
-    lif_backward_kernel(gs.data_ptr<float>(), h.data_ptr<float>(), gx.data_ptr<float>(), T, M,
-                        float(ctx->saved_data["tau"].toDouble()),
-                        float(ctx->saved_data["th"].toDouble()),
-                        float(ctx->saved_data["alpha"].toDouble()),
-                        ctx->saved_data["detach"].toBool());
+    lif_backward_kernel(gs.data_ptr<float>(), h.data_ptr<float>(), gx.data_ptr<float>(), T, M, tau,
+                        th, alpha, ctx->saved_data["detach"].toBool());
     return {gx, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
@@ -91,18 +108,16 @@ class LifFunction : public torch::autograd::Function<LifFunction> {
 }  // namespace
 
 torch::Tensor lif(const torch::Tensor& x, const LifParams& p) {
+  TORCH_CHECK(x.dim() >= 1, "lif: expected [T, ...]");
   if (!x.requires_grad() || !torch::GradMode::is_enabled()) {
     torch::Tensor xc = x.to(torch::kFloat32).contiguous();
-    const int64_t T = xc.size(0);
-    const int64_t M = T ? xc.numel() / T : 0;
+    auto [T, M] = time_major(xc);
     torch::Tensor s = torch::empty_like(xc);
-    torch::Tensor h = torch::empty_like(xc);
-    lif_forward_kernel(xc.data_ptr<float>(), s.data_ptr<float>(), h.data_ptr<float>(), T, M,
-                       p.tau, p.threshold);
+    lif_forward_kernel<false>(xc.data_ptr<float>(), s.data_ptr<float>(), nullptr, T, M, p.tau,
+                              p.threshold);
     return s;
   }
-  return LifFunction::apply(x, double(p.tau), double(p.threshold), double(p.alpha),
-                            p.detach_reset);
+  return LifFunction::apply(x, double(p.tau), double(p.threshold), double(p.alpha), p.detach_reset);
 }
 
 }  // namespace ss::train

@@ -1,8 +1,11 @@
 #include "train/modules.h"
 
-#include <cmath>
-
+#include <ATen/Parallel.h>
 #include <fmt/format.h>
+#include <torch/autograd.h>
+
+#include <algorithm>
+#include <cmath>
 
 #include "common/error.h"
 
@@ -59,16 +62,19 @@ std::pair<torch::Tensor, torch::Tensor> LinearBNImpl::folded() const {
 
 torch::Tensor LinearBNImpl::forward(const torch::Tensor& x) {
   auto sizes = x.sizes().vec();
-  torch::Tensor x2 = x.reshape({-1, sizes.back()});
+  const int64_t in = weight.size(1), out = weight.size(0);
+  // A 1x1 convolution over a batch of rows: LibTorch routes it to oneDNN, many times faster
+  // than the generic BLAS that Debian's LibTorch uses for matmul.
+  torch::Tensor x4 = x.reshape({-1, in, 1, 1});
   torch::Tensor y;
   if (is_training()) {
-    y = bias.defined() ? torch::addmm(bias, x2, weight.t()) : x2.matmul(weight.t());
-    y = bn->forward(y);
+    y = torch::conv2d(x4, weight.view({out, in, 1, 1}), bias);
+    y = bn->forward(y.view({-1, out}));
   } else {
     auto [w, b] = folded();
-    y = torch::addmm(b, x2, w.t());
+    y = torch::conv2d(x4, w.view({out, in, 1, 1}), b);
   }
-  sizes.back() = weight.size(0);
+  sizes.back() = out;
   return y.view(sizes);
 }
 
@@ -142,15 +148,109 @@ torch::Tensor TokenizerImpl::forward(const torch::Tensor& x_in, SpikeRecord* rec
 
 // ---------------------------------------------------------------- attention
 
+namespace {
+
+// Per (row group g, head h) of q, k, v [G, N, W] (heads are channel groups of width dh):
+// O = Q (K^T V). Plain loops: LibTorch's CPU bmm on thousands of tiny matrices is dominated by
+// per-matrix overhead. Sums of spikes are exact integers, so the order does not matter.
+struct AttnDims {
+  int64_t G, N, W, H, dh;
+};
+
+void attn_kv(const float* k, const float* v, float* kv, const AttnDims& d, int64_t g, int64_t h) {
+  std::fill(kv, kv + d.dh * d.dh, 0.0f);
+  for (int64_t n = 0; n < d.N; ++n) {
+    const float* kr = k + (g * d.N + n) * d.W + h * d.dh;
+    const float* vr = v + (g * d.N + n) * d.W + h * d.dh;
+    for (int64_t i = 0; i < d.dh; ++i) {
+      const float ki = kr[i];
+      if (ki == 0.0f) continue;
+      float* row = kv + i * d.dh;
+      for (int64_t j = 0; j < d.dh; ++j) row[j] += ki * vr[j];
+    }
+  }
+}
+
+// out[n, :] (+)= sum_i a[n, i] m[i, :] (a rows strided by W, m dh x dh, transposed if mt).
+void rows_times(const float* a, const float* m, bool mt, float* out, const AttnDims& d, int64_t g,
+                int64_t h) {
+  for (int64_t n = 0; n < d.N; ++n) {
+    const float* ar = a + (g * d.N + n) * d.W + h * d.dh;
+    float* orow = out + (g * d.N + n) * d.W + h * d.dh;
+    std::fill(orow, orow + d.dh, 0.0f);
+    for (int64_t i = 0; i < d.dh; ++i) {
+      const float ai = ar[i];
+      if (ai == 0.0f) continue;
+      if (!mt) {
+        const float* mr = m + i * d.dh;
+        for (int64_t j = 0; j < d.dh; ++j) orow[j] += ai * mr[j];
+      } else {
+        for (int64_t j = 0; j < d.dh; ++j) orow[j] += ai * m[j * d.dh + i];
+      }
+    }
+  }
+}
+
+class AttentionFunction : public torch::autograd::Function<AttentionFunction> {
+ public:
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& q,
+                               const torch::Tensor& k, const torch::Tensor& v, int64_t heads) {
+    torch::Tensor qc = q.contiguous(), kc = k.contiguous(), vc = v.contiguous();
+    const AttnDims d = dims(qc, heads);
+    torch::Tensor o = torch::empty_like(qc);
+    const float *qp = qc.data_ptr<float>(), *kp = kc.data_ptr<float>(), *vp = vc.data_ptr<float>();
+    float* op = o.data_ptr<float>();
+    at::parallel_for(0, d.G * d.H, 1, [&](int64_t b, int64_t e) {
+      std::vector<float> kv(size_t(d.dh * d.dh));
+      for (int64_t it = b; it < e; ++it) {
+        attn_kv(kp, vp, kv.data(), d, it / d.H, it % d.H);
+        rows_times(qp, kv.data(), false, op, d, it / d.H, it % d.H);
+      }
+    });
+    ctx->save_for_backward({qc, kc, vc});
+    ctx->saved_data["heads"] = heads;
+    return o;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    auto saved = ctx->get_saved_variables();
+    const torch::Tensor &q = saved[0], &k = saved[1], &v = saved[2];
+    torch::Tensor go = grads[0].contiguous();
+    const AttnDims d = dims(q, ctx->saved_data["heads"].toInt());
+    torch::Tensor dq = torch::empty_like(q), dk = torch::empty_like(k), dv = torch::empty_like(v);
+    const float *qp = q.data_ptr<float>(), *kp = k.data_ptr<float>(), *vp = v.data_ptr<float>();
+    const float* gp = go.data_ptr<float>();
+    float *dqp = dq.data_ptr<float>(), *dkp = dk.data_ptr<float>(), *dvp = dv.data_ptr<float>();
+    at::parallel_for(0, d.G * d.H, 1, [&](int64_t b, int64_t e) {
+      std::vector<float> kv(size_t(d.dh * d.dh)), dkv(size_t(d.dh * d.dh));
+      for (int64_t it = b; it < e; ++it) {
+        const int64_t g = it / d.H, h = it % d.H;
+        attn_kv(kp, vp, kv.data(), d, g, h);
+        rows_times(gp, kv.data(), true, dqp, d, g, h);    // dQ = dO (K^T V)^T
+        attn_kv(qp, gp, dkv.data(), d, g, h);             // d(K^T V) = Q^T dO
+        rows_times(vp, dkv.data(), true, dkp, d, g, h);   // dK = V d(K^T V)^T
+        rows_times(kp, dkv.data(), false, dvp, d, g, h);  // dV = K d(K^T V)
+      }
+    });
+    return {dq, dk, dv, torch::Tensor()};
+  }
+
+ private:
+  static AttnDims dims(const torch::Tensor& q, int64_t heads) {
+    const int64_t N = q.size(-2), W = q.size(-1);
+    return {q.numel() / std::max<int64_t>(1, N * W), N, W, heads, W / heads};
+  }
+};
+
+}  // namespace
+
 torch::Tensor attention_counts(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, int64_t heads) {
-  const int64_t T = q.size(0), B = q.size(1), N = q.size(2), W = q.size(3);
-  const int64_t dh = W / heads;
-  auto split = [&](const torch::Tensor& t) { return t.view({T, B, N, heads, dh}).transpose(2, 3); };
-  torch::Tensor qh = split(q), kh = split(k), vh = split(v);
-  torch::Tensor o = dh <= N ? qh.matmul(kh.transpose(-2, -1).matmul(vh))
-                            : qh.matmul(kh.transpose(-2, -1)).matmul(vh);
-  return o.transpose(2, 3).reshape({T, B, N, W});
+  TORCH_CHECK(q.scalar_type() == torch::kFloat32 && q.sizes() == k.sizes() &&
+                  q.sizes() == v.sizes() && q.size(-1) % heads == 0,
+              "attention_counts: expected float [..., N, W] tensors of equal shape");
+  return AttentionFunction::apply(q, k, v, heads);
 }
 
 SsaImpl::SsaImpl(const ModelSpec& spec, const Neurons& neurons)
@@ -283,6 +383,13 @@ MoeImpl::MoeImpl(const ModelSpec& spec, const Neurons& neurons)
     : top_k_(spec.ffn.top_k), n(neurons), usage(size_t(spec.ffn.experts), 0) {
   const int64_t D = spec.dim, E = spec.ffn.experts;
   router = register_module("router", torch::nn::Linear(D, E));
+  {
+    // Zero-sum router rows: block inputs are non-negative spike counts, so a row's sum would
+    // add a token-independent offset (proportional to activity) that routes every token to the
+    // same experts from the first step on.
+    torch::NoGradGuard g;
+    router->weight.sub_(router->weight.mean(1, true));
+  }
   auto list = register_module("experts", torch::nn::ModuleList());
   for (int64_t e = 0; e < E; ++e) {
     experts.push_back(Mlp(D, spec.ffn.expert_hidden, spec.bn_eps, neurons));
@@ -292,8 +399,9 @@ MoeImpl::MoeImpl(const ModelSpec& spec, const Neurons& neurons)
 
 torch::Tensor MoeImpl::router_scores(const torch::Tensor& x) {
   const int64_t T = x.size(0);
-  torch::Tensor dots = torch::matmul(x, router->weight.t());  // [T, B, N, E]
-  return dots.sum(0) / float(T) + router->bias;
+  // mean_t (x[t] . W_r + b_r): the engine's summation order (the bias inside the mean).
+  torch::Tensor dots = torch::matmul(x, router->weight.t()) + router->bias;  // [T, B, N, E]
+  return dots.sum(0) / float(T);
 }
 
 torch::Tensor MoeImpl::top_k(const torch::Tensor& scores, int64_t k) {
@@ -306,25 +414,25 @@ torch::Tensor MoeImpl::forward(const torch::Tensor& x, const std::string& prefix
                                SpikeRecord* rec) {
   const int64_t T = x.size(0), B = x.size(1), N = x.size(2), D = x.size(3);
   const int64_t E = int64_t(experts.size()), K = top_k_;
-  torch::Tensor scores = router_scores(x);                        // [B, N, E]
-  torch::Tensor chosen = top_k(scores.detach(), K);               // [B, N, K]
+  torch::Tensor scores = router_scores(x);                          // [B, N, E]
+  torch::Tensor chosen = top_k(scores.detach(), K);                 // [B, N, K]
   torch::Tensor g = torch::softmax(scores.gather(-1, chosen), -1);  // [B, N, K]
-  torch::Tensor factor = g / g.detach();                          // 1 in value, router gradient
+  torch::Tensor factor = g / g.detach();                            // 1 in value, router gradient
   torch::Tensor flat_x = x.reshape({T, B * N, D});
   torch::Tensor out = torch::zeros({T, B * N, D}, x.options());
   torch::Tensor counts = torch::zeros({E}, torch::kFloat32);
   torch::Tensor chosen_flat = chosen.reshape({B * N, K});
   torch::Tensor factor_flat = factor.reshape({B * N, K});
   for (int64_t e = 0; e < E; ++e) {
-    torch::Tensor hit = chosen_flat.eq(e);                         // [BN, K]
-    torch::Tensor idx = hit.any(1).nonzero().squeeze(1);           // routed tokens
+    torch::Tensor hit = chosen_flat.eq(e);                // [BN, K]
+    torch::Tensor idx = hit.any(1).nonzero().squeeze(1);  // routed tokens
     const int64_t M = idx.size(0);
     counts[e] = float(M);
     usage[size_t(e)] += M;
     SpikeRecord local;
     if (M > 0) {
-      torch::Tensor ye = experts[size_t(e)]->forward(flat_x.index_select(1, idx), "e",
-                                                     rec ? &local : nullptr);
+      torch::Tensor ye =
+          experts[size_t(e)]->forward(flat_x.index_select(1, idx), "e", rec ? &local : nullptr);
       torch::Tensor fe = (factor_flat * hit.to(factor_flat.dtype())).sum(1).index_select(0, idx);
       out = out.index_add(1, idx, ye * fe.view({1, M, 1}));
     }
@@ -370,8 +478,9 @@ BlockImpl::BlockImpl(const ModelSpec& spec, const Neurons& n, int index)
 torch::Tensor BlockImpl::forward(const torch::Tensor& x_in, SpikeRecord* rec) {
   const std::string ap = prefix + ".attn", fp = prefix + ".ffn";
   torch::Tensor x = x_in + (ssa ? ssa->forward(x_in, ap, rec) : emsa->forward(x_in, ap, rec));
-  torch::Tensor f = mlp ? mlp->forward(x, fp, rec)
-                        : emsp ? emsp->forward(x, fp, rec) : moe->forward(x, fp, rec);
+  torch::Tensor f = mlp    ? mlp->forward(x, fp, rec)
+                    : emsp ? emsp->forward(x, fp, rec)
+                           : moe->forward(x, fp, rec);
   return x + f;
 }
 

@@ -72,8 +72,8 @@ class TokenizerImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Tokenizer);
 
-// (Q K^T) V for spike tensors [T, B, N, w] per head, computed as Q (K^T V) when cheaper
-// (exact: all sums are small integers). Returns [T, B, N, w].
+// (Q K^T) V per head for spike tensors [T, B, N, w] (heads = channel groups), computed as
+// Q (K^T V) (exact: all sums are small integers). Differentiable. Returns [T, B, N, w].
 torch::Tensor attention_counts(const torch::Tensor& q, const torch::Tensor& k,
                                const torch::Tensor& v, int64_t heads);
 

@@ -41,3 +41,10 @@ Examples:
 }
 
 }  // namespace ss
+
+#include "cli/command.h"
+
+namespace {
+// registers `spikestack train` when the training library is linked in
+ss::cli::RegisterCommand reg_train(20, &ss::add_train_command);
+}  // namespace

@@ -11,12 +11,12 @@ class App;
 namespace ss {
 
 struct TrainOptions {
-  std::string config;      // training recipe (configs/train/*.toml)
-  std::string out;         // output directory; default runs/<model name>
-  bool resume = false;     // continue from <out>/checkpoint.pt if present
-  int epochs = -1;         // override train.epochs (-1: keep)
-  int64_t limit = 0;       // use only the first N training (and test) images (0: all)
-  int threads = 2;         // LibTorch intra-op threads
+  std::string config;   // training recipe (configs/train/*.toml)
+  std::string out;      // output directory; default runs/<model name>
+  bool resume = false;  // continue from <out>/checkpoint.pt if present
+  int epochs = -1;      // override train.epochs (-1: keep)
+  int64_t limit = 0;    // use only the first N training (and test) images (0: all)
+  int threads = 2;      // LibTorch intra-op threads
 };
 
 // Trains, checkpoints every epoch, exports <out>/<name>.toml + .safetensors and

@@ -23,18 +23,18 @@ struct TrainConfig {
   std::string data_root;                  // "" = the data set's default location
   int epochs = 10;
   int batch_size = 64;
-  double lr = 2e-3;              // peak learning rate (after warm-up)
-  double min_lr = 1e-5;          // end of the cosine decay
-  double warmup_epochs = 1.0;    // linear warm-up from 0
-  double weight_decay = 0.01;    // AdamW, on weight matrices and conv kernels only
+  double lr = 2e-3;            // peak learning rate (after warm-up)
+  double min_lr = 1e-5;        // end of the cosine decay
+  double warmup_epochs = 1.0;  // linear warm-up from 0
+  double weight_decay = 0.01;  // AdamW, on weight matrices and conv kernels only
   double label_smoothing = 0.1;
   double aux_loss_weight = 0.01;  // MoE load-balancing loss weight
-  int crop_padding = 2;          // random crop of the zero-padded image (0: off)
-  bool hflip = true;             // random horizontal flips
+  int crop_padding = 2;           // random crop of the zero-padded image (0: off)
+  bool hflip = true;              // random horizontal flips
   uint64_t seed = 1;
-  int log_every = 100;           // steps between progress lines
+  int log_every = 100;  // steps between progress lines
   int eval_batch = 250;
-  bool detach_reset = true;      // LIF reset without gradient (Spikformer's choice)
+  bool detach_reset = true;  // LIF reset without gradient (Spikformer's choice)
 };
 
 struct Recipe {
@@ -61,6 +61,7 @@ struct StepStats {
 
 class Trainer {
  public:
+  // `train` must outlive the trainer. Seeds LibTorch with cfg.seed and builds the model.
   Trainer(const ModelSpec& spec, const TrainConfig& cfg, const Dataset& train);
   ~Trainer();
 
