@@ -298,13 +298,14 @@ void Trainer::load_checkpoint(const std::string& path) {
   ar.read("optimizer", oar);
   model_->load(mar);
   opt_->load(oar);
-  torch::Tensor t;
-  ar.read("step", t);
-  step_ = t.item<int64_t>();
-  ar.read("train_seconds", t);
-  train_seconds_ = t.item<double>();
-  ar.read("wall_seconds", t);
-  wall_seconds_ = t.item<double>();
+  // One fresh tensor per entry: read() into a defined tensor keeps that tensor's dtype.
+  torch::Tensor step, train_s, wall_s;
+  ar.read("step", step);
+  ar.read("train_seconds", train_s);
+  ar.read("wall_seconds", wall_s);
+  step_ = step.item<int64_t>();
+  train_seconds_ = train_s.item<double>();
+  wall_seconds_ = wall_s.item<double>();
 }
 
 }  // namespace ss::train

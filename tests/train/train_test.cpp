@@ -292,6 +292,8 @@ TEST(Trainer, ResumeIsBitExact) {
   Trainer c(r.spec, r.train, data);
   c.load_checkpoint(ckpt);
   EXPECT_EQ(c.step(), N / 2);
+  EXPECT_GT(c.train_seconds(), 0.0);  // bookkeeping survives too
+  EXPECT_LT(c.train_seconds(), a.train_seconds() * 10 + 60);
   c.train_steps(N - N / 2);
   EXPECT_EQ(c.step(), N);
 
