@@ -120,19 +120,10 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
         for (size_t e = 0; e < n; ++e) out.f[e] += tf[e] * float(1 << b);
     }
   }
-  // A + F <= 30 (validated), so this stays within int32 and vectorises
-  const int32_t hi = int32_t((int64_t(1) << (acc_bits_ - 1)) - 1), lo = -hi - 1;
-  const int F = frac_bits_;
-  const int32_t xhi = int32_t((int64_t(1) << (acc_bits_ + F)) - 1), xlo = -xhi - 1;
   for (size_t r = 0; r < rows; ++r) {
     if (is_int) {
       int32_t* d = out.i.data() + r * cout_;
-      const int32_t* b = bias_fx_.data();
-      for (int o = 0; o < cout_; ++o) {
-        int32_t a = d[o] < lo ? lo : (d[o] > hi ? hi : d[o]);
-        int32_t x = int32_t(uint32_t(a) << F) + b[o];
-        d[o] = x < xlo ? xlo : (x > xhi ? xhi : x);
-      }
+      for (int o = 0; o < cout_; ++o) d[o] = current(d[o], o);
     } else {
       float* d = out.f.data() + r * cout_;
       for (int o = 0; o < cout_; ++o) d[o] += bias_[o];
@@ -199,11 +190,6 @@ SpikeTensor Synapse::fire(const Context& ctx, const Currents& c, int tokens, dou
     th_f.assign(cout_, float(v_th));
   }
   return lif(ctx, c, tokens, th_f, th_i);
-}
-
-int32_t Synapse::current(int64_t acc, int o) const {
-  const int A = acc_bits_, F = frac_bits_;
-  return fx::sat((int64_t(fx::sat(acc, A)) << F) + bias_fx_[o], A + F + 1);
 }
 
 SpikeTensor Synapse::run(const Context& ctx, const Planes& x, double v_th) const {
