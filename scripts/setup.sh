@@ -5,7 +5,9 @@ pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libcli11-dev libfmt-dev libtomlplusplus-dev
       libtorch-dev python3-torch python3-numpy
-      dataset-fashion-mnist)
+      dataset-fashion-mnist
+      qflow-tech-osu018
+      chromium chromium-driver fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

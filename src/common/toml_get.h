@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/units.h"
 
 namespace ss {
 
@@ -57,6 +58,27 @@ class TomlReader {
     if (!(*v >= lo && *v <= hi))
       throw error_at(file_, key(k), "value {} out of range [{}, {}]", *v, lo, hi);
     return *v;
+  }
+  // A physical quantity written as a string with its unit ("64 KiB", "2 um"); returns SI.
+  // A bare number, a wrong dimension or a value outside [lo, hi] (SI) is an error.
+  double quantity(const std::string& k, const Dim& expected, std::optional<double> def = {},
+                  double lo = -1e308, double hi = 1e308) const {
+    auto* n = t_->get(k);
+    if (!n) {
+      if (def) return *def;
+      throw error_at(file_, key(k), "missing (expected a {})", dim_name(expected));
+    }
+    if (!n->is_string())
+      throw error_at(file_, key(k), "expected a {} written with its unit as a string", dim_name(expected));
+    double v;
+    try {
+      v = parse_quantity_as(*n->value<std::string>(), expected);
+    } catch (const Error& e) {
+      throw error_at(file_, key(k), "{}", e.what());
+    }
+    if (!(v >= lo && v <= hi))
+      throw error_at(file_, key(k), "'{}' out of range", *n->value<std::string>());
+    return v;
   }
   bool boolean(const std::string& k, std::optional<bool> def = {}) const {
     auto* n = t_->get(k);

@@ -1,0 +1,58 @@
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "common/toml_get.h"
+#include "common/units.h"
+
+using namespace ss;
+
+TEST(Units, ParsesPrefixesAndCompounds) {
+  EXPECT_DOUBLE_EQ(parse_quantity_as("64 KiB", dim::bits), 64 * 1024 * 8);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("16 bits", dim::bits), 16);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("500 MHz", dim::frequency), 5e8);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("0.6 fF", dim::capacitance), 0.6e-15);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("3 ohm", dim::resistance), 3);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("5um", dim::length), 5e-6);
+  EXPECT_NEAR(parse_quantity_as("2 mm^2", dim::area), 2e-6, 1e-20);
+  EXPECT_NEAR(parse_quantity_as("2 mm2", dim::area), 2e-6, 1e-20);
+  EXPECT_NEAR(parse_quantity_as("0.2 ohm/um", dim::resistance_per_length), 2e5, 1e-6);
+  EXPECT_NEAR(parse_quantity_as("1.2 W/(m*K)", dim::thermal_conductivity), 1.2, 1e-12);
+  EXPECT_NEAR(parse_quantity_as("1.75e6 J/(m^3*K)", dim::volumetric_heat_capacity), 1.75e6, 1e-6);
+  EXPECT_NEAR(parse_quantity_as("0.1 pJ/bit", dim::energy_per_bit), 1e-13, 1e-25);
+  EXPECT_NEAR(parse_quantity_as("25 ns", dim::time), 25e-9, 1e-20);
+  EXPECT_NEAR(parse_quantity_as("3 mW", dim::power), 3e-3, 1e-15);
+  EXPECT_NEAR(parse_quantity_as("0.9 V", dim::voltage), 0.9, 1e-15);
+  EXPECT_NEAR(to_unit(5e-6, "um"), 5, 1e-12);
+  EXPECT_NEAR(to_unit(2e-6, "mm^2"), 2, 1e-12);
+}
+
+TEST(Units, RejectsWrongOrUnknownUnits) {
+  EXPECT_THROW(parse_quantity_as("5 MHz", dim::length), Error);
+  EXPECT_THROW(parse_quantity_as("5", dim::length), Error);
+  EXPECT_THROW(parse_quantity_as("5 furlong", dim::length), Error);
+  EXPECT_THROW(parse_quantity_as("5 Kim", dim::length), Error);  // binary prefix on a length
+  EXPECT_THROW(parse_quantity_as("abc um", dim::length), Error);
+  EXPECT_THROW(parse_quantity_as("5 W/(m*K", dim::thermal_conductivity), Error);
+  try {
+    parse_quantity_as("5 MHz", dim::length);
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("expected a length"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Units, TomlReaderQuantityNamesFileAndKey) {
+  auto t = parse_toml_text("[glb]\nsize = \"64 KiB\"\nbad = \"64 MHz\"\nbare = 64\n", "a.toml");
+  TomlReader r(t, "a.toml");
+  auto g = r.sub("glb");
+  EXPECT_DOUBLE_EQ(g.quantity("size", dim::bits), 524288);
+  EXPECT_DOUBLE_EQ(g.quantity("missing", dim::bits, 8.0), 8);
+  try {
+    g.quantity("bad", dim::bits);
+    FAIL();
+  } catch (const Error& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("a.toml: glb.bad"), std::string::npos) << m;
+  }
+  EXPECT_THROW(g.quantity("bare", dim::bits), Error);
+  EXPECT_THROW(g.quantity("size", dim::bits, {}, 0, 1000), Error);
+}
