@@ -42,8 +42,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::RuntimeError& e) {
     return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : ss::cli::kExitUsage;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // one line, like every other error
+    std::cerr << "spikestack: usage error: " << e.what() << " (see --help)\n";
+    return ss::cli::kExitUsage;
   } catch (const ss::Error& e) {
     std::cerr << "spikestack: error: " << e.what() << "\n";
     return ss::cli::kExitError;

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# spikestack train: a tiny happy path (quick smoke run, exported model runs in the engine) and
+# the main wrong-input paths (missing recipe, bad recipe key, bad value, missing data set).
+SS=$1; SRC=$2
+. "$SRC/tests/cli/lib.sh"
+d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+cat > "$d/r.toml" <<'T'
+[model]
+name = "cli-train"
+input = [1, 28, 28]
+classes = 10
+timesteps = 2
+dim = 16
+blocks = 1
+[tokenizer]
+channels = [8, 16]
+pool = [true, true]
+[attention]
+type = "ssa"
+heads = 2
+[ffn]
+type = "moe"
+experts = 2
+top_k = 1
+expert_hidden = 16
+[train]
+dataset = "fashion-mnist"
+epochs = 1
+batch_size = 32
+T
+expect_ok "$SS" train --config "$d/r.toml" --out "$d/run" --limit 64 --threads 1
+expect_ok "$SS" infer -m "$d/run/cli-train.toml" -n 16 -q
+expect_fail "nope.toml" -- "$SS" train --config "$d/nope.toml" --out "$d/x"
+sed 's/batch_size = 32/batch_sise = 32/' "$d/r.toml" > "$d/typo.toml"
+expect_fail "typo.toml" "batch_sise" -- "$SS" train --config "$d/typo.toml" --out "$d/x" --limit 8
+sed 's/epochs = 1/epochs = -3/' "$d/r.toml" > "$d/neg.toml"
+expect_fail "neg.toml" "epochs" -- "$SS" train --config "$d/neg.toml" --out "$d/x" --limit 8
+sed 's/dataset = "fashion-mnist"/dataset = "cifar10"/' "$d/r.toml" > "$d/cifar.toml"
+expect_fail "cifar" -- "$SS" train --config "$d/cifar.toml" --out "$d/x" --limit 8
+finish
