@@ -1,0 +1,100 @@
+// write_report on the fixture: every file is written, every figure is in the page as a
+// non-empty SVG, nothing refers outside the file, and text from the document is escaped.
+#include "report/report.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "common/error.h"
+#include "report/document.h"
+#include "report/figures.h"
+#include "report_test_util.h"
+
+using namespace ss::report;
+namespace fs = std::filesystem;
+
+namespace {
+fs::path out_dir(const char* name) {
+  fs::path d = fs::path(SS_BINARY_DIR) / "test-out" / name;
+  fs::remove_all(d);
+  return d;
+}
+}  // namespace
+
+TEST(Report, WritesThePageTheDocumentAndEveryTable) {
+  fs::path d = out_dir("report-files");
+  auto doc = ss::report::test::fixture();
+  auto written = write_report(doc, d.string());
+  for (const char* f :
+       {"index.html", "report.json", "metrics.csv", "energy_breakdown.csv", "area_breakdown.csv",
+        "layers.csv", "firing.csv", "experts.csv", "thermal.csv"})
+    EXPECT_TRUE(fs::exists(d / f)) << f;
+  EXPECT_EQ(written.size(), 9u);
+  EXPECT_EQ(nlohmann::json::parse(ss::read_file_text((d / "report.json").string())), doc);
+}
+
+TEST(Report, EveryFigureIsAFigureWithANonEmptySvg) {
+  fs::path d = out_dir("report-figures");
+  auto doc = ss::report::test::fixture();
+  write_report(doc, d.string());
+  std::string html = ss::read_file_text((d / "index.html").string());
+  auto ids = figure_ids(parse_document(doc));
+  // 1 overview + 9 metrics + 2 breakdowns + 5 thermal maps (1 + 2 + 2 tiers) + 4 workload
+  EXPECT_EQ(ids.size(), 21u);
+  for (const auto& id : ids) {
+    std::regex fig("<figure class=\"chart\" data-chart=\"" + id +
+                   "\"[^>]*>\\s*<h3>[^<]+</h3>\\s*<svg[^>]*>([\\s\\S]*?)</svg>");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(html, m, fig)) << id;
+    EXPECT_GT(m[1].length(), 100) << id;  // drawn content, not an empty element
+  }
+  EXPECT_EQ(std::count(ids.begin(), ids.end(), "thermal-3d-lol-top"), 1);
+}
+
+TEST(Report, PageIsSelfContained) {
+  fs::path d = out_dir("report-offline");
+  write_report(ss::report::test::fixture(), d.string());
+  std::string html = ss::read_file_text((d / "index.html").string());
+  std::regex external(
+      R"((src|href)\s*=\s*"(https?:|//)|@import|url\(\s*['"]?https?:|<script|<link rel="stylesheet")");
+  EXPECT_FALSE(std::regex_search(html, external));
+  // the only URL is the SVG namespace name, which is never fetched
+  std::regex url("https?://[^\"]*");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), url); it != std::sregex_iterator();
+       ++it)
+    EXPECT_EQ(it->str(), "http://www.w3.org/2000/svg");
+}
+
+TEST(Report, DocumentTextIsEscaped) {
+  fs::path d = out_dir("report-escape");
+  auto doc = ss::report::test::fixture();
+  doc["title"] = "<script>alert('x')</script>";
+  doc["styles"][0]["energy_breakdown"][0]["component"] = "cores & \"SRAM\" <b>";
+  doc["styles"][1]["label"] = "3D <i>MoL</i>";
+  write_report(doc, d.string());
+  std::string html = ss::read_file_text((d / "index.html").string());
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+  EXPECT_EQ(html.find("<i>"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("cores &amp; &quot;SRAM&quot; &lt;b&gt;"), std::string::npos);
+}
+
+TEST(Report, InvalidDocumentWritesNothing) {
+  fs::path d = out_dir("report-invalid");
+  auto doc = ss::report::test::fixture();
+  doc["styles"][0]["metrics"].erase("clock_mhz");
+  EXPECT_THROW(write_report(doc, d.string(), "x.json"), ss::Error);
+  EXPECT_FALSE(fs::exists(d / "index.html"));
+}
+
+TEST(Report, WithoutExpertsTheFigureSaysSo) {
+  fs::path d = out_dir("report-no-experts");
+  auto doc = ss::report::test::fixture();
+  doc["expert_usage"] = nlohmann::json::object();
+  write_report(doc, d.string());
+  std::string html = ss::read_file_text((d / "index.html").string());
+  EXPECT_NE(html.find("No mixture-of-experts blocks"), std::string::npos);
+}
