@@ -28,6 +28,8 @@ struct ArraySpec {
 struct SpikeGenSpec {
   std::string impl;          // e.g. "lif"
   int lanes_per_core = 16;   // membrane updates per cycle per core
+  int acc_entries = 1024;    // (token, neuron) accumulators per core, each time_lanes wide;
+                             // bounds the token chunk that one weight tile serves
   Tier tier = Tier::bottom;
 };
 
@@ -73,6 +75,11 @@ struct Arch {
   // Dynamic head pruning (ICCAD version): keep the top ceil(p H) heads by Q spike count.
   bool head_pruning = false;
   double head_keep = 1.0;
+  // Attention order on the attention cores: "qk_first" (the paper: N x N map stationary,
+  // Q K^T mode then A V mode), "kv_first" (dh x dh K^T V stationary, then Q), or "auto"
+  // (the cheaper of the two, the engine's rule: kv_first when dh < N).
+  std::string attention_order = "qk_first";
+  bool skip_gated = true;  // SEMM: skip expert work of tokens whose router spikes are all 0
 
   const BufferSpec& buffer(const std::string& role) const;  // throws naming the file
 };
@@ -82,5 +89,13 @@ struct Arch {
 Arch load_arch(const std::string& path, const std::vector<std::string>& overrides = {});
 Arch parse_arch(const std::string& text, const std::string& origin,
                 const std::vector<std::string>& overrides = {});
+
+// Names of component implementations, by kind ("array", "attention_array", "spike_gen",
+// "router", "buffer", "noc"). Simulator models register here so that the loader can reject an
+// unknown `impl` at load time, listing what exists; a kind with no registrations is unchecked.
+struct RegisterImplName {
+  RegisterImplName(const char* kind, const char* name);
+};
+std::vector<std::string> impl_names(const std::string& kind);
 
 }  // namespace ss::arch

@@ -1,0 +1,131 @@
+// `spikestack sim`: run a model on the accelerator description, cycle by cycle on real (or
+// synthetic) spikes or analytically from firing statistics; prints a per-layer table and
+// writes the activity tree (JSON, schema spikestack.activity/1) for the physical model.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "arch/arch_spec.h"
+#include "cli/command.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "data/dataset.h"
+#include "engine/model_spec.h"
+#include "engine/network.h"
+#include "sim/simulate.h"
+#include "sim/sources.h"
+#include "sim/table.h"
+
+namespace ss::cli {
+
+struct SimOptions {
+  std::string model, arch, data = "fashion-mnist", data_root, split = "test", spikes;
+  std::string mode = "cycle", numerics = "int", out;
+  std::vector<std::string> sets;
+  size_t limit = 8;
+  double rate = 0.1;
+  uint64_t seed = 1;
+  bool json = false, quiet = false;
+};
+
+namespace {
+
+void run(const SimOptions& o) {
+  ModelSpec spec = ModelSpec::load(o.model);
+  arch::Arch a = arch::load_arch(o.arch, o.sets);
+  sim::Workload w = sim::build_workload(spec);
+  sim::SimResult r;
+  std::string source;
+  auto dataset = [&] {
+    Dataset ds = load_dataset(o.data, o.split, o.data_root);
+    if (ds.channels != spec.in_channels || ds.height != spec.in_height || ds.width != spec.in_width)
+      throw Error(fmt::format("{}: model.input: model expects {}x{}x{} images, data set '{}' has {}x{}x{}",
+                              o.model, spec.in_channels, spec.in_height, spec.in_width, o.data,
+                              ds.channels, ds.height, ds.width));
+    if (o.limit) ds.truncate(o.limit);
+    return ds;
+  };
+  if (o.mode == "cycle") {
+    if (!o.spikes.empty()) {
+      // validate the dump before touching the data set (which only supplies pixels)
+      (void)sim::dump_source(o.spikes, w, nullptr, o.limit);
+      Dataset ds = dataset();
+      r = sim::simulate_cycle(a, w, sim::dump_source(o.spikes, w, &ds, o.limit));
+      source = "spike dump " + o.spikes;
+    } else if (!spec.weights.empty()) {
+      Network net = load_network(o.model, parse_mode(o.numerics));
+      Dataset ds = dataset();
+      r = sim::simulate_cycle(a, w, sim::engine_source(net, ds, ds.count(), nullptr));
+      source = fmt::format("engine ({} mode) on {} {} x {}", o.numerics, o.data, o.split, ds.count());
+    } else {
+      r = sim::simulate_cycle(a, w, sim::synthetic_source(w, o.rate, o.seed, std::max<size_t>(o.limit, 1)));
+      source = fmt::format("SYNTHETIC Bernoulli spikes, rate {} per layer, seed {} (shape-only model)",
+                           o.rate, o.seed);
+    }
+  } else {
+    if (!o.spikes.empty()) throw Error("--spikes: the analytical mode takes firing statistics, not a dump; use --mode cycle");
+    std::vector<sim::LayerStats> st;
+    if (!spec.weights.empty()) {
+      Network net = load_network(o.model, parse_mode(o.numerics));
+      Dataset ds = dataset();
+      Trace tr;
+      for (size_t i = 0; i < ds.count(); ++i) net.run(ds.image(i), &tr);
+      st = sim::stats_from_trace(w, tr, a);
+      source = fmt::format("firing statistics of the engine ({} mode) on {} {} x {}", o.numerics,
+                           o.data, o.split, ds.count());
+    } else {
+      st = sim::stats_from_rate(w, o.rate, a);
+      source = fmt::format("assumed firing rate {} for every layer (shape-only model)", o.rate);
+    }
+    r = sim::simulate_analytical(a, w, st);
+  }
+  nlohmann::json j = r.activity.to_json();
+  j["source"] = source;
+  if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");
+  if (o.json) {
+    std::cout << j.dump(2) << "\n";
+  } else if (!o.quiet) {
+    fmt::print("model     {} ({})\narch      {} ({})\nmode      {}\nspikes    {}\n\n", spec.name,
+               o.model, a.name, o.arch, o.mode, source);
+    std::cout << sim::format_activity(r.activity, a);
+  }
+}
+
+void add(CLI::App& app) {
+  auto o = std::make_shared<SimOptions>();
+  o->model = home_path("models/moe-fmnist.toml");
+  o->arch = home_path("configs/arch/paper.toml");
+  auto* c = app.add_subcommand("sim", "Simulate a model on the accelerator (cycle-level or analytical)");
+  c->footer(
+      "Examples:\n"
+      "  spikestack sim                                     # shipped MoE model, paper arch, 8 images\n"
+      "  spikestack sim -m models/semm-fmnist.toml --limit 32 --out act.json\n"
+      "  spikestack sim -m models/paper/moe-4-384.toml --rate 0.15      # synthetic spikes, labelled\n"
+      "  spikestack sim --mode analytical --set se_cores.count=8 --set buffers.weight.size=\"1 MiB\"\n"
+      "  spikestack infer -m models/moe-fmnist.toml -n 16 --mode int --dump-spikes s.st -q &&\n"
+      "    spikestack sim -m models/moe-fmnist.toml --spikes s.st --json\n"
+      "Counters and the JSON schema: docs/sim.md; the architecture file: docs/arch.md.");
+  c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
+  c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
+  c->add_option("--set", o->sets, "Override an architecture key: dotted.key=value (repeatable)");
+  c->add_option("--mode", o->mode, "cycle (spike-driven) or analytical (closed form)")
+      ->capture_default_str()->check(CLI::IsMember({"cycle", "analytical"}));
+  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")->capture_default_str();
+  c->add_option("--data-root", o->data_root, "Directory of the data set files");
+  c->add_option("--split", o->split, "train or test")->capture_default_str()->check(CLI::IsMember({"train", "test"}));
+  c->add_option("-n,--limit", o->limit, "Samples to simulate (0 = all)")->capture_default_str();
+  c->add_option("--spikes", o->spikes, "Read spikes from a dump (spikestack infer --dump-spikes) instead of running the engine");
+  c->add_option("--numerics", o->numerics, "Engine numerics: int (hardware golden model) or float")
+      ->capture_default_str()->check(CLI::IsMember({"int", "float"}));
+  c->add_option("--rate", o->rate, "Firing rate for shape-only models (synthetic spikes / analytical)")->capture_default_str();
+  c->add_option("--seed", o->seed, "Seed of the synthetic spikes")->capture_default_str();
+  c->add_flag("--json", o->json, "Print the activity JSON instead of the table");
+  c->add_option("-o,--out", o->out, "Write the activity JSON to this file (atomic)");
+  c->add_flag("-q,--quiet", o->quiet, "No table");
+  c->callback([o] { run(*o); });
+}
+
+RegisterCommand reg(30, &add);
+
+}  // namespace
+}  // namespace ss::cli

@@ -1,0 +1,312 @@
+#include "sim/analytical.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+#include "sim/capacity.h"
+#include "sim/cycle_model.h"
+
+namespace ss::sim {
+
+namespace {
+
+// P(at least one of `n` independent elements is non-zero).
+inline double any(double q, double n) { return q >= 1 ? 1.0 : 1.0 - std::pow(1.0 - q, n); }
+// The same when a fraction `silent` of the population never fires at all: the others carry
+// the whole density.
+inline double any_live(double q, double n, double silent) {
+  if (silent >= 1) return 0;
+  return (1 - silent) * any(std::min(1.0, q / (1 - silent)), n);
+}
+
+struct TileSum {  // one output tile over all time chunks, token chunks and input tiles
+  double time = 0, busy = 0, sg = 0, last_sg = 0, stall_w = 0, stall_s = 0;
+  double acc = 0, syn = 0, wbits = 0, wreads = 0, sbits = 0, sreads = 0;
+  double noc_bits = 0, noc_tr = 0, passes = 0, upd = 0;
+  double obits = 0, oaccess = 0, mem_w = 0, mem_wa = 0, mem_r = 0, mem_ra = 0;
+};
+
+}  // namespace
+
+LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurrency,
+                           const SimContext& c) {
+  const auto& A = c.arch;
+  const auto& K = c.comps;
+  LayerCost cost;
+  if (d.kind == Kind::router) {
+    const double ev = double(d.tokens) * d.T * d.cin * s.in_events;
+    cost.score_ops = ev * d.experts;
+    cost.compare_ops = K.router->compare_ops(d.tokens, d.experts, d.top_k);
+    cost.router_busy = K.router->cycles(cost.score_ops, cost.compare_ops);
+    const double wbits = double(d.cin) * d.experts * A.weight_bits;
+    const double sbits = double(d.tokens) * d.cin * d.T * d.in_bits;
+    cost.read_bits[kWeight] = wbits, cost.reads[kWeight] = K.weight->accesses(wbits);
+    cost.read_bits[kSpike] = sbits, cost.reads[kSpike] = K.spike->accesses(sbits);
+    cost.noc_bits = wbits + sbits;
+    cost.noc_transfers = K.noc->transfers(wbits) + K.noc->transfers(sbits);
+    cost.cycles = cost.router_busy + K.noc->latency_cycles();
+    cost.fill_cycles = K.noc->latency_cycles();
+    cost.busy = cost.router_busy;
+    cost.tokens_active = d.tokens;
+    capacity_traffic(d, d.tokens, c, cost);
+    return cost;
+  }
+  concurrency = std::max(1, concurrency);
+  const double sb_all = std::min(K.spike->bits_per_cycle(), K.noc->bits_per_cycle());
+  const double n = s.tokens_active;
+
+  if (d.kind == Kind::attention) {
+    const int R = A.attention.rows, C = A.attention.cols, P = A.attention.count;
+    const int L = A.attention.time_lanes, T = d.T, N = d.tokens, dh = d.dh;
+    const int tcs = (T + L - 1) / L;
+    const bool kv = use_kv_first(A, N, dh);
+    const double heads = d.expert >= 0 ? 1.0 : std::max(1.0, std::round(s.heads_kept));
+    const double sbw = sb_all / concurrency;
+    const double q = s.q_rate, k = s.k_rate, v = s.v_rate;
+    // one head: classes of full and remainder tiles along both map dimensions
+    auto split = [](double len, int tile, double out[2][2]) {  // {size, count}
+      const double full = std::floor(len / tile), rem = len - full * tile;
+      out[0][0] = tile, out[0][1] = full, out[1][0] = rem, out[1][1] = rem > 0 ? 1 : 0;
+    };
+    double head_time = 0, head_busy = 0, head_sg = 0, last_sg = 0;
+    for (int tc = 0; tc < tcs; ++tc) {
+      const double nl = std::min(L, T - tc * L);
+      double rs[2][2], cs[2][2];
+      if (!kv) split(n, R, rs), split(N, C, cs);
+      else split(dh, R, rs), split(dh, C, cs);
+      for (auto& r : rs)
+        for (auto& cc : cs) {
+          const double mult = r[1] * cc[1];
+          if (mult == 0 || r[0] == 0 || cc[0] == 0) continue;
+          double compute, sbits, and_ops, acc_ops;
+          if (!kv) {
+            const double Rn = r[0], Cm = cc[0];
+            compute = K.attention->mode_cycles(dh * any_live(q, Rn * nl, s.q_dead) *
+                                               any_live(k, Cm * nl, s.k_dead)) +
+                      K.attention->mode_cycles(dh * any_live(v, Cm * nl, s.v_dead));
+            sbits = (Rn + 2 * Cm) * dh * nl;
+            and_ops = Rn * dh * nl * q * Cm;
+            acc_ops = Cm * dh * nl * v * Rn;
+          } else {
+            const double Rc = r[0], Cd = cc[0];
+            compute = K.attention->mode_cycles(N * any(k, Rc * nl) * any(v, Cd * nl)) +
+                      K.attention->mode_cycles(n * any(q, Rc * nl));
+            sbits = (N * (Rc + Cd) + n * Rc) * nl;
+            and_ops = N * Rc * nl * k * Cd;
+            acc_ops = n * Rc * nl * q * Cd;
+          }
+          const double sl = std::ceil(sbits / sbw);
+          head_time += mult * std::max(compute, sl);
+          head_busy += mult * compute;
+          if (sl > compute) cost.stalled += heads * mult * (sl - compute), cost.buf_stalled[kSpike] += heads * mult * (sl - compute);
+          cost.and_ops += heads * mult * and_ops;
+          cost.acc_ops += heads * mult * acc_ops;
+          cost.read_bits[kSpike] += heads * mult * sbits;
+          cost.reads[kSpike] += heads * mult * K.spike->accesses(sbits);
+          cost.noc_bits += heads * mult * sbits;
+          cost.noc_transfers += heads * mult * K.noc->transfers(sbits);
+          cost.passes += heads * mult;
+        }
+      const double upd = n * dh * nl;
+      const double sgc = K.spike_gen->cycles(upd);
+      head_sg += sgc, last_sg = sgc;
+      cost.membrane_updates += heads * upd;
+      cost.write_bits[kSpike] += heads * upd;
+      cost.writes[kSpike] += heads * K.spike->accesses(upd);
+      cost.noc_bits += heads * upd;
+      cost.noc_transfers += heads * K.noc->transfers(upd);
+      const double mbits = n * dh * A.membrane_bits;
+      if (tc + 1 < tcs) cost.write_bits[kMembrane] += heads * mbits, cost.writes[kMembrane] += heads * K.membrane->accesses(mbits);
+      if (tc > 0) cost.read_bits[kMembrane] += heads * mbits, cost.reads[kMembrane] += heads * K.membrane->accesses(mbits);
+    }
+    const double per_core = d.expert >= 0 ? 1.0 : std::ceil(heads / P);
+    const double fill = K.attention->fill_cycles() + K.noc->latency_cycles();
+    // a core's heads run back to back; spike generation overlaps the next head
+    const double t_core = per_core * head_time, sg_core = per_core * head_sg;
+    cost.cycles = std::max(t_core, sg_core - last_sg) + last_sg + fill;
+    cost.fill_cycles = fill + last_sg;
+    cost.busy = heads * head_busy;
+    cost.sg_busy = heads * head_sg;
+    cost.synaptic_ops = cost.and_ops + cost.acc_ops;
+    const double per_head = 2.0 * T * double(N) * N * dh;
+    cost.ops_skipped = per_head * d.heads - cost.synaptic_ops;
+    cost.ops_pruned = per_head * (d.heads - (d.expert >= 0 ? 1.0 : heads));
+    if (d.gate >= 0) cost.ops_gated = 2.0 * T * (N - n) * N * dh;
+    cost.idle = std::max(0.0, (d.expert < 0 ? P : 1) * cost.cycles - cost.busy - cost.stalled);
+    cost.spikes_fired = s.out_spikes;
+    cost.tokens_active = n;
+    return cost;
+  }
+
+  // weight layers on the SE cores
+  const int R = A.se.rows, C = A.se.cols, P = A.se.count, wb = A.weight_bits;
+  const bool pixel = d.kind == Kind::pixel_conv, dw = d.kind == Kind::dwconv;
+  const int Tin = pixel ? 1 : d.T, L = pixel ? 1 : A.se.time_lanes;
+  const int tcs = (Tin + L - 1) / L;
+  int kept = d.cout;
+  if (d.head_channels && A.head_pruning) kept = int(std::round(s.heads_kept)) * d.dh;
+  const int out_tiles = (kept + C - 1) / C;
+  const int rows_total = dw ? 9 : d.cin;
+  const double chunk = std::max(1, A.spike_gen.acc_entries / C);
+  const bool spread = d.expert < 0;
+  const double wbw = std::min(K.weight->bits_per_cycle(), K.noc->bits_per_cycle()) / concurrency;
+  const double sbw = sb_all / (spread ? 1 : concurrency);
+  const double q = s.in_nonzero, e = s.in_events, y = s.in_syn;
+  const double n_full = std::floor(n / chunk), n_rem = n - n_full * chunk;
+  const double chunks[2][2] = {{chunk, n_full}, {n_rem, n_rem > 0 ? 1.0 : 0.0}};
+  const double r_full = std::floor(double(rows_total) / R), r_rem = rows_total - r_full * R;
+  const double rtiles[2][2] = {{double(R), r_full}, {r_rem, r_rem > 0 ? 1.0 : 0.0}};
+
+  auto tile = [&](double Cu) {
+    TileSum t;
+    for (int tc = 0; tc < tcs; ++tc) {
+      const double nl = std::min(L, Tin - tc * L);
+      for (const auto& ch : chunks) {
+        if (ch[1] == 0 || ch[0] == 0) continue;
+        const double nt = ch[0];
+        for (const auto& rt : rtiles) {
+          if (rt[1] == 0 || rt[0] == 0) continue;
+          const double Ru = rt[0], elems = dw ? Ru * Cu : Ru, m = ch[1] * rt[1];
+          const double active = nt * any_live(q, elems * nl, s.silent_tokens);
+          const double compute = K.se->pass_cycles(active, d.in_bits);
+          const double wbits = Ru * Cu * wb, sbits = nt * d.in_bits * elems * nl;
+          const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
+          const double tm = std::max({compute, wl, sl});
+          t.time += m * tm, t.busy += m * compute;
+          if (tm > compute) (wl >= sl ? t.stall_w : t.stall_s) += m * (tm - compute);
+          const double fan = dw ? 1 : Cu, elements = nt * elems * nl;
+          t.acc += m * elements * e * fan;
+          t.syn += m * elements * (pixel ? y : e) * fan;
+          t.wbits += m * wbits, t.wreads += m * K.weight->accesses(wbits);
+          t.sbits += m * sbits, t.sreads += m * K.spike->accesses(sbits);
+          t.noc_bits += m * wbits, t.noc_tr += m * K.noc->transfers(wbits);
+          t.passes += m;
+        }
+        const double steps = pixel ? d.T : nl, upd = nt * Cu * steps;
+        const double sgc = K.spike_gen->cycles(upd);
+        t.sg += ch[1] * sgc, t.last_sg = sgc;
+        t.upd += ch[1] * upd;
+        const double obits = upd * d.out_bits;
+        t.obits += ch[1] * obits, t.oaccess += ch[1] * K.spike->accesses(obits);
+        const double mbits = nt * Cu * A.membrane_bits;
+        if (tc + 1 < tcs) t.mem_w += ch[1] * mbits, t.mem_wa += ch[1] * K.membrane->accesses(mbits);
+        if (tc > 0) t.mem_r += ch[1] * mbits, t.mem_ra += ch[1] * K.membrane->accesses(mbits);
+      }
+    }
+    return t;
+  };
+  const int full_tiles = kept / C;
+  const double Cp = kept - full_tiles * C;
+  const TileSum tf = tile(C), tp = Cp > 0 ? tile(Cp) : TileSum{};
+  // per core: which tiles it runs (spread: tile o on core o % P; else all on one core)
+  const double fill = K.se->fill_cycles() + K.noc->latency_cycles();
+  double layer = 0, last = 0;
+  const int ncores = spread ? std::min(P, out_tiles) : 1;
+  for (int k = 0; k < ncores; ++k) {
+    double nf = spread ? std::floor(double(full_tiles - k + P - 1) / P) : full_tiles;
+    nf = std::max(0.0, nf);
+    const bool has_p = Cp > 0 && (!spread || (out_tiles - 1) % P == k);
+    const double time = nf * tf.time + (has_p ? tp.time : 0);
+    const double sg = nf * tf.sg + (has_p ? tp.sg : 0);
+    const double lsg = has_p ? tp.last_sg : tf.last_sg;
+    const double cyc = std::max(time, sg - lsg) + lsg + fill;
+    if (cyc > layer) layer = cyc, last = lsg;
+  }
+  auto sum = [&](double TileSum::*f) { return full_tiles * (tf.*f) + (Cp > 0 ? tp.*f : 0.0); };
+  cost.cycles = out_tiles > 0 && n > 0 ? layer : 0;
+  cost.fill_cycles = cost.cycles > 0 ? fill + last : 0;
+  cost.busy = sum(&TileSum::busy);
+  cost.sg_busy = sum(&TileSum::sg);
+  cost.stalled = sum(&TileSum::stall_w) + sum(&TileSum::stall_s);
+  cost.buf_stalled[kWeight] = sum(&TileSum::stall_w);
+  cost.buf_stalled[kSpike] = sum(&TileSum::stall_s);
+  cost.acc_ops = sum(&TileSum::acc);
+  cost.synaptic_ops = sum(&TileSum::syn);
+  cost.passes = sum(&TileSum::passes);
+  cost.membrane_updates = sum(&TileSum::upd);
+  cost.read_bits[kWeight] = sum(&TileSum::wbits), cost.reads[kWeight] = sum(&TileSum::wreads);
+  // spike input: broadcast once per round of P output tiles (or per tile for one core)
+  double s_bits = 0, s_reads = 0;
+  for (int o = 0; o < out_tiles; ++o) {
+    if (spread && o % P != 0) continue;
+    const TileSum& t = (Cp > 0 && o == out_tiles - 1) ? tp : tf;
+    s_bits += t.sbits, s_reads += t.sreads;
+  }
+  const double obits = sum(&TileSum::obits), oacc = sum(&TileSum::oaccess);
+  cost.read_bits[kSpike] = s_bits + (d.to_residual ? obits : 0);
+  cost.reads[kSpike] = s_reads + (d.to_residual ? oacc : 0);
+  cost.write_bits[kSpike] = obits, cost.writes[kSpike] = oacc;
+  cost.write_bits[kMembrane] = sum(&TileSum::mem_w), cost.writes[kMembrane] = sum(&TileSum::mem_wa);
+  cost.read_bits[kMembrane] = sum(&TileSum::mem_r), cost.reads[kMembrane] = sum(&TileSum::mem_ra);
+  const double out_tr = [&] {  // outputs (and residual reads) cross the bus per chunk
+    double tr = 0;
+    for (double Cu : {double(C), Cp}) {
+      const double tiles = Cu == C ? full_tiles : (Cp > 0 ? 1 : 0);
+      if (tiles == 0 || Cu == 0) continue;
+      for (int tc = 0; tc < tcs; ++tc) {
+        const double nl = std::min(L, Tin - tc * L), steps = pixel ? d.T : nl;
+        for (const auto& ch : chunks)
+          if (ch[1] > 0 && ch[0] > 0)
+            tr += tiles * ch[1] * K.noc->transfers(ch[0] * Cu * steps * d.out_bits);
+      }
+    }
+    return tr * (d.to_residual ? 2 : 1);
+  }();
+  cost.noc_bits = sum(&TileSum::noc_bits) + s_bits + obits * (d.to_residual ? 2 : 1);
+  cost.noc_transfers = sum(&TileSum::noc_tr) + out_tr;
+  {  // spike reads cross the bus too
+    double tr = 0;
+    for (int o = 0; o < out_tiles; ++o) {
+      if (spread && o % P != 0) continue;
+      const double Cu = (Cp > 0 && o == out_tiles - 1) ? Cp : C;
+      for (int tc = 0; tc < tcs; ++tc) {
+        const double nl = std::min(L, Tin - tc * L);
+        for (const auto& ch : chunks)
+          for (const auto& rt : rtiles)
+            if (ch[1] > 0 && ch[0] > 0 && rt[1] > 0 && rt[0] > 0)
+              tr += ch[1] * rt[1] * K.noc->transfers(ch[0] * d.in_bits * (dw ? rt[0] * Cu : rt[0]) * nl);
+      }
+    }
+    cost.noc_transfers += tr;
+  }
+  const double per_tok = double(Tin) * (dw ? 9.0 * d.cout : double(d.cin) * d.cout) * d.in_bits;
+  cost.ops_skipped = per_tok * d.tokens - cost.acc_ops;
+  if (d.routed) cost.ops_unrouted = per_tok * (d.tokens - n);
+  if (d.gate >= 0) cost.ops_gated = per_tok * (d.tokens - n);
+  cost.ops_pruned = per_tok * n * double(d.cout - kept) / d.cout;
+  cost.idle = std::max(0.0, (spread ? P : 1) * cost.cycles - cost.busy - cost.stalled);
+  cost.spikes_fired = s.out_spikes;
+  cost.tokens_active = n;
+  capacity_traffic(d, n, c, cost);
+  return cost;
+}
+
+std::vector<LayerCost> analytical_costs(const Workload& w, const std::vector<LayerStats>& stats,
+                                        const SimContext& c) {
+  std::map<int, std::set<int>> cores;
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    const auto& d = w.layers[i];
+    const int P = d.unit == Unit::attention_cores ? c.arch.attention.count : c.arch.se.count;
+    if (d.group >= 0 && stats[i].tokens_active > 0) cores[d.group].insert(d.expert % P);
+  }
+  std::vector<LayerCost> out(w.layers.size());
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    const auto& d = w.layers[i];
+    int conc = 1;
+    if (d.group >= 0) {
+      conc = int(cores[d.group].size());
+    } else if (d.unit == Unit::attention_cores) {
+      conc = std::min<int>(c.arch.attention.count, int(std::round(std::max(1.0, stats[i].heads_kept))));
+    } else if (d.unit == Unit::se_cores) {
+      int kept = d.cout;
+      if (d.head_channels && c.arch.head_pruning) kept = int(std::round(stats[i].heads_kept)) * d.dh;
+      conc = std::min(c.arch.se.count, (kept + c.arch.se.cols - 1) / c.arch.se.cols);
+    }
+    out[i] = analytical_layer(d, stats[i], conc, c);
+  }
+  return out;
+}
+
+}  // namespace ss::sim

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# spikestack sim: happy paths (cycle, analytical, dump, synthetic) and every bad input gives
+# one clear line and a non-zero exit.
+SS=$1; SRC=$2
+. "$SRC/tests/cli/lib.sh"
+d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+M="$SRC/models/moe-fmnist.toml"
+expect_ok "$SS" sim -m "$M" -n 2 --out "$d/c.json"
+expect_ok "$SS" sim -m "$M" -n 2 --mode analytical --out "$d/a.json" --set se_cores=8
+expect_ok "$SS" sim -m "$SRC/models/paper/semm-4-384.toml" -n 1 --rate 0.2 --out "$d/p.json"
+expect_ok "$SS" infer -m "$M" -n 3 --mode int -q --dump-spikes "$d/s.st"
+expect_ok "$SS" sim -m "$M" --spikes "$d/s.st" --out "$d/d.json"
+"$SS" sim -m "$M" -n 2 --json > "$d/j.json" 2>/dev/null && passes=$((passes+1)) || { echo "FAIL: --json"; fails=$((fails+1)); }
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: outputs"; fails=$((fails+1)); }
+import json, sys
+d = sys.argv[1]
+c, a, p, s, j = (json.load(open(f"{d}/{n}.json")) for n in ["c", "a", "p", "d", "j"])
+for x in (c, a, p, s, j):
+    assert x["schema"] == "spikestack.activity/1"
+    names = [n["name"] for n in x["components"]["children"]]
+    assert names == ["se_cores", "attention_cores", "spike_gen", "router", "buffers", "noc"], names
+    bufs = {b["name"]: b for b in x["components"]["children"][4]["children"]}
+    assert set(bufs) == {"weight", "spike", "membrane"}
+    assert [b["name"] for b in bufs["weight"]["children"]] == [f"bank{i}" for i in range(8)]
+    assert x["cycles"] > 0
+assert c["mode"] == "cycle" and a["mode"] == "analytical" and c["samples"] == 2
+assert "SYNTHETIC" in p["source"]
+assert s["samples"] == 3 and "dump" in s["source"]
+# the same 2 images through the engine inline and (first 2 of 3) through the dump agree
+assert abs(c["cycles"] - j["cycles"]) < 1e-9
+assert a["components"]["children"][0]["counters"]["count"] == 8
+P
+# architecture problems: bad unit, unknown key, impossible value, unknown impl, bad --set
+expect_fail "buffers.weight.size" "expected a size" -- "$SS" sim -m "$M" -n 1 --set 'buffers.weight.size="64 MHz"'
+expect_fail "se_cores.colz" "unknown key" -- "$SS" sim -m "$M" -n 1 --set se_cores.colz=3
+expect_fail "buffers.weight.banks" -- "$SS" sim -m "$M" -n 1 --set buffers.weight.banks=0
+expect_fail "se_cores.impl" "registered: st_systolic" -- "$SS" sim -m "$M" -n 1 --set 'se_cores.impl="magic"'
+expect_fail "key=value" -- "$SS" sim -m "$M" -n 1 --set se_cores
+expect_fail "nope.toml" -- "$SS" sim -m "$M" -n 1 --arch "$d/nope.toml"
+sed 's/width = "256 bits"/width = "256 KHz"/' "$SRC/configs/arch/paper.toml" > "$d/bad.toml"
+expect_fail "bad.toml" "buffers.weight.width" -- "$SS" sim -m "$M" -n 1 --arch "$d/bad.toml"
+# spike dump problems: truncated, wrong model
+head -c 20000 "$d/s.st" > "$d/trunc.st"
+expect_fail "trunc.st" "truncated" -- "$SS" sim -m "$M" --spikes "$d/trunc.st"
+expect_fail "s.st" "spikes.blocks.0.attn.router" "missing tensor" -- "$SS" sim -m "$SRC/models/semm-fmnist.toml" --spikes "$d/s.st"
+expect_fail "--spikes" -- "$SS" sim -m "$M" --mode analytical --spikes "$d/s.st"
+finish
