@@ -22,20 +22,7 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
     pool.emplace_back([&, w] {
       // contiguous chunks keep the dump in sample order after merging
       size_t lo = n * w / threads, hi = n * (w + 1) / threads;
-      struct Both : Observer {
-        Trace* t;
-        SpikeDump* d;
-        void on_layer(const LayerEvent& e) override {
-          t->on_layer(e);
-          if (d) d->on_layer(e);
-        }
-        void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
-          t->on_route(b, x, k);
-          if (d) d->on_route(b, x, k);
-        }
-      } obs;
-      obs.t = &traces[w];
-      obs.d = dump ? &dumps[w] : nullptr;
+      TeeObserver obs({&traces[w], dump ? &dumps[w] : nullptr});
       for (size_t i = lo; i < hi; ++i) {
         auto p = net.run(ds.image(i), &obs);
         correct[w] += p.label == ds.labels[i];

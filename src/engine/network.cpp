@@ -56,6 +56,7 @@ std::vector<std::string> Network::layer_names() const {
 Prediction Network::run(const uint8_t* image, Observer* obs) const {
   const Impl& m = *impl_;
   Context ctx = m.ctx(obs);
+  if (obs) obs->on_input(image, spec().in_channels, spec().in_height, spec().in_width);
   Values x = m.tok->forward(ctx, image);
   for (size_t b = 0; b < m.attn.size(); ++b) {
     Values y = x;

@@ -29,10 +29,33 @@ struct LayerEvent {
 class Observer {
  public:
   virtual ~Observer() = default;
+  // The image a run starts from (8-bit pixels, channel-major [C, H, W]).
+  virtual void on_input(const uint8_t* /*image*/, int /*channels*/, int /*height*/, int /*width*/) {}
   virtual void on_layer(const LayerEvent& e) = 0;
   // Routed MoE: chosen experts per token ([tokens][K], ascending score rank).
   virtual void on_route(const std::string& /*block*/, const std::vector<int32_t>& /*experts*/,
                         int /*k*/) {}
+};
+
+// Forwards every event to several observers (null entries are skipped).
+class TeeObserver : public Observer {
+ public:
+  explicit TeeObserver(std::vector<Observer*> to) : to_(std::move(to)) {}
+  void on_input(const uint8_t* img, int c, int h, int w) override {
+    for (auto* o : to_)
+      if (o) o->on_input(img, c, h, w);
+  }
+  void on_layer(const LayerEvent& e) override {
+    for (auto* o : to_)
+      if (o) o->on_layer(e);
+  }
+  void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
+    for (auto* o : to_)
+      if (o) o->on_route(b, x, k);
+  }
+
+ private:
+  std::vector<Observer*> to_;
 };
 
 struct Prediction {

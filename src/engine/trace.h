@@ -15,13 +15,34 @@ struct LayerTrace {
   int T = 0, tokens = 0, channels = 0;
   std::vector<int64_t> spikes, sops_dense, sops_exec;  // per step, summed over samples
   int64_t samples = 0;
+  // Silence (added for the accelerator simulator's analytical mode, docs/sim.md):
+  //   silent_rows[t]   (sample, token) positions with no output spike at step t
+  //   silent_tokens    (sample, token) positions with no output spike at any step
+  //   active_tokens[c] (sample, token) positions where channel c fires at some step
+  //   token_spikes[n]  spikes at token position n (all steps and channels)
+  //   token_active[n * channels + c]  samples in which channel c fires at position n
+  std::vector<int64_t> silent_rows;
+  int64_t silent_tokens = 0;
+  std::vector<int64_t> active_tokens, token_spikes, token_active;
   double rate(int t) const;  // spikes / (samples * tokens * channels)
   double rate() const;
+};
+
+// The network input as the tokenizer's first 3x3 convolution (padding 1) sees it, summed over
+// the images recorded with Trace::on_input: receptive fields (positions) whose 3 x 3 x C
+// pixels are all zero, non-zero pixels and set pixel bits over all receptive fields.
+struct InputTrace {
+  int channels = 0, height = 0, width = 0;
+  int64_t samples = 0, silent_positions = 0, rf_nonzero = 0, rf_bits = 0;
 };
 
 class Trace : public Observer {
  public:
   void on_layer(const LayerEvent& e) override;
+  // Optional: the image of the sample about to run (uint8, CHW). The engine does not report
+  // its input to observers; whoever runs it calls this (the simulator's engine source does).
+  void on_input(const uint8_t* image, int channels, int height, int width) override;
+  const InputTrace& input() const { return input_; }
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
   void merge(const Trace& o);
 
@@ -35,6 +56,7 @@ class Trace : public Observer {
   std::vector<LayerTrace> layers_;
   std::map<std::string, size_t> index_;
   std::map<std::string, std::vector<int64_t>> usage_;
+  InputTrace input_;
 };
 
 // Collects every layer's output spikes as 0/1 bytes, for --dump-spikes.

@@ -143,13 +143,14 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   // weight layers on the SE cores
   const int R = A.se.rows, C = A.se.cols, P = A.se.count, wb = A.weight_bits;
   const bool pixel = d.kind == Kind::pixel_conv, dw = d.kind == Kind::dwconv;
+  const bool head = d.kind == Kind::head;  // one chunk of all tokens, outputs once per tile
   const int Tin = pixel ? 1 : d.T, L = pixel ? 1 : A.se.time_lanes;
   const int tcs = (Tin + L - 1) / L;
   int kept = d.cout;
   if (d.head_channels && A.head_pruning) kept = int(std::round(s.heads_kept)) * d.dh;
   const int out_tiles = (kept + C - 1) / C;
   const int rows_total = dw ? 9 : d.cin;
-  const double chunk = std::max(1, A.spike_gen.acc_entries / C);
+  const double chunk = head ? std::max(1.0, n) : double(std::max(1, A.spike_gen.acc_entries / C));
   const bool spread = d.expert < 0;
   const double wbw = std::min(K.weight->bits_per_cycle(), K.noc->bits_per_cycle()) / concurrency;
   const double sbw = sb_all / (spread ? 1 : concurrency);
@@ -184,6 +185,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
           t.noc_bits += m * wbits, t.noc_tr += m * K.noc->transfers(wbits);
           t.passes += m;
         }
+        if (head) continue;
         const double steps = pixel ? d.T : nl, upd = nt * Cu * steps;
         const double sgc = K.spike_gen->cycles(upd);
         t.sg += ch[1] * sgc, t.last_sg = sgc;
@@ -193,6 +195,16 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
         const double mbits = nt * Cu * A.membrane_bits;
         if (tc + 1 < tcs) t.mem_w += ch[1] * mbits, t.mem_wa += ch[1] * K.membrane->accesses(mbits);
         if (tc > 0) t.mem_r += ch[1] * mbits, t.mem_ra += ch[1] * K.membrane->accesses(mbits);
+      }
+      if (head) {  // class accumulators: spilled between time chunks, scale + bias at the end
+        const double mbits = Cu * A.membrane_bits;
+        if (tc + 1 < tcs) t.mem_w += mbits, t.mem_wa += K.membrane->accesses(mbits);
+        if (tc > 0) t.mem_r += mbits, t.mem_ra += K.membrane->accesses(mbits);
+        if (tc + 1 == tcs) {
+          const double sgc = K.spike_gen->cycles(Cu), obits = Cu * A.acc_bits;
+          t.sg += sgc, t.last_sg = sgc, t.upd += Cu;
+          t.obits += obits, t.oaccess += K.spike->accesses(obits);
+        }
       }
     }
     return t;
@@ -245,6 +257,10 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
     for (double Cu : {double(C), Cp}) {
       const double tiles = Cu == C ? full_tiles : (Cp > 0 ? 1 : 0);
       if (tiles == 0 || Cu == 0) continue;
+      if (head) {
+        tr += tiles * K.noc->transfers(Cu * A.acc_bits);
+        continue;
+      }
       for (int tc = 0; tc < tcs; ++tc) {
         const double nl = std::min(L, Tin - tc * L), steps = pixel ? d.T : nl;
         for (const auto& ch : chunks)

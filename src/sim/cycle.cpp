@@ -204,6 +204,7 @@ class SampleRun {
     }
     const int Tin = d.kind == Kind::pixel_conv ? 1 : d.T;
     elems = double(toks.size()) * Tin * (d.kind == Kind::dwconv ? 9.0 * d.cout : d.cin);
+    if (d.kind == Kind::head) return cost;  // scores, no spikes
     // spikes the hardware fires: the engine's output on the tokens and channels computed
     const SpikeTensor& out = s_.at(d.name);
     double fired = 0;

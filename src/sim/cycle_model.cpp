@@ -112,6 +112,27 @@ void chunk_outputs(LayerCost& cost, const LayerDesc& d, const SimContext& c, Cor
   }
 }
 
+// The classification head's output side: its class accumulators collect every token and step
+// (no membrane update, no firing); between time chunks they leave for the membrane buffer like
+// membranes; after the last one the spike generator applies scale and bias once per class and
+// the scores (acc_bits each) are written out.
+void head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double cu, int tc, int tcs) {
+  const double mbits = cu * c.arch.membrane_bits;
+  if (tc + 1 < tcs) {
+    cost.write_bits[kMembrane] += mbits;
+    cost.writes[kMembrane] += c.comps.membrane->accesses(mbits);
+  }
+  if (tc > 0) {
+    cost.read_bits[kMembrane] += mbits;
+    cost.reads[kMembrane] += c.comps.membrane->accesses(mbits);
+  }
+  if (tc + 1 < tcs) return;
+  const double sgc = c.comps.spike_gen->cycles(cu);
+  core.sg += sgc, core.last_sg = sgc;
+  cost.membrane_updates += cu;
+  spike_write(cost, c, cu * c.arch.acc_bits);
+}
+
 }  // namespace
 
 LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<int>& toks,
@@ -119,12 +140,15 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
   const auto& A = c.arch;
   const int R = A.se.rows, C = A.se.cols, P = A.se.count, wb = A.weight_bits;
   const bool pixel = d.kind == Kind::pixel_conv, dw = d.kind == Kind::dwconv;
+  const bool head = d.kind == Kind::head;
   const int Tin = pixel ? 1 : d.T, L = pixel ? 1 : A.se.time_lanes;
   const int tcs = (Tin + L - 1) / L;
   const int cout = kept_out, out_tiles = (cout + C - 1) / C;
   const int rows_total = dw ? 9 : d.cin, in_tiles = (rows_total + R - 1) / R;
-  const int chunk = std::max(1, A.spike_gen.acc_entries / C);
-  const int n = int(toks.size()), n_chunks = (n + chunk - 1) / chunk;
+  const int n = int(toks.size());
+  // head: every token adds into the same class accumulators, so all tokens form one chunk
+  const int chunk = head ? std::max(1, n) : std::max(1, A.spike_gen.acc_entries / C);
+  const int n_chunks = (n + chunk - 1) / chunk;
   const bool spread = d.expert < 0;
   concurrency = std::max(1, concurrency);
   const double wbw = std::min(c.comps.weight->bits_per_cycle(), c.comps.noc->bits_per_cycle()) / concurrency;
@@ -191,8 +215,9 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
           if (!spread || o % P == 0) spike_read(cost, c, sbits);  // broadcast to the round
           cost.passes += 1;
         }
-        chunk_outputs(cost, d, c, core, nt, Cu, nl, tc, tcs);
+        if (!head) chunk_outputs(cost, d, c, core, nt, Cu, nl, tc, tcs);
       }
+      if (head) head_outputs(cost, c, core, Cu, tc, tcs);
     }
   }
   const double per_tok = double(Tin) * (dw ? 9.0 * d.cout : double(d.cin) * d.cout) * d.in_bits;

@@ -15,21 +15,10 @@ SampleSource engine_source(const Network& net, const Dataset& ds, size_t count, 
   count = std::min(count, ds.count());
   return [&net, &ds, count, trace, i](SampleSpikes& out) {
     if (*i >= count) return false;
-    struct Both : Observer {
-      SampleRecorder rec;
-      Trace* tr = nullptr;
-      void on_layer(const LayerEvent& e) override {
-        rec.on_layer(e);
-        if (tr) tr->on_layer(e);
-      }
-      void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
-        rec.on_route(b, x, k);
-        if (tr) tr->on_route(b, x, k);
-      }
-    } obs;
-    obs.tr = trace;
+    SampleRecorder rec;
+    TeeObserver obs({&rec, trace});
     net.run(ds.image(*i), &obs);
-    out = obs.rec.take();
+    out = rec.take();
     const uint8_t* img = ds.image(*i);
     out.image.assign(img, img + ds.image_size());
     ++*i;
@@ -42,7 +31,7 @@ namespace {
 std::vector<const LayerDesc*> engine_layers(const Workload& w) {
   std::vector<const LayerDesc*> v;
   for (const auto& d : w.layers)
-    if (d.kind != Kind::router) v.push_back(&d);
+    if (d.kind != Kind::router && d.kind != Kind::head) v.push_back(&d);
   return v;
 }
 int out_channels(const LayerDesc& d) { return d.kind == Kind::attention ? d.cout : d.cout; }
@@ -141,6 +130,7 @@ SampleSource synthetic_source(const Workload& w, double rate, uint64_t seed, siz
         out.routes["blocks." + std::to_string(d.block)] = std::move(r);
         continue;
       }
+      if (d.kind == Kind::head) continue;  // no spikes
       SpikeTensor t(d.T, d.tokens, out_channels(d));
       bern(t, d.routed ? &routed[d.block][d.expert] : nullptr);
       out.layers[d.name] = std::move(t);

@@ -52,6 +52,97 @@ std::vector<LayerStats> finalize_stats(const Workload& w, const std::vector<Laye
   return out;
 }
 
+namespace {
+// A sum of independent Bernoulli terms, `count` of each rate: E[popcount] and P(sum != 0).
+void sum_bits(const std::vector<std::pair<int, double>>& terms, double& events, double& nonzero) {
+  std::vector<double> pr{1.0};
+  for (const auto& [k, p] : terms)
+    for (int i = 0; i < k; ++i) {
+      pr.push_back(0.0);
+      for (size_t j = pr.size() - 1; j > 0; --j) pr[j] = pr[j] * (1 - p) + pr[j - 1] * p;
+      pr[0] *= 1 - p;
+    }
+  events = 0, nonzero = 1 - pr[0];
+  for (size_t v = 1; v < pr.size(); ++v) events += pr[v] * std::popcount(unsigned(v));
+}
+
+// Fraction of a layer's channels that fire in no sample at all.
+double dead(const LayerTrace& l) {
+  double n = 0;
+  for (auto x : l.active_tokens) n += x == 0;
+  return l.channels > 0 ? n / l.channels : 0;
+}
+
+// Fraction of a layer's active tokens whose whole input is zero, from the producers' silence.
+double silent_input(const LayerDesc& d, double active, const std::map<std::string, const LayerTrace*>& by,
+                    double S) {
+  if (d.inputs.size() != 1 || d.inputs[0].find(':') != std::string::npos) {
+    // residual sums, the EMSA merge and the EMSP gate AND are silent only where every term is;
+    // the trace has no joint statistic: taken as 0 (measured <= 0.4 % on the shipped models)
+    return 0;
+  }
+  auto it = by.find(d.inputs[0]);
+  if (it == by.end() || active <= 0) return 0;
+  const LayerTrace& p = *it->second;
+  const double per = double(p.silent_tokens) / S;  // silent producer tokens per sample
+  if (d.grid_h > 0) {
+    // im2col (conv, EMSP gate): a 3 x 3 neighbourhood (of the pooled map) is silent; taken as
+    // independent positions (docs/sim.md)
+    return std::pow(per / p.tokens, 9.0);
+  }
+  // routed experts: the engine's fc1 output is 0 on the tokens not routed to the expert
+  const double s = (per - (d.tokens - active)) / active;
+  return std::clamp(s, 0.0, 1.0);
+}
+
+// The head's input: the residual stream after the last block. Its events are the last FFN
+// input's (measured by that layer's executed ops) plus one per spike the block adds to it.
+void head_stats(const Workload& w, size_t i, const std::vector<LayerStats>& out, const Trace& tr,
+                LayerStats& o) {
+  const LayerDesc& d = w.layers[i];
+  o.tokens_active = d.tokens;
+  double ev = 0, nz = 0, added = 0;
+  std::string last_in;
+  for (size_t j = 0; j < i; ++j)
+    if (!w.layers[j].inputs.empty() && w.layers[j].inputs[0].ends_with(":x")) last_in = w.layers[j].inputs[0];
+  bool found = false;
+  for (size_t j = 0; j < i && !last_in.empty(); ++j) {
+    const LayerDesc& x = w.layers[j];
+    if (!found && x.inputs[0] == last_in && !x.routed) {
+      ev = out[j].in_events, nz = out[j].in_nonzero, found = true;
+    } else if (found && x.to_residual) {
+      added += out[j].out_spikes;
+    }
+  }
+  if (!found) {  // no block: the tokenizer output (and rpe) is the residual stream
+    for (const auto& l : tr.layers())
+      if (l.name.rfind("sps.", 0) == 0 && l.tokens == d.tokens) ev += l.rate();
+    nz = std::min(1.0, ev);
+  }
+  added /= double(d.tokens) * d.T * d.cin;
+  // As sums of independent spike terms (as stats_from_rate): the rate p of the last FFN input's
+  // terms that reproduces its measured events, plus the added terms at their measured rate.
+  int kx = d.in_terms, ka = 0;
+  for (size_t j = 0; j < i; ++j)
+    if (w.layers[j].inputs[0] == last_in) kx = w.layers[j].in_terms;
+  ka = std::max(0, d.in_terms - kx);
+  if (!found || ka == 0) {
+    o.in_events = o.in_syn = ev + added;
+    o.in_nonzero = std::min(1.0, nz + added * (1 - nz));
+    return;
+  }
+  double lo = 0, hi = 1, e = 0, z = 0;
+  for (int it = 0; it < 60; ++it) {
+    const double p = 0.5 * (lo + hi);
+    sum_bits({{kx, p}}, e, z);
+    (e < ev ? lo : hi) = p;
+  }
+  const double p = 0.5 * (lo + hi), r = std::min(1.0, added / ka);
+  sum_bits({{kx, p}, {ka, r}}, o.in_events, o.in_nonzero);
+  o.in_syn = o.in_events;
+}
+}  // namespace
+
 std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, const arch::Arch& a) {
   std::map<std::string, const LayerTrace*> by;
   for (const auto& l : tr.layers()) by[l.name] = &l;
@@ -79,9 +170,19 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
     o.tokens_active = d.tokens;
     o.heads_kept = heads_kept(d, a);
     double gate_on = 1;
-    if (d.gate >= 0 && a.skip_gated) {
-      const double r = get(blk + ".attn.router").rate();
-      gate_on = 1 - std::pow(1 - r, d.T);  // independence over steps (docs/sim.md)
+    // gated layers: P(router spike `gate` fires at some step) per token position, and the
+    // spikes per sample of a layer on the gated-on tokens (independent given the position)
+    std::vector<double> g;
+    auto gated_spikes = [&](const LayerTrace& l) {
+      double x = 0;
+      for (int n = 0; n < d.tokens; ++n) x += g[n] * double(l.token_spikes[n]) / S;
+      return x;
+    };
+    if (d.gate >= 0 && a.skip_gated) {  // tokens whose router spike `gate` fires at some step
+      const LayerTrace& r = get(blk + ".attn.router");
+      g.resize(d.tokens);
+      for (int n = 0; n < d.tokens; ++n) g[n] = double(r.token_active.at(size_t(n) * r.channels + d.gate)) / S;
+      gate_on = double(r.active_tokens.at(d.gate)) / (S * d.tokens);
       o.tokens_active = d.tokens * gate_on;
     }
     if (d.routed) {
@@ -93,8 +194,13 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
     if (d.kind == Kind::attention) {
       const LayerTrace& q = get(d.inputs[0]);
       o.q_rate = q.rate(), o.k_rate = get(d.inputs[1]).rate(), o.v_rate = get(d.inputs[2]).rate();
-      if (d.routed || d.gate >= 0) o.q_rate = q.rate();
+      // channels that never fire in any sample are dead in every head and time chunk
+      o.q_dead = dead(q), o.k_dead = dead(get(d.inputs[1])), o.v_dead = dead(get(d.inputs[2]));
       o.out_spikes = spikes(get(d.name)) * gate_on * o.heads_kept / (d.expert >= 0 ? 1 : d.heads);
+      if (!g.empty() && o.tokens_active > 0) {
+        o.q_rate = gated_spikes(q) / (o.tokens_active * d.T * d.dh);
+        o.out_spikes = gated_spikes(get(d.name));
+      }
       continue;
     }
     if (d.kind == Kind::router) {  // same input as the experts' fc1: their events per element
@@ -109,6 +215,10 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
       o.in_nonzero = std::min(1.0, o.in_events), o.in_syn = o.in_events;
       continue;
     }
+    if (d.kind == Kind::head) {  // the final residual stream: the last block input plus its adds
+      head_stats(w, i, out, tr, o);
+      continue;
+    }
     const LayerTrace& l = get(d.name);
     const double fan = d.kind == Kind::dwconv ? 1.0 : d.cout;
     const double per_sample_events = sum(l.sops_exec) / fan / S;
@@ -117,15 +227,25 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
                              (d.kind == Kind::dwconv ? 9.0 * d.cout : d.cin);
     const double dens = all_elems > 0 ? per_sample_events / all_elems : 0;
     if (d.kind == Kind::pixel_conv) {
-      o.in_nonzero = dens, o.in_syn = dens;
-      o.in_events = 4.0 * dens;  // a non-zero 8-bit pixel has 4 bits set on average (assumed)
+      const InputTrace& in = tr.input();
+      if (in.samples > 0 && in.height * in.width == d.tokens && in.channels == d.channels_in) {
+        // the images' receptive fields, recorded by Trace::on_input: exact
+        const double pos = double(in.samples) * d.tokens;
+        o.silent_tokens = double(in.silent_positions) / pos;
+        o.in_nonzero = o.in_syn = double(in.rf_nonzero) / (pos * d.cin);
+        o.in_events = double(in.rf_bits) / (pos * d.cin);
+      } else {
+        o.in_nonzero = dens, o.in_syn = dens;
+        o.in_events = 4.0 * dens;  // a non-zero 8-bit pixel has 4 bits set on average (assumed)
+      }
     } else {
       o.in_events = dens, o.in_syn = dens;
       o.in_nonzero = std::min(1.0, dens);  // exact for spikes; residual values: an upper bound
     }
+    if (d.kind != Kind::pixel_conv) o.silent_tokens = silent_input(d, o.tokens_active, by, S);
     double kept = 1;
     if (d.head_channels && a.head_pruning) kept = o.heads_kept / d.heads;
-    o.out_spikes = spikes(l) * gate_on * kept;
+    o.out_spikes = g.empty() ? spikes(l) * gate_on * kept : gated_spikes(l) * kept;
   }
   return out;
 }
@@ -158,7 +278,7 @@ std::vector<LayerStats> stats_from_rate(const Workload& w, double rate, const ar
     }
     double kept = 1;
     if (d.head_channels && a.head_pruning) kept = o.heads_kept / d.heads;
-    o.out_spikes = d.kind == Kind::router ? 0 : rate * o.tokens_active * d.cout * d.T * kept;
+    o.out_spikes = d.kind == Kind::router || d.kind == Kind::head ? 0 : rate * o.tokens_active * d.cout * d.T * kept;
   }
   return out;
 }

@@ -157,6 +157,12 @@ Workload build_workload(const ModelSpec& m) {
       res_max += K;
     }
   }
+  {  // classification head on the final residual stream (not an engine spiking layer)
+    LayerDesc h;
+    h.name = "head", h.kind = Kind::head, h.tokens = N, h.cin = D, h.cout = m.classes;
+    h.in_bits = width_of(res_max), h.in_terms = res_max, h.inputs = {"head:x"};
+    add(h);
+  }
   return w;
 }
 

@@ -14,7 +14,9 @@ enum class Kind {
   pixel_conv,  // the tokenizer's first conv: 8-bit pixels, integrated once, fired T times
   dwconv,      // EMSP gate: depthwise 3x3 over the token grid (one weight per tap and channel)
   attention,   // spiking attention heads on the attention cores
-  router       // routed-MoE top-K router (not an engine layer: "blocks.{b}.ffn.router")
+  router,      // routed-MoE top-K router (not an engine layer: "blocks.{b}.ffn.router")
+  head         // classification head: Linear D -> classes on every token of the final residual
+               // stream, accumulated over tokens and steps (= Linear of the mean; no spikes)
 };
 enum class Unit { se_cores, attention_cores, router };
 const char* unit_name(Unit u);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "arch/arch_spec.h"
+#include "sim/analytical.h"
 #include "sim/cycle_model.h"
 
 namespace {
@@ -103,6 +104,78 @@ TEST(Hand, RoutedExpertSeesOnlyItsTokens) {
   EXPECT_DOUBLE_EQ(r.ops_unrouted, 1 * 2 * 4 * 4);
   EXPECT_DOUBLE_EQ(r.ops_skipped, 2 * 3 * 4 * 4 - 4);
   EXPECT_DOUBLE_EQ(r.tokens_active, 2);
+}
+
+// The classification head: Linear 4 -> 4 classes on every token, accumulated over tokens and
+// steps in the class accumulators (no firing), scale + bias once per class at the end.
+LayerDesc head_desc(int T) {
+  LayerDesc d = one_linear(T);
+  d.name = std::string("head"), d.kind = Kind::head;
+  return d;
+}
+
+TEST(Hand, ClassificationHead) {
+  auto a = small();
+  SimContext c(a);
+  LayerStats st;
+  LayerCost r = linear_cycle(head_desc(2), spikes(2), {0, 1, 2}, 4, 1, c, st);
+  // All 3 tokens share the 4 class accumulators: one chunk, one pass.
+  //   active tokens 0 and 2: compute 2; weights 128 b / 64 = 2; spikes 3 x 4 x 2 = 24 b / 16 = 2
+  //   pass = 2, no stall
+  // end: scale + bias for 4 classes = 4 updates / 4 lanes = 1 cycle (drain);
+  //   scores 4 x acc_bits 16 = 64 b written (4 words of 16 b, one 64 b bus transfer)
+  // cycles = max(2, 1 - 1) + 1 + fill 9 = 12
+  EXPECT_DOUBLE_EQ(r.cycles, 12);
+  EXPECT_DOUBLE_EQ(r.fill_cycles, 10);
+  EXPECT_DOUBLE_EQ(r.busy, 2);
+  EXPECT_DOUBLE_EQ(r.stalled, 0);
+  EXPECT_DOUBLE_EQ(r.idle, 10);
+  EXPECT_DOUBLE_EQ(r.acc_ops, 16);  // 4 input events x 4 classes
+  EXPECT_DOUBLE_EQ(r.synaptic_ops, 16);
+  EXPECT_DOUBLE_EQ(r.ops_skipped, 2 * 3 * 4 * 4 - 16);
+  EXPECT_DOUBLE_EQ(r.passes, 1);
+  EXPECT_DOUBLE_EQ(r.membrane_updates, 4);
+  EXPECT_DOUBLE_EQ(r.sg_busy, 1);
+  EXPECT_DOUBLE_EQ(r.read_bits[kWeight], 128);
+  EXPECT_DOUBLE_EQ(r.reads[kWeight], 4);
+  EXPECT_DOUBLE_EQ(r.read_bits[kSpike], 24);
+  EXPECT_DOUBLE_EQ(r.reads[kSpike], 2);
+  EXPECT_DOUBLE_EQ(r.write_bits[kSpike], 64);
+  EXPECT_DOUBLE_EQ(r.writes[kSpike], 4);
+  EXPECT_DOUBLE_EQ(r.read_bits[kMembrane] + r.write_bits[kMembrane], 0);
+  EXPECT_DOUBLE_EQ(r.noc_bits, 128 + 24 + 64);
+  EXPECT_DOUBLE_EQ(r.noc_transfers, 2 + 1 + 1);
+
+  // T = 3 on 2 lanes: time chunk 0 as above (pass 2) then the 4 partial scores (16 b each =
+  // 64 b, 4 words) go to the membrane buffer; time chunk 1 (t2, no events): compute 0, weights
+  // refetched 2 cycles, spikes 3 x 4 x 1 = 12 b = 1 cycle: pass 2 (2 cycles weight stall); the
+  // scores come back (64 b), scale + bias 1 cycle, 64 b written.
+  // cycles = max(2 + 2, 0) + 1 + 9 = 14
+  LayerStats st3;
+  LayerCost r3 = linear_cycle(head_desc(3), spikes(3), {0, 1, 2}, 4, 1, c, st3);
+  EXPECT_DOUBLE_EQ(r3.cycles, 14);
+  EXPECT_DOUBLE_EQ(r3.busy, 2);
+  EXPECT_DOUBLE_EQ(r3.stalled, 2);
+  EXPECT_DOUBLE_EQ(r3.buf_stalled[kWeight], 2);
+  EXPECT_DOUBLE_EQ(r3.read_bits[kWeight], 256);
+  EXPECT_DOUBLE_EQ(r3.write_bits[kMembrane], 64);
+  EXPECT_DOUBLE_EQ(r3.writes[kMembrane], 4);
+  EXPECT_DOUBLE_EQ(r3.read_bits[kMembrane], 64);
+  EXPECT_DOUBLE_EQ(r3.read_bits[kSpike], 24 + 12);
+  EXPECT_DOUBLE_EQ(r3.write_bits[kSpike], 64);
+  EXPECT_DOUBLE_EQ(r3.membrane_updates, 4);
+
+  // the analytical model on the same head with the exact statistics of this input
+  LayerStats s;
+  s.tokens_active = 3, s.silent_tokens = 1.0 / 3;   // token 1 is silent
+  s.in_events = s.in_syn = 4.0 / 24, s.in_nonzero = 4.0 / 24;
+  LayerCost an = analytical_layer(head_desc(2), s, 1, c);
+  EXPECT_DOUBLE_EQ(an.acc_ops, 16);
+  EXPECT_DOUBLE_EQ(an.read_bits[kWeight], 128);
+  EXPECT_DOUBLE_EQ(an.read_bits[kSpike], 24);
+  EXPECT_DOUBLE_EQ(an.write_bits[kSpike], 64);
+  EXPECT_DOUBLE_EQ(an.membrane_updates, 4);
+  EXPECT_DOUBLE_EQ(an.noc_transfers, 4);
 }
 
 TEST(Hand, AttentionQkFirst) {
