@@ -1,87 +1,74 @@
-// `spikestack run`: the main job on the shipped default. Today: the engine on the shipped
-// model in both numeric modes (reference float and the hardware's int golden model), their
-// accuracy and agreement, per-layer activity, and a JSON record.
+// `spikestack run`: the study of the paper in one command on the shipped default: a trained
+// spiking MoE transformer on real images, the accelerator simulated cycle by cycle on its
+// spikes, 2D and every 3D style evaluated in silicon, a comparison table and a report.
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <thread>
+#include <iostream>
 
 #include "cli/command.h"
-#include "cli/inference.h"
+#include "cli/study.h"
 #include "common/error.h"
 #include "common/files.h"
+#include "report/report.h"
 
 namespace ss::cli {
 namespace {
 
-struct Opts {
-  std::string model, data = "fashion-mnist", data_root, out = "out";
-  size_t limit = 2000;
-  unsigned threads = 0;
-  bool quiet = false;
+struct RunOptions {
+  StudyOptions study;
+  std::string out = "report";
+  std::string styles;
+  bool json = false;
 };
 
-std::string default_model() {
-  for (auto m : {"models/moe-fmnist.toml", "models/spikformer-fmnist.toml", "models/semm-fmnist.toml"})
-    if (std::filesystem::exists(home_path(m))) return home_path(m);
-  throw Error(home_path("models") + ": no shipped model found (expected moe-fmnist.toml)");
-}
-
-void run(Opts o) {
-  if (o.model.empty()) o.model = default_model();
-  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  Dataset ds = load_dataset(o.data, "test", o.data_root);
-  if (o.limit) ds.truncate(o.limit);
-  nlohmann::json report;
-  std::vector<std::vector<int>> labels;
-  for (Mode mode : {Mode::Float, Mode::Int}) {
-    Network net = load_network(o.model, mode);
-    InferResult r = run_inference(net, ds, threads, o.quiet, nullptr);
-    double acc = double(r.correct) / double(std::max<size_t>(r.samples, 1));
-    double ips = double(r.samples) / std::max(r.seconds, 1e-9);
-    nlohmann::json j = trace_json(r.trace);
-    j["accuracy"] = acc;
-    j["images_per_second"] = ips;
-    report[mode_name(mode)] = j;
-    report["model"] = net.spec().name;
-    labels.push_back(std::move(r.labels));
-    if (!o.quiet)
-      fmt::print("{:<6} accuracy {:6.2f} %   {:8.1f} images/s ({} threads)\n", mode_name(mode),
-                 100 * acc, ips, threads);
+void run(RunOptions o) {
+  o.study.styles = split_list(o.styles);
+  if (o.json) o.study.quiet = true;
+  Study st = run_study(o.study);
+  auto written = report::write_report(st.report, o.out);
+  if (o.json) {
+    std::cout << st.report.dump(2) << "\n";
+    return;
   }
-  size_t same = 0;
-  for (size_t i = 0; i < ds.count(); ++i) same += labels[0][i] == labels[1][i];
-  double agree = double(same) / double(std::max<size_t>(ds.count(), 1));
-  report["float_int_prediction_agreement"] = agree;
-  report["samples"] = ds.count();
-  report["model_file"] = o.model;
-  if (!o.quiet) {
-    fmt::print("float/int predictions agree on {:.2f} % of {} test images\n\n", 100 * agree, ds.count());
-    fmt::print("{:<32} {:>9} {:>9} {:>16}\n", "layer (int mode)", "rate %", "rate t0 %", "exec SOPs/img");
-    for (const auto& l : report["int"]["layers"])
-      fmt::print("{:<32} {:>9.2f} {:>9.2f} {:>16.0f}\n", l["name"].get<std::string>(),
-                 100 * l["firing_rate"].get<double>(), 100 * l["firing_rate_per_step"][0].get<double>(),
-                 l["sops_exec_per_sample"].get<double>());
-  }
-  std::string path = (std::filesystem::path(o.out) / "run.json").string();
-  write_file_atomic(path, report.dump(2) + "\n");
-  if (!o.quiet) fmt::print("\nwrote {}\n", path);
+  if (o.study.quiet) return;
+  const auto& j = st.report;
+  fmt::print("\nmodel {}  |  architecture {}  |  technology {}  |  {} images ({} simulated)\n",
+             j["inputs"]["model"].get<std::string>(), j["inputs"]["architecture"].get<std::string>(),
+             j["inputs"]["technology"].get<std::string>(), j["inputs"]["samples"].get<size_t>(),
+             j["provenance"]["simulated_samples"].get<size_t>());
+  fmt::print("accuracy: float {:.2f} %, int {:.2f} %\n\n", 100 * j["accuracy"]["float"].get<double>(),
+             100 * j["accuracy"]["int"].get<double>());
+  std::cout << phys::comparison_table(st.silicon);
+  fmt::print("\nreport: {}\n", (std::filesystem::path(o.out) / "index.html").string());
 }
 
 void add(CLI::App& app) {
-  auto o = std::make_shared<Opts>();
-  auto* c = app.add_subcommand("run", "The main job on the shipped default model");
+  auto o = std::make_shared<RunOptions>();
+  auto* c = app.add_subcommand("run", "The whole study: engine, cycle simulation, 2D vs 3D silicon, report");
   c->footer(
       "Examples:\n"
-      "  spikestack run                       # shipped model, 2000 Fashion-MNIST test images\n"
-      "  spikestack run --limit 0 --out res   # whole test set, results in res/run.json");
-  c->add_option("-m,--model", o->model, "Model file (default: the shipped routed-MoE model)");
-  c->add_option("-d,--data", o->data, "Data set")->capture_default_str();
-  c->add_option("--data-root", o->data_root, "Directory of the data set files");
-  c->add_option("-n,--limit", o->limit, "Test images to use (0 = all)")->capture_default_str();
-  c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)");
-  c->add_option("-o,--out", o->out, "Output directory")->capture_default_str();
-  c->add_flag("-q,--quiet", o->quiet, "Print nothing");
+      "  spikestack run                                  # shipped MoE model, paper arch, 28 nm\n"
+      "  spikestack run -n 0 --sim-samples 500           # whole test set, 500 images simulated\n"
+      "  spikestack run -m models/semm-fmnist.toml --styles 2d,3d-mol\n"
+      "  spikestack run --set se_cores.count=8 --set tech.bond.pitch=\"1 um\" --out r8\n"
+      "Overrides: architecture keys as in docs/arch.md; technology keys prefixed 'tech.'\n"
+      "(docs/technology.md). Outputs: <out>/index.html, report.json, CSV tables (docs/report.md).");
+  c->add_option("-m,--model", o->study.model, "Model file (default: the shipped routed-MoE model)");
+  c->add_option("-d,--data", o->study.data, "Data set")->capture_default_str();
+  c->add_option("--data-root", o->study.data_root, "Directory of the data set files");
+  c->add_option("-n,--samples", o->study.samples, "Test images for accuracy and firing rates (0 = all)")
+      ->capture_default_str();
+  c->add_option("--sim-samples", o->study.sim_samples,
+                "Of those, images simulated cycle by cycle (0 = all)")->capture_default_str();
+  c->add_option("-a,--arch", o->study.arch, "Architecture file (default configs/arch/paper.toml)");
+  c->add_option("-t,--tech", o->study.tech, "Technology file (default technologies/28nm.toml)");
+  c->add_option("--styles", o->styles, "Comma-separated integration styles (default: all)");
+  c->add_option("--set", o->study.sets, "Override a parameter: key=value (repeatable)");
+  c->add_option("-j,--threads", o->study.threads, "Worker threads for the engine (0 = all cores)");
+  c->add_option("-o,--out", o->out, "Report directory")->capture_default_str();
+  c->add_flag("--json", o->json, "Print the report document (JSON) instead of the table");
+  c->add_flag("-q,--quiet", o->study.quiet, "Print nothing (the report is still written)");
   c->callback([o] { run(*o); });
 }
 

@@ -7,6 +7,7 @@
 
 #include "arch/arch_spec.h"
 #include "cli/command.h"
+#include "cli/study.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "data/dataset.h"
@@ -22,6 +23,8 @@ struct SimOptions {
   std::string model, arch, data = "fashion-mnist", data_root, split = "test", spikes;
   std::string mode = "cycle", numerics = "int", out;
   std::vector<std::string> sets;
+  std::string tech, styles;  // physical model: technology file, comma-separated styles
+  bool no_silicon = false;
   size_t limit = 8;
   double rate = 0.1;
   uint64_t seed = 1;
@@ -32,7 +35,10 @@ namespace {
 
 void run(const SimOptions& o) {
   ModelSpec spec = ModelSpec::load(o.model);
-  arch::Arch a = arch::load_arch(o.arch, o.sets);
+  std::vector<std::string> arch_sets, tech_sets;
+  split_overrides(o.sets, arch_sets, tech_sets);
+  arch::Arch a = arch::load_arch(o.arch, arch_sets);
+  if (!o.no_silicon) (void)load_tech(o.tech, tech_sets);  // bad input fails before the work
   sim::Workload w = sim::build_workload(spec);
   sim::SimResult r;
   std::string source;
@@ -81,6 +87,11 @@ void run(const SimOptions& o) {
   }
   nlohmann::json j = r.activity.to_json();
   j["source"] = source;
+  std::vector<phys::SiliconResult> silicon;
+  if (!o.no_silicon) {
+    silicon = evaluate_silicon(a, r.activity, o.tech, tech_sets, split_list(o.styles));
+    j["silicon"] = phys::to_json(silicon);
+  }
   if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");
   if (o.json) {
     std::cout << j.dump(2) << "\n";
@@ -88,6 +99,7 @@ void run(const SimOptions& o) {
     fmt::print("model     {} ({})\narch      {} ({})\nmode      {}\nspikes    {}\n\n", spec.name,
                o.model, a.name, o.arch, o.mode, source);
     std::cout << sim::format_activity(r.activity, a);
+    if (!silicon.empty()) std::cout << "\n" << phys::comparison_table(silicon);
   }
 }
 
@@ -95,6 +107,7 @@ void add(CLI::App& app) {
   auto o = std::make_shared<SimOptions>();
   o->model = home_path("models/moe-fmnist.toml");
   o->arch = home_path("configs/arch/paper.toml");
+  o->tech = home_path("technologies/28nm.toml");
   auto* c = app.add_subcommand("sim", "Simulate a model on the accelerator (cycle-level or analytical)");
   c->footer(
       "Examples:\n"
@@ -107,7 +120,11 @@ void add(CLI::App& app) {
       "Counters and the JSON schema: docs/sim.md; the architecture file: docs/arch.md.");
   c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
   c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
-  c->add_option("--set", o->sets, "Override an architecture key: dotted.key=value (repeatable)");
+  c->add_option("--set", o->sets,
+                 "Override a parameter: dotted.key=value (repeatable); technology keys prefixed 'tech.'");
+  c->add_option("-t,--tech", o->tech, "Technology file for the physical model")->capture_default_str();
+  c->add_option("--styles", o->styles, "Comma-separated integration styles (default: all)");
+  c->add_flag("--no-silicon", o->no_silicon, "Activity only: skip the physical model");
   c->add_option("--mode", o->mode, "cycle (spike-driven) or analytical (closed form)")
       ->capture_default_str()->check(CLI::IsMember({"cycle", "analytical"}));
   c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")->capture_default_str();
@@ -119,8 +136,8 @@ void add(CLI::App& app) {
       ->capture_default_str()->check(CLI::IsMember({"int", "float"}));
   c->add_option("--rate", o->rate, "Firing rate for shape-only models (synthetic spikes / analytical)")->capture_default_str();
   c->add_option("--seed", o->seed, "Seed of the synthetic spikes")->capture_default_str();
-  c->add_flag("--json", o->json, "Print the activity JSON instead of the table");
-  c->add_option("-o,--out", o->out, "Write the activity JSON to this file (atomic)");
+  c->add_flag("--json", o->json, "Print the JSON (activity tree + silicon per style) instead of the tables");
+  c->add_option("-o,--out", o->out, "Write the JSON (activity tree + silicon per style) to this file (atomic)");
   c->add_flag("-q,--quiet", o->quiet, "No table");
   c->callback([o] { run(*o); });
 }

@@ -1,0 +1,201 @@
+#include "cli/study.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+#include <sstream>
+#include <thread>
+
+#include "cli/command.h"
+#include "cli/inference.h"
+#include "common/error.h"
+#include "common/toml_get.h"
+#include "common/toml_override.h"
+#include "engine/model_spec.h"
+#include "sim/simulate.h"
+#include "sim/sources.h"
+#include "sim/workload.h"
+#include "tech/technology.h"
+
+namespace ss::cli {
+namespace {
+
+std::string default_model() {
+  for (auto m : {"models/moe-fmnist.toml", "models/spikformer-fmnist.toml", "models/semm-fmnist.toml"})
+    if (std::filesystem::exists(home_path(m))) return home_path(m);
+  throw Error(home_path("models") + ": no shipped model found (expected moe-fmnist.toml)");
+}
+
+std::string iso_now() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// What people read for a style name.
+std::string style_label(const std::string& name) {
+  if (name == "2d") return "2D";
+  if (name == "3d-mol") return "3D memory-on-logic";
+  if (name == "3d-lol") return "3D logic-on-logic";
+  if (name == "3d-mol+lol") return "3D memory+logic-on-logic";
+  return name;
+}
+
+nlohmann::json style_json(const phys::SiliconResult& r, const nlohmann::json& silicon) {
+  nlohmann::json m;
+  for (const char* k : {"footprint_mm2", "silicon_area_mm2", "clock_mhz", "latency_us", "energy_uj",
+                        "power_mw", "memory_latency_ns"})
+    m[k] = silicon.at(k);
+  m["latency_cycles"] = r.cycles;
+  m["peak_temp_c"] = r.peak_temp_k - 273.15;
+  nlohmann::json energy = nlohmann::json::array();
+  for (auto& [key, uj] : [&] {
+         std::map<std::pair<std::string, std::string>, double> acc;
+         for (const auto& e : r.energy) acc[{e.component, arch::tier_name(e.tier)}] += e.energy_j * 1e6;
+         return acc;
+       }())
+    energy.push_back({{"component", key.first}, {"tier", key.second}, {"energy_uj", uj}});
+  nlohmann::json area = nlohmann::json::array();
+  for (const auto& a : r.area)
+    area.push_back({{"component", a.component}, {"tier", arch::tier_name(a.tier)}, {"area_mm2", a.area_m2 * 1e6}});
+  nlohmann::json thermal = nlohmann::json::array();
+  const double side_mm = std::sqrt(r.footprint_m2) * 1e3;
+  for (const auto& t : r.thermal) {
+    std::vector<double> c(t.kelvin.size());
+    for (size_t i = 0; i < c.size(); ++i) c[i] = t.kelvin[i] - 273.15;
+    thermal.push_back({{"tier", arch::tier_name(t.tier)}, {"nx", t.nx}, {"ny", t.ny},
+                       {"width_mm", side_mm}, {"height_mm", side_mm}, {"celsius", c}});
+  }
+  return {{"name", r.style}, {"label", style_label(r.style)}, {"metrics", m},
+          {"energy_breakdown", energy}, {"area_breakdown", area}, {"thermal", thermal}};
+}
+
+}  // namespace
+
+tech::Technology load_tech(const std::string& path, const std::vector<std::string>& sets) {
+  if (sets.empty()) return tech::load_technology(path);
+  toml::table t = parse_toml_file(path);
+  for (const auto& s : sets) apply_toml_override(t, path, s);
+  std::ostringstream os;
+  os << t;
+  return tech::parse_technology(os.str(), path);
+}
+
+std::vector<std::string> split_list(const std::string& csv) {
+  std::vector<std::string> out;
+  for (size_t s = 0; !csv.empty();) {
+    auto c = csv.find(',', s);
+    out.push_back(csv.substr(s, c == std::string::npos ? c : c - s));
+    if (c == std::string::npos) break;
+    s = c + 1;
+  }
+  return out;
+}
+
+void split_overrides(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,
+                     std::vector<std::string>& tech_sets) {
+  for (const auto& s : sets) {
+    if (s.rfind("tech.", 0) == 0)
+      tech_sets.push_back(s.substr(5));
+    else
+      arch_sets.push_back(s);
+  }
+}
+
+std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
+                                                  const std::string& tech_file,
+                                                  const std::vector<std::string>& tech_sets,
+                                                  const std::vector<std::string>& styles) {
+  tech::Technology t = load_tech(tech_file, tech_sets);
+  return phys::evaluate_styles(a, act, t, styles);
+}
+
+Study run_study(const StudyOptions& in) {
+  StudyOptions o = in;
+  if (o.model.empty()) o.model = default_model();
+  if (o.arch.empty()) o.arch = home_path("configs/arch/paper.toml");
+  if (o.tech.empty()) o.tech = home_path("technologies/28nm.toml");
+  std::vector<std::string> arch_sets, tech_sets;
+  split_overrides(o.sets, arch_sets, tech_sets);
+  // cheap checks first: every input file is read and validated before the engine runs
+  Study s;
+  s.arch = arch::load_arch(o.arch, arch_sets);
+  (void)load_tech(o.tech, tech_sets);
+  ModelSpec spec = ModelSpec::load(o.model);
+  if (spec.weights.empty())
+    throw error_at(o.model, "model.weights", "a shape-only model cannot be run on data; use `spikestack sim` with --rate");
+  Dataset ds = load_dataset(o.data, "test", o.data_root);
+  if (o.samples) ds.truncate(o.samples);
+  unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  // 1. the engine, both numerics: accuracy, and the int mode's firing activity (what the
+  //    hardware runs)
+  nlohmann::json accuracy;
+  Trace trace;
+  for (Mode mode : {Mode::Float, Mode::Int}) {
+    Network net = load_network(o.model, mode);
+    InferResult r = run_inference(net, ds, threads, o.quiet, nullptr);
+    accuracy[mode_name(mode)] = double(r.correct) / double(std::max<size_t>(r.samples, 1));
+    if (mode == Mode::Int) trace = std::move(r.trace);
+  }
+  // 2. the accelerator, cycle by cycle on the int-mode spikes of the first sim_samples images
+  Network net = load_network(o.model, Mode::Int);
+  sim::Workload w = sim::build_workload(spec);
+  size_t n_sim = o.sim_samples ? std::min(o.sim_samples, ds.count()) : ds.count();
+  s.activity = sim::simulate_cycle(s.arch, w, sim::engine_source(net, ds, n_sim, nullptr)).activity;
+  // 3. silicon, every style
+  s.silicon = evaluate_silicon(s.arch, s.activity, o.tech, tech_sets, o.styles);
+  nlohmann::json silicon = phys::to_json(s.silicon);
+
+  // 4. the report document (docs/report.md)
+  nlohmann::json doc;
+  doc["schema"] = "spikestack.report/1";
+  doc["title"] = fmt::format("{} on {}: 2D vs 3D", spec.name, o.data);
+  doc["generated"] = iso_now();
+  doc["inputs"] = {{"model", spec.name},
+                   {"architecture", s.arch.name},
+                   {"technology", s.silicon.empty() ? "" : s.silicon.front().tech},
+                   {"dataset", o.data + " test"},
+                   {"samples", ds.count()}};
+  doc["accuracy"] = accuracy;
+  std::map<std::string, const LayerTrace*> by_name;
+  for (const auto& l : trace.layers()) by_name[l.name] = &l;
+  nlohmann::json layers = nlohmann::json::array();
+  for (const auto& l : s.activity.layers) {
+    std::vector<double> rates(spec.timesteps, 0.0);
+    if (auto it = by_name.find(l.name); it != by_name.end())
+      for (int t = 0; t < spec.timesteps; ++t) rates[t] = it->second->rate(t);
+    layers.push_back({{"name", l.name}, {"unit", l.unit}, {"cycles", l.cycles}, {"rate_per_step", rates}});
+  }
+  doc["layers"] = layers;
+  nlohmann::json usage = nlohmann::json::object();
+  for (const auto& [block, counts] : trace.expert_usage()) {
+    double total = 0;
+    for (auto c : counts) total += double(c);
+    std::vector<double> f;
+    for (auto c : counts) f.push_back(total > 0 ? double(c) / total : 0.0);
+    usage[block] = f;
+  }
+  doc["expert_usage"] = usage;
+  doc["styles"] = nlohmann::json::array();
+  for (size_t i = 0; i < s.silicon.size(); ++i)
+    doc["styles"].push_back(style_json(s.silicon[i], silicon["styles"][i]));
+  doc["provenance"] = {{"model_file", o.model},
+                       {"architecture_file", o.arch},
+                       {"technology_file", o.tech},
+                       {"overrides", o.sets},
+                       {"simulated_samples", n_sim},
+                       {"spikes", "engine int mode (the hardware's golden model)"}};
+  doc["activity"] = s.activity.to_json();
+  doc["silicon"] = silicon;
+  s.report = std::move(doc);
+  return s;
+}
+
+}  // namespace ss::cli

@@ -1,0 +1,37 @@
+// The physical view of one architecture block (an array, the spike generators, the router, a
+// buffer, the interconnect): area, per-event energies keyed by the simulator's counter names,
+// clocked bits, leakage, its own critical path and its wiring statistics.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "arch/arch_spec.h"
+#include "phys/wirelength.h"
+#include "tech/sram.h"
+
+namespace ss::phys {
+
+enum class BlockKind { logic, memory, interconnect };
+
+struct Block {
+  std::string
+      name;  // "se_cores", "attention_cores", "spike_gen", "router", "noc", "buffers.<role>"
+  std::string impl;  // the arch's impl name that chose the model
+  BlockKind kind = BlockKind::logic;
+  arch::Tier tier = arch::Tier::bottom;
+  double cell_area_m2 = 0;  // standard cells (logic) or the macro (memory)
+  double area_m2 = 0;       // block area: cells / utilization, or the macro
+  double gates = 0;         // NAND2 equivalents (for the wire-length distribution)
+  double clocked_bits = 0;  // flip-flops (clock-tree sinks and clock-pin energy)
+  RentParams rent;          // wiring statistics of this kind of block
+  std::map<std::string, double> energy_per_event_j;  // activity counter -> energy per count
+  double leakage_ref_w = 0;  // at the technology's leakage reference temperature
+  double logic_path_s = 0;   // gate delay of the block's own register-to-register path
+  double local_wire_m = 0;   // planar wire inside that path (e.g. PE-to-PE pitch)
+  int port_bits = 0;         // bits per cycle leaving the block towards its consumers
+  int instances = 1;         // identical copies whose busy cycles the simulator sums (cores)
+  std::optional<tech::SramMacro> sram;  // memories only
+};
+
+}  // namespace ss::phys

@@ -1,0 +1,84 @@
+#include "phys/energy.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ss::phys {
+
+double active_cycles(const Block& b, const ActivityView& act) {
+  const auto* c = act.find(b.name);
+  if (!c) return act.cycles();
+  if (b.kind == BlockKind::memory) return c->get("reads") + c->get("writes");
+  // The simulator sums busy cycles over identical cores; each core's registers tick only in its
+  // own.
+  if (c->counters.count("cycles_busy"))
+    return (c->get("cycles_busy") + c->get("cycles_stalled")) / std::max(1, b.instances);
+  return act.cycles();
+}
+
+double internal_wire_ratio(const Block& b, const tech::Technology& t) {
+  if (b.gates < 4) return 0;
+  const DavisDistribution d(b.gates, b.rent);
+  const double pitch = std::sqrt(b.area_m2 / b.gates);
+  const double wire_cap = d.average_length() * pitch * t.wire("local").c_f_per_m;
+  return wire_cap / (b.rent.fanout * 4 * t.driver.c0_f);
+}
+
+double clock_leaf_cap_f(double sinks, double area_m2, const tech::Technology& t) {
+  if (sinks <= 0) return 0;
+  // Sink pins are charged in the blocks (clock_bit_cycle); this is the wire and its buffers.
+  return tech::repeated_wire_cap_f(t.wire("intermediate"), 0.7124 * std::sqrt(sinks * area_m2));
+}
+
+double clock_trunk_cap_f(double outline_m2, const tech::Technology& t) {
+  return tech::repeated_wire_cap_f(t.wire("intermediate"), 2 * std::sqrt(outline_m2));
+}
+
+std::vector<EnergyEntry> switching_energy(const std::vector<Block>& blocks, const ActivityView& act,
+                                          const std::vector<Link>& links, const Floorplan& fp,
+                                          const tech::Technology& t) {
+  std::vector<EnergyEntry> out;
+  const double v2 = t.vdd_v * t.vdd_v;
+  std::map<arch::Tier, bool> tiers;
+  for (const auto& b : blocks) {
+    double dyn = 0;
+    const auto* c = act.find(b.name);
+    if (c)
+      for (const auto& [counter, e] : b.energy_per_event_j)
+        if (counter != "clock_bit_cycle") dyn += c->get(counter) * e;
+    const double clk_pins =
+        b.clocked_bits * active_cycles(b, act) *
+        (b.energy_per_event_j.count("clock_bit_cycle") ? b.energy_per_event_j.at("clock_bit_cycle")
+                                                       : 0);
+    out.push_back({b.name, b.tier, "dynamic", dyn + clk_pins});
+    if (b.kind != BlockKind::memory)
+      out.push_back({b.name, b.tier, "wire_internal", dyn * internal_wire_ratio(b, t)});
+    // Clock gating at core level (integrated clock gates): the leaf tree below a gate toggles
+    // only in the block's active cycles.
+    out.push_back({"clock:" + b.name, b.tier, "clock",
+                   clock_leaf_cap_f(b.clocked_bits, b.area_m2, t) * v2 * active_cycles(b, act)});
+    tiers[b.tier] = true;
+  }
+  for (const auto& l : links)
+    out.push_back({"link:" + l.name(), fp.tiers.at(l.from), "wire", l.energy_j});
+  // The trunk to every block's gate toggles every cycle of the run.
+  for (const auto& [tier, used] : tiers)
+    out.push_back(
+        {"clock:trunk", tier, "clock", clock_trunk_cap_f(fp.footprint_m2, t) * v2 * act.cycles()});
+  return out;
+}
+
+std::vector<EnergyEntry> leakage_energy(const std::vector<Block>& blocks,
+                                        const std::map<std::string, double>& block_temp_k,
+                                        const tech::Technology& t, double run_s) {
+  std::vector<EnergyEntry> out;
+  for (const auto& b : blocks) {
+    const double temp =
+        block_temp_k.count(b.name) ? block_temp_k.at(b.name) : t.logic.leakage_ref_temp_k;
+    out.push_back(
+        {b.name, b.tier, "leakage", b.leakage_ref_w * t.logic.leakage_factor(temp) * run_s});
+  }
+  return out;
+}
+
+}  // namespace ss::phys

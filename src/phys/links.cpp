@@ -1,0 +1,107 @@
+#include "phys/links.h"
+
+#include <algorithm>
+#include <map>
+
+#include "common/error.h"
+#include "tech/bond.h"
+
+namespace ss::phys {
+
+std::vector<Link> make_links(const std::vector<Block>& blocks, const ActivityView& act,
+                             int acc_bits) {
+  std::map<std::string, const Block*> by;
+  for (const auto& b : blocks) by[b.name] = &b;
+  auto has = [&](const std::string& n) { return by.count(n) > 0; };
+  const double p = act.firing_rate();
+  const double spike_toggle = 2 * p * (1 - p);  // two independent Bernoulli(p) bits differ
+  const double se = act.se_share();
+  std::vector<Link> links;
+  auto add = [&](const std::string& from, const std::string& to, double bits, double toggle,
+                 int width, int offset = -1) {
+    if (!has(from) || !has(to)) return;
+    Link l;
+    l.from = from, l.to = to, l.bits = bits, l.toggle = toggle, l.width_bits = std::max(1, width);
+    l.offset = offset;
+    links.push_back(l);
+  };
+  for (const auto& b : blocks) {
+    if (b.name.rfind("buffers.", 0) != 0) continue;
+    const std::string role = b.name.substr(8);
+    const double rd = act.get(b.name, "read_bits"), wr = act.get(b.name, "write_bits");
+    if (role == "spike") {
+      const double share = has("attention_cores") ? se : 1.0;
+      add(b.name, "se_cores", rd * share, spike_toggle, b.port_bits);
+      add(b.name, "attention_cores", rd * (1 - share), spike_toggle, b.port_bits);
+      add("spike_gen", b.name, wr, spike_toggle,
+          std::min(b.port_bits, by.count("spike_gen") ? by["spike_gen"]->port_bits : b.port_bits));
+    } else if (role == "membrane") {
+      add(b.name, "spike_gen", rd, 0.5, b.port_bits);
+      add("spike_gen", b.name, wr, 0.5, b.port_bits);
+    } else {  // weights and any other role feed the expert cores; their fills come off chip
+      add(b.name, "se_cores", rd, 0.5, b.port_bits);
+    }
+  }
+  const double updates = act.get("spike_gen", "membrane_updates");
+  const double share = has("attention_cores") ? se : 1.0;
+  // Kernel fusion: each core's partial sums go to its own spike-generator lanes (the lane
+  // groups follow the expert cores, then the attention cores).
+  const int se_count = has("se_cores") ? by["se_cores"]->instances : 0;
+  if (has("se_cores"))
+    add("se_cores", "spike_gen", updates * share * acc_bits, 0.5, by["se_cores"]->port_bits, 0);
+  if (has("attention_cores"))
+    add("attention_cores", "spike_gen", updates * (1 - share) * acc_bits, 0.5,
+        by["attention_cores"]->port_bits, se_count);
+  if (has("router"))
+    add("router", "se_cores", act.get("router", "compare_ops"), 0.5, by["router"]->port_bits);
+  return links;
+}
+
+std::vector<Affinity> link_affinity(const std::vector<Link>& links) {
+  // Nets weighted by their wires, as a floorplanner does: the result does not depend on the
+  // workload, so every workload of one architecture sees the same silicon.
+  std::vector<Affinity> out;
+  for (const auto& l : links)
+    out.push_back({l.from, l.to, static_cast<double>(l.width_bits), l.offset});
+  return out;
+}
+
+void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Technology& t) {
+  const auto& w = t.wire("intermediate");
+  const double v2 = t.vdd_v * t.vdd_v;
+  for (auto& l : links) {
+    // Energy follows the mean distance over banks (each carries its share of the bits);
+    // timing the farthest bank.
+    l.lateral_m = fp.lateral_distance_m(l.from, l.to, l.offset);
+    l.max_lateral_m = fp.max_lateral_distance_m(l.from, l.to, l.offset);
+    l.cross_tier = fp.cross_tier(l.from, l.to);
+    l.cap_f = tech::wire_switched_cap_f(w, l.lateral_m, t.driver);
+    l.delay_s = tech::wire_delay_s(w, l.max_lateral_m, t.driver);
+    if (l.cross_tier) {
+      // The bond is a lumped R and C at the wire's end: driver (a 4x inverter) plus bond R
+      // charge the bond C and the receiver.
+      l.cap_f += t.bond.c_f;
+      l.delay_s += 0.69 * (t.driver.r0_ohm / 4 + t.bond.r_ohm) * t.bond.c_f +
+                   0.69 * t.bond.r_ohm * 4 * t.driver.c0_f;
+    }
+    l.energy_j = l.bits * l.toggle * 0.5 * l.cap_f * v2;
+  }
+}
+
+BondReport check_bonds(const std::vector<Link>& links, const Floorplan& fp, const tech::BondTech& b,
+                       const std::string& style, const std::string& tech_file) {
+  BondReport r;
+  r.pitch_m = b.pitch_m;
+  if (!fp.stacked) return r;
+  for (const auto& l : links)
+    if (l.cross_tier) r.required += l.width_bits;
+  r.capacity = tech::signal_bond_capacity(b, fp.footprint_m2);
+  if (r.required > r.capacity)
+    throw error_at(tech_file, "bond.pitch",
+                   "style {}: the tier interface needs {:.0f} signal bonds but {:.3f} mm^2 at "
+                   "{:.2f} um pitch holds only {:.0f}; use a finer pitch or narrower buses",
+                   style, r.required, fp.footprint_m2 * 1e6, b.pitch_m * 1e6, r.capacity);
+  return r;
+}
+
+}  // namespace ss::phys

@@ -1,0 +1,109 @@
+// Spatio-temporal PE arrays: "st_systolic" (spiking-expert cores: spikes x int8 weights,
+// acc_bits accumulators, time_lanes partial sums per PE) and "attention_array" (Q K^T by
+// AND-and-count into a stationary score_bits map, then A V accumulates).
+#include <cmath>
+
+#include "common/error.h"
+#include "phys/component_model.h"
+
+namespace ss::phys {
+namespace {
+
+using tech::adder;
+using tech::and2;
+using tech::mux2;
+using tech::register_clock;
+using tech::register_write;
+
+// Regular datapath arrays: Rent exponent ~0.5 for gate-array-like regular logic
+// (Landman & Russo 1971 as tabulated by Bakoglu 1990), k = 4 terminals, fan-out 3 (Davis 1998).
+constexpr RentParams kArrayRent{0.5, 4, 3};
+
+Block finish(Block b, const BlockRequest& req, const arch::ArraySpec& s, double pe_cell_m2,
+             double pe_bits) {
+  const auto& l = req.tech.logic;
+  const double pes = static_cast<double>(s.count) * s.rows * s.cols;
+  b.name = req.name;
+  b.impl = req.impl;
+  b.kind = BlockKind::logic;
+  b.tier = req.tier;
+  b.cell_area_m2 = pes * pe_cell_m2;
+  b.area_m2 = b.cell_area_m2 / l.utilization;
+  b.gates = b.cell_area_m2 / l.nand2_area_m2;
+  b.clocked_bits = pes * pe_bits;
+  b.rent = kArrayRent;
+  b.leakage_ref_w = b.cell_area_m2 * l.leakage_w_per_m2;
+  b.local_wire_m = std::sqrt(pe_cell_m2 / l.utilization);  // neighbouring PE pitch
+  b.instances = s.count;
+  b.energy_per_event_j["clock_bit_cycle"] = l.dff_clock_energy_j;
+  return b;
+}
+
+const arch::ArraySpec& spec_of(const BlockRequest& req) {
+  if (req.name == "se_cores") return req.arch.se;
+  if (req.name == "attention_cores") return req.arch.attention;
+  throw error_at(req.arch.file, req.name, "impl '{}' models an array, not this block", req.impl);
+}
+
+class StSystolic final : public ComponentModel {
+ public:
+  Block build(const BlockRequest& req) const override {
+    const auto& a = req.arch;
+    const auto& l = req.tech.logic;
+    const auto& s = spec_of(req);
+    const int acc = a.acc_bits, w = a.weight_bits, lanes = s.time_lanes;
+    // One PE: an acc-wide adder, a mux selecting the time lane's partial sum, `lanes` partial-sum
+    // registers, the weight register passed along the column, `lanes` spike bits along the row,
+    // and the AND that gates the add on a spike.
+    const double pe_bits = lanes * acc + w + lanes;
+    const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
+                           register_clock(l, static_cast<int>(pe_bits)).area_m2;
+    Block b = finish({}, req, s, pe_cell, pe_bits);
+    // acc_ops: add, write the partial sum, move 1 spike bit; the weight register is written
+    // once per weight fetch and serves `lanes` time steps.
+    b.energy_per_event_j["acc_ops"] =
+        adder(l, acc).energy_j + mux2(l, acc).energy_j + register_write(l, acc).energy_j +
+        register_write(l, 1).energy_j + register_write(l, w).energy_j / lanes;
+    b.energy_per_event_j["and_ops"] = and2(l, 1).energy_j + 2 * l.fa_energy_j;
+    // A zero spike passing a PE: the gated adder and the AND output stay still; only the spike
+    // register may toggle (charged at toggle probability 1/2, an upper bound).
+    b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
+    // Register-to-register path inside a PE: clk->Q, lane mux, adder, setup.
+    b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
+    b.port_bits = s.count * s.cols * acc;  // partial sums towards the spike generators
+    return b;
+  }
+};
+
+class AttentionArray final : public ComponentModel {
+ public:
+  Block build(const BlockRequest& req) const override {
+    const auto& a = req.arch;
+    const auto& l = req.tech.logic;
+    const auto& s = spec_of(req);
+    const int acc = a.acc_bits, sc = a.score_bits, lanes = s.time_lanes;
+    // One PE holds a score_bits attention-map entry (stationary), `lanes` accumulators for
+    // A V, the Q/K/V spike bits, an AND, a score-wide adder/counter and a mode mux.
+    const double pe_bits = sc + lanes * acc + 2 * lanes;
+    const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
+                           register_clock(l, static_cast<int>(pe_bits)).area_m2;
+    Block b = finish({}, req, s, pe_cell, pe_bits);
+    // and_ops: AND two spikes, increment the count (about two bits toggle per increment).
+    b.energy_per_event_j["and_ops"] =
+        and2(l, 1).energy_j + 2 * l.fa_energy_j + register_write(l, 2).energy_j;
+    b.energy_per_event_j["acc_ops"] =
+        adder(l, acc).energy_j + mux2(l, acc).energy_j + register_write(l, acc).energy_j;
+    b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
+    b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
+    b.port_bits = s.count * s.cols * acc;
+    return b;
+  }
+};
+
+[[maybe_unused]] const bool kSt =
+    register_component_model("st_systolic", [] { return std::make_unique<StSystolic>(); });
+[[maybe_unused]] const bool kAtt =
+    register_component_model("attention_array", [] { return std::make_unique<AttentionArray>(); });
+
+}  // namespace
+}  // namespace ss::phys

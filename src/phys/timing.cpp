@@ -1,0 +1,65 @@
+#include "phys/timing.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ss::phys {
+
+Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
+                      const tech::Technology& t, int bus_stages) {
+  bus_stages = std::max(1, bus_stages);
+  Timing tm;
+  const auto& l = t.logic;
+  auto worst_in = [&](const std::string& to) {
+    double d = 0;
+    for (const auto& k : links)
+      if (k.to == to && k.from.rfind("buffers.", 0) != 0) d = std::max(d, k.delay_s);
+    return d;
+  };
+  auto worst_out = [&](const std::string& from) {
+    double d = 0;
+    for (const auto& k : links)
+      if (k.from == from) d = std::max(d, k.delay_s);
+    return d;
+  };
+  for (const auto& b : blocks) {
+    if (b.name == "se_cores" || b.name == "attention_cores") {
+      // PE to neighbouring PE over local metal within the path.
+      tm.paths.push_back({"pe_array." + b.name, b.logic_path_s,
+                          tech::wire_delay_s(t.wire("local"), b.local_wire_m, t.driver)});
+    } else if (b.name == "spike_gen") {
+      // Partial sums leave the arrays' registers and are charged in the same cycle.
+      tm.paths.push_back({"spike_gen", b.logic_path_s, worst_in("spike_gen")});
+    } else if (b.name == "router") {
+      tm.paths.push_back({"router", b.logic_path_s, worst_out("router")});
+    } else if (b.name == "noc") {
+      tm.paths.push_back({"noc", b.logic_path_s, 0});
+    } else if (b.sram) {
+      const std::string role = b.name.substr(8);
+      const double wire = worst_out(b.name);
+      if (bus_stages == 1) {
+        // Macro clock-to-data plus the wire to the consumer's input register, in one cycle.
+        tm.paths.push_back({"buffer_to_pe." + role, b.logic_path_s + l.dff_setup_s, wire});
+        tm.buffers.push_back({role, b.sram->access_time_s, wire, 0, 0});
+      } else {
+        const double reg = l.dff_clk_q_s + l.dff_setup_s;
+        tm.paths.push_back({"buffer_access." + role, b.logic_path_s + l.dff_setup_s, 0});
+        tm.paths.push_back({"buffer_to_pe." + role, reg, wire / (bus_stages - 1)});
+        tm.buffers.push_back(
+            {role, b.sram->access_time_s, wire, (bus_stages - 1) * reg + l.dff_setup_s, 0});
+      }
+    }
+  }
+  double worst = 0;
+  for (const auto& p : tm.paths)
+    if (p.total_s() > worst) worst = p.total_s(), tm.critical = p.name;
+  tm.clock_hz = worst > 0 ? 1 / worst : 0;
+  // The macro's stage, then one cycle per bus stage after it.
+  for (auto& b : tm.buffers) {
+    const double first = bus_stages == 1 ? b.total_s() : b.access_s + l.dff_setup_s;
+    b.cycles = static_cast<int>(std::ceil(first * tm.clock_hz - 1e-9)) + (bus_stages - 1);
+  }
+  return tm;
+}
+
+}  // namespace ss::phys

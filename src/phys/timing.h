@@ -1,0 +1,43 @@
+// Clock and memory latency from critical paths: each path is gate delay plus wire delay
+// (plus a bond where it crosses tiers); the slowest sets the achievable clock.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "phys/block.h"
+#include "phys/links.h"
+#include "tech/technology.h"
+
+namespace ss::phys {
+
+struct PathDelay {
+  std::string name;   // "pe_array.se_cores", "buffer_to_pe.weight", "spike_gen", "router", "noc"
+  double gate_s = 0;  // logic (or macro access) part
+  double wire_s = 0;  // planar + bond part
+  double total_s() const { return gate_s + wire_s; }
+};
+
+struct BufferLatency {
+  std::string role;
+  double access_s = 0;     // macro access time
+  double wire_s = 0;       // to the farthest consumer (and its bond)
+  double registers_s = 0;  // pipeline registers on a multi-cycle bus
+  double total_s() const { return access_s + wire_s + registers_s; }
+  int cycles = 0;       // at the achieved clock
+  double accesses = 0;  // reads + writes per inference (weights the headline latency)
+};
+
+struct Timing {
+  std::vector<PathDelay> paths;
+  std::string critical;  // name of the slowest path
+  double clock_hz = 0;   // 1 / slowest path
+  std::vector<BufferLatency> buffers;
+};
+
+// bus_stages: the interconnect's latency in cycles. With one stage a buffer's data must cross
+// the wire in the cycle it leaves the macro (path = access + wire + setup); with more, the wire
+// is registered and split evenly over stages - 1 cycles of its own (clk->Q + wire + setup).
+Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
+                      const tech::Technology& t, int bus_stages = 1);
+
+}  // namespace ss::phys

@@ -1,0 +1,15 @@
+#include "tech/bond.h"
+
+#include <cmath>
+
+namespace ss::tech {
+
+double bond_capacity(const BondTech& b, double area_m2) {
+  return std::floor(area_m2 / (b.pitch_m * b.pitch_m) + 1e-9);
+}
+
+double signal_bond_capacity(const BondTech& b, double area_m2) {
+  return std::floor(bond_capacity(b, area_m2) * b.signal_fraction + 1e-9);
+}
+
+}  // namespace ss::tech

@@ -1,0 +1,76 @@
+#include "phys/floorplan.h"
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+
+namespace ss::phys {
+namespace {
+
+Block blk(const std::string& n, double mm2, arch::Tier t = arch::Tier::bottom) {
+  Block b;
+  b.name = n;
+  b.area_m2 = mm2 * 1e-6;
+  b.tier = t;
+  return b;
+}
+
+void expect_disjoint_inside(const Floorplan& fp, arch::Tier tier) {
+  std::vector<Rect> rs;
+  for (const auto& [n, parts] : fp.parts)
+    if (fp.tiers.at(n) == tier) rs.insert(rs.end(), parts.begin(), parts.end());
+  for (size_t i = 0; i < rs.size(); ++i) {
+    EXPECT_GE(rs[i].x, -1e-12);
+    EXPECT_GE(rs[i].y, -1e-12);
+    EXPECT_LE(rs[i].x + rs[i].w, fp.outline_w_m + 1e-12);
+    EXPECT_LE(rs[i].y + rs[i].h, fp.outline_h_m + 1e-12);
+    for (size_t j = i + 1; j < rs.size(); ++j) {
+      const double ox = std::min(rs[i].x + rs[i].w, rs[j].x + rs[j].w) - std::max(rs[i].x, rs[j].x);
+      const double oy = std::min(rs[i].y + rs[i].h, rs[j].y + rs[j].h) - std::max(rs[i].y, rs[j].y);
+      EXPECT_FALSE(ox > 1e-12 && oy > 1e-12) << i << " overlaps " << j;
+    }
+  }
+}
+
+TEST(Floorplan, PlanarFootprintIsBlockAreaPlusWhitespace) {
+  const auto fp = make_floorplan(
+      {blk("se_cores", 0.4), blk("buffers.weight", 0.5), blk("spike_gen", 0.1)}, 0.2);
+  EXPECT_FALSE(fp.stacked);
+  EXPECT_NEAR(fp.footprint_m2, 1.0e-6 / 0.8, 1e-15);  // 1.25 mm^2
+  EXPECT_NEAR(fp.silicon_area_m2, fp.footprint_m2, 1e-18);
+  expect_disjoint_inside(fp, arch::Tier::bottom);
+  // Regions share the whitespace in proportion to area.
+  EXPECT_NEAR(fp.parts.at("buffers.weight")[0].area(), 0.5e-6 / 0.8, 1e-15);
+}
+
+TEST(Floorplan, StackedFootprintIsTheFullerTier) {
+  const std::vector<Block> b = {blk("se_cores", 0.4), blk("spike_gen", 0.1),
+                                blk("buffers.weight", 0.6, arch::Tier::top)};
+  const auto fp = make_floorplan(b, 0.2, {{"buffers.weight", "se_cores", 1.0}});
+  EXPECT_TRUE(fp.stacked);
+  EXPECT_NEAR(fp.footprint_m2, 0.6e-6 / 0.8, 1e-15);
+  EXPECT_NEAR(fp.silicon_area_m2, 2 * fp.footprint_m2, 1e-18);
+  expect_disjoint_inside(fp, arch::Tier::bottom);
+  expect_disjoint_inside(fp, arch::Tier::top);
+  EXPECT_TRUE(fp.cross_tier("se_cores", "buffers.weight"));
+  EXPECT_GT(fp.overlap_m2("se_cores", "buffers.weight"), 0);
+}
+
+TEST(Floorplan, EmptierTierFollowsItsPartners) {
+  // The spike generators on the top tier land over the expert cores they serve, not over the
+  // weight buffer at the other end of the die.
+  const std::vector<Block> b = {blk("buffers.weight", 0.5), blk("se_cores", 0.5),
+                                blk("spike_gen", 0.05, arch::Tier::top)};
+  const auto fp = make_floorplan(b, 0.1, {{"se_cores", "spike_gen", 1.0}});
+  EXPECT_LT(fp.lateral_distance_m("spike_gen", "se_cores"),
+            fp.lateral_distance_m("spike_gen", "buffers.weight"));
+}
+
+TEST(Floorplan, RejectsEmptyOrAreaLessBlocks) {
+  EXPECT_THROW(make_floorplan({}, 0.1), Error);
+  EXPECT_THROW(make_floorplan({blk("x", 0)}, 0.1), Error);
+  EXPECT_THROW(make_floorplan({blk("x", 1)}, 1.0), Error);
+}
+
+}  // namespace
+}  // namespace ss::phys
