@@ -44,7 +44,8 @@ void run(const InferOptions& o) {
   InferResult r = run_inference(net, ds, threads, o.quiet, o.dump.empty() ? nullptr : &dump);
   double acc = r.samples ? double(r.correct) / double(r.samples) : 0.0;
   double ips = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
-  if (!o.quiet) {
+  const bool json_stdout = o.json == "-";
+  if (!o.quiet && !json_stdout) {
     fmt::print("model     {} ({} mode, kernels {})\n", sp.name, mode_name(mode), kern::kernels().name);
     fmt::print("data      {} {} ({} samples)\n", o.data, o.split, r.samples);
     fmt::print("accuracy  {:.2f} % ({}/{})\n", 100.0 * acc, r.correct, r.samples);
@@ -75,7 +76,10 @@ void run(const InferOptions& o) {
     j["images_per_second"] = ips;
     j["threads"] = threads;
     j["kernels"] = kern::kernels().name;
-    write_file_atomic(o.json, j.dump(2) + "\n");
+    if (json_stdout)
+      std::cout << j.dump(2) << "\n";
+    else
+      write_file_atomic(o.json, j.dump(2) + "\n");
   }
   if (!o.dump.empty()) dump.save(o.dump);
   if (!o.trace.empty()) r.trace.save(o.trace, mode_name(mode));
@@ -99,12 +103,18 @@ void add(CLI::App& app) {
   c->add_option("--mode", o->mode, "Numerics: float (reference) or int (hardware golden model)")
       ->capture_default_str()->check(CLI::IsMember({"float", "int"}));
   c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)");
-  c->add_option("--json", o->json, "Write accuracy, per-layer rates and SOPs, throughput as JSON");
+  auto* json = c->add_option("--json", o->json,
+                             "Accuracy, per-layer rates and SOPs, throughput as JSON: to FILE, or to "
+                             "stdout without one")
+                   ->expected(0, 1);
   c->add_option("--dump-spikes", o->dump, "Write every layer's spikes (safetensors, uint8 [samples,T,tokens,channels])");
   c->add_option("--trace", o->trace, "Write the activity trace (safetensors; see docs/formats.md)");
   c->add_option("--kernels", o->kernels, "Force a kernel set: scalar, avx2, avx512 (default: best)");
   c->add_flag("-q,--quiet", o->quiet, "No progress or table on the terminal");
-  c->callback([o] { run(*o); });
+  c->callback([o, json] {
+    if (json->count() && o->json.empty()) o->json = "-";
+    run(*o);
+  });
 }
 
 RegisterCommand reg(10, &add);

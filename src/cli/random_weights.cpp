@@ -2,6 +2,7 @@
 // benchmarks and studies of untrained shapes. Writes a weights file and a model file naming it.
 #include <filesystem>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/command.h"
 #include "common/files.h"
@@ -14,6 +15,7 @@ namespace {
 struct Opts {
   std::string model, out;
   uint64_t seed = 1;
+  bool json = false;
 };
 
 void run(const Opts& o) {
@@ -24,7 +26,10 @@ void run(const Opts& o) {
   spec.weights = weights.string();
   random_weights(spec, o.seed).save(weights.string());
   write_file_atomic(out.string(), spec.to_toml());
-  std::cout << "wrote " << out.string() << " and " << weights.string() << "\n";
+  if (o.json)
+    std::cout << nlohmann::json{{"model", out.string()}, {"weights", weights.string()}}.dump(2) << "\n";
+  else
+    std::cout << "wrote " << out.string() << " and " << weights.string() << "\n";
 }
 
 void add(CLI::App& app) {
@@ -34,6 +39,7 @@ void add(CLI::App& app) {
   c->add_option("model", o->model, "Model file (TOML)")->required();
   c->add_option("-o,--out", o->out, "Output model file; weights go next to it (.safetensors)")->required();
   c->add_option("--seed", o->seed, "Random seed")->capture_default_str();
+  c->add_flag("--json", o->json, "Print the written paths as JSON");
   c->callback([o] { run(*o); });
 }
 

@@ -16,7 +16,7 @@ namespace {
 
 struct ReportOptions {
   std::string input, out;
-  bool quiet = false;
+  bool quiet = false, json = false;
 };
 
 void run(const ReportOptions& o) {
@@ -29,7 +29,9 @@ void run(const ReportOptions& o) {
     throw error_at(o.input, "", "not valid JSON (at byte {})", e.byte);
   }
   auto written = report::write_report(doc, o.out, o.input);
-  if (!o.quiet)
+  if (o.json)
+    fmt::print("{}\n", nlohmann::json{{"files", written}}.dump(2));
+  else if (!o.quiet)
     fmt::print("wrote {} files to {}\nopen {}\n", written.size(), o.out, written.front());
 }
 
@@ -47,6 +49,7 @@ void add(CLI::App& app) {
   c->add_option("-o,--out", o->out, "Directory for index.html, report.json and the CSV tables")
       ->required();
   c->add_flag("-q,--quiet", o->quiet, "Print nothing on success");
+  c->add_flag("--json", o->json, "Print the written files as JSON");
   c->callback([o] { run(*o); });
 }
 

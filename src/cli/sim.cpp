@@ -56,12 +56,16 @@ void run(const SimOptions& o) {
       // validate the dump before touching the data set (which only supplies pixels)
       (void)sim::dump_source(o.spikes, w, nullptr, o.limit);
       Dataset ds = dataset();
-      r = sim::simulate_cycle(a, w, sim::dump_source(o.spikes, w, &ds, o.limit));
+      Progress prog("simulate", o.limit ? std::min(o.limit, ds.count()) : ds.count(), o.quiet || o.json);
+      r = sim::simulate_cycle(a, w, with_progress(sim::dump_source(o.spikes, w, &ds, o.limit), prog));
+      prog.done();
       source = "spike dump " + o.spikes;
     } else if (!spec.weights.empty()) {
       Network net = load_network(o.model, parse_mode(o.numerics));
       Dataset ds = dataset();
-      r = sim::simulate_cycle(a, w, sim::engine_source(net, ds, ds.count(), nullptr));
+      Progress prog("simulate", ds.count(), o.quiet || o.json);
+      r = sim::simulate_cycle(a, w, with_progress(sim::engine_source(net, ds, ds.count(), nullptr), prog));
+      prog.done();
       source = fmt::format("engine ({} mode) on {} {} x {}", o.numerics, o.data, o.split, ds.count());
     } else {
       r = sim::simulate_cycle(a, w, sim::synthetic_source(w, o.rate, o.seed, std::max<size_t>(o.limit, 1)));

@@ -87,6 +87,14 @@ tech::Technology load_tech(const std::string& path, const std::vector<std::strin
   return tech::parse_technology(os.str(), path);
 }
 
+sim::SampleSource with_progress(sim::SampleSource src, Progress& p) {
+  return [src = std::move(src), &p](sim::SampleSpikes& s) {
+    bool more = src(s);
+    if (more) p.tick();
+    return more;
+  };
+}
+
 std::vector<std::string> split_list(const std::string& csv) {
   std::vector<std::string> out;
   for (size_t s = 0; !csv.empty();) {
@@ -148,7 +156,10 @@ Study run_study(const StudyOptions& in) {
   Network net = load_network(o.model, Mode::Int);
   sim::Workload w = sim::build_workload(spec);
   size_t n_sim = o.sim_samples ? std::min(o.sim_samples, ds.count()) : ds.count();
-  s.activity = sim::simulate_cycle(s.arch, w, sim::engine_source(net, ds, n_sim, nullptr)).activity;
+  Progress prog("simulate", n_sim, o.quiet);
+  s.activity =
+      sim::simulate_cycle(s.arch, w, with_progress(sim::engine_source(net, ds, n_sim, nullptr), prog)).activity;
+  prog.done();
   // 3. silicon, every style
   s.silicon = evaluate_silicon(s.arch, s.activity, o.tech, tech_sets, o.styles);
   nlohmann::json silicon = phys::to_json(s.silicon);

@@ -9,7 +9,9 @@
 
 #include "arch/arch_spec.h"
 #include "phys/evaluate.h"
+#include "cli/progress.h"
 #include "sim/activity.h"
+#include "sim/simulate.h"
 #include "tech/technology.h"
 
 namespace ss::cli {
@@ -40,6 +42,8 @@ void split_overrides(const std::vector<std::string>& sets, std::vector<std::stri
                      std::vector<std::string>& tech_sets);
 // "a,b,c" -> {"a", "b", "c"}; "" -> {}.
 std::vector<std::string> split_list(const std::string& csv);
+// A sample source that ticks a progress bar per sample.
+sim::SampleSource with_progress(sim::SampleSource src, Progress& p);
 // The technology file with overrides applied (keys must exist in the file).
 tech::Technology load_tech(const std::string& path, const std::vector<std::string>& sets);
 

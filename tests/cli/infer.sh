@@ -63,6 +63,14 @@ mkdir -p "$d/corrupt" && head -c 100 /usr/share/datasets/fashion-mnist/t10k-imag
 cp /usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz "$d/corrupt/"
 expect_fail "t10k-images" -- "$SS" infer -m "$d/r.toml" --data-root "$d/corrupt" -n 1
 expect_fail "test_batch.bin" "CIFAR-10" -- "$SS" infer -m "$d/r.toml" --data cifar10 --data-root "$d/empty" -n 1
+# --json without a file prints the same document to stdout (nothing else on stdout)
+"$SS" infer -m "$d/r.toml" -n 8 --mode int -q --json "$d/j1.json" && "$SS" infer -m "$d/r.toml" -n 8 --mode int --json > "$d/j2.json"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: --json to stdout"; fails=$((fails+1)); }
+import json, sys
+a = json.load(open(sys.argv[1] + "/j1.json")); b = json.load(open(sys.argv[1] + "/j2.json"))
+for k in ("images_per_second",): a.pop(k); b.pop(k)
+assert a == b
+P
 # usage errors exit 2
 "$SS" infer --mode fuzzy >/dev/null 2>&1; [ $? -eq 2 ] && passes=$((passes+1)) || { echo "FAIL: usage exit"; fails=$((fails+1)); }
 finish
