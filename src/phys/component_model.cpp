@@ -36,4 +36,22 @@ std::vector<std::string> component_model_names() {
   return n;
 }
 
+Block clocked_block(const BlockRequest& req, BlockKind kind, double units, double unit_cell_m2,
+                    double unit_bits, const RentParams& rent) {
+  const auto& l = req.tech.logic;
+  Block b;
+  b.name = req.name;
+  b.impl = req.impl;
+  b.kind = kind;
+  b.tier = req.tier;
+  b.cell_area_m2 = units * unit_cell_m2;
+  b.area_m2 = b.cell_area_m2 / l.utilization;
+  b.gates = b.cell_area_m2 / l.nand2_area_m2;
+  b.clocked_bits = units * unit_bits;
+  b.rent = rent;
+  b.leakage_ref_w = b.cell_area_m2 * l.leakage_w_per_m2;
+  b.energy_per_event_j["clock_bit_cycle"] = l.dff_clock_energy_j;
+  return b;
+}
+
 }  // namespace ss::phys

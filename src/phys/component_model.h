@@ -22,6 +22,17 @@ struct BlockRequest {
   arch::Tier tier;
 };
 
+// Rent parameters (exponent p, terminals per gate k, fan-out) of block kinds: the example
+// values of Davis, De, Meindl, IEEE TED 45(3) 1998 for random logic; arrays are more regular.
+inline constexpr RentParams kLogicRent{0.6, 4, 3};
+inline constexpr RentParams kArrayRent{0.5, 4, 3};
+
+// A block of `units` identical clocked units (PEs, lanes, pipeline stages) of `unit_cell_m2`
+// cell area and `unit_bits` flip-flops: placed area at the library's utilization, NAND2-
+// equivalent gates, leakage, clock energy per bit and cycle. Callers add events and paths.
+Block clocked_block(const BlockRequest& req, BlockKind kind, double units, double unit_cell_m2,
+                    double unit_bits, const RentParams& rent);
+
 class ComponentModel {
  public:
   virtual ~ComponentModel() = default;

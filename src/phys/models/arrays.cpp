@@ -17,25 +17,12 @@ using tech::register_write;
 
 // Regular datapath arrays: Rent exponent ~0.5 for gate-array-like regular logic
 // (Landman & Russo 1971 as tabulated by Bakoglu 1990), k = 4 terminals, fan-out 3 (Davis 1998).
-constexpr RentParams kArrayRent{0.5, 4, 3};
-
-Block finish(Block b, const BlockRequest& req, const arch::ArraySpec& s, double pe_cell_m2,
-             double pe_bits) {
-  const auto& l = req.tech.logic;
+Block array_block(const BlockRequest& req, const arch::ArraySpec& s, double pe_cell_m2,
+                  double pe_bits) {
   const double pes = static_cast<double>(s.count) * s.rows * s.cols;
-  b.name = req.name;
-  b.impl = req.impl;
-  b.kind = BlockKind::logic;
-  b.tier = req.tier;
-  b.cell_area_m2 = pes * pe_cell_m2;
-  b.area_m2 = b.cell_area_m2 / l.utilization;
-  b.gates = b.cell_area_m2 / l.nand2_area_m2;
-  b.clocked_bits = pes * pe_bits;
-  b.rent = kArrayRent;
-  b.leakage_ref_w = b.cell_area_m2 * l.leakage_w_per_m2;
-  b.local_wire_m = std::sqrt(pe_cell_m2 / l.utilization);  // neighbouring PE pitch
+  Block b = clocked_block(req, BlockKind::logic, pes, pe_cell_m2, pe_bits, kArrayRent);
+  b.local_wire_m = std::sqrt(pe_cell_m2 / req.tech.logic.utilization);  // neighbouring PE pitch
   b.instances = s.count;
-  b.energy_per_event_j["clock_bit_cycle"] = l.dff_clock_energy_j;
   return b;
 }
 
@@ -58,7 +45,7 @@ class StSystolic final : public ComponentModel {
     const double pe_bits = lanes * acc + w + lanes;
     const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
                            register_clock(l, static_cast<int>(pe_bits)).area_m2;
-    Block b = finish({}, req, s, pe_cell, pe_bits);
+    Block b = array_block(req, s, pe_cell, pe_bits);
     // acc_ops: add, write the partial sum, move 1 spike bit; the weight register is written
     // once per weight fetch and serves `lanes` time steps.
     b.energy_per_event_j["acc_ops"] =
@@ -87,7 +74,7 @@ class AttentionArray final : public ComponentModel {
     const double pe_bits = sc + lanes * acc + 2 * lanes;
     const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
                            register_clock(l, static_cast<int>(pe_bits)).area_m2;
-    Block b = finish({}, req, s, pe_cell, pe_bits);
+    Block b = array_block(req, s, pe_cell, pe_bits);
     // and_ops: AND two spikes, increment the count (about two bits toggle per increment).
     b.energy_per_event_j["and_ops"] =
         and2(l, 1).energy_j + 2 * l.fa_energy_j + register_write(l, 2).energy_j;

@@ -9,8 +9,6 @@ namespace {
 
 using namespace tech;
 
-constexpr RentParams kLogicRent{0.6, 4, 3};  // Davis, De, Meindl 1998 example values
-
 class TopK final : public ComponentModel {
  public:
   Block build(const BlockRequest& req) const override {
@@ -23,18 +21,7 @@ class TopK final : public ComponentModel {
     const double lane_cell = adder(l, acc).area_m2 + comparator(l, sc).area_m2 +
                              mux2(l, sc).area_m2 +
                              register_clock(l, static_cast<int>(lane_bits)).area_m2;
-    Block b;
-    b.name = req.name;
-    b.impl = req.impl;
-    b.kind = BlockKind::logic;
-    b.tier = req.tier;
-    b.cell_area_m2 = lanes * lane_cell;
-    b.area_m2 = b.cell_area_m2 / l.utilization;
-    b.gates = b.cell_area_m2 / l.nand2_area_m2;
-    b.clocked_bits = lanes * lane_bits;
-    b.rent = kLogicRent;
-    b.leakage_ref_w = b.cell_area_m2 * l.leakage_w_per_m2;
-    b.energy_per_event_j["clock_bit_cycle"] = l.dff_clock_energy_j;
+    Block b = clocked_block(req, BlockKind::logic, lanes, lane_cell, lane_bits, kLogicRent);
     b.energy_per_event_j["score_ops"] = adder(l, acc).energy_j + register_write(l, acc).energy_j;
     b.energy_per_event_j["compare_ops"] =
         comparator(l, sc).energy_j + mux2(l, sc).energy_j + register_write(l, sc).energy_j;

@@ -11,8 +11,6 @@ namespace {
 using namespace tech;
 
 // Random control logic: Rent p = 0.6, k = 4, fan-out 3 (Davis, De, Meindl 1998 example values).
-constexpr RentParams kLogicRent{0.6, 4, 3};
-
 class Lif final : public ComponentModel {
  public:
   Block build(const BlockRequest& req) const override {
@@ -26,18 +24,7 @@ class Lif final : public ComponentModel {
     const double lane_bits = a.acc_bits + m + 1;
     const double lane_cell = adder(l, m).area_m2 + comparator(l, m).area_m2 + mux2(l, m).area_m2 +
                              register_clock(l, static_cast<int>(lane_bits)).area_m2;
-    Block b;
-    b.name = req.name;
-    b.impl = req.impl;
-    b.kind = BlockKind::logic;
-    b.tier = req.tier;
-    b.cell_area_m2 = lanes * lane_cell;
-    b.area_m2 = b.cell_area_m2 / l.utilization;
-    b.gates = b.cell_area_m2 / l.nand2_area_m2;
-    b.clocked_bits = lanes * lane_bits;
-    b.rent = kLogicRent;
-    b.leakage_ref_w = b.cell_area_m2 * l.leakage_w_per_m2;
-    b.energy_per_event_j["clock_bit_cycle"] = l.dff_clock_energy_j;
+    Block b = clocked_block(req, BlockKind::logic, lanes, lane_cell, lane_bits, kLogicRent);
     b.energy_per_event_j["membrane_updates"] = adder(l, m).energy_j + comparator(l, m).energy_j +
                                                mux2(l, m).energy_j + register_write(l, m).energy_j +
                                                register_write(l, a.acc_bits).energy_j;
