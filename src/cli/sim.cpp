@@ -93,7 +93,7 @@ void run(const SimOptions& o) {
   j["source"] = source;
   std::vector<phys::SiliconResult> silicon;
   if (!o.no_silicon) {
-    silicon = evaluate_silicon(a, r.activity, o.tech, tech_sets, split_list(o.styles));
+    silicon = evaluate_silicon(a, r.activity, o.tech, tech_sets, split_list(o.styles), o.quiet || o.json);
     j["silicon"] = phys::to_json(silicon);
   }
   if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");

@@ -119,9 +119,14 @@ void split_overrides(const std::vector<std::string>& sets, std::vector<std::stri
 std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
                                                   const std::string& tech_file,
                                                   const std::vector<std::string>& tech_sets,
-                                                  const std::vector<std::string>& styles) {
+                                                  const std::vector<std::string>& styles,
+                                                  bool quiet) {
   tech::Technology t = load_tech(tech_file, tech_sets);
-  return phys::evaluate_styles(a, act, t, styles);
+  const size_t n = styles.empty() ? phys::default_style_names().size() : styles.size();
+  Progress prog("silicon", n, quiet);
+  auto rs = phys::evaluate_styles(a, act, t, styles, {}, [&](const std::string&) { prog.tick(); });
+  prog.done();
+  return rs;
 }
 
 Study run_study(const StudyOptions& in) {
@@ -161,7 +166,7 @@ Study run_study(const StudyOptions& in) {
       sim::simulate_cycle(s.arch, w, with_progress(sim::engine_source(net, ds, n_sim, nullptr), prog)).activity;
   prog.done();
   // 3. silicon, every style
-  s.silicon = evaluate_silicon(s.arch, s.activity, o.tech, tech_sets, o.styles);
+  s.silicon = evaluate_silicon(s.arch, s.activity, o.tech, tech_sets, o.styles, o.quiet);
   nlohmann::json silicon = phys::to_json(s.silicon);
 
   // 4. the report document (docs/report.md)

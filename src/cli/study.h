@@ -52,6 +52,7 @@ tech::Technology load_tech(const std::string& path, const std::vector<std::strin
 std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
                                                   const std::string& tech_file,
                                                   const std::vector<std::string>& tech_sets,
-                                                  const std::vector<std::string>& styles);
+                                                  const std::vector<std::string>& styles,
+                                                  bool quiet);
 
 }  // namespace ss::cli

@@ -211,10 +211,15 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
 std::vector<SiliconResult> evaluate_styles(const arch::Arch& a, const sim::Activity& act,
                                            const tech::Technology& t,
                                            std::vector<std::string> styles,
-                                           const EvalOptions& opt) {
+                                           const EvalOptions& opt,
+                                           const std::function<void(const std::string&)>& done) {
   if (styles.empty()) styles = default_style_names();
+  for (const auto& s : styles) (void)style(s);  // unknown names fail before any work
   std::vector<SiliconResult> out;
-  for (const auto& s : styles) out.push_back(evaluate(a, act, t, style(s), opt));
+  for (const auto& s : styles) {
+    out.push_back(evaluate(a, act, t, style(s), opt));
+    if (done) done(s);
+  }
   std::stable_sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
     return style(x.style).order() < style(y.style).order();
   });

@@ -4,6 +4,7 @@
 // (docs/physical.md).
 #pragma once
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -71,11 +72,13 @@ struct SiliconResult {
 
 SiliconResult evaluate(const arch::Arch& a, const sim::Activity& act, const tech::Technology& t,
                        const Style& style, const EvalOptions& opt = {});
-// Every style in `styles` (default: all but "arch"), 2D first when present.
+// Every style in `styles` (default: all but "arch"), 2D first when present; `done` is called
+// after each style (progress).
 std::vector<SiliconResult> evaluate_styles(const arch::Arch& a, const sim::Activity& act,
                                            const tech::Technology& t,
                                            std::vector<std::string> styles = {},
-                                           const EvalOptions& opt = {});
+                                           const EvalOptions& opt = {},
+                                           const std::function<void(const std::string&)>& done = {});
 
 nlohmann::json to_json(const SiliconResult& r);
 // {"schema": "spikestack.silicon/1", "baseline": first style, "styles": [...]} with each
