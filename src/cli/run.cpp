@@ -49,7 +49,7 @@ void add(CLI::App& app) {
   c->footer(
       "Examples:\n"
       "  spikestack run                                  # shipped MoE model, paper arch, 28 nm\n"
-      "  spikestack run -n 0 --sim-samples 500           # whole test set, 500 images simulated\n"
+      "  spikestack run -n 2000 --sim-samples 0          # 2000 images, all of them simulated\n"
       "  spikestack run -m models/semm-fmnist.toml --styles 2d,3d-mol\n"
       "  spikestack run --set se_cores.count=8 --set tech.bond.pitch=\"1 um\" --out r8\n"
       "Overrides: architecture keys as in docs/arch.md; technology keys prefixed 'tech.'\n"

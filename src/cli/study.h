@@ -21,8 +21,8 @@ struct StudyOptions {
   std::string arch, tech;           // files; default: the paper arch and 28 nm
   std::vector<std::string> styles;  // empty: every registered style but "arch"
   std::vector<std::string> sets;    // "key=value": architecture keys first, then technology keys
-  size_t samples = 1000;            // test images for accuracy (0 = all)
-  size_t sim_samples = 100;         // of those, simulated cycle by cycle (0 = all)
+  size_t samples = 0;               // test images for accuracy and firing rates (0 = all)
+  size_t sim_samples = 200;         // of those, simulated cycle by cycle (0 = all)
   unsigned threads = 0;
   bool quiet = false;
 };
