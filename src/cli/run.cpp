@@ -51,7 +51,7 @@ void add(CLI::App& app) {
       "  spikestack run                                  # shipped MoE model, paper arch, 28 nm\n"
       "  spikestack run -n 2000 --sim-samples 0          # 2000 images, all of them simulated\n"
       "  spikestack run -m models/semm-fmnist.toml --styles 2d,3d-mol\n"
-      "  spikestack run --set se_cores.count=8 --set tech.bond.pitch=\"1 um\" --out r8\n"
+      "  spikestack run --set se_cores.count=8 --set tech.bond.pitch=\"4 um\" --out r8\n"
       "Overrides: architecture keys as in docs/arch.md; technology keys prefixed 'tech.'\n"
       "(docs/technology.md). Outputs: <out>/index.html, report.json, CSV tables (docs/report.md).");
   c->add_option("-m,--model", o->study.model, "Model file (default: the shipped routed-MoE model)");
