@@ -27,6 +27,8 @@ const std::vector<Metric>& metrics() {
        [](const SiliconResult& r) { return r.silicon_area_m2 * 1e6; }},
       {"fmax_mhz", "clock, achievable (MHz)", "{:.0f}",
        [](const SiliconResult& r) { return r.fmax_hz * 1e-6; }},
+      {"latency_cycles", "latency / inference (cycles)", "{:.0f}",
+       [](const SiliconResult& r) { return r.cycles; }},
       {"latency_us", "latency / inference (us)", "{:.2f}",
        [](const SiliconResult& r) { return r.latency_s * 1e6; }},
       {"energy_uj", "energy / inference (uJ)", "{:.3f}",
