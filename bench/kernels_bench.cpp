@@ -177,6 +177,24 @@ const bool registered = [] {
       benchmark::RegisterBenchmark(bname("spmm_f32_dense", s, sp).c_str(), bm_spmm, k,
                                    Spmm::F32Dense, rows, cin, cout, 0.1);
     }
+    // The Fashion-MNIST benchmark model (BENCHMARKS.md): T=4, 49 tokens, D=128, MLP 512,
+    // 3x3 conv 128 -> 128 (cin = 9*128), at its typical 40 % firing.
+    for (auto [cin, cout] :
+         {std::pair<size_t, size_t>{128, 128}, {128, 512}, {512, 128}, {1152, 128}}) {
+      const std::string sp = dims("r", 196, "_", cin, "x", cout) + "/p40";
+      benchmark::RegisterBenchmark(bname("spmm_f32_dense", s, sp).c_str(), bm_spmm, k,
+                                   Spmm::F32Dense, 196, cin, cout, 0.4);
+      benchmark::RegisterBenchmark(bname("spmm_i8_dense", s, sp).c_str(), bm_spmm, k, Spmm::I8Dense,
+                                   196, cin, cout, 0.4);
+      for (size_t pct : {20, 40, 60, 80}) {
+        const std::string se = dims("r", 196, "_", cin, "x", cout) + "/p" + std::to_string(pct);
+        const double p = static_cast<double>(pct) / 100.0;
+        benchmark::RegisterBenchmark(bname("spmm_f32_event", s, se).c_str(), bm_spmm, k,
+                                     Spmm::F32Event, 196, cin, cout, p);
+        benchmark::RegisterBenchmark(bname("spmm_i8_event", s, se).c_str(), bm_spmm, k,
+                                     Spmm::I8Event, 196, cin, cout, p);
+      }
+    }
     const std::string lif = dims("T", 4, "_r", 64, "_c", 384);
     benchmark::RegisterBenchmark(bname("lif_f32", s, lif).c_str(), bm_lif_f32, k, 4, 64, 384);
     benchmark::RegisterBenchmark(bname("lif_i32", s, lif).c_str(), bm_lif_i32, k, 4, 64, 384);

@@ -24,9 +24,11 @@ struct Context {
   }
 };
 
-// Firing density below which the event-driven weight kernel beats the dense one. Measured with
-// `ss_bench --benchmark_filter=spmm` on AVX-512 (BENCHMARKS.md): int8 event = dense at 35-45 %
-// firing, float32 event (~21 G executed ops/s) = dense (~54 G/s) at ~39 %.
+// Firing density below which the event-driven int8 weight kernel beats the dense one.
+// Measured with `ss_bench --benchmark_filter=spmm` on AVX-512 (BENCHMARKS.md): int8 event
+// = dense (VNNI) at 35-45 % firing. The float crossover depends on the kernel set
+// (KernelSet::f32_event_density): 0.7 for AVX-512, whose float event kernel works from
+// L1-resident weight panels, 0.35 for the others.
 inline constexpr double kEventDensityCrossover = 0.35;
 
 }  // namespace ss

@@ -102,8 +102,11 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
       nnz += c;
     }
     if (nnz == 0) continue;
-    const bool event = double(nnz) < kEventDensityCrossover * double(rows) * cin_;
-    const bool direct = x.p.size() == 1;  // single plane: accumulate straight into the output
+    const double crossover = is_int ? kEventDensityCrossover : ctx.k.f32_event_density;
+    const bool event = double(nnz) < crossover * double(rows) * cin_;
+    // Accumulate straight into the (still all-zero) output for a single plane or for plane 0:
+    // 0 + 1 * sum is the sum itself (a float sum that starts at +0.0 never becomes -0.0).
+    const bool direct = x.p.size() == 1 || b == 0;
     if (is_int) {
       int32_t* dst = out.i.data();
       if (!direct) ti.assign(n, 0), dst = ti.data();
@@ -120,11 +123,11 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
         for (size_t e = 0; e < n; ++e) out.f[e] += tf[e] * float(1 << b);
     }
   }
-  for (size_t r = 0; r < rows; ++r) {
-    if (is_int) {
-      int32_t* d = out.i.data() + r * cout_;
-      for (int o = 0; o < cout_; ++o) d[o] = current(d[o], o);
-    } else {
+  if (is_int) {
+    // current() for every element (vectorised kernel; acc_bits + F <= 30 is validated)
+    ctx.k.currents_i32(out.i.data(), n, size_t(cout_), bias_fx_.data(), acc_bits_, frac_bits_);
+  } else {
+    for (size_t r = 0; r < rows; ++r) {
       float* d = out.f.data() + r * cout_;
       for (int o = 0; o < cout_; ++o) d[o] += bias_[o];
     }
@@ -138,6 +141,23 @@ void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x,
   const size_t n = size_t(rows) * cout_;
   if (ctx.mode == Mode::Int) {
     out.i.assign(n, 0);
+    // When no sum can leave int32 (cin * max|x| * 128 < 2^31, always so for 8-bit pixels),
+    // accumulate in int32 straight into the output and apply current() with the vectorised
+    // kernel; the int64 path below gives the same values.
+    int64_t xmax = 0;
+    for (int32_t v : x) xmax = std::max<int64_t>(xmax, v < 0 ? -int64_t(v) : int64_t(v));
+    if (int64_t(cin_) * xmax * 128 < (int64_t(1) << 31)) {
+      for (int r = 0; r < rows; ++r) {
+        int32_t* d = out.i.data() + size_t(r) * cout_;
+        for (int k = 0; k < cin_; ++k)
+          if (int32_t v = x[size_t(r) * cin_ + k]) {
+            const int8_t* q = qt_.data() + size_t(k) * cout_;
+            for (int o = 0; o < cout_; ++o) d[o] += v * int32_t(q[o]);
+          }
+      }
+      ctx.k.currents_i32(out.i.data(), n, size_t(cout_), bias_fx_.data(), acc_bits_, frac_bits_);
+      return;
+    }
     std::vector<int64_t> acc(cout_);
     for (int r = 0; r < rows; ++r) {
       std::fill(acc.begin(), acc.end(), 0);

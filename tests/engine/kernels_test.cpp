@@ -263,6 +263,14 @@ std::vector<SpmmCase> spmm_cases() {
   cs.push_back({196, 512, 384, 0.1});
   cs.push_back({9, 1536, 96, 0.6});
   cs.push_back({5, 600, 130, 1.0});
+  // the float event kernel's cases: several 64-channel blocks with an unpacked panel
+  // (cout = 16, 48, 64) and with packed panels (several 64-output chunks, tails)
+  cs.push_back({13, 200, 64, 0.5});
+  cs.push_back({6, 130, 48, 0.3});
+  cs.push_back({11, 129, 16, 0.9});
+  cs.push_back({3, 70, 128, 0.7});
+  cs.push_back({196, 1152, 128, 0.4});
+  cs.push_back({8, 300, 200, 0.35});
   return cs;
 }
 
@@ -515,6 +523,10 @@ TEST(Kernels, LifI32MatchesNaive) {
       {-30000, -100000, 100000, -100000, 100000},  // negative decay
       {imax, imin, imax, imin, imax},              // 64-bit intermediates needed
       {imin, -1, 1, imin, imax},
+      // decay <= 2^16 (the AVX-512 32-bit path) with x - v overflowing int32 in some lanes
+      {32768, imin, imax, imin, imax},
+      {40000, -50000, 50000, imin, imax},
+      {65536, imin + 5, imax - 5, imin, imax},
   };
   for (const KernelSet* ks : sets()) {
     SCOPED_TRACE(ks->name);
@@ -569,3 +581,36 @@ TEST(Kernels, LifI32Saturates) {
 }
 
 }  // namespace
+
+// currents_i32 against the formula of Synapse::current (64-bit arithmetic), every set, with
+// values around both saturation bounds, several formats and a channel count not a multiple of
+// the vector width.
+TEST(Kernels, CurrentsI32MatchesFormula) {
+  std::mt19937_64 rng(11);
+  for (const KernelSet* ks : sets()) {
+    SCOPED_TRACE(ks->name);
+    for (auto [acc, F] :
+         {std::pair<int, int>{16, 8}, {24, 6}, {22, 8}, {8, 0}, {1, 0}, {30, 0}, {12, 18}}) {
+      for (size_t c : {1, 7, 16, 37, 64, 130}) {
+        const size_t rows = 5, n = rows * c;
+        const int64_t amax = int64_t(1) << (acc - 1), cmax = int64_t(1) << (acc + F);
+        std::vector<int32_t> x(n), bias(c);
+        for (auto& v : x) {
+          const int64_t span = 3 * amax;
+          int64_t r = int64_t(rng() % uint64_t(2 * span + 1)) - span;
+          if (rng() % 8 == 0) r = int64_t(int32_t(rng()));  // anything in int32
+          v = int32_t(std::clamp<int64_t>(r, INT32_MIN, INT32_MAX));
+        }
+        for (auto& b : bias) b = int32_t(int64_t(rng() % uint64_t(2 * cmax)) - cmax);
+        std::vector<int32_t> expect(n);
+        for (size_t e = 0; e < n; ++e) {
+          const int64_t a = std::clamp<int64_t>(x[e], -amax, amax - 1);
+          expect[e] =
+              int32_t(std::clamp<int64_t>(a * (int64_t(1) << F) + bias[e % c], -cmax, cmax - 1));
+        }
+        ks->currents_i32(x.data(), n, c, bias.data(), acc, F);
+        ASSERT_EQ(x, expect) << "acc=" << acc << " F=" << F << " c=" << c;
+      }
+    }
+  }
+}

@@ -55,6 +55,16 @@ struct KernelSet {
 
   // Number of set bits in n words.
   uint64_t (*popcount_words)(const uint64_t* p, size_t n);
+
+  // Int-mode layer currents, in place over n values (Synapse::current):
+  //   x[e] = sat_{acc_bits+F+1}(sat_{acc_bits}(x[e]) * 2^F + bias[e % c]),
+  // sat_b clamping to the signed b-bit range. Requires 1 <= acc_bits, acc_bits + F <= 30 (so
+  // every intermediate fits int32) and n a multiple of c.
+  void (*currents_i32)(int32_t* x, size_t n, size_t c, const int32_t* bias, int acc_bits, int F);
+
+  // Firing density below which this set's spmm_f32_event beats its spmm_f32_dense (measured
+  // with ss_bench; the choice never changes a result, only the speed).
+  double f32_event_density;
 };
 
 // Registers a kernel set at static-initialisation time.

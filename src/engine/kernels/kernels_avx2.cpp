@@ -627,6 +627,33 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
   }
 }
 
+void currents_i32(int32_t* x, size_t n, size_t c, const int32_t* bias, int acc_bits, int F) {
+  const int32_t alo = static_cast<int32_t>(-(int64_t{1} << (acc_bits - 1)));
+  const int32_t ahi = static_cast<int32_t>((int64_t{1} << (acc_bits - 1)) - 1);
+  const int32_t clo = static_cast<int32_t>(-(int64_t{1} << (acc_bits + F)));
+  const int32_t chi = static_cast<int32_t>((int64_t{1} << (acc_bits + F)) - 1);
+  const __m256i valo = _mm256_set1_epi32(alo), vahi = _mm256_set1_epi32(ahi);
+  const __m256i vclo = _mm256_set1_epi32(clo), vchi = _mm256_set1_epi32(chi);
+  const __m128i sh = _mm_cvtsi32_si128(F);
+  for (size_t r = 0; r + c <= n; r += c) {
+    size_t o = 0;
+    for (; o + 8 <= c; o += 8) {
+      __m256i* p = reinterpret_cast<__m256i*>(x + r + o);
+      __m256i a = _mm256_min_epi32(_mm256_max_epi32(_mm256_loadu_si256(p), valo), vahi);
+      a = _mm256_add_epi32(_mm256_sll_epi32(a, sh),
+                           _mm256_loadu_si256(reinterpret_cast<const __m256i*>(bias + o)));
+      _mm256_storeu_si256(p, _mm256_min_epi32(_mm256_max_epi32(a, vclo), vchi));
+    }
+    for (; o < c; ++o) {
+      int32_t a = x[r + o] < alo ? alo : x[r + o];
+      a = a > ahi ? ahi : a;
+      int32_t v = static_cast<int32_t>(static_cast<uint32_t>(a) << F) + bias[o];
+      v = v < clo ? clo : v;
+      x[r + o] = v > chi ? chi : v;
+    }
+  }
+}
+
 // Only reads libgcc's CPU model; emits no AVX2 instruction.
 bool supported() {
   __builtin_cpu_init();
@@ -642,6 +669,7 @@ constexpr KernelSet kAvx2{
     &spmm_i32_event, &spmm_f32_event,
     &spmm_f32_dense, &lif_f32,
     &lif_i32,        &popcount_words,
+    &currents_i32,   0.35,
 };
 
 // Runs before default-priority static constructors, so code that looks kernels up during

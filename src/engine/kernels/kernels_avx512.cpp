@@ -46,11 +46,12 @@ inline uint32_t load_u32(const void* p) {
 
 // Per-thread grow-only scratch buffers (packed weights, expanded spikes, spike lists).
 struct Scratch {
-  void* p[2] = {nullptr, nullptr};
-  size_t n[2] = {0, 0};
+  void* p[3] = {nullptr, nullptr, nullptr};
+  size_t n[3] = {0, 0, 0};
   ~Scratch() {
     std::free(p[0]);
     std::free(p[1]);
+    std::free(p[2]);
   }
   void* get(int slot, size_t bytes) {
     if (bytes > n[slot]) {
@@ -181,6 +182,24 @@ inline size_t decode_row(const uint64_t* x, size_t cin, uint32_t* idx) {
   return n;
 }
 
+// Same for words [w0, w1) of a row (indices are absolute channel numbers).
+inline size_t decode_row_words(const uint64_t* x, size_t cin, size_t w0, size_t w1, uint32_t* idx) {
+  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+  size_t n = 0;
+  for (size_t w = w0; w < w1; ++w) {
+    const uint64_t bits = x[w] & valid_bits(w, cin);
+#pragma GCC unroll 4
+    for (int q = 0; q < 4; ++q) {
+      const __mmask16 m = static_cast<__mmask16>(bits >> (16 * q));
+      const __m512i base =
+          _mm512_add_epi32(iota, _mm512_set1_epi32(static_cast<int>(64 * w + 16 * q)));
+      _mm512_storeu_si512(idx + n, _mm512_maskz_compress_epi32(m, base));
+      n += static_cast<size_t>(__builtin_popcount(m));
+    }
+  }
+  return n;
+}
+
 // Spike lists of all rows: row r's channel indices are idx[start[r] .. start[r + 1]).
 struct SpikeLists {
   const uint32_t* idx;
@@ -233,8 +252,8 @@ void ev_i8_chunk(const uint32_t* idx, size_t n, const int8_t* W, size_t cout, in
   }
 }
 
-// int32 / float: accumulators start from `out` (so float sums keep the ascending-channel
-// order). A chunk covers up to NV*16 outputs.
+// int32: accumulators start from `out`.
+// A chunk covers up to NV*16 outputs.
 template <int NV>
 void ev_i32_chunk(const uint32_t* idx, size_t n, const int32_t* W, size_t cout, int32_t* o,
                   __mmask16 tail) {
@@ -255,27 +274,7 @@ void ev_i32_chunk(const uint32_t* idx, size_t n, const int32_t* W, size_t cout, 
     _mm512_mask_storeu_epi32(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
 }
 
-template <int NV>
-void ev_f32_chunk(const uint32_t* idx, size_t n, const float* W, size_t cout, float* o,
-                  __mmask16 tail) {
-  if (n == 0) return;
-  __m512 acc[NV];
-#pragma GCC unroll 16
-  for (int v = 0; v < NV; ++v)
-    acc[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
-  for (size_t k = 0; k < n; ++k) {
-    const float* wr = W + idx[k] * cout;
-#pragma GCC unroll 16
-    for (int v = 0; v < NV; ++v)
-      acc[v] = _mm512_add_ps(acc[v], v == NV - 1 ? _mm512_maskz_loadu_ps(tail, wr + 16 * v)
-                                                 : _mm512_loadu_ps(wr + 16 * v));
-  }
-#pragma GCC unroll 16
-  for (int v = 0; v < NV; ++v)
-    _mm512_mask_storeu_ps(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
-}
-
-// Chunk widths: 8 int16 vectors (256 outputs) for int8, 16 vectors (256 outputs) otherwise.
+// Chunk widths: 8 int16 vectors (256 outputs) for int8, 16 vectors (256 outputs) for int32.
 constexpr size_t kEvI8Vecs = 8;
 constexpr size_t kEvVecs = 16;
 
@@ -287,7 +286,6 @@ constexpr decltype(&ev_i8_chunk<1>) ev_i8_table[kEvI8Vecs] = {
       &fn<1>, &fn<2>,  &fn<3>,  &fn<4>,  &fn<5>,  &fn<6>,  &fn<7>,  &fn<8>, \
       &fn<9>, &fn<10>, &fn<11>, &fn<12>, &fn<13>, &fn<14>, &fn<15>, &fn<16>};
 SS_EV_TABLE(ev_i32_table, ev_i32_chunk)
-SS_EV_TABLE(ev_f32_table, ev_f32_chunk)
 #undef SS_EV_TABLE
 
 void spmm_i8_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
@@ -317,16 +315,90 @@ void spmm_i32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, 
   }
 }
 
+// Float event kernel, cache-blocked: the output is cut into chunks of 16*kEvF32Vecs channels
+// and the input channels into blocks of 64*kEvF32KWords, so one weight panel (64 x 64 floats,
+// 16 KiB) stays in L1 while the spikes of every row in that block are added from it. Each row
+// keeps the ascending-channel order: blocks are visited in ascending order and the
+// accumulators are reloaded from `out` between blocks. Spike list offsets per (row, word)
+// come from the word popcounts.
+constexpr size_t kEvF32Vecs = 4;
+constexpr size_t kEvF32KWords = 1;
+
+template <int NV>
+void ev_f32_panel(const uint32_t* const* lists, const uint32_t* lens, size_t rows, const float* W,
+                  size_t wstride, size_t cout, float* out, __mmask16 tail) {
+  for (size_t r = 0; r < rows; ++r) {
+    const size_t n = lens[r];
+    if (n == 0) continue;
+    const uint32_t* idx = lists[r];
+    float* o = out + r * cout;
+    __m512 acc[NV];
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      acc[v] = _mm512_maskz_loadu_ps(v == NV - 1 ? tail : __mmask16(0xFFFF), o + 16 * v);
+    for (size_t k = 0; k < n; ++k) {
+      const float* wr = W + idx[k] * wstride;
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; ++v) acc[v] = _mm512_add_ps(acc[v], _mm512_loadu_ps(wr + 16 * v));
+    }
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; ++v)
+      _mm512_mask_storeu_ps(o + 16 * v, v == NV - 1 ? tail : __mmask16(0xFFFF), acc[v]);
+  }
+}
+
+constexpr decltype(&ev_f32_panel<1>) ev_f32_panel_table[kEvF32Vecs] = {
+    &ev_f32_panel<1>, &ev_f32_panel<2>, &ev_f32_panel<3>, &ev_f32_panel<4>};
+
 void spmm_f32_event(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const float* W,
                     size_t cout, float* out) {
-  const SpikeLists s = decode_rows(X, rows, xstride, cin);
-  for (size_t o0 = 0; o0 < cout; o0 += 16 * kEvVecs) {
-    const size_t n = min_sz(16 * kEvVecs, cout - o0);
-    const size_t nv = (n + 15) / 16;
-    const __mmask16 tail = mask16(n - 16 * (nv - 1));
-    for (size_t r = 0; r < rows; ++r)
-      ev_f32_table[nv - 1](s.idx + s.start[r], s.start[r + 1] - s.start[r], W + o0, cout,
-                           out + r * cout + o0, tail);
+  if (rows == 0 || cin == 0 || cout == 0) return;
+  const size_t nw = (cin + 63) / 64;
+  const size_t nkb = (nw + kEvF32KWords - 1) / kEvF32KWords;
+  // idx: rows*cin (+64) channel indices; the per-block list pointers and lengths follow.
+  uint32_t* idx = static_cast<uint32_t*>(tl_scratch.get(1, (rows * cin + 64) * sizeof(uint32_t)));
+  const size_t meta = rows * nkb;
+  char* mp = static_cast<char*>(
+      tl_scratch.get(0, meta * (sizeof(const uint32_t*) + sizeof(uint32_t)) + 64));
+  const uint32_t** lists = reinterpret_cast<const uint32_t**>(mp);
+  uint32_t* lens = reinterpret_cast<uint32_t*>(mp + meta * sizeof(const uint32_t*));
+  // Block-major metadata: lists[kb*rows + r], lens[kb*rows + r].
+  size_t n = 0;
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t kb = 0; kb < nkb; ++kb) {
+      const size_t w0 = kb * kEvF32KWords, w1 = min_sz(nw, w0 + kEvF32KWords);
+      const size_t start = n;
+      n += decode_row_words(X + r * xstride, cin, w0, w1, idx + n);
+      lists[kb * rows + r] = idx + start;
+      lens[kb * rows + r] = static_cast<uint32_t>(n - start);
+    }
+  }
+  const size_t ow = 16 * kEvF32Vecs, kb_rows = 64 * kEvF32KWords;
+  float* P = static_cast<float*>(tl_scratch.get(2, kb_rows * ow * sizeof(float)));
+  for (size_t o0 = 0; o0 < cout; o0 += ow) {
+    const size_t cn = min_sz(ow, cout - o0);
+    const size_t nv = (cn + 15) / 16;
+    const __mmask16 tail = mask16(cn - 16 * (nv - 1));
+    if (cout == 16 * nv) {
+      // One chunk, whole vectors: the rows of W are the panel already (contiguous, no tail).
+      for (size_t kb = 0; kb < nkb; ++kb)
+        ev_f32_panel_table[nv - 1](lists + kb * rows, lens + kb * rows, rows, W, cout, cout, out,
+                                   tail);
+      continue;
+    }
+    for (size_t kb = 0; kb < nkb; ++kb) {
+      // Pack the panel: rows k0..k1 of W, outputs o0..o0+cn, zero padded to nv vectors (so a
+      // stride of cout floats cannot alias the panel onto a few L1 sets). The panel is indexed
+      // by absolute channel number, hence the -k0 offset.
+      const size_t k0 = kb * kb_rows, k1 = min_sz(cin, k0 + kb_rows);
+      for (size_t i = k0; i < k1; ++i)
+        for (size_t v = 0; v < nv; ++v)
+          _mm512_store_ps(P + (i - k0) * 16 * nv + 16 * v,
+                          _mm512_maskz_loadu_ps(v == nv - 1 ? tail : __mmask16(0xFFFF),
+                                                W + i * cout + o0 + 16 * v));
+      ev_f32_panel_table[nv - 1](lists + kb * rows, lens + kb * rows, rows, P - k0 * 16 * nv,
+                                 16 * nv, cout, out + o0, tail);
+    }
   }
 }
 
@@ -546,6 +618,8 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
   const size_t nw = (c + 63) / 64;
   const __m512i dec = _mm512_set1_epi64(decay);
   const __m512i mn = _mm512_set1_epi64(mem_min), mx = _mm512_set1_epi64(mem_max);
+  const __m512i mn32 = _mm512_set1_epi32(mem_min), mx32 = _mm512_set1_epi32(mem_max);
+  const bool small_decay = decay >= 0 && decay <= 65536;
   for (size_t r = 0; r < rows; ++r) {
     for (size_t w = 0; w < nw; ++w) {
       const size_t c0 = 64 * w, n = c - c0;
@@ -563,11 +637,28 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
 #pragma GCC unroll 16
         for (int k = 0; k < 4; ++k) {
           const __m512i xx = _mm512_maskz_loadu_epi32(m[k], xr + 16 * k);
-          const __m256i lo =
-              lif_i32_half(_mm512_castsi512_si256(xx), _mm512_castsi512_si256(vv[k]), dec, mn, mx);
-          const __m256i hi = lif_i32_half(_mm512_extracti64x4_epi64(xx, 1),
-                                          _mm512_extracti64x4_epi64(vv[k], 1), dec, mn, mx);
-          const __m512i h = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+          const __m512i d = _mm512_sub_epi32(xx, vv[k]);
+          // lanes where x - v overflows int32: signs of x and v differ and d's sign is not x's
+          const __mmask16 ovf = _mm512_movepi32_mask(
+              _mm512_and_si512(_mm512_xor_si512(xx, vv[k]), _mm512_xor_si512(xx, d)));
+          __m512i h;
+          if (small_decay && ovf == 0) {
+            // 32-bit path: |d| < 2^31 and 0 <= decay <= 2^16 put q = floor(d * decay / 2^16)
+            // between 0 and d, so q and h = v + q (between v and x) fit int32. Products of
+            // even / odd lanes with vpmuldq, shifted, merged back to 32-bit lanes.
+            const __m512i pe = _mm512_srai_epi64(_mm512_mul_epi32(d, dec), 16);
+            const __m512i po =
+                _mm512_srai_epi64(_mm512_mul_epi32(_mm512_srli_epi64(d, 32), dec), 16);
+            const __m512i q =
+                _mm512_mask_blend_epi32(__mmask16(0xAAAA), pe, _mm512_slli_epi64(po, 32));
+            h = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(vv[k], q), mn32), mx32);
+          } else {
+            const __m256i lo = lif_i32_half(_mm512_castsi512_si256(xx),
+                                            _mm512_castsi512_si256(vv[k]), dec, mn, mx);
+            const __m256i hi = lif_i32_half(_mm512_extracti64x4_epi64(xx, 1),
+                                            _mm512_extracti64x4_epi64(vv[k], 1), dec, mn, mx);
+            h = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+          }
           const __mmask16 fire = _mm512_mask_cmpge_epi32_mask(m[k], h, tt[k]);
           vv[k] = _mm512_maskz_mov_epi32(static_cast<__mmask16>(~fire), h);
           word |= static_cast<uint64_t>(fire) << (16 * k);
@@ -580,6 +671,22 @@ void lif_i32(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay, c
     for (size_t t = 0; t < T; ++t)
       for (size_t w = nw; w < sstride; ++w) spikes[(t * rows + r) * sstride + w] = 0;
   }
+}
+
+void currents_i32(int32_t* x, size_t n, size_t c, const int32_t* bias, int acc_bits, int F) {
+  const __m512i alo = _mm512_set1_epi32(static_cast<int32_t>(-(int64_t{1} << (acc_bits - 1))));
+  const __m512i ahi = _mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << (acc_bits - 1)) - 1));
+  const __m512i clo = _mm512_set1_epi32(static_cast<int32_t>(-(int64_t{1} << (acc_bits + F))));
+  const __m512i chi = _mm512_set1_epi32(static_cast<int32_t>((int64_t{1} << (acc_bits + F)) - 1));
+  const __m128i sh = _mm_cvtsi32_si128(F);
+  for (size_t r = 0; r + c <= n; r += c)
+    for (size_t o = 0; o < c; o += 16) {
+      const __mmask16 m = mask16(c - o);
+      __m512i a =
+          _mm512_min_epi32(_mm512_max_epi32(_mm512_maskz_loadu_epi32(m, x + r + o), alo), ahi);
+      a = _mm512_add_epi32(_mm512_sll_epi32(a, sh), _mm512_maskz_loadu_epi32(m, bias + o));
+      _mm512_mask_storeu_epi32(x + r + o, m, _mm512_min_epi32(_mm512_max_epi32(a, clo), chi));
+    }
 }
 
 // Only reads libgcc's CPU model; emits no AVX-512 instruction.
@@ -601,6 +708,7 @@ constexpr KernelSet kAvx512{
     &spmm_i32_event, &spmm_f32_event,
     &spmm_f32_dense, &lif_f32,
     &lif_i32,        &popcount_words,
+    &currents_i32,   0.7,
 };
 
 // Runs before default-priority static constructors, so code that looks kernels up during

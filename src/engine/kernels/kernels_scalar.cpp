@@ -154,6 +154,21 @@ uint64_t popcount_words(const uint64_t* p, size_t n) {
   return s;
 }
 
+void currents_i32(int32_t* x, size_t n, size_t c, const int32_t* bias, int acc_bits, int F) {
+  const int32_t alo = static_cast<int32_t>(-(int64_t{1} << (acc_bits - 1)));
+  const int32_t ahi = static_cast<int32_t>((int64_t{1} << (acc_bits - 1)) - 1);
+  const int32_t clo = static_cast<int32_t>(-(int64_t{1} << (acc_bits + F)));
+  const int32_t chi = static_cast<int32_t>((int64_t{1} << (acc_bits + F)) - 1);
+  for (size_t r = 0; r + c <= n; r += c)
+    for (size_t o = 0; o < c; ++o) {
+      int32_t a = x[r + o] < alo ? alo : x[r + o];
+      a = a > ahi ? ahi : a;
+      int32_t v = static_cast<int32_t>(static_cast<uint32_t>(a) << F) + bias[o];
+      v = v < clo ? clo : v;
+      x[r + o] = v > chi ? chi : v;
+    }
+}
+
 bool supported() { return true; }
 
 constexpr KernelSet kScalar{
@@ -163,6 +178,7 @@ constexpr KernelSet kScalar{
     &spmm_i32_event, &spmm_f32_event,
     &spmm_f32_dense, &lif_f32,
     &lif_i32,        &popcount_words,
+    &currents_i32,   0.35,
 };
 
 // Runs before default-priority static constructors, so code that looks kernels up during
