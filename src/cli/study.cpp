@@ -38,15 +38,6 @@ std::string iso_now() {
   return buf;
 }
 
-// What people read for a style name.
-std::string style_label(const std::string& name) {
-  if (name == "2d") return "2D";
-  if (name == "3d-mol") return "3D memory-on-logic";
-  if (name == "3d-lol") return "3D logic-on-logic";
-  if (name == "3d-mol+lol") return "3D memory+logic-on-logic";
-  return name;
-}
-
 nlohmann::json style_json(const phys::SiliconResult& r, const nlohmann::json& silicon) {
   nlohmann::json m;
   for (const char* k : {"footprint_mm2", "silicon_area_mm2", "clock_mhz", "latency_us", "energy_uj",
@@ -72,7 +63,7 @@ nlohmann::json style_json(const phys::SiliconResult& r, const nlohmann::json& si
     thermal.push_back({{"tier", arch::tier_name(t.tier)}, {"nx", t.nx}, {"ny", t.ny},
                        {"width_mm", side_mm}, {"height_mm", side_mm}, {"celsius", c}});
   }
-  return {{"name", r.style}, {"label", style_label(r.style)}, {"metrics", m},
+  return {{"name", r.style}, {"label", phys::style(r.style).label()}, {"metrics", m},
           {"energy_breakdown", energy}, {"area_breakdown", area}, {"thermal", thermal}};
 }
 

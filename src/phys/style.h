@@ -15,6 +15,7 @@ class Style {
   virtual ~Style() = default;
   virtual std::string name() const = 0;
   virtual std::string description() const = 0;
+  virtual std::string label() const = 0;  // what people read in tables and charts ("3D memory-on-logic")
   virtual int order() const = 0;     // position in comparison tables (2D first)
   virtual bool stacked() const = 0;  // two face-to-face tiers
   // Tier of an architecture block: "se_cores", "attention_cores", "spike_gen", "router",

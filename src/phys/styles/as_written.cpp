@@ -7,6 +7,7 @@ class AsWritten final : public Style {
  public:
   std::string name() const override { return "arch"; }
   std::string description() const override { return "the tiers written in the architecture file"; }
+  std::string label() const override { return "3D as written"; }
   int order() const override { return 9; }
   bool stacked() const override { return true; }
   arch::Tier tier_of(const std::string& b, const arch::Arch& a) const override {

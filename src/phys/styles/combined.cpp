@@ -10,6 +10,7 @@ class Combined final : public Style {
   std::string description() const override {
     return "both: arrays bottom; buffers, spike generators, router top";
   }
+  std::string label() const override { return "3D memory+logic-on-logic"; }
   int order() const override { return 3; }
   bool stacked() const override { return true; }
   arch::Tier tier_of(const std::string& b, const arch::Arch&) const override {

@@ -10,6 +10,7 @@ class LogicOnLogic final : public Style {
   std::string description() const override {
     return "logic-on-logic: arrays bottom, spike generators + router top";
   }
+  std::string label() const override { return "3D logic-on-logic"; }
   int order() const override { return 2; }
   bool stacked() const override { return true; }
   arch::Tier tier_of(const std::string& b, const arch::Arch&) const override {

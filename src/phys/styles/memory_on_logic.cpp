@@ -8,6 +8,7 @@ class MemoryOnLogic final : public Style {
  public:
   std::string name() const override { return "3d-mol"; }
   std::string description() const override { return "memory-on-logic: buffers on the top tier"; }
+  std::string label() const override { return "3D memory-on-logic"; }
   int order() const override { return 1; }
   bool stacked() const override { return true; }
   arch::Tier tier_of(const std::string& b, const arch::Arch&) const override {
