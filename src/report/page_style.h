@@ -34,6 +34,7 @@ dl.inputs dd { margin:2px 0 0; font-weight:600; overflow-wrap:anywhere; }
 .table-wrap { overflow-x:auto; background:var(--card); border:1px solid var(--line); border-radius:10px; margin-top:12px; }
 table { border-collapse:collapse; width:100%; font-size:14px; font-variant-numeric:tabular-nums; }
 th, td { padding:7px 12px; text-align:right; border-bottom:1px solid var(--line); white-space:nowrap; }
+th { white-space:normal; vertical-align:bottom; }  /* long style names wrap; numbers never do */
 th:first-child, td:first-child { text-align:left; }
 thead th { font-size:12px; text-transform:uppercase; letter-spacing:.05em; color:var(--muted); font-weight:600; }
 tbody tr:last-child td { border-bottom:0; }
