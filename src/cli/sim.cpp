@@ -20,7 +20,7 @@
 namespace ss::cli {
 
 struct SimOptions {
-  std::string model, arch, data = "fashion-mnist", data_root, split = "test", spikes;
+  std::string model, arch, data = "fashion-mnist", data_root, split = "test", spikes, trace;
   std::string mode = "cycle", numerics = "int", out;
   std::vector<std::string> sets;
   std::string tech, styles;  // physical model: technology file, comma-separated styles
@@ -75,7 +75,15 @@ void run(const SimOptions& o) {
   } else {
     if (!o.spikes.empty()) throw Error("--spikes: the analytical mode takes firing statistics, not a dump; use --mode cycle");
     std::vector<sim::LayerStats> st;
-    if (!spec.weights.empty()) {
+    if (!o.trace.empty()) {
+      Trace tr = Trace::load(o.trace);
+      try {
+        st = sim::stats_from_trace(w, tr, a);
+      } catch (const Error& e) {
+        throw error_at(o.trace, "", "does not match model {}: {}", o.model, e.what());
+      }
+      source = fmt::format("firing statistics from the trace {} ({} samples)", o.trace, tr.samples());
+    } else if (!spec.weights.empty()) {
       Network net = load_network(o.model, parse_mode(o.numerics));
       Dataset ds = dataset();
       Trace tr;
@@ -121,6 +129,8 @@ void add(CLI::App& app) {
       "  spikestack sim --mode analytical --set se_cores.count=8 --set buffers.weight.size=\"1 MiB\"\n"
       "  spikestack infer -m models/moe-fmnist.toml -n 16 --mode int --dump-spikes s.st -q &&\n"
       "    spikestack sim -m models/moe-fmnist.toml --spikes s.st --json\n"
+      "  spikestack infer -m models/moe-fmnist.toml -n 100 --mode int --trace t.st -q &&\n"
+      "    spikestack sim -m models/moe-fmnist.toml --mode analytical --trace t.st\n"
       "Counters and the JSON schema: docs/sim.md; the architecture file: docs/arch.md.");
   c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
   c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
@@ -136,6 +146,7 @@ void add(CLI::App& app) {
   c->add_option("--split", o->split, "train or test")->capture_default_str()->check(CLI::IsMember({"train", "test"}));
   c->add_option("-n,--limit", o->limit, "Samples to simulate (0 = all)")->capture_default_str();
   c->add_option("--spikes", o->spikes, "Read spikes from a dump (spikestack infer --dump-spikes) instead of running the engine");
+  c->add_option("--trace", o->trace, "Analytical mode: firing statistics from a trace (spikestack infer --trace) instead of running the engine");
   c->add_option("--numerics", o->numerics, "Engine numerics: int (hardware golden model) or float")
       ->capture_default_str()->check(CLI::IsMember({"int", "float"}));
   c->add_option("--rate", o->rate, "Firing rate for shape-only models (synthetic spikes / analytical)")->capture_default_str();

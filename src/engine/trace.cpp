@@ -1,6 +1,7 @@
 #include "engine/trace.h"
 
 #include <bit>
+#include <cstring>
 
 #include "common/error.h"
 #include "common/safetensors.h"
@@ -144,12 +145,85 @@ void Trace::save(const std::string& path, const std::string& mode) const {
   if (input_.samples) {
     const int64_t v[4] = {input_.samples, input_.silent_positions, input_.rf_nonzero, input_.rf_bits};
     w.add("input.receptive_fields", DType::I64, {4}, v);
+    const int64_t shape[3] = {input_.channels, input_.height, input_.width};
+    w.add("input.shape", DType::I64, {3}, shape);
   }
   for (const auto& [b, u] : usage_) w.add("expert_usage." + b, DType::I64, {int64_t(u.size())}, u.data());
   w.set_metadata("layers", names);
   w.set_metadata("samples", std::to_string(samples()));
   w.set_metadata("mode", mode);
   w.save(path);
+}
+
+namespace {
+
+// An I64 tensor of the expected element count, copied out.
+std::vector<int64_t> i64(const SafeTensors& st, const std::string& name, int64_t n) {
+  if (!st.has(name)) throw error_at(st.origin(), name, "missing tensor");
+  const TensorView& v = st.get(name);
+  if (v.dtype != DType::I64 || v.numel() != n)
+    throw error_at(st.origin(), name, "expected I64 with {} elements, got {} with {}",
+                   n, dtype_name(v.dtype), v.numel());
+  std::vector<int64_t> out(static_cast<size_t>(n));
+  std::memcpy(out.data(), v.bytes.data(), size_t(n) * sizeof(int64_t));
+  return out;
+}
+
+}  // namespace
+
+Trace Trace::load(const std::string& path) {
+  SafeTensors st = SafeTensors::load(path);
+  const auto& md = st.metadata();
+  auto meta = [&](const std::string& k) {
+    auto it = md.find(k);
+    if (it == md.end()) throw error_at(path, "metadata." + k, "missing (not a spikestack trace?)");
+    return it->second;
+  };
+  Trace tr;
+  int64_t samples = 0;
+  try {
+    samples = std::stoll(meta("samples"));
+  } catch (const std::logic_error&) {
+    throw error_at(path, "metadata.samples", "expected an integer");
+  }
+  std::string names = meta("layers");
+  for (size_t s = 0; !names.empty();) {
+    auto c = names.find(',', s);
+    LayerTrace l;
+    l.name = names.substr(s, c == std::string::npos ? c : c - s);
+    if (!st.has("rate." + l.name)) throw error_at(path, "rate." + l.name, "missing tensor");
+    l.T = int(st.get("rate." + l.name).numel());
+    l.samples = samples;
+    l.spikes = i64(st, "spikes." + l.name, l.T);
+    l.sops_dense = i64(st, "sops_dense." + l.name, l.T);
+    l.sops_exec = i64(st, "sops_exec." + l.name, l.T);
+    if (!st.has("token_active." + l.name))
+      throw error_at(path, "token_active." + l.name,
+                     "missing tensor (a trace from an older spikestack: re-run `infer --trace`)");
+    const auto& shape = st.get("token_active." + l.name).shape;
+    if (shape.size() != 2) throw error_at(path, "token_active." + l.name, "expected [tokens, channels]");
+    l.tokens = int(shape[0]), l.channels = int(shape[1]);
+    l.silent_rows = i64(st, "silent_rows." + l.name, l.T);
+    l.silent_tokens = i64(st, "silent_tokens." + l.name, 1)[0];
+    l.active_tokens = i64(st, "active_tokens." + l.name, l.channels);
+    l.token_spikes = i64(st, "token_spikes." + l.name, l.tokens);
+    l.token_active = i64(st, "token_active." + l.name, int64_t(l.tokens) * l.channels);
+    tr.index_[l.name] = tr.layers_.size();
+    tr.layers_.push_back(std::move(l));
+    if (c == std::string::npos) break;
+    s = c + 1;
+  }
+  if (st.has("input.receptive_fields") && st.has("input.shape")) {
+    auto v = i64(st, "input.receptive_fields", 4);
+    auto shape = i64(st, "input.shape", 3);
+    tr.input_ = {int(shape[0]), int(shape[1]), int(shape[2]), v[0], v[1], v[2], v[3]};
+  }
+  for (const auto& n : st.names())
+    if (n.rfind("expert_usage.", 0) == 0) {
+      const std::string block = n.substr(13);
+      tr.usage_[block] = i64(st, n, st.get(n).numel());
+    }
+  return tr;
 }
 
 void SpikeDump::on_layer(const LayerEvent& e) {

@@ -51,6 +51,8 @@ class Trace : public Observer {
   const std::map<std::string, std::vector<int64_t>>& expert_usage() const { return usage_; }
   int64_t samples() const { return layers_.empty() ? 0 : layers_[0].samples; }
   void save(const std::string& path, const std::string& mode) const;
+  // Reads a file written by save(); errors name the file and the tensor.
+  static Trace load(const std::string& path);
 
  private:
   std::vector<LayerTrace> layers_;

@@ -44,4 +44,16 @@ head -c 20000 "$d/s.st" > "$d/trunc.st"
 expect_fail "trunc.st" "truncated" -- "$SS" sim -m "$M" --spikes "$d/trunc.st"
 expect_fail "s.st" "spikes.blocks.0.attn.router" "missing tensor" -- "$SS" sim -m "$SRC/models/semm-fmnist.toml" --spikes "$d/s.st"
 expect_fail "--spikes" -- "$SS" sim -m "$M" --mode analytical --spikes "$d/s.st"
+# analytical from a saved trace equals analytical with the engine run inline on the same images
+"$SS" infer -m "$M" -n 16 --mode int --trace "$d/t.st" -q
+"$SS" sim -m "$M" --mode analytical --trace "$d/t.st" --no-silicon --json > "$d/a1.json"
+"$SS" sim -m "$M" --mode analytical -n 16 --no-silicon --json > "$d/a2.json"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: analytical from trace file"; fails=$((fails+1)); }
+import json, sys
+a = json.load(open(sys.argv[1] + "/a1.json")); b = json.load(open(sys.argv[1] + "/a2.json"))
+assert a["cycles"] == b["cycles"] and a["components"] == b["components"] and a["layers"] == b["layers"]
+P
+head -c 300 "$d/t.st" > "$d/ttrunc.st"
+expect_fail "ttrunc.st" "truncated" -- "$SS" sim -m "$M" --mode analytical --trace "$d/ttrunc.st"
+expect_fail "t.st" "blocks.0.attn.router" -- "$SS" sim -m "$SRC/models/semm-fmnist.toml" --mode analytical --trace "$d/t.st"
 finish

@@ -44,6 +44,28 @@ TEST(Trace, SilenceAndActivityByHand) {
                         "token_spikes.l", "token_active.l", "input.receptive_fields"})
     EXPECT_TRUE(st.has(n)) << n;
   EXPECT_EQ(st.get("token_active.l").shape, (std::vector<int64_t>{3, 2}));
+
+  // load() restores every statistic the simulator reads
+  Trace r = Trace::load(path);
+  ASSERT_EQ(r.layers().size(), 1u);
+  const LayerTrace& q = r.layers()[0];
+  EXPECT_EQ(q.name, "l");
+  EXPECT_EQ(q.T, 2);
+  EXPECT_EQ(q.tokens, 3);
+  EXPECT_EQ(q.channels, 2);
+  EXPECT_EQ(q.samples, 2);
+  EXPECT_EQ(q.spikes, l.spikes);
+  EXPECT_EQ(q.sops_exec, l.sops_exec);
+  EXPECT_EQ(q.silent_rows, l.silent_rows);
+  EXPECT_EQ(q.silent_tokens, l.silent_tokens);
+  EXPECT_EQ(q.active_tokens, l.active_tokens);
+  EXPECT_EQ(q.token_spikes, l.token_spikes);
+  EXPECT_EQ(q.token_active, l.token_active);
+  EXPECT_EQ(r.input().channels, 1);
+  EXPECT_EQ(r.input().height, 3);
+  EXPECT_EQ(r.input().silent_positions, 5);
+  EXPECT_EQ(r.input().rf_bits, 8);
+  EXPECT_DOUBLE_EQ(q.rate(1), l.rate(1));
   std::remove(path.c_str());
 }
 
