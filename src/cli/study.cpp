@@ -56,12 +56,12 @@ nlohmann::json style_json(const phys::SiliconResult& r, const nlohmann::json& si
   for (const auto& a : r.area)
     area.push_back({{"component", a.component}, {"tier", arch::tier_name(a.tier)}, {"area_mm2", a.area_m2 * 1e6}});
   nlohmann::json thermal = nlohmann::json::array();
-  const double side_mm = std::sqrt(r.footprint_m2) * 1e3;
   for (const auto& t : r.thermal) {
     std::vector<double> c(t.kelvin.size());
     for (size_t i = 0; i < c.size(); ++i) c[i] = t.kelvin[i] - 273.15;
     thermal.push_back({{"tier", arch::tier_name(t.tier)}, {"nx", t.nx}, {"ny", t.ny},
-                       {"width_mm", side_mm}, {"height_mm", side_mm}, {"celsius", c}});
+                       {"width_mm", r.outline_w_m * 1e3}, {"height_mm", r.outline_h_m * 1e3},
+                       {"celsius", c}});
   }
   return {{"name", r.style}, {"label", phys::style(r.style).label()}, {"metrics", m},
           {"energy_breakdown", energy}, {"area_breakdown", area}, {"thermal", thermal}};

@@ -104,6 +104,7 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   const auto fp = make_floorplan(blocks, opt.whitespace, link_affinity(r.links));
   r.stacked = fp.stacked;
   r.footprint_m2 = fp.footprint_m2;
+  r.outline_w_m = fp.outline_w_m, r.outline_h_m = fp.outline_h_m;
   r.silicon_area_m2 = fp.silicon_area_m2;
   for (const auto& b : blocks) r.area.push_back({b.name, b.tier, b.area_m2});
 

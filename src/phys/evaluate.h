@@ -45,6 +45,7 @@ struct SiliconResult {
   std::string style, style_description, arch, tech;
   bool stacked = false;
   double footprint_m2 = 0, silicon_area_m2 = 0, whitespace = 0;
+  double outline_w_m = 0, outline_h_m = 0;  // the die outline (x, y), shared by both tiers
   std::vector<AreaEntry> area;
   double target_clock_hz = 0;
   double fmax_hz = 0;   // what the slowest path allows
