@@ -32,13 +32,8 @@ void run(const InferOptions& o) {
   if (!o.kernels.empty()) kern::select(o.kernels);
   Mode mode = parse_mode(o.mode);
   Network net = load_network(o.model, mode);
-  Dataset ds = load_dataset(o.data, o.split, o.data_root);
   const auto& sp = net.spec();
-  if (ds.channels != sp.in_channels || ds.height != sp.in_height || ds.width != sp.in_width)
-    throw ss::Error(fmt::format("{}: model.input: model expects {}x{}x{} images, data set '{}' has {}x{}x{}",
-                            o.model, sp.in_channels, sp.in_height, sp.in_width, o.data,
-                            ds.channels, ds.height, ds.width));
-  if (o.limit) ds.truncate(o.limit);
+  Dataset ds = load_model_data(sp, o.data, o.split, o.data_root, o.limit);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
   SpikeDump dump;
   InferResult r = run_inference(net, ds, threads, o.quiet, o.dump.empty() ? nullptr : &dump);

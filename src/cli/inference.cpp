@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "cli/progress.h"
+#include "common/error.h"
 
 namespace ss::cli {
 
@@ -42,6 +43,17 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
     if (dump) dump->merge(std::move(dumps[w]));
   }
   return r;
+}
+
+Dataset load_model_data(const ModelSpec& spec, const std::string& data, const std::string& split,
+                        const std::string& root, size_t limit) {
+  Dataset ds = load_dataset(data, split, root);
+  if (ds.channels != spec.in_channels || ds.height != spec.in_height || ds.width != spec.in_width)
+    throw error_at(spec.file, "model.input", "model expects {}x{}x{} images, data set '{}' has {}x{}x{}",
+                   spec.in_channels, spec.in_height, spec.in_width, data, ds.channels, ds.height,
+                   ds.width);
+  if (limit) ds.truncate(limit);
+  return ds;
 }
 
 nlohmann::json trace_json(const Trace& tr) {

@@ -16,6 +16,11 @@ struct InferResult {
   std::vector<int> labels;  // predicted label per sample
 };
 
+// The data set split a model runs on, first `limit` samples (0 = all); an image shape that is
+// not the model's input is an error naming the model file.
+Dataset load_model_data(const ModelSpec& spec, const std::string& data, const std::string& split,
+                        const std::string& root, size_t limit);
+
 InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
                           SpikeDump* dump);
 // Per-layer rates and synaptic operations, expert usage.

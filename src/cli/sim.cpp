@@ -4,9 +4,11 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <optional>
 
 #include "arch/arch_spec.h"
 #include "cli/command.h"
+#include "cli/inference.h"
 #include "cli/study.h"
 #include "common/error.h"
 #include "common/files.h"
@@ -38,19 +40,13 @@ void run(const SimOptions& o) {
   std::vector<std::string> arch_sets, tech_sets;
   split_overrides(o.sets, arch_sets, tech_sets);
   arch::Arch a = arch::load_arch(o.arch, arch_sets);
-  if (!o.no_silicon) (void)load_tech(o.tech, tech_sets);  // bad input fails before the work
+  // bad input fails before the work
+  const std::optional<tech::Technology> tech =
+      o.no_silicon ? std::nullopt : std::optional(load_tech(o.tech, tech_sets));
   sim::Workload w = sim::build_workload(spec);
   sim::SimResult r;
   std::string source;
-  auto dataset = [&] {
-    Dataset ds = load_dataset(o.data, o.split, o.data_root);
-    if (ds.channels != spec.in_channels || ds.height != spec.in_height || ds.width != spec.in_width)
-      throw Error(fmt::format("{}: model.input: model expects {}x{}x{} images, data set '{}' has {}x{}x{}",
-                              o.model, spec.in_channels, spec.in_height, spec.in_width, o.data,
-                              ds.channels, ds.height, ds.width));
-    if (o.limit) ds.truncate(o.limit);
-    return ds;
-  };
+  auto dataset = [&] { return load_model_data(spec, o.data, o.split, o.data_root, o.limit); };
   if (o.mode == "cycle") {
     if (!o.spikes.empty()) {
       // validate the dump before touching the data set (which only supplies pixels)
@@ -101,7 +97,7 @@ void run(const SimOptions& o) {
   j["source"] = source;
   std::vector<phys::SiliconResult> silicon;
   if (!o.no_silicon) {
-    silicon = evaluate_silicon(a, r.activity, o.tech, tech_sets, split_list(o.styles), o.quiet || o.json);
+    silicon = evaluate_silicon(a, r.activity, *tech, split_list(o.styles), o.quiet || o.json);
     j["silicon"] = phys::to_json(silicon);
   }
   if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");

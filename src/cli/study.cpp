@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-#include <cmath>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -108,11 +106,9 @@ void split_overrides(const std::vector<std::string>& sets, std::vector<std::stri
 }
 
 std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
-                                                  const std::string& tech_file,
-                                                  const std::vector<std::string>& tech_sets,
+                                                  const tech::Technology& t,
                                                   const std::vector<std::string>& styles,
                                                   bool quiet) {
-  tech::Technology t = load_tech(tech_file, tech_sets);
   const size_t n = styles.empty() ? phys::default_style_names().size() : styles.size();
   Progress prog("silicon", n, quiet);
   auto rs = phys::evaluate_styles(a, act, t, styles, {}, [&](const std::string&) { prog.tick(); });
@@ -130,12 +126,11 @@ Study run_study(const StudyOptions& in) {
   // cheap checks first: every input file is read and validated before the engine runs
   Study s;
   s.arch = arch::load_arch(o.arch, arch_sets);
-  (void)load_tech(o.tech, tech_sets);
+  const tech::Technology tech = load_tech(o.tech, tech_sets);
   ModelSpec spec = ModelSpec::load(o.model);
   if (spec.weights.empty())
     throw error_at(o.model, "model.weights", "a shape-only model cannot be run on data; use `spikestack sim` with --rate");
-  Dataset ds = load_dataset(o.data, "test", o.data_root);
-  if (o.samples) ds.truncate(o.samples);
+  Dataset ds = load_model_data(spec, o.data, "test", o.data_root, o.samples);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
 
   // 1. the engine, both numerics: accuracy, and the int mode's firing activity (what the
@@ -157,7 +152,7 @@ Study run_study(const StudyOptions& in) {
       sim::simulate_cycle(s.arch, w, with_progress(sim::engine_source(net, ds, n_sim, nullptr), prog)).activity;
   prog.done();
   // 3. silicon, every style
-  s.silicon = evaluate_silicon(s.arch, s.activity, o.tech, tech_sets, o.styles, o.quiet);
+  s.silicon = evaluate_silicon(s.arch, s.activity, tech, o.styles, o.quiet);
   nlohmann::json silicon = phys::to_json(s.silicon);
 
   // 4. the report document (docs/report.md)

@@ -50,8 +50,7 @@ tech::Technology load_tech(const std::string& path, const std::vector<std::strin
 // The physical model for every style, from an activity: shared by `sim` and `run`, so both
 // print the same numbers for the same inputs.
 std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
-                                                  const std::string& tech_file,
-                                                  const std::vector<std::string>& tech_sets,
+                                                  const tech::Technology& t,
                                                   const std::vector<std::string>& styles,
                                                   bool quiet);
 

@@ -299,6 +299,17 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
         st.q_dead += share * (dh - lq), st.k_dead += share * (dh - lk), st.v_dead += share * (dh - lv);
       }
       for (int m = 0; m < N; ++m) st.k_rate += double(kn[m]), st.v_rate += double(vn[m]);
+      // one map tile: compute overlapped with streaming its spikes from the spike buffer
+      auto map_tile = [&](double compute, double sbits, double and_ops, double acc_ops) {
+        const double sl = std::ceil(sbits / sbw);
+        core.time += std::max(compute, sl);
+        core.busy += compute;
+        stall(cost, compute, 0, sl);
+        cost.and_ops += and_ops;
+        cost.acc_ops += acc_ops;
+        spike_read(cost, c, sbits);
+        cost.passes += 1;
+      };
       if (!kv) {
         for (int r0 = 0; r0 < nr; r0 += R) {
           const int Rn = std::min(R, nr - r0);
@@ -318,16 +329,8 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
             }
             double qk = 0, av = 0;
             for (int w = 0; w < W; ++w) qk += std::popcount(acc1[w] & kor[w]), av += std::popcount(vor[w]);
-            const double compute = c.comps.attention->mode_cycles(qk) + c.comps.attention->mode_cycles(av);
-            const double sbits = double(Rn + 2 * Cm) * dh * nl;
-            const double sl = std::ceil(sbits / sbw);
-            core.time += std::max(compute, sl);
-            core.busy += compute;
-            stall(cost, compute, 0, sl);
-            cost.and_ops += qs * Cm;
-            cost.acc_ops += vs * Rn;
-            spike_read(cost, c, sbits);
-            cost.passes += 1;
+            map_tile(c.comps.attention->mode_cycles(qk) + c.comps.attention->mode_cycles(av),
+                     double(Rn + 2 * Cm) * dh * nl, qs * Cm, vs * Rn);
           }
         }
       } else {
@@ -345,16 +348,8 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
               for (int t = t0; t < t0 + nl; ++t) kev += double(pop_range(k.row(t, m), c0 + r0, Rc));
             for (int j = 0; j < nr; ++j)
               for (int t = t0; t < t0 + nl; ++t) qev += double(pop_range(q.row(t, rows[j]), c0 + r0, Rc));
-            const double compute = c.comps.attention->mode_cycles(kvact) + c.comps.attention->mode_cycles(qact);
-            const double sbits = (double(N) * (Rc + Cd) + double(nr) * Rc) * nl;
-            const double sl = std::ceil(sbits / sbw);
-            core.time += std::max(compute, sl);
-            core.busy += compute;
-            stall(cost, compute, 0, sl);
-            cost.and_ops += kev * Cd;
-            cost.acc_ops += qev * Cd;
-            spike_read(cost, c, sbits);
-            cost.passes += 1;
+            map_tile(c.comps.attention->mode_cycles(kvact) + c.comps.attention->mode_cycles(qact),
+                     (double(N) * (Rc + Cd) + double(nr) * Rc) * nl, kev * Cd, qev * Cd);
           }
         }
       }

@@ -162,27 +162,8 @@ uint64_t popcount_words(const uint64_t* p, size_t n) {
 // the listed channels are added into register accumulators. Chunks are the outer loop so that
 // a chunk of W stays cached across rows.
 
-// Writes the indices of the set bits of a row (ascending) to idx, returns their count.
-// idx needs room for cin + 16 entries.
-inline size_t decode_row(const uint64_t* x, size_t cin, uint32_t* idx) {
-  const size_t nw = (cin + 63) / 64;
-  const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-  size_t n = 0;
-  for (size_t w = 0; w < nw; ++w) {
-    const uint64_t bits = x[w] & valid_bits(w, cin);
-#pragma GCC unroll 4
-    for (int q = 0; q < 4; ++q) {
-      const __mmask16 m = static_cast<__mmask16>(bits >> (16 * q));
-      const __m512i base =
-          _mm512_add_epi32(iota, _mm512_set1_epi32(static_cast<int>(64 * w + 16 * q)));
-      _mm512_storeu_si512(idx + n, _mm512_maskz_compress_epi32(m, base));
-      n += static_cast<size_t>(__builtin_popcount(m));
-    }
-  }
-  return n;
-}
-
-// Same for words [w0, w1) of a row (indices are absolute channel numbers).
+// Writes the indices of the set bits in words [w0, w1) of a row (ascending, absolute channel
+// numbers) to idx, returns their count. idx needs room for the words' channels + 16 entries.
 inline size_t decode_row_words(const uint64_t* x, size_t cin, size_t w0, size_t w1, uint32_t* idx) {
   const __m512i iota = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
   size_t n = 0;
@@ -198,6 +179,11 @@ inline size_t decode_row_words(const uint64_t* x, size_t cin, size_t w0, size_t 
     }
   }
   return n;
+}
+
+// The whole row.
+inline size_t decode_row(const uint64_t* x, size_t cin, uint32_t* idx) {
+  return decode_row_words(x, cin, 0, (cin + 63) / 64, idx);
 }
 
 // Spike lists of all rows: row r's channel indices are idx[start[r] .. start[r + 1]).
