@@ -60,8 +60,8 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
     if (!tt) throw error_at(origin, "train", "expected a table");
     TomlReader tr(*tt, origin, "train");
     tr.only({"dataset", "data_root", "epochs", "batch_size", "lr", "min_lr", "warmup_epochs",
-             "weight_decay", "label_smoothing", "aux_loss_weight", "crop_padding", "hflip", "seed",
-             "log_every", "eval_batch", "detach_reset"});
+             "weight_decay", "label_smoothing", "aux_loss_weight", "crop_padding", "hflip", "polish_epochs",
+             "polish_lr", "seed", "log_every", "eval_batch", "detach_reset"});
     TrainConfig& c = r.train;
     c.dataset = tr.string("dataset", c.dataset);
     c.data_root = tr.string("data_root", c.data_root);
@@ -75,6 +75,8 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
     c.aux_loss_weight = tr.number("aux_loss_weight", c.aux_loss_weight, 0.0, 100.0);
     c.crop_padding = int(tr.integer("crop_padding", c.crop_padding, 0, 64));
     c.hflip = tr.boolean("hflip", c.hflip);
+    c.polish_epochs = int(tr.integer("polish_epochs", c.polish_epochs, 0, 100000));
+    c.polish_lr = tr.number("polish_lr", c.polish_lr, 0.0, 10.0);
     c.seed = uint64_t(tr.integer("seed", int64_t(c.seed), 0));
     c.log_every = int(tr.integer("log_every", c.log_every, 1, 1 << 30));
     c.eval_batch = int(tr.integer("eval_batch", c.eval_batch, 1, 65536));
@@ -131,11 +133,15 @@ Trainer::Trainer(const ModelSpec& spec, const TrainConfig& cfg, const Dataset& t
 Trainer::~Trainer() = default;
 
 double Trainer::learning_rate(int64_t step) const {
+  auto cosine = [&](double peak, int64_t done, int64_t length) {
+    const double progress = std::min(1.0, double(done) / double(std::max<int64_t>(1, length)));
+    return cfg_.min_lr + 0.5 * (peak - cfg_.min_lr) * (1.0 + std::cos(M_PI * progress));
+  };
+  if (step >= main_steps())  // polish phase
+    return cosine(cfg_.polish_lr, step - main_steps(), total_steps() - main_steps());
   const int64_t warm = int64_t(std::llround(cfg_.warmup_epochs * double(steps_per_epoch_)));
   if (step < warm) return cfg_.lr * double(step + 1) / double(warm);
-  const int64_t rest = std::max<int64_t>(1, total_steps() - warm);
-  const double progress = std::min(1.0, double(step - warm) / double(rest));
-  return cfg_.min_lr + 0.5 * (cfg_.lr - cfg_.min_lr) * (1.0 + std::cos(M_PI * progress));
+  return cosine(cfg_.lr, step - warm, main_steps() - warm);
 }
 
 std::pair<torch::Tensor, torch::Tensor> Trainer::batch(int64_t step) {
@@ -153,14 +159,15 @@ std::pair<torch::Tensor, torch::Tensor> Trainer::batch(int64_t step) {
   float* px = x.data_ptr<float>();
   int64_t* py = y.data_ptr<int64_t>();
   Rng rng(mix(cfg_.seed ^ 0x5eedf00dull) + uint64_t(step));
-  const int pad = cfg_.crop_padding;
+  const bool augment = step < main_steps();  // the polish phase sees the images as they are
+  const int pad = augment ? cfg_.crop_padding : 0;
   for (int b = 0; b < B; ++b) {
     const size_t idx = size_t(perm_[size_t(in_epoch * B + b)]);
     const uint8_t* img = data_.image(idx);
     py[b] = data_.labels[idx];
     const int dy = pad ? int(rng.below(2 * pad + 1)) - pad : 0;
     const int dx = pad ? int(rng.below(2 * pad + 1)) - pad : 0;
-    const bool flip = cfg_.hflip && (rng.next() & 1);
+    const bool flip = augment && cfg_.hflip && (rng.next() & 1);
     for (int c = 0; c < C; ++c)
       for (int i = 0; i < H; ++i) {
         const int si = i + dy;
@@ -213,7 +220,7 @@ StepStats Trainer::train_steps(int64_t n, std::ostream* log) {
     if (log && (step_ % cfg_.log_every == 0 || done())) {
       *log << fmt::format(
           "[train] epoch {}/{} step {}/{} loss {:.4f} acc {:.2f}% lr {:.2e}{} {:.1f} img/s\n",
-          (step_ - 1) / steps_per_epoch_ + 1, cfg_.epochs, step_, total_steps(),
+          (step_ - 1) / steps_per_epoch_ + 1, cfg_.epochs + cfg_.polish_epochs, step_, total_steps(),
           window.loss_sum / double(window.steps),
           100.0 * double(window.correct) / double(window.images), lr,
           has_moe ? fmt::format(" aux {:.3f}", window.aux_sum / double(window.steps)) : "",
@@ -342,9 +349,10 @@ int train_main(const TrainOptions& opts) {
     std::cout << fmt::format("[train] no checkpoint at {}: starting fresh\n", ckpt);
   }
   std::cout << fmt::format(
-      "[train] {}: {} parameters, {} train / {} test images, {} epochs x {} steps of {}, {} "
+      "[train] {}: {} parameters, {} train / {} test images, {} epochs{} x {} steps of {}, {} "
       "threads, out {}\n",
       r.spec.name, parameter_count(*tr.model()), train.count(), test.count(), r.train.epochs,
+      r.train.polish_epochs ? fmt::format(" + {} polish", r.train.polish_epochs) : "",
       tr.steps_per_epoch(), r.train.batch_size, opts.threads, out);
   std::cout.flush();
 
@@ -370,13 +378,14 @@ int train_main(const TrainOptions& opts) {
     tr.train_steps((epoch + 1) * tr.steps_per_epoch() - tr.step(), &std::cout);
     eval_and_save(epoch + 1);
   }
-  if (!evaluated) eval_and_save(r.train.epochs);
+  if (!evaluated) eval_and_save(r.train.epochs + r.train.polish_epochs);
 
   nlohmann::json s;
   s["model"] = r.spec.name;
   s["recipe"] = opts.config;
   s["parameters"] = parameter_count(*tr.model());
   s["epochs"] = r.train.epochs;
+  s["polish_epochs"] = r.train.polish_epochs;
   s["steps"] = tr.step();
   s["batch_size"] = r.train.batch_size;
   s["threads"] = opts.threads;

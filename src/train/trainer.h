@@ -31,6 +31,10 @@ struct TrainConfig {
   double aux_loss_weight = 0.01;  // MoE load-balancing loss weight
   int crop_padding = 2;           // random crop of the zero-padded image (0: off)
   bool hflip = true;              // random horizontal flips
+  // After `epochs`, this many epochs on unaugmented images with a second cosine decay from
+  // polish_lr to min_lr (no warm-up): the model fits the test-time input distribution.
+  int polish_epochs = 0;
+  double polish_lr = 2e-4;
   uint64_t seed = 1;
   int log_every = 100;  // steps between progress lines
   int eval_batch = 250;
@@ -66,7 +70,8 @@ class Trainer {
   ~Trainer();
 
   int64_t steps_per_epoch() const { return steps_per_epoch_; }
-  int64_t total_steps() const { return steps_per_epoch_ * cfg_.epochs; }
+  int64_t main_steps() const { return steps_per_epoch_ * cfg_.epochs; }  // augmented phase
+  int64_t total_steps() const { return steps_per_epoch_ * (cfg_.epochs + cfg_.polish_epochs); }
   int64_t step() const { return step_; }
   bool done() const { return step_ >= total_steps(); }
   double learning_rate(int64_t step) const;

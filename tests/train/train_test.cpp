@@ -325,6 +325,45 @@ TEST(Trainer, LearningRateWarmsUpThenDecays) {
   EXPECT_GT(t.learning_rate(20), t.learning_rate(30));
 }
 
+TEST(Trainer, PolishPhaseDecaysAgainOnUnaugmentedImages) {
+  Recipe r = Recipe::parse(std::string(kTinyModel) +
+                               "[train]\nepochs = 2\nbatch_size = 10\nlr = 0.01\nmin_lr = 0.001\n"
+                               "warmup_epochs = 0\ncrop_padding = 3\nhflip = true\n"
+                               "polish_epochs = 2\npolish_lr = 0.005\n",
+                           "r.toml");
+  ss::Dataset data = synthetic(100, 3);  // 10 steps per epoch: 20 main + 20 polish
+  Trainer t(r.spec, r.train, data);
+  EXPECT_EQ(t.main_steps(), 20);
+  EXPECT_EQ(t.total_steps(), 40);
+  // Main phase: cosine over the 20 main steps only (half way at step 10), min_lr at its end.
+  EXPECT_NEAR(t.learning_rate(0), 0.01, 1e-12);
+  EXPECT_NEAR(t.learning_rate(10), 0.001 + 0.5 * 0.009, 1e-12);
+  // Polish: restarts at polish_lr, half way at step 30.
+  EXPECT_NEAR(t.learning_rate(20), 0.005, 1e-12);
+  EXPECT_NEAR(t.learning_rate(30), 0.001 + 0.5 * 0.004, 1e-12);
+  EXPECT_GT(t.learning_rate(29), t.learning_rate(31));
+
+  // Polish batches are the images exactly as stored, in the epoch's order; main-phase batches
+  // (padding 3, flips) are not, for at least one image of the batch.
+  auto unaugmented = [&](int64_t step) {
+    auto [x, y] = t.batch(step);
+    for (int b = 0; b < 10; ++b) {
+      bool found = false;
+      for (size_t i = 0; i < data.count() && !found; ++i) {
+        torch::Tensor img = torch::from_blob(const_cast<uint8_t*>(data.image(i)), {1, 28, 28},
+                                             torch::kUInt8)
+                                .to(torch::kFloat32);
+        found = torch::equal(x[b], img) && data.labels[i] == y[b].item<int64_t>();
+      }
+      if (!found) return false;
+    }
+    return true;
+  };
+  EXPECT_FALSE(unaugmented(5));
+  EXPECT_TRUE(unaugmented(25));
+  EXPECT_TRUE(unaugmented(39));
+}
+
 TEST(Trainer, ShortFashionMnistRunLearns) {
   if (!ss_dataset_available()) GTEST_SKIP() << "dataset-fashion-mnist is not installed";
   torch::set_num_threads(1);  // ctest runs other tests beside this one
