@@ -47,9 +47,7 @@ std::vector<uint64_t> k_major(const std::vector<uint64_t>& rows, size_t n, size_
   return out;
 }
 int64_t bits(const std::vector<uint64_t>& v) {
-  int64_t c = 0;
-  for (auto w : v) c += std::popcount(w);
-  return c;
+  return int64_t(kern::kernels().popcount_words(v.data(), v.size()));
 }
 AttnOrder choose(AttnOrder o, int N, int dh) {
   if (o != AttnOrder::Auto) return o;

@@ -1,10 +1,12 @@
 #include "engine/trace.h"
 
+#include <array>
 #include <bit>
 #include <cstring>
 
 #include "common/error.h"
 #include "common/safetensors.h"
+#include "engine/kernels/kernels.h"
 
 namespace ss {
 
@@ -39,13 +41,15 @@ void Trace::on_layer(const LayerEvent& e) {
   }
   const SpikeTensor& s = e.spikes;
   const size_t W = s.stride();
+  const auto popcount_words = kern::kernels().popcount_words;  // generic code has no POPCNT
   std::vector<uint64_t> any(W);
   for (int n = 0; n < l.tokens; ++n) {
     std::fill(any.begin(), any.end(), 0);
     for (int t = 0; t < l.T; ++t) {
       const uint64_t* r = s.row(t, n);
       uint64_t o = 0;
-      for (size_t k = 0; k < W; ++k) o |= r[k], any[k] |= r[k], l.token_spikes[n] += std::popcount(r[k]);
+      for (size_t k = 0; k < W; ++k) o |= r[k], any[k] |= r[k];
+      if (o) l.token_spikes[n] += int64_t(popcount_words(r, W));
       l.silent_rows[t] += o == 0;
     }
     bool silent = true;
@@ -61,6 +65,11 @@ void Trace::on_layer(const LayerEvent& e) {
 }
 
 void Trace::on_input(const uint8_t* img, int C, int H, int W) {
+  static constexpr auto kBits = [] {
+    std::array<uint8_t, 256> b{};
+    for (int p = 0; p < 256; ++p) b[size_t(p)] = uint8_t(std::popcount(unsigned(p)));
+    return b;
+  }();
   InputTrace& in = input_;
   in.channels = C, in.height = H, in.width = W;
   for (int y = 0; y < H; ++y)
@@ -72,7 +81,7 @@ void Trace::on_input(const uint8_t* img, int C, int H, int W) {
         for (int c = 0; c < C; ++c) {
           const uint8_t p = img[(size_t(c) * H + sy) * W + sx];
           nz += p != 0;
-          in.rf_bits += std::popcount(unsigned(p));
+          in.rf_bits += kBits[p];
         }
       }
       in.rf_nonzero += nz;

@@ -36,6 +36,30 @@ TEST(Planes, DecomposeAndCount) {
   EXPECT_EQ(p.p[0].count() + p.p[1].count() + p.p[2].count(), 4);
 }
 
+TEST(Planes, EveryBitOfEveryValueLandsInItsPlane) {
+  std::mt19937 rng(4);
+  for (int channels : {1, 7, 8, 9, 63, 64, 65, 130}) {
+    for (int top : {1, 3, 200, 255}) {
+      Values v(2, 3, channels);
+      for (auto& e : v.v) e = uint8_t(rng() % (top + 1));
+      v.v[rng() % v.v.size()] = uint8_t(top);  // the planes' count follows the maximum
+      Planes p = Planes::of(v);
+      int bits = 0;
+      while ((1 << bits) <= top) ++bits;
+      ASSERT_EQ(int(p.p.size()), bits) << channels;
+      for (int t = 0; t < 2; ++t)
+        for (int n = 0; n < 3; ++n)
+          for (int c = 0; c < channels; ++c)
+            for (int b = 0; b < bits; ++b)
+              ASSERT_EQ(p.p[size_t(b)].get(t, n, c), bool((v.at(t, n, c) >> b) & 1))
+                  << "channels " << channels << " t " << t << " n " << n << " c " << c << " b " << b;
+      for (const auto& plane : p.p)  // padding bits past the last channel stay zero
+        for (size_t r = 0; r < plane.rows(); ++r)
+          if (channels % 64) ASSERT_EQ(plane.row(r)[plane.stride() - 1] >> (channels % 64), 0u);
+    }
+  }
+}
+
 TEST(Tokenizer, MaxPoolIsOrOverWindow) {
   // 5x5 grid, one channel; brute-force OR over clipped 3x3 windows at stride 2
   SpikeTensor s = random_spikes(2, 25, 70, 0.1, 3);

@@ -489,20 +489,47 @@ TEST(Kernels, LifF32AllSetsAgreeBitwise) {
   const size_t T = 4, rows = 5, c = 97, sst = 2;
   std::vector<float> x(T * rows * c), v0(rows * c), th(c);
   for (auto& e : x) e = random_float(rng) * 1000.0f;
+  for (size_t i = 0; i < x.size(); i += 7) x[i] = std::ldexp(random_float(rng), -140);  // subnormal
   for (auto& e : v0) e = random_float(rng);
   for (auto& e : th) e = random_float(rng);
-  std::vector<float> vref;
-  std::vector<u64> sref;
-  for (const KernelSet* ks : sets()) {
-    auto v = v0;
-    std::vector<u64> s(T * rows * sst, ~u64{0});
-    ks->lif_f32(x.data(), T, rows, c, 3.3f, th.data(), v.data(), s.data(), sst);
-    if (vref.empty()) {
-      vref = v;
-      sref = s;
-    } else {
-      EXPECT_TRUE(bits_equal(v, vref)) << ks->name;
-      EXPECT_TRUE(bits_equal(s, sref)) << ks->name;
+  // 3.3: divided; 2 and 0.25: multiplied by the exact reciprocal (the scalar set divides).
+  for (float tau : {3.3f, 2.0f, 0.25f}) {
+    std::vector<float> vref;
+    std::vector<u64> sref;
+    for (const KernelSet* ks : sets()) {
+      auto v = v0;
+      std::vector<u64> s(T * rows * sst, ~u64{0});
+      ks->lif_f32(x.data(), T, rows, c, tau, th.data(), v.data(), s.data(), sst);
+      if (vref.empty()) {
+        vref = v;
+        sref = s;
+      } else {
+        EXPECT_TRUE(bits_equal(v, vref)) << ks->name << " tau " << tau;
+        EXPECT_TRUE(bits_equal(s, sref)) << ks->name << " tau " << tau;
+      }
+    }
+  }
+}
+
+TEST(Kernels, ExactReciprocalOnlyForPowersOfTwo) {
+  float inv = 0;
+  EXPECT_TRUE(ss::kern::exact_reciprocal(2.0f, &inv));
+  EXPECT_EQ(inv, 0.5f);
+  EXPECT_TRUE(ss::kern::exact_reciprocal(0.25f, &inv));
+  EXPECT_EQ(inv, 4.0f);
+  EXPECT_TRUE(ss::kern::exact_reciprocal(1.0f, &inv));
+  for (float tau : {1.7f, 3.0f, 0.0f, -2.0f, std::ldexp(1.0f, 127), std::ldexp(1.0f, -140),
+                    std::numeric_limits<float>::infinity(), std::nanf("")})
+    EXPECT_FALSE(ss::kern::exact_reciprocal(tau, &inv)) << tau;  // not a power of two, or 1/tau not normal
+  // The claim the LIF kernels rely on, checked on random bit patterns of every class.
+  std::mt19937_64 rng(11);
+  for (float tau : {2.0f, 0.5f, 8.0f, std::ldexp(1.0f, 100)}) {
+    ASSERT_TRUE(ss::kern::exact_reciprocal(tau, &inv));
+    for (int i = 0; i < 200000; ++i) {
+      const float x = std::bit_cast<float>(uint32_t(rng()));
+      const float q = x / tau, p = x * inv;
+      if (std::isnan(x)) continue;
+      ASSERT_EQ(std::bit_cast<uint32_t>(q), std::bit_cast<uint32_t>(p)) << x << " / " << tau;
     }
   }
 }

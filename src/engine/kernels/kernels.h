@@ -1,6 +1,7 @@
 // Compute kernels of the engine behind a runtime CPU dispatch. Every kernel set (scalar, AVX2,
 // AVX-512) registers itself and must give bit-identical results; callers use kernels().
 #pragma once
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,6 +16,17 @@ namespace ss::kern {
 // - pointers may be unaligned unless stated; outputs never alias inputs;
 // - results are identical across kernel sets, including float results (same summation order
 //   per output element: ascending input channel i).
+// When tau is a power of two whose reciprocal is a normal float, x / tau and x * (1 / tau)
+// are the correctly rounded results of the same real number, so they are equal for every
+// float x (subnormals, infinities and NaNs included): the LIF kernels may then multiply
+// instead of divide (division is ~5x slower per vector) without changing a single bit.
+inline bool exact_reciprocal(float tau, float* inv) {
+  int e = 0;
+  if (!(tau > 0.0f) || std::frexp(tau, &e) != 0.5f) return false;
+  *inv = 1.0f / tau;
+  return std::isnormal(*inv);
+}
+
 struct KernelSet {
   const char* name;  // "scalar", "avx2", "avx512"
   int priority;      // higher wins when supported

@@ -531,10 +531,12 @@ void spmm_f32_dense(const uint64_t* X, size_t rows, size_t xstride, size_t cin, 
 // ------------------------------------------------------------------------------------------
 // LIF: per row and 64-channel word, the membrane stays in registers over the T steps.
 
-void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const float* th, float* v,
-             uint64_t* spikes, size_t sstride) {
+// kMul: `f` is 1/tau and exact_reciprocal() held (same bits as dividing by tau).
+template <bool kMul>
+void lif_f32_impl(const float* x, size_t T, size_t rows, size_t c, float f, const float* th,
+                  float* v, uint64_t* spikes, size_t sstride) {
   const size_t nw = (c + 63) / 64;
-  const __m256 vtau = _mm256_set1_ps(tau);
+  const __m256 vf = _mm256_set1_ps(f);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t w = 0; w < nw; ++w) {
       const size_t c0 = 64 * w, n = c - c0;
@@ -547,7 +549,8 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
         const __m256 tt = _mm256_maskload_ps(th + c0 + 8 * q, m);
         for (size_t t = 0; t < T; ++t) {
           const __m256 xx = _mm256_maskload_ps(x + (t * rows + r) * c + c0 + 8 * q, m);
-          const __m256 h = _mm256_add_ps(vv, _mm256_div_ps(_mm256_sub_ps(xx, vv), vtau));
+          const __m256 h = _mm256_add_ps(vv, kMul ? _mm256_mul_ps(_mm256_sub_ps(xx, vv), vf)
+                                               : _mm256_div_ps(_mm256_sub_ps(xx, vv), vf));
           const __m256 fire = _mm256_cmp_ps(h, tt, _CMP_GE_OQ);
           vv = _mm256_andnot_ps(fire, h);
           const uint64_t fired = static_cast<uint64_t>(_mm256_movemask_ps(fire) & bits_ok);
@@ -560,6 +563,15 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
     for (size_t t = 0; t < T; ++t)
       for (size_t w = nw; w < sstride; ++w) spikes[(t * rows + r) * sstride + w] = 0;
   }
+}
+
+void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const float* th, float* v,
+             uint64_t* spikes, size_t sstride) {
+  float inv = 0.0f;
+  if (exact_reciprocal(tau, &inv))
+    lif_f32_impl<true>(x, T, rows, c, inv, th, v, spikes, sstride);
+  else
+    lif_f32_impl<false>(x, T, rows, c, tau, th, v, spikes, sstride);
 }
 
 // h = clamp(v + ((x - v) * decay >> 16)) on 4 lanes of 64 bits; AVX2 lacks 64-bit multiply,

@@ -554,10 +554,12 @@ void spmm_f32_dense(const uint64_t* X, size_t rows, size_t xstride, size_t cin, 
 // ------------------------------------------------------------------------------------------
 // LIF: per row and 64-channel word, the membrane stays in registers over the T steps.
 
-void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const float* th, float* v,
-             uint64_t* spikes, size_t sstride) {
+// kMul: `f` is 1/tau and exact_reciprocal() held (same bits as dividing by tau).
+template <bool kMul>
+void lif_f32_impl(const float* x, size_t T, size_t rows, size_t c, float f, const float* th,
+                  float* v, uint64_t* spikes, size_t sstride) {
   const size_t nw = (c + 63) / 64;
-  const __m512 vtau = _mm512_set1_ps(tau);
+  const __m512 vf = _mm512_set1_ps(f);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t w = 0; w < nw; ++w) {
       const size_t c0 = 64 * w, n = c - c0;
@@ -575,7 +577,8 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
 #pragma GCC unroll 16
         for (int k = 0; k < 4; ++k) {
           const __m512 xx = _mm512_maskz_loadu_ps(m[k], xr + 16 * k);
-          const __m512 h = _mm512_add_ps(vv[k], _mm512_div_ps(_mm512_sub_ps(xx, vv[k]), vtau));
+          const __m512 h = _mm512_add_ps(vv[k], kMul ? _mm512_mul_ps(_mm512_sub_ps(xx, vv[k]), vf)
+                                                 : _mm512_div_ps(_mm512_sub_ps(xx, vv[k]), vf));
           const __mmask16 fire = _mm512_mask_cmp_ps_mask(m[k], h, tt[k], _CMP_GE_OQ);
           vv[k] = _mm512_maskz_mov_ps(static_cast<__mmask16>(~fire), h);
           word |= static_cast<uint64_t>(fire) << (16 * k);
@@ -588,6 +591,15 @@ void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const f
     for (size_t t = 0; t < T; ++t)
       for (size_t w = nw; w < sstride; ++w) spikes[(t * rows + r) * sstride + w] = 0;
   }
+}
+
+void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const float* th, float* v,
+             uint64_t* spikes, size_t sstride) {
+  float inv = 0.0f;
+  if (exact_reciprocal(tau, &inv))
+    lif_f32_impl<true>(x, T, rows, c, inv, th, v, spikes, sstride);
+  else
+    lif_f32_impl<false>(x, T, rows, c, tau, th, v, spikes, sstride);
 }
 
 // h = clamp(v + ((x - v) * decay >> 16)) on 8 lanes of 64 bits, narrowed back to int32.
