@@ -29,6 +29,8 @@ Examples:
   sub->add_option("--out", opts->out, "output directory (default runs/<model name>)");
   sub->add_flag("--resume", opts->resume, "continue from <out>/checkpoint.pt when it exists");
   sub->add_option("--epochs", opts->epochs, "override train.epochs")->check(CLI::PositiveNumber);
+  sub->add_option("--polish-epochs", opts->polish_epochs, "override train.polish_epochs")
+      ->check(CLI::NonNegativeNumber);
   sub->add_option("--limit", opts->limit, "use only the first N training and N test images")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--threads", opts->threads, "LibTorch threads")

@@ -15,6 +15,7 @@ struct TrainOptions {
   std::string out;      // output directory; default runs/<model name>
   bool resume = false;  // continue from <out>/checkpoint.pt if present
   int epochs = -1;      // override train.epochs (-1: keep)
+  int polish_epochs = -1;  // override train.polish_epochs (-1: keep)
   int64_t limit = 0;    // use only the first N training (and test) images (0: all)
   int threads = 2;      // LibTorch intra-op threads
 };

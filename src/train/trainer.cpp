@@ -326,6 +326,7 @@ int train_main(const TrainOptions& opts) {
   using namespace ss::train;
   Recipe r = Recipe::load(opts.config);
   if (opts.epochs > 0) r.train.epochs = opts.epochs;
+  if (opts.polish_epochs >= 0) r.train.polish_epochs = opts.polish_epochs;
   if (opts.threads < 1) throw Error("--threads: expected at least 1");
   const std::string out = opts.out.empty() ? (fs::path("runs") / r.spec.name).string() : opts.out;
   torch::set_num_threads(opts.threads);
