@@ -152,12 +152,14 @@ void Trace::save(const std::string& path, const std::string& mode) const {
     w.add("token_active." + l.name, DType::I64, {l.tokens, l.channels}, l.token_active.data());
   }
   if (input_.samples) {
-    const int64_t v[4] = {input_.samples, input_.silent_positions, input_.rf_nonzero, input_.rf_bits};
+    const int64_t v[4] = {input_.samples, input_.silent_positions, input_.rf_nonzero,
+                          input_.rf_bits};
     w.add("input.receptive_fields", DType::I64, {4}, v);
     const int64_t shape[3] = {input_.channels, input_.height, input_.width};
     w.add("input.shape", DType::I64, {3}, shape);
   }
-  for (const auto& [b, u] : usage_) w.add("expert_usage." + b, DType::I64, {int64_t(u.size())}, u.data());
+  for (const auto& [b, u] : usage_)
+    w.add("expert_usage." + b, DType::I64, {int64_t(u.size())}, u.data());
   w.set_metadata("layers", names);
   w.set_metadata("samples", std::to_string(samples()));
   w.set_metadata("mode", mode);
@@ -171,8 +173,8 @@ std::vector<int64_t> i64(const SafeTensors& st, const std::string& name, int64_t
   if (!st.has(name)) throw error_at(st.origin(), name, "missing tensor");
   const TensorView& v = st.get(name);
   if (v.dtype != DType::I64 || v.numel() != n)
-    throw error_at(st.origin(), name, "expected I64 with {} elements, got {} with {}",
-                   n, dtype_name(v.dtype), v.numel());
+    throw error_at(st.origin(), name, "expected I64 with {} elements, got {} with {}", n,
+                   dtype_name(v.dtype), v.numel());
   std::vector<int64_t> out(static_cast<size_t>(n));
   std::memcpy(out.data(), v.bytes.data(), size_t(n) * sizeof(int64_t));
   return out;
@@ -210,7 +212,8 @@ Trace Trace::load(const std::string& path) {
       throw error_at(path, "token_active." + l.name,
                      "missing tensor (a trace from an older spikestack: re-run `infer --trace`)");
     const auto& shape = st.get("token_active." + l.name).shape;
-    if (shape.size() != 2) throw error_at(path, "token_active." + l.name, "expected [tokens, channels]");
+    if (shape.size() != 2)
+      throw error_at(path, "token_active." + l.name, "expected [tokens, channels]");
     l.tokens = int(shape[0]), l.channels = int(shape[1]);
     l.silent_rows = i64(st, "silent_rows." + l.name, l.T);
     l.silent_tokens = i64(st, "silent_tokens." + l.name, 1)[0];

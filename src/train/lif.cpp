@@ -123,8 +123,9 @@ class LifFunction : public torch::autograd::Function<LifFunction> {
     torch::Tensor gs = grads[0].to(torch::kFloat32).contiguous();
     auto [T, M] = time_major(h);
     torch::Tensor gx = torch::empty_like(h);
-    (ctx->saved_data["detach"].toBool() ? lif_backward_kernel<true> : lif_backward_kernel<false>)(
-        gs.data_ptr<float>(), h.data_ptr<float>(), gx.data_ptr<float>(), T, M, tau, th, alpha);
+    auto* kernel = ctx->saved_data["detach"].toBool() ? &lif_backward_kernel<true>
+                                                      : &lif_backward_kernel<false>;
+    kernel(gs.data_ptr<float>(), h.data_ptr<float>(), gx.data_ptr<float>(), T, M, tau, th, alpha);
     return {gx, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };

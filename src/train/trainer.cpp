@@ -60,8 +60,8 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
     if (!tt) throw error_at(origin, "train", "expected a table");
     TomlReader tr(*tt, origin, "train");
     tr.only({"dataset", "data_root", "epochs", "batch_size", "lr", "min_lr", "warmup_epochs",
-             "weight_decay", "label_smoothing", "aux_loss_weight", "crop_padding", "hflip", "polish_epochs",
-             "polish_lr", "seed", "log_every", "eval_batch", "detach_reset"});
+             "weight_decay", "label_smoothing", "aux_loss_weight", "crop_padding", "hflip",
+             "polish_epochs", "polish_lr", "seed", "log_every", "eval_batch", "detach_reset"});
     TrainConfig& c = r.train;
     c.dataset = tr.string("dataset", c.dataset);
     c.data_root = tr.string("data_root", c.data_root);
@@ -220,8 +220,8 @@ StepStats Trainer::train_steps(int64_t n, std::ostream* log) {
     if (log && (step_ % cfg_.log_every == 0 || done())) {
       *log << fmt::format(
           "[train] epoch {}/{} step {}/{} loss {:.4f} acc {:.2f}% lr {:.2e}{} {:.1f} img/s\n",
-          (step_ - 1) / steps_per_epoch_ + 1, cfg_.epochs + cfg_.polish_epochs, step_, total_steps(),
-          window.loss_sum / double(window.steps),
+          (step_ - 1) / steps_per_epoch_ + 1, cfg_.epochs + cfg_.polish_epochs, step_,
+          total_steps(), window.loss_sum / double(window.steps),
           100.0 * double(window.correct) / double(window.images), lr,
           has_moe ? fmt::format(" aux {:.3f}", window.aux_sum / double(window.steps)) : "",
           double(window.images) / window.seconds);

@@ -52,10 +52,12 @@ TEST(Planes, EveryBitOfEveryValueLandsInItsPlane) {
           for (int c = 0; c < channels; ++c)
             for (int b = 0; b < bits; ++b)
               ASSERT_EQ(p.p[size_t(b)].get(t, n, c), bool((v.at(t, n, c) >> b) & 1))
-                  << "channels " << channels << " t " << t << " n " << n << " c " << c << " b " << b;
+                  << "channels " << channels << " t " << t << " n " << n << " c " << c << " b "
+                  << b;
+      if (channels % 64 == 0) continue;
       for (const auto& plane : p.p)  // padding bits past the last channel stay zero
         for (size_t r = 0; r < plane.rows(); ++r)
-          if (channels % 64) ASSERT_EQ(plane.row(r)[plane.stride() - 1] >> (channels % 64), 0u);
+          ASSERT_EQ(plane.row(r)[plane.stride() - 1] >> (channels % 64), 0u);
     }
   }
 }

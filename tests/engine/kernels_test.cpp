@@ -520,7 +520,8 @@ TEST(Kernels, ExactReciprocalOnlyForPowersOfTwo) {
   EXPECT_TRUE(ss::kern::exact_reciprocal(1.0f, &inv));
   for (float tau : {1.7f, 3.0f, 0.0f, -2.0f, std::ldexp(1.0f, 127), std::ldexp(1.0f, -140),
                     std::numeric_limits<float>::infinity(), std::nanf("")})
-    EXPECT_FALSE(ss::kern::exact_reciprocal(tau, &inv)) << tau;  // not a power of two, or 1/tau not normal
+    // not a power of two, or 1/tau not a normal float
+    EXPECT_FALSE(ss::kern::exact_reciprocal(tau, &inv)) << tau;
   // The claim the LIF kernels rely on, checked on random bit patterns of every class.
   std::mt19937_64 rng(11);
   for (float tau : {2.0f, 0.5f, 8.0f, std::ldexp(1.0f, 100)}) {

@@ -350,9 +350,9 @@ TEST(Trainer, PolishPhaseDecaysAgainOnUnaugmentedImages) {
     for (int b = 0; b < 10; ++b) {
       bool found = false;
       for (size_t i = 0; i < data.count() && !found; ++i) {
-        torch::Tensor img = torch::from_blob(const_cast<uint8_t*>(data.image(i)), {1, 28, 28},
-                                             torch::kUInt8)
-                                .to(torch::kFloat32);
+        torch::Tensor img =
+            torch::from_blob(const_cast<uint8_t*>(data.image(i)), {1, 28, 28}, torch::kUInt8)
+                .to(torch::kFloat32);
         found = torch::equal(x[b], img) && data.labels[i] == y[b].item<int64_t>();
       }
       if (!found) return false;

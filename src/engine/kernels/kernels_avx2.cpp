@@ -550,7 +550,7 @@ void lif_f32_impl(const float* x, size_t T, size_t rows, size_t c, float f, cons
         for (size_t t = 0; t < T; ++t) {
           const __m256 xx = _mm256_maskload_ps(x + (t * rows + r) * c + c0 + 8 * q, m);
           const __m256 h = _mm256_add_ps(vv, kMul ? _mm256_mul_ps(_mm256_sub_ps(xx, vv), vf)
-                                               : _mm256_div_ps(_mm256_sub_ps(xx, vv), vf));
+                                                  : _mm256_div_ps(_mm256_sub_ps(xx, vv), vf));
           const __m256 fire = _mm256_cmp_ps(h, tt, _CMP_GE_OQ);
           vv = _mm256_andnot_ps(fire, h);
           const uint64_t fired = static_cast<uint64_t>(_mm256_movemask_ps(fire) & bits_ok);

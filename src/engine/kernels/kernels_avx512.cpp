@@ -578,7 +578,7 @@ void lif_f32_impl(const float* x, size_t T, size_t rows, size_t c, float f, cons
         for (int k = 0; k < 4; ++k) {
           const __m512 xx = _mm512_maskz_loadu_ps(m[k], xr + 16 * k);
           const __m512 h = _mm512_add_ps(vv[k], kMul ? _mm512_mul_ps(_mm512_sub_ps(xx, vv[k]), vf)
-                                                 : _mm512_div_ps(_mm512_sub_ps(xx, vv[k]), vf));
+                                                     : _mm512_div_ps(_mm512_sub_ps(xx, vv[k]), vf));
           const __mmask16 fire = _mm512_mask_cmp_ps_mask(m[k], h, tt[k], _CMP_GE_OQ);
           vv[k] = _mm512_maskz_mov_ps(static_cast<__mmask16>(~fire), h);
           word |= static_cast<uint64_t>(fire) << (16 * k);
