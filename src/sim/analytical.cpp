@@ -1,6 +1,7 @@
 #include "sim/analytical.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -65,17 +66,31 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
     const double heads = d.expert >= 0 ? 1.0 : std::max(1.0, std::round(s.heads_kept));
     const double sbw = sb_all / concurrency;
     const double q = s.q_rate, k = s.k_rate, v = s.v_rate;
-    // one head: classes of full and remainder tiles along both map dimensions
-    auto split = [](double len, int tile, double out[2][2]) {  // {size, count}
+    // one head: classes {size, count} of full and remainder tiles along both map dimensions
+    using Tiles = std::vector<std::array<double, 2>>;
+    auto split = [](double len, int tile) {
       const double full = std::floor(len / tile), rem = len - full * tile;
-      out[0][0] = tile, out[0][1] = full, out[1][0] = rem, out[1][1] = rem > 0 ? 1 : 0;
+      Tiles out{{double(tile), full}};
+      if (rem > 0) out.push_back({rem, 1.0});
+      return out;
+    };
+    // query rows that vary per image (rows_hist): ceil(n / tile) tiles of each image, averaged
+    auto split_rows = [&](int tile) {
+      if (s.rows_hist.empty()) return split(n, tile);
+      std::vector<double> count(size_t(tile) + 1, 0.0);  // by tile size
+      for (size_t r = 0; r < s.rows_hist.size(); ++r) {
+        count[size_t(tile)] += s.rows_hist[r] * double(r / size_t(tile));
+        if (r % size_t(tile)) count[r % size_t(tile)] += s.rows_hist[r];
+      }
+      Tiles out;
+      for (int z = tile; z >= 1; --z)
+        if (count[size_t(z)] > 0) out.push_back({double(z), count[size_t(z)]});
+      return out;
     };
     double head_time = 0, head_busy = 0, head_sg = 0, last_sg = 0;
     for (int tc = 0; tc < tcs; ++tc) {
       const double nl = std::min(L, T - tc * L);
-      double rs[2][2], cs[2][2];
-      if (!kv) split(n, R, rs), split(N, C, cs);
-      else split(dh, R, rs), split(dh, C, cs);
+      const Tiles rs = kv ? split(dh, R) : split_rows(R), cs = kv ? split(dh, C) : split(N, C);
       for (auto& r : rs)
         for (auto& cc : cs) {
           const double mult = r[1] * cc[1];

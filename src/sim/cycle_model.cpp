@@ -372,6 +372,8 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
   if (d.gate >= 0) cost.ops_gated = 2.0 * T * double(N - nr) * N * dh;
   cost.tokens_active = nr;
   st.tokens_active += nr;
+  if (st.rows_hist.size() < size_t(N) + 1) st.rows_hist.resize(size_t(N) + 1, 0.0);
+  st.rows_hist[size_t(nr)] += 1;
   st.heads_kept += double(heads.size());
   finish(cost, cores, c.comps.attention->fill_cycles() + c.comps.noc->latency_cycles(), P, spread);
   return cost;

@@ -24,4 +24,14 @@ void LayerCost::add(const LayerCost& o, double s) {
 
 SimContext::SimContext(const arch::Arch& a) : arch(a), comps(a) {}
 
+void LayerStats::add(const LayerStats& x) {
+  tokens_active += x.tokens_active, in_nonzero += x.in_nonzero, in_events += x.in_events;
+  in_syn += x.in_syn, out_spikes += x.out_spikes;
+  q_rate += x.q_rate, k_rate += x.k_rate, v_rate += x.v_rate, heads_kept += x.heads_kept;
+  silent_tokens += x.silent_tokens;
+  q_dead += x.q_dead, k_dead += x.k_dead, v_dead += x.v_dead;
+  if (rows_hist.size() < x.rows_hist.size()) rows_hist.resize(x.rows_hist.size(), 0.0);
+  for (size_t n = 0; n < x.rows_hist.size(); ++n) rows_hist[n] += x.rows_hist[n];
+}
+
 }  // namespace ss::sim

@@ -1,6 +1,7 @@
 // What one layer costs on the accelerator for one inference: cycles, operations, buffer and
 // interconnect traffic. Both the cycle-level and the analytical model fill this struct.
 #pragma once
+#include <vector>
 #include <array>
 #include <string>
 
@@ -51,6 +52,12 @@ struct LayerStats {
   // (image background, silent tokens), and of attention channels that never fire in a head.
   double silent_tokens = 0;
   double q_dead = 0, k_dead = 0, v_dead = 0;
+  // attention: rows_hist[n] = share of inferences with n query rows (gated EMSA experts vary
+  // per image); cycle runs record it, rate-based statistics leave it empty (tokens_active).
+  // Map tiles follow ceil(n / rows) per image, which the mean alone cannot give.
+  std::vector<double> rows_hist;
+
+  void add(const LayerStats& o);  // sums (over images) before finalize_stats averages them
 };
 
 // The architecture with its instantiated components and derived bandwidths.

@@ -18,13 +18,7 @@ SimResult simulate_cycle(const arch::Arch& a, const Workload& w, const SampleSou
     SampleResult r = simulate_sample(w, s, c);
     for (size_t i = 0; i < sum.size(); ++i) {
       sum[i].add(r.layers[i]);
-      LayerStats& t = ssum[i];
-      const LayerStats& x = r.stats[i];
-      t.tokens_active += x.tokens_active, t.in_nonzero += x.in_nonzero, t.in_events += x.in_events;
-      t.out_spikes += x.out_spikes, t.q_rate += x.q_rate, t.k_rate += x.k_rate;
-      t.v_rate += x.v_rate, t.heads_kept += x.heads_kept;
-      t.silent_tokens += x.silent_tokens;
-      t.q_dead += x.q_dead, t.k_dead += x.k_dead, t.v_dead += x.v_dead;
+      ssum[i].add(r.stats[i]);
       esum[i] += r.elems[i];
     }
     cycles += r.cycles;

@@ -35,6 +35,7 @@ std::vector<LayerStats> finalize_stats(const Workload& w, const std::vector<Laye
     o.tokens_active = s.tokens_active / samples;
     o.out_spikes = s.out_spikes / samples;
     o.heads_kept = s.heads_kept / samples;
+    for (double h : s.rows_hist) o.rows_hist.push_back(h / samples);
     if (d.kind == Kind::attention) {
       const double qe = elems[i];
       const double kve = samples * d.tokens * d.T * d.dh * std::max(1.0, o.heads_kept);
