@@ -191,9 +191,13 @@ std::string dim_name(const Dim& d) {
     if (dd == d) return n;
   static const char* base[] = {"m", "kg", "s", "A", "K", "bit"};
   std::string s;
-  for (size_t i = 0; i < d.e.size(); ++i)
-    if (d.e[i]) s += (s.empty() ? "" : "*") + std::string(base[i]) + (d.e[i] != 1 ? "^" + std::to_string(d.e[i]) : "");
-  return "unit " + s;
+  for (size_t i = 0; i < d.e.size(); ++i) {
+    if (!d.e[i]) continue;
+    if (!s.empty()) s += '*';
+    s += base[i];
+    if (d.e[i] != 1) s.append(1, '^').append(std::to_string(d.e[i]));
+  }
+  return s.insert(0, "unit ");
 }
 
 double to_unit(double si, std::string_view unit) { return si / parse_unit(unit).si; }
