@@ -56,3 +56,9 @@ TEST(Units, TomlReaderQuantityNamesFileAndKey) {
   EXPECT_THROW(g.quantity("bare", dim::bits), Error);
   EXPECT_THROW(g.quantity("size", dim::bits, {}, 0, 1000), Error);
 }
+
+TEST(Units, UnnamedDimensionsSpellTheirBaseUnits) {
+  EXPECT_EQ(dim_name(dim::length * dim::time), "unit m*s");
+  EXPECT_EQ(dim_name(dim::length * dim::length * dim::mass / dim::bits), "unit m^2*kg*bit^-1");
+  EXPECT_EQ(dim_name(dim::current / dim::temperature / dim::temperature), "unit A*K^-2");
+}
