@@ -21,7 +21,8 @@ void add_train_command(CLI::App& app) {
 Examples:
   spikestack train --config configs/train/spikformer.toml --out runs/spikformer
   spikestack train --config configs/train/moe.toml --out runs/moe --resume
-  spikestack train --config configs/train/semm.toml --limit 2000 --epochs 1   # quick smoke run)");
+  spikestack train --config configs/train/semm.toml --limit 2000 --epochs 1   # quick smoke run
+  spikestack train --config configs/train/moe.toml --json > summary.json   # progress on stderr)");
   sub->add_option("--config", opts->config,
                   "training recipe: a model file (docs/formats.md) plus a [train] table")
       ->required()
@@ -33,6 +34,8 @@ Examples:
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--limit", opts->limit, "use only the first N training and N test images")
       ->check(CLI::NonNegativeNumber);
+  sub->add_flag("--json", opts->json,
+                "print the run's summary (summary.json) to stdout; progress lines go to stderr");
   sub->add_option("--threads", opts->threads, "LibTorch threads")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();

@@ -18,6 +18,7 @@ struct TrainOptions {
   int polish_epochs = -1;  // override train.polish_epochs (-1: keep)
   int64_t limit = 0;    // use only the first N training (and test) images (0: all)
   int threads = 2;      // LibTorch intra-op threads
+  bool json = false;    // print summary.json to stdout (progress lines go to stderr)
 };
 
 // Trains, checkpoints every epoch, exports <out>/<name>.toml + .safetensors and

@@ -328,10 +328,11 @@ int train_main(const TrainOptions& opts) {
   if (opts.epochs > 0) r.train.epochs = opts.epochs;
   if (opts.polish_epochs >= 0) r.train.polish_epochs = opts.polish_epochs;
   if (opts.threads < 1) throw Error("--threads: expected at least 1");
+  std::ostream& progress = opts.json ? std::cerr : std::cout;  // --json: stdout is the summary
   const std::string out = opts.out.empty() ? (fs::path("runs") / r.spec.name).string() : opts.out;
   torch::set_num_threads(opts.threads);
   if (opts.threads > 1 && !std::getenv("OMP_WAIT_POLICY"))
-    std::cout << "[train] hint: on a busy machine OMP_WAIT_POLICY=passive avoids OpenMP "
+    progress << "[train] hint: on a busy machine OMP_WAIT_POLICY=passive avoids OpenMP "
                  "spin-waiting (often 2-4 x faster with --threads 2)\n";
 
   Dataset train = load_dataset(r.train.dataset, "train", r.train.data_root);
@@ -344,18 +345,18 @@ int train_main(const TrainOptions& opts) {
   const std::string ckpt = (fs::path(out) / "checkpoint.pt").string();
   if (opts.resume && fs::exists(ckpt)) {
     tr.load_checkpoint(ckpt);
-    std::cout << fmt::format("[train] resumed from {} at step {}/{}\n", ckpt, tr.step(),
+    progress << fmt::format("[train] resumed from {} at step {}/{}\n", ckpt, tr.step(),
                              tr.total_steps());
   } else if (opts.resume) {
-    std::cout << fmt::format("[train] no checkpoint at {}: starting fresh\n", ckpt);
+    progress << fmt::format("[train] no checkpoint at {}: starting fresh\n", ckpt);
   }
-  std::cout << fmt::format(
+  progress << fmt::format(
       "[train] {}: {} parameters, {} train / {} test images, {} epochs{} x {} steps of {}, {} "
       "threads, out {}\n",
       r.spec.name, parameter_count(*tr.model()), train.count(), test.count(), r.train.epochs,
       r.train.polish_epochs ? fmt::format(" + {} polish", r.train.polish_epochs) : "",
       tr.steps_per_epoch(), r.train.batch_size, opts.threads, out);
-  std::cout.flush();
+  progress.flush();
 
   EvalResult ev;
   bool evaluated = false;
@@ -367,16 +368,16 @@ int train_main(const TrainOptions& opts) {
       usage += fmt::format(" | moe {} usage", b);
       for (double s : ev.expert_share[b]) usage += fmt::format(" {:.1f}%", 100 * s);
     }
-    std::cout << fmt::format("[eval] epoch {} test acc {:.2f}% loss {:.4f} ({} images){}\n", epoch,
+    progress << fmt::format("[eval] epoch {} test acc {:.2f}% loss {:.4f} ({} images){}\n", epoch,
                              100 * ev.accuracy(), ev.loss, ev.images, usage);
-    std::cout.flush();
+    progress.flush();
     tr.save_checkpoint(ckpt);
     export_model(*tr.model(), out, r.spec.name,
                  {{"step", std::to_string(tr.step())}, {"recipe", opts.config}});
   };
   while (!tr.done()) {
     const int64_t epoch = tr.step() / tr.steps_per_epoch();
-    tr.train_steps((epoch + 1) * tr.steps_per_epoch() - tr.step(), &std::cout);
+    tr.train_steps((epoch + 1) * tr.steps_per_epoch() - tr.step(), &progress);
     eval_and_save(epoch + 1);
   }
   if (!evaluated) eval_and_save(r.train.epochs + r.train.polish_epochs);
@@ -400,7 +401,8 @@ int train_main(const TrainOptions& opts) {
   s["test_loss"] = ev.loss;
   s["expert_share"] = ev.expert_share;
   write_file_atomic((fs::path(out) / "summary.json").string(), s.dump(2) + "\n");
-  std::cout << fmt::format(
+  if (opts.json) std::cout << s.dump(2) << "\n";
+  progress << fmt::format(
       "[train] done: test acc {:.2f}%, {:.0f} s training ({:.1f} img/s), model {}\n",
       100 * ev.accuracy(), tr.train_seconds(), s["train_images_per_second"].get<double>(),
       (fs::path(out) / (r.spec.name + ".toml")).string());

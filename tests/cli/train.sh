@@ -30,6 +30,18 @@ batch_size = 32
 T
 expect_ok "$SS" train --config "$d/r.toml" --out "$d/run" --limit 64 --threads 1
 expect_ok "$SS" infer -m "$d/run/cli-train.toml" -n 16 -q
+# --json: stdout is exactly the run's summary (the file it also writes), progress on stderr
+if "$SS" train --config "$d/r.toml" --out "$d/run2" --limit 64 --threads 1 --json \
+    >"$d/stdout.json" 2>"$d/stderr.txt" &&
+  python3 - "$d/stdout.json" "$d/run2/summary.json" "$d/stderr.txt" <<'PY'
+import json, sys
+out, disk = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+err = open(sys.argv[3]).read()
+assert out == disk, (out, disk)
+assert out["test_images"] == 64 and out["steps"] == 2 and 0 <= out["test_accuracy"] <= 1, out
+assert "[train] done" in err and "[eval] epoch 1" in err, err
+PY
+then passes=$((passes+1)); else echo "FAIL: train --json prints summary.json"; fails=$((fails+1)); fi
 expect_fail "nope.toml" -- "$SS" train --config "$d/nope.toml" --out "$d/x"
 sed 's/batch_size = 32/batch_sise = 32/' "$d/r.toml" > "$d/typo.toml"
 expect_fail "typo.toml" "batch_sise" -- "$SS" train --config "$d/typo.toml" --out "$d/x" --limit 8
