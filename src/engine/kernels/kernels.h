@@ -27,6 +27,18 @@ inline bool exact_reciprocal(float tau, float* inv) {
   return std::isnormal(*inv);
 }
 
+// The float LIF kernels' shared dispatch: `mul` gets f = 1/tau when exact_reciprocal holds,
+// otherwise `div` gets f = tau (both compute h = v + (x - v) op f).
+using LifF32Fn = void (*)(const float* x, size_t T, size_t rows, size_t c, float f,
+                          const float* th, float* v, uint64_t* spikes, size_t sstride);
+inline void lif_f32_by_tau(LifF32Fn mul, LifF32Fn div, const float* x, size_t T, size_t rows,
+                           size_t c, float tau, const float* th, float* v, uint64_t* spikes,
+                           size_t sstride) {
+  float inv = 0.0f;
+  if (exact_reciprocal(tau, &inv)) return mul(x, T, rows, c, inv, th, v, spikes, sstride);
+  div(x, T, rows, c, tau, th, v, spikes, sstride);
+}
+
 struct KernelSet {
   const char* name;  // "scalar", "avx2", "avx512"
   int priority;      // higher wins when supported

@@ -567,11 +567,8 @@ void lif_f32_impl(const float* x, size_t T, size_t rows, size_t c, float f, cons
 
 void lif_f32(const float* x, size_t T, size_t rows, size_t c, float tau, const float* th, float* v,
              uint64_t* spikes, size_t sstride) {
-  float inv = 0.0f;
-  if (exact_reciprocal(tau, &inv))
-    lif_f32_impl<true>(x, T, rows, c, inv, th, v, spikes, sstride);
-  else
-    lif_f32_impl<false>(x, T, rows, c, tau, th, v, spikes, sstride);
+  lif_f32_by_tau(&lif_f32_impl<true>, &lif_f32_impl<false>, x, T, rows, c, tau, th, v, spikes,
+                 sstride);
 }
 
 // h = clamp(v + ((x - v) * decay >> 16)) on 4 lanes of 64 bits; AVX2 lacks 64-bit multiply,
