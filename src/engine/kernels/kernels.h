@@ -29,8 +29,8 @@ inline bool exact_reciprocal(float tau, float* inv) {
 
 // The float LIF kernels' shared dispatch: `mul` gets f = 1/tau when exact_reciprocal holds,
 // otherwise `div` gets f = tau (both compute h = v + (x - v) op f).
-using LifF32Fn = void (*)(const float* x, size_t T, size_t rows, size_t c, float f,
-                          const float* th, float* v, uint64_t* spikes, size_t sstride);
+using LifF32Fn = void (*)(const float* x, size_t T, size_t rows, size_t c, float f, const float* th,
+                          float* v, uint64_t* spikes, size_t sstride);
 inline void lif_f32_by_tau(LifF32Fn mul, LifF32Fn div, const float* x, size_t T, size_t rows,
                            size_t c, float tau, const float* th, float* v, uint64_t* spikes,
                            size_t sstride) {
@@ -53,16 +53,16 @@ struct KernelSet {
   //   for r<rows, for every set bit i<cin of X row r: out[r*cout + o] += W[i*cout + o], o<cout.
   // `_event` walks set bits (cost ~ spikes * cout); `_dense` touches every input channel
   // (cost ~ cin * cout, no branches). Both give the same result.
-  void (*spmm_i8_event)(const uint64_t* X, size_t rows, size_t xstride, size_t cin,
-                        const int8_t* W, size_t cout, int32_t* out);
-  void (*spmm_i8_dense)(const uint64_t* X, size_t rows, size_t xstride, size_t cin,
-                        const int8_t* W, size_t cout, int32_t* out);
+  void (*spmm_i8_event)(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
+                        size_t cout, int32_t* out);
+  void (*spmm_i8_dense)(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const int8_t* W,
+                        size_t cout, int32_t* out);
   void (*spmm_i32_event)(const uint64_t* X, size_t rows, size_t xstride, size_t cin,
                          const int32_t* W, size_t cout, int32_t* out);
-  void (*spmm_f32_event)(const uint64_t* X, size_t rows, size_t xstride, size_t cin,
-                         const float* W, size_t cout, float* out);
-  void (*spmm_f32_dense)(const uint64_t* X, size_t rows, size_t xstride, size_t cin,
-                         const float* W, size_t cout, float* out);
+  void (*spmm_f32_event)(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const float* W,
+                         size_t cout, float* out);
+  void (*spmm_f32_dense)(const uint64_t* X, size_t rows, size_t xstride, size_t cin, const float* W,
+                         size_t cout, float* out);
 
   // Multi-step LIF (hard reset to 0) over T steps for `rows` rows of `c` channels.
   // x[(t*rows + r)*c + ch] is the input current, v[r*c + ch] the membrane (read and updated).
@@ -74,8 +74,8 @@ struct KernelSet {
   // int (fixed point): h = sat(v + ((x - v) * decay >> 16)) with 64-bit intermediates and an
   // arithmetic (floor) shift; sat clamps to [mem_min, mem_max]; s = h >= th[ch]; v = s ? 0 : h.
   void (*lif_i32)(const int32_t* x, size_t T, size_t rows, size_t c, int32_t decay,
-                  const int32_t* th, int32_t mem_min, int32_t mem_max, int32_t* v,
-                  uint64_t* spikes, size_t sstride);
+                  const int32_t* th, int32_t mem_min, int32_t mem_max, int32_t* v, uint64_t* spikes,
+                  size_t sstride);
 
   // Number of set bits in n words.
   uint64_t (*popcount_words)(const uint64_t* p, size_t n);
