@@ -505,8 +505,8 @@ TEST_F(DatasetTest, LoadUnknownNameOrSplit) {
 // The real test split from the Debian package. Expected values were checked independently with
 // python3's gzip module: labels start 9 2 1 1 6 1 4 6 5 7, the first image's pixels sum to 33456.
 TEST(RealFashionMnist, TestSplit) {
-  if (!fs::is_directory(ss::kFashionMnistDir))
-    GTEST_SKIP() << ss::kFashionMnistDir << " not present (apt-get install dataset-fashion-mnist)";
+  ASSERT_TRUE(fs::is_directory(ss::kFashionMnistDir))
+      << ss::kFashionMnistDir << " not present (scripts/setup.sh installs dataset-fashion-mnist)";
   auto d = ss::load_dataset("fashion-mnist", "test");
   EXPECT_EQ(d.name, "fashion-mnist");
   ASSERT_EQ(d.count(), 10000u);
@@ -528,8 +528,8 @@ TEST(RealFashionMnist, TestSplit) {
 
 // Train split: 60000 samples, first label 9, first image sum 76247 (checked with python3 gzip).
 TEST(RealFashionMnist, TrainSplit) {
-  if (!fs::is_directory(ss::kFashionMnistDir))
-    GTEST_SKIP() << ss::kFashionMnistDir << " not present (apt-get install dataset-fashion-mnist)";
+  ASSERT_TRUE(fs::is_directory(ss::kFashionMnistDir))
+      << ss::kFashionMnistDir << " not present (scripts/setup.sh installs dataset-fashion-mnist)";
   auto d = ss::load_dataset("fashion-mnist", "train");
   ASSERT_EQ(d.count(), 60000u);
   ASSERT_EQ(d.pixels.size(), 60000u * 784);
