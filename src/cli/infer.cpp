@@ -57,6 +57,11 @@ void run(const InferOptions& o) {
       for (auto v : u) fmt::print(" {}", v);
       fmt::print("\n");
     }
+    for (const auto& [p, u] : r.trace.expert_gating()) {
+      fmt::print("expert gating {} (% of time-step x token slots open):", p);
+      for (size_t e = 0; e < u.open.size(); ++e) fmt::print(" {:.1f}", 100.0 * u.share(e));
+      fmt::print("\n");
+    }
   }
   if (!o.json.empty()) {
     nlohmann::json j = trace_json(r.trace);

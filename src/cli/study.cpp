@@ -185,6 +185,13 @@ Study run_study(const StudyOptions& in) {
     usage[block] = f;
   }
   doc["expert_usage"] = usage;
+  nlohmann::json gating = nlohmann::json::object();
+  for (const auto& [part, u] : trace.expert_gating()) {
+    std::vector<double> f;
+    for (size_t e = 0; e < u.open.size(); ++e) f.push_back(u.share(e));
+    gating[part] = f;
+  }
+  doc["expert_gating"] = gating;
   doc["styles"] = nlohmann::json::array();
   for (size_t i = 0; i < s.silicon.size(); ++i)
     doc["styles"].push_back(style_json(s.silicon[i], silicon["styles"][i]));

@@ -35,6 +35,9 @@ class Observer {
   // Routed MoE: chosen experts per token ([tokens][K], ascending score rank).
   virtual void on_route(const std::string& /*block*/, const std::vector<int32_t>& /*experts*/,
                         int /*k*/) {}
+  // SEMM EMSA: the router's spikes [T, tokens, experts]; expert e's output passes at (t, token)
+  // only where channel e fired. `part` is the attention part ("blocks.0.attn").
+  virtual void on_gate(const std::string& /*part*/, const SpikeTensor& /*gates*/) {}
 };
 
 // Forwards every event to several observers (null entries are skipped).
@@ -52,6 +55,10 @@ class TeeObserver : public Observer {
   void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
     for (auto* o : to_)
       if (o) o->on_route(b, x, k);
+  }
+  void on_gate(const std::string& p, const SpikeTensor& g) override {
+    for (auto* o : to_)
+      if (o) o->on_gate(p, g);
   }
 
  private:

@@ -98,6 +98,18 @@ void Trace::on_route(const std::string& block, const std::vector<int32_t>& exper
   }
 }
 
+void Trace::on_gate(const std::string& part, const SpikeTensor& g) {
+  GateUsage& u = gating_[part];
+  u.open.resize(size_t(g.channels()), 0);
+  for (int t = 0; t < g.T(); ++t)
+    for (int n = 0; n < g.tokens(); ++n) {
+      const uint64_t* r = g.row(t, n);
+      for (size_t k = 0; k < g.stride(); ++k)
+        for (uint64_t v = r[k]; v; v &= v - 1) ++u.open[k * 64 + size_t(std::countr_zero(v))];
+    }
+  u.slots += int64_t(g.T()) * g.tokens();
+}
+
 void Trace::merge(const Trace& o) {
   for (const auto& l : o.layers_) {
     auto it = index_.find(l.name);
@@ -130,6 +142,12 @@ void Trace::merge(const Trace& o) {
     if (d.size() < u.size()) d.resize(u.size(), 0);
     for (size_t e = 0; e < u.size(); ++e) d[e] += u[e];
   }
+  for (const auto& [p, u] : o.gating_) {
+    GateUsage& d = gating_[p];
+    d.open.resize(u.open.size(), 0);
+    for (size_t e = 0; e < u.open.size(); ++e) d.open[e] += u.open[e];
+    d.slots += u.slots;
+  }
 }
 
 void Trace::save(const std::string& path, const std::string& mode) const {
@@ -160,6 +178,10 @@ void Trace::save(const std::string& path, const std::string& mode) const {
   }
   for (const auto& [b, u] : usage_)
     w.add("expert_usage." + b, DType::I64, {int64_t(u.size())}, u.data());
+  for (const auto& [p, u] : gating_) {
+    w.add("expert_gating." + p, DType::I64, {int64_t(u.open.size())}, u.open.data());
+    w.add("expert_gating_slots." + p, DType::I64, {1}, &u.slots);
+  }
   w.set_metadata("layers", names);
   w.set_metadata("samples", std::to_string(samples()));
   w.set_metadata("mode", mode);
@@ -234,6 +256,11 @@ Trace Trace::load(const std::string& path) {
     if (n.rfind("expert_usage.", 0) == 0) {
       const std::string block = n.substr(13);
       tr.usage_[block] = i64(st, n, st.get(n).numel());
+    } else if (n.rfind("expert_gating.", 0) == 0) {
+      const std::string part = n.substr(14);
+      GateUsage& u = tr.gating_[part];
+      u.open = i64(st, n, st.get(n).numel());
+      u.slots = i64(st, "expert_gating_slots." + part, 1)[0];
     }
   return tr;
 }

@@ -36,6 +36,15 @@ struct InputTrace {
   int64_t samples = 0, silent_positions = 0, rf_nonzero = 0, rf_bits = 0;
 };
 
+// SEMM EMSA gating of one attention part, summed over samples: open[e] counts the
+// (sample, t, token) slots where expert e's router channel fired, out of `slots` =
+// samples x T x tokens. Unlike routed top-K, several or no experts may be open in a slot.
+struct GateUsage {
+  std::vector<int64_t> open;
+  int64_t slots = 0;
+  double share(size_t e) const { return slots ? double(open[e]) / double(slots) : 0.0; }
+};
+
 class Trace : public Observer {
  public:
   void on_layer(const LayerEvent& e) override;
@@ -44,11 +53,13 @@ class Trace : public Observer {
   void on_input(const uint8_t* image, int channels, int height, int width) override;
   const InputTrace& input() const { return input_; }
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
+  void on_gate(const std::string& part, const SpikeTensor& gates) override;
   void merge(const Trace& o);
 
   const std::vector<LayerTrace>& layers() const { return layers_; }
   // expert_usage[block][e] = number of (sample, token) routed to expert e
   const std::map<std::string, std::vector<int64_t>>& expert_usage() const { return usage_; }
+  const std::map<std::string, GateUsage>& expert_gating() const { return gating_; }
   int64_t samples() const { return layers_.empty() ? 0 : layers_[0].samples; }
   void save(const std::string& path, const std::string& mode) const;
   // Reads a file written by save(); errors name the file and the tensor.
@@ -58,6 +69,7 @@ class Trace : public Observer {
   std::vector<LayerTrace> layers_;
   std::map<std::string, size_t> index_;
   std::map<std::string, std::vector<int64_t>> usage_;
+  std::map<std::string, GateUsage> gating_;
   InputTrace input_;
 };
 

@@ -84,12 +84,16 @@ std::string firing(const Document& d) {
 }
 
 std::string experts(const Document& d) {
-  Writer w("block,expert,fraction");
-  for (const auto& [b, u] : d.expert_usage)
-    for (size_t e = 0; e < u.size(); ++e) {
-      w.s(b).i((long long)e).n(u[e]);
-      w.end();
-    }
+  Writer w("block,expert,fraction,measure");
+  auto rows = [&w](const auto& per_block, const char* measure) {
+    for (const auto& [b, u] : per_block)
+      for (size_t e = 0; e < u.size(); ++e) {
+        w.s(b).i((long long)e).n(u[e]).s(measure);
+        w.end();
+      }
+  };
+  rows(d.expert_usage, "routed");
+  rows(d.expert_gating, "gate_open");
   return w.text();
 }
 

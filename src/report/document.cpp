@@ -249,16 +249,19 @@ Document parse_document(const json& doc, const std::string& source) {
     d.layers.push_back(std::move(layer));
   }
 
-  Node eu = root.at("expert_usage");
-  eu.expect(eu.raw().is_object(), "an object");
-  for (const auto& [block, v] : eu.raw().items()) {
-    Node b = eu.at(block);
-    auto fr = b.nums(0, 1);
-    if (fr.empty()) throw b.fail("expected a non-empty array");
-    d.expert_usage.emplace_back(block, std::move(fr));
-  }
-  std::sort(d.expert_usage.begin(), d.expert_usage.end(),
-            [](const auto& a, const auto& b) { return natural_less(a.first, b.first); });
+  auto per_expert = [](const Node& obj, auto& out) {
+    obj.expect(obj.raw().is_object(), "an object");
+    for (const auto& [name, v] : obj.raw().items()) {
+      Node b = obj.at(name);
+      auto fr = b.nums(0, 1);
+      if (fr.empty()) throw b.fail("expected a non-empty array");
+      out.emplace_back(name, std::move(fr));
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return natural_less(a.first, b.first); });
+  };
+  per_expert(root.at("expert_usage"), d.expert_usage);
+  if (root.has("expert_gating")) per_expert(root.at("expert_gating"), d.expert_gating);
 
   Node styles = root.at("styles");
   size_t ns = styles.array_size(true);

@@ -57,6 +57,8 @@ struct Document {
   std::optional<double> accuracy_float, accuracy_int;
   std::vector<Layer> layers;
   std::vector<std::pair<std::string, std::vector<double>>> expert_usage;  // natural block order
+  // SEMM EMSA: per attention part, share of (time step, token) slots each expert is open
+  std::vector<std::pair<std::string, std::vector<double>>> expert_gating;
   std::vector<Style> styles;  // styles[0] is the 2D baseline
   int time_steps() const { return layers.empty() ? 0 : int(layers[0].rate_per_step.size()); }
 };

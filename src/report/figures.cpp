@@ -209,10 +209,12 @@ Figure firing_lines(const Document& d) {
           line_chart(c)};
 }
 
+// Routed MoE blocks (share of routing decisions per expert) and SEMM EMSA parts (share of
+// time-step x token slots where each expert's gate is open) on one chart.
 Figure expert_usage(const Document& d) {
-  Figure f{"expert-usage", "workload", "Expert usage per MoE block", "", ""};
-  if (d.expert_usage.empty()) {
-    f.caption = "The model has no routed expert blocks.";
+  Figure f{"expert-usage", "workload", "Expert usage per expert block", "", ""};
+  if (d.expert_usage.empty() && d.expert_gating.empty()) {
+    f.caption = "The model has no expert blocks.";
     f.svg = empty_chart(f.title, "No mixture-of-experts blocks in this model.");
     return f;
   }
@@ -220,22 +222,37 @@ Figure expert_usage(const Document& d) {
   c.title = f.title;
   c.frame = {1000, 280, 64, 16, 16, 40};
   c.unit = "%";
-  c.y_label = "share of routed tokens (%)";
+  c.y_label = d.expert_usage.empty()    ? "share of slots with the gate open (%)"
+              : d.expert_gating.empty() ? "share of routed tokens (%)"
+                                        : "share (%)";
   size_t experts = 0;
-  for (const auto& [b, u] : d.expert_usage) experts = std::max(experts, u.size());
+  for (const auto* per : {&d.expert_usage, &d.expert_gating})
+    for (const auto& [b, u] : *per) experts = std::max(experts, u.size());
   for (size_t e = 0; e < experts; ++e)
     c.series.push_back({fmt::format("expert {}", e), palette(e), {}});
-  c.reference = std::make_pair(100.0 / double(experts), "balanced");
-  for (const auto& [b, u] : d.expert_usage) {
-    c.categories.push_back(b);
-    for (size_t e = 0; e < experts; ++e)
-      c.series[e].values.push_back(e < u.size() ? 100 * u[e] : kNaN);
+  for (const auto* per : {&d.expert_usage, &d.expert_gating})
+    for (const auto& [b, u] : *per) {
+      c.categories.push_back(per == &d.expert_gating ? b + " (gate)" : b);
+      for (size_t e = 0; e < experts; ++e)
+        c.series[e].values.push_back(e < u.size() ? 100 * u[e] : kNaN);
+    }
+  std::string caption;
+  if (!d.expert_usage.empty()) {
+    size_t routed = 0;
+    for (const auto& [b, u] : d.expert_usage) routed = std::max(routed, u.size());
+    c.reference = std::make_pair(100.0 / double(routed), "balanced");
+    caption = fmt::format(
+        "Routed blocks: share of routing decisions that chose each expert. Perfect balance "
+        "(dashed) is {:.1f} % each; a tall bar is an expert (and its weights' memory) that sets "
+        "the pace.",
+        100.0 / double(routed));
   }
-  f.caption = fmt::format(
-      "Share of routing decisions that chose each expert. Perfect balance (dashed) is {:.1f} % "
-      "each; a tall bar is an "
-      "expert (and its weights' memory) that sets the pace.",
-      100.0 / double(experts));
+  if (!d.expert_gating.empty())
+    caption += std::string(caption.empty() ? "" : " ") +
+               "Gated (SEMM) attention: share of time-step x token slots in which each expert's "
+               "router spike lets its output through; experts open independently, so the bars "
+               "need not sum to 100 %.";
+  f.caption = caption;
   f.svg = bar_chart(c);
   return f;
 }

@@ -41,6 +41,20 @@ assert h["spikes.blocks.0.attn.q"]["shape"] == [8, 2, 49, 40], h["spikes.blocks.
 assert h["spikes.sps.conv0"]["shape"] == [8, 2, 784, 8]
 assert h["route.blocks.0"]["shape"] == [8, 49, 2]
 assert h["__metadata__"]["layers"].split(",") == names
+assert j["expert_gating"] == {}  # no SEMM attention in this model
+P
+# SEMM: the EMSA router's gates, counted per expert over (sample, time step, token) slots
+expect_ok "$SS" infer -m "$SRC/models/semm-fmnist.toml" -n 20 -j 1 -q --json "$d/semm.json"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: semm gating"; fails=$((fails+1)); }
+import json, sys
+j = json.load(open(f"{sys.argv[1]}/semm.json"))
+g = j["expert_gating"]["blocks.0.attn"]
+assert g["slots"] == 20 * 4 * 49, g
+assert len(g["open"]) == 4 and all(0 < o < g["slots"] for o in g["open"]), g
+assert g["share"] == [o / g["slots"] for o in g["open"]], g
+router = next(l for l in j["layers"] if l["name"] == "blocks.0.attn.router")
+# the router layer's firing rate is the mean open share over the experts
+assert abs(router["firing_rate"] - sum(g["share"]) / 4) < 1e-12, (router["firing_rate"], g)
 P
 # model file problems
 printf '[model]\nname = "x"\n' > "$d/bad1.toml"

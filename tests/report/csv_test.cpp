@@ -126,11 +126,17 @@ TEST(Csv, BreakdownsLayersFiringAndExpertsEqualTheJson) {
   EXPECT_EQ(fr, firing.size());
   const auto& experts = t.at("experts.csv");
   size_t er = 1;
-  for (const auto& [block, usage] : doc["expert_usage"].items())
-    for (size_t e = 0; e < usage.size(); ++e, ++er) {
-      EXPECT_EQ(experts[er][0], block);
-      EXPECT_EQ(std::stod(experts[er][2]), usage[e].get<double>());
-    }
+  EXPECT_EQ(experts[0], (std::vector<std::string>{"block", "expert", "fraction", "measure"}));
+  for (const auto& [key, measure] :
+       {std::pair{"expert_usage", "routed"}, {"expert_gating", "gate_open"}})
+    for (const auto& [block, usage] : doc[key].items())
+      for (size_t e = 0; e < usage.size(); ++e, ++er) {
+        EXPECT_EQ(experts[er][0], block);
+        EXPECT_EQ(experts[er][1], std::to_string(e));
+        EXPECT_EQ(std::stod(experts[er][2]), usage[e].get<double>());
+        EXPECT_EQ(experts[er][3], measure);
+      }
+  EXPECT_EQ(er, 1 + 4 + 4 + 4u);  // header, blocks.0, blocks.1, blocks.0.attn
   EXPECT_EQ(er, experts.size());
 }
 

@@ -94,7 +94,25 @@ TEST(Report, WithoutExpertsTheFigureSaysSo) {
   fs::path d = out_dir("report-no-experts");
   auto doc = ss::report::test::fixture();
   doc["expert_usage"] = nlohmann::json::object();
+  doc.erase("expert_gating");  // optional: documents from before SEMM gating was recorded
   write_report(doc, d.string());
   std::string html = ss::read_file_text((d / "index.html").string());
   EXPECT_NE(html.find("No mixture-of-experts blocks"), std::string::npos);
+}
+
+// A SEMM model has gates but no routed blocks: the chart shows the gates, without the
+// "balanced" line that only routing has.
+TEST(Report, GatedExpertsAreChartedWithoutABalanceLine) {
+  fs::path d = out_dir("report-gated-experts");
+  auto doc = ss::report::test::fixture();
+  doc["expert_usage"] = nlohmann::json::object();
+  write_report(doc, d.string());
+  std::string html = ss::read_file_text((d / "index.html").string());
+  const size_t at = html.find("data-chart=\"expert-usage\"");
+  ASSERT_NE(at, std::string::npos);
+  const std::string fig = html.substr(at, html.find("</figure>", at) - at);
+  EXPECT_NE(fig.find("blocks.0.attn (gate)"), std::string::npos);
+  EXPECT_NE(fig.find("share of slots with the gate open"), std::string::npos);
+  EXPECT_EQ(fig.find("balanced"), std::string::npos);
+  EXPECT_EQ(fig.find("No mixture-of-experts blocks"), std::string::npos);
 }

@@ -24,6 +24,7 @@ class Emsa : public BlockPart {
     const int de = ctx.spec.attention.expert_dim;
     Planes in = Planes::of(x);
     SpikeTensor r = router_.run(ctx, in, th);
+    if (ctx.obs) ctx.obs->on_gate(p_, r);
     SpikeTensor k = k_.run(ctx, in, th), v = v_.run(ctx, in, th);
     Values y(x.T, x.tokens, de);
     for (size_t i = 0; i < q_.size(); ++i) {
