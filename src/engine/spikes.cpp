@@ -25,13 +25,22 @@ std::vector<uint8_t> SpikeTensor::to_bytes() const {
 
 SpikeTensor slice_channels(const SpikeTensor& s, int start, int len) {
   SpikeTensor o(s.T(), s.tokens(), len);
+  if (len <= 0) return o;
+  // 64 channels per step: destination word k is source bits [start + 64k, start + 64k + 64),
+  // i.e. word first + k shifted down by sh, topped up from the next word while that still
+  // holds slice bits; the last word is cut to the slice's length.
+  const size_t first = size_t(start) >> 6, sh = size_t(start) & 63;
+  const size_t last = (size_t(start) + size_t(len) - 1) >> 6, words = (size_t(len) + 63) >> 6;
+  const uint64_t tail = (len & 63) ? (uint64_t(1) << (len & 63)) - 1 : ~uint64_t(0);
   for (size_t r = 0; r < s.rows(); ++r) {
-    const uint64_t* src = s.row(r);
+    const uint64_t* src = s.row(r) + first;
     uint64_t* dst = o.row(r);
-    for (int j = 0; j < len; ++j) {
-      int c = start + j;
-      if ((src[c >> 6] >> (c & 63)) & 1) dst[j >> 6] |= uint64_t(1) << (j & 63);
+    for (size_t k = 0; k < words; ++k) {
+      uint64_t v = src[k] >> sh;
+      if (sh && first + k + 1 <= last) v |= src[k + 1] << (64 - sh);
+      dst[k] = v;
     }
+    dst[words - 1] &= tail;
   }
   return o;
 }

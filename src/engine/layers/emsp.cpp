@@ -21,41 +21,43 @@ class Emsp : public BlockPart {
     const int gh = ctx.spec.grid_height(), gw = ctx.spec.grid_width();
     SpikeTensor h1 = fc1_.run(ctx, Planes::of(x), th);
     SpikeTensor A = slice_channels(h1, 0, C), B = slice_channels(h1, C, C);
-    // depthwise 3x3 over the grid, taps in ascending (ky, kx) order, then bias
     Currents cur;
     cur.T = T, cur.rows = N, cur.cout = C;
-    const bool is_int = ctx.mode == Mode::Int;
     std::vector<int64_t> exec(T, 0);
-    std::vector<int64_t> acc(C);
-    std::vector<float> accf(C);
-    if (is_int) cur.i.assign(size_t(T) * N * C, 0); else cur.f.assign(size_t(T) * N * C, 0.f);
-    for (int t = 0; t < T; ++t)
-      for (int y = 0; y < gh; ++y)
-        for (int xx = 0; xx < gw; ++xx) {
-          std::fill(acc.begin(), acc.end(), 0);
-          std::fill(accf.begin(), accf.end(), 0.f);
-          for (int k = 0; k < 9; ++k) {
-            int sy = y + k / 3 - 1, sx = xx + k % 3 - 1;
-            if (sy < 0 || sy >= gh || sx < 0 || sx >= gw) continue;
-            const uint64_t* r = A.row(t, sy * gw + sx);
-            for (size_t w = 0; w < A.stride(); ++w)
-              for (uint64_t m = r[w]; m; m &= m - 1) {
-                int c = int(w * 64) + __builtin_ctzll(m);
-                ++exec[t];
-                if (is_int)
-                  acc[c] += gate_.qweight_t()[size_t(k) * C + c];
-                else
-                  accf[c] += gate_.weight_t()[size_t(k) * C + c];
-              }
+    // depthwise 3x3 over the token grid: taps in ascending (ky, kx) order into one accumulator
+    // per channel, then `store` makes the current (int: exact sum scaled once; float: + bias)
+    auto depthwise = [&](const auto* wt, auto acc, auto store) {
+      for (int t = 0; t < T; ++t)
+        for (int y = 0; y < gh; ++y)
+          for (int xx = 0; xx < gw; ++xx) {
+            std::fill(acc.begin(), acc.end(), 0);
+            for (int k = 0; k < 9; ++k) {
+              const int sy = y + k / 3 - 1, sx = xx + k % 3 - 1;
+              if (sy < 0 || sy >= gh || sx < 0 || sx >= gw) continue;
+              const uint64_t* r = A.row(t, sy * gw + sx);
+              const auto* wk = wt + size_t(k) * C;
+              for (size_t w = 0; w < A.stride(); ++w)
+                for (uint64_t m = r[w]; m; m &= m - 1) {
+                  const int c = int(w * 64) + __builtin_ctzll(m);
+                  ++exec[t];
+                  acc[c] += wk[c];
+                }
+            }
+            store((size_t(t) * N + y * gw + xx) * C, acc);
           }
-          size_t base = (size_t(t) * N + y * gw + xx) * C;
-          for (int c = 0; c < C; ++c) {
-            if (is_int)
-              cur.i[base + c] = gate_.current(acc[c], c);
-            else
-              cur.f[base + c] = accf[c] + gate_.bias()[c];
-          }
-        }
+    };
+    if (ctx.mode == Mode::Int) {
+      cur.i.assign(size_t(T) * N * C, 0);
+      depthwise(gate_.qweight_t().data(), std::vector<int64_t>(C),
+                [&](size_t base, const auto& acc) {
+                  for (int c = 0; c < C; ++c) cur.i[base + c] = gate_.current(acc[c], c);
+                });
+    } else {
+      cur.f.assign(size_t(T) * N * C, 0.f);
+      depthwise(gate_.weight_t().data(), std::vector<float>(C), [&](size_t base, const auto& acc) {
+        for (int c = 0; c < C; ++c) cur.f[base + c] = acc[c] + gate_.bias()[c];
+      });
+    }
     SpikeTensor g = gate_.fire(ctx, cur, N, th);
     ctx.report(p_ + ".gate", g, std::vector<int64_t>(T, int64_t(N) * 9 * C), exec);
     for (size_t r = 0; r < g.rows(); ++r)
