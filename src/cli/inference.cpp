@@ -75,11 +75,8 @@ nlohmann::json trace_json(const Trace& tr) {
   nlohmann::json usage = nlohmann::json::object();
   for (const auto& [b, u] : tr.expert_usage()) usage[b] = u;
   nlohmann::json gating = nlohmann::json::object();
-  for (const auto& [p, u] : tr.expert_gating()) {
-    std::vector<double> share;
-    for (size_t e = 0; e < u.open.size(); ++e) share.push_back(u.share(e));
-    gating[p] = {{"open", u.open}, {"slots", u.slots}, {"share", share}};
-  }
+  for (const auto& [p, u] : tr.expert_gating())
+    gating[p] = {{"open", u.open}, {"slots", u.slots}, {"share", u.shares()}};
   return {{"layers", layers}, {"expert_usage", usage}, {"expert_gating", gating}};
 }
 

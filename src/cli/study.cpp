@@ -186,11 +186,7 @@ Study run_study(const StudyOptions& in) {
   }
   doc["expert_usage"] = usage;
   nlohmann::json gating = nlohmann::json::object();
-  for (const auto& [part, u] : trace.expert_gating()) {
-    std::vector<double> f;
-    for (size_t e = 0; e < u.open.size(); ++e) f.push_back(u.share(e));
-    gating[part] = f;
-  }
+  for (const auto& [part, u] : trace.expert_gating()) gating[part] = u.shares();
   doc["expert_gating"] = gating;
   doc["styles"] = nlohmann::json::array();
   for (size_t i = 0; i < s.silicon.size(); ++i)

@@ -43,6 +43,11 @@ struct GateUsage {
   std::vector<int64_t> open;
   int64_t slots = 0;
   double share(size_t e) const { return slots ? double(open[e]) / double(slots) : 0.0; }
+  std::vector<double> shares() const {
+    std::vector<double> s;
+    for (size_t e = 0; e < open.size(); ++e) s.push_back(share(e));
+    return s;
+  }
 };
 
 class Trace : public Observer {
