@@ -24,13 +24,14 @@ class Emsp : public BlockPart {
     Currents cur;
     cur.T = T, cur.rows = N, cur.cout = C;
     std::vector<int64_t> exec(T, 0);
-    // depthwise 3x3 over the token grid: taps in ascending (ky, kx) order into one accumulator
-    // per channel, then `store` makes the current (int: exact sum scaled once; float: + bias)
-    auto depthwise = [&](const auto* wt, auto acc, auto store) {
+    // depthwise 3x3 over the token grid: taps in ascending (ky, kx) order summed straight into
+    // the (zeroed) currents, then made currents in place (int: sat and scale once, as
+    // Synapse::current; float: + bias). Int sums stay below 9 x 128, far inside int32.
+    auto depthwise = [&](const auto* wt, auto* out) {
       for (int t = 0; t < T; ++t)
         for (int y = 0; y < gh; ++y)
           for (int xx = 0; xx < gw; ++xx) {
-            std::fill(acc.begin(), acc.end(), 0);
+            auto* o = out + (size_t(t) * N + size_t(y) * gw + xx) * C;
             for (int k = 0; k < 9; ++k) {
               const int sy = y + k / 3 - 1, sx = xx + k % 3 - 1;
               if (sy < 0 || sy >= gh || sx < 0 || sx >= gw) continue;
@@ -40,23 +41,22 @@ class Emsp : public BlockPart {
                 for (uint64_t m = r[w]; m; m &= m - 1) {
                   const int c = int(w * 64) + __builtin_ctzll(m);
                   ++exec[t];
-                  acc[c] += wk[c];
+                  o[c] += wk[c];
                 }
             }
-            store((size_t(t) * N + y * gw + xx) * C, acc);
           }
     };
+    const size_t n = size_t(T) * N * C;
     if (ctx.mode == Mode::Int) {
-      cur.i.assign(size_t(T) * N * C, 0);
-      depthwise(gate_.qweight_t().data(), std::vector<int64_t>(C),
-                [&](size_t base, const auto& acc) {
-                  for (int c = 0; c < C; ++c) cur.i[base + c] = gate_.current(acc[c], c);
-                });
+      cur.i.assign(n, 0);
+      depthwise(gate_.qweight_t().data(), cur.i.data());
+      ctx.k.currents_i32(cur.i.data(), n, size_t(C), gate_.qbias().data(), gate_.acc_bits(),
+                         gate_.frac_bits());
     } else {
-      cur.f.assign(size_t(T) * N * C, 0.f);
-      depthwise(gate_.weight_t().data(), std::vector<float>(C), [&](size_t base, const auto& acc) {
-        for (int c = 0; c < C; ++c) cur.f[base + c] = acc[c] + gate_.bias()[c];
-      });
+      cur.f.assign(n, 0.f);
+      depthwise(gate_.weight_t().data(), cur.f.data());
+      for (size_t r = 0; r < size_t(T) * N; ++r)
+        for (int c = 0; c < C; ++c) cur.f[r * C + c] += gate_.bias()[c];
     }
     SpikeTensor g = gate_.fire(ctx, cur, N, th);
     ctx.report(p_ + ".gate", g, std::vector<int64_t>(T, int64_t(N) * 9 * C), exec);
