@@ -57,18 +57,19 @@ def section(name, full, sub, summary):
         "|---|---|---|---|---|---|---|---|",
     ]
     tot_e = tot_d = 0
-    for mode, run in (("float", fl), ("int", it)):
-        for part, g in run.get("expert_gating", {}).items():
-            lines[-4:-4] = [
-                f"EMSA expert gating, `{part}`, {mode} mode: share of the {g['slots']:,} "
-                "(image, time step, token) slots in which each expert's router spike lets its "
-                "output through (experts open independently, so the shares need not sum to 100 %):",
-                "",
-                "| expert | " + " | ".join(str(e) for e in range(len(g["share"]))) + " |",
-                "|---|" + "---|" * len(g["share"]),
-                f"| open | " + " | ".join(f"{100 * x:.1f} %" for x in g["share"]) + " |",
-                "",
-            ]
+    for part, g in fl.get("expert_gating", {}).items():
+        gi = it["expert_gating"][part]
+        lines[-4:-4] = [
+            f"EMSA expert gating, `{part}`: share of the {g['slots']:,} (image, time step, token) "
+            "slots in which each expert's router spike lets its output through (experts open "
+            "independently, so the shares need not sum to 100 %):",
+            "",
+            "| mode | " + " | ".join(f"expert {e}" for e in range(len(g["share"]))) + " |",
+            "|---|" + "---|" * len(g["share"]),
+            "| float | " + " | ".join(f"{100 * x:.1f} %" for x in g["share"]) + " |",
+            "| int | " + " | ".join(f"{100 * x:.1f} %" for x in gi["share"]) + " |",
+            "",
+        ]
     int_layers = {l["name"]: l for l in it["layers"]}
     for l in fl["layers"]:
         il = int_layers[l["name"]]
