@@ -42,7 +42,10 @@ expect_fail "bad.toml" "buffers.weight.width" -- "$SS" sim -m "$M" -n 1 --arch "
 # spike dump problems: truncated, wrong model
 head -c 20000 "$d/s.st" > "$d/trunc.st"
 expect_fail "trunc.st" "truncated" -- "$SS" sim -m "$M" --spikes "$d/trunc.st"
-expect_fail "s.st" "spikes.blocks.0.attn.router" "missing tensor" -- "$SS" sim -m "$SRC/models/semm-fmnist.toml" --spikes "$d/s.st"
+# the MoE model's dump for the Spikformer (same tokenizer and width): its MLP layers are missing
+expect_fail "s.st" "spikes.blocks.0.ffn.fc1" "missing tensor" -- "$SS" sim -m "$SRC/models/spikformer-fmnist.toml" --spikes "$d/s.st"
+# ... and for the D = 96 SEMM: the first layer whose shape differs is named
+expect_fail "s.st" "spikes.sps.conv1" "expected shape [3, 4, 196, 96]" -- "$SS" sim -m "$SRC/models/semm-fmnist.toml" --spikes "$d/s.st"
 expect_fail "--spikes" -- "$SS" sim -m "$M" --mode analytical --spikes "$d/s.st"
 # analytical from a saved trace equals analytical with the engine run inline on the same images
 "$SS" infer -m "$M" -n 16 --mode int --trace "$d/t.st" -q
