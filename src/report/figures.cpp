@@ -222,7 +222,7 @@ Figure expert_usage(const Document& d) {
   c.title = f.title;
   c.frame = {1000, 280, 64, 16, 16, 40};
   c.unit = "%";
-  c.y_label = d.expert_usage.empty()    ? "share of slots with the gate open (%)"
+  c.y_label = d.expert_usage.empty()    ? "slots with gate open (%)"
               : d.expert_gating.empty() ? "share of routed tokens (%)"
                                         : "share (%)";
   size_t experts = 0;

@@ -112,7 +112,7 @@ TEST(Report, GatedExpertsAreChartedWithoutABalanceLine) {
   ASSERT_NE(at, std::string::npos);
   const std::string fig = html.substr(at, html.find("</figure>", at) - at);
   EXPECT_NE(fig.find("blocks.0.attn (gate)"), std::string::npos);
-  EXPECT_NE(fig.find("share of slots with the gate open"), std::string::npos);
+  EXPECT_NE(fig.find("slots with gate open (%)"), std::string::npos);
   EXPECT_EQ(fig.find("balanced"), std::string::npos);
   EXPECT_EQ(fig.find("No mixture-of-experts blocks"), std::string::npos);
 }
