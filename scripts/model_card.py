@@ -25,6 +25,25 @@ def infer(ss, model, mode, limit, threads, out):
         return json.load(f)
 
 
+def gating_lines(fl, it):
+    """SEMM: per EMSA part, the share of slots each expert's gate is open, in both numerics."""
+    lines = []
+    for part, g in fl.get("expert_gating", {}).items():
+        gi = it["expert_gating"][part]
+        lines += [
+            f"EMSA expert gating, `{part}`: share of the {g['slots']:,} (image, time step, token) "
+            "slots in which each expert's router spike lets its output through (experts open "
+            "independently, so the shares need not sum to 100 %):",
+            "",
+            "| mode | " + " | ".join(f"expert {e}" for e in range(len(g["share"]))) + " |",
+            "|---|" + "---|" * len(g["share"]),
+            "| float | " + " | ".join(f"{100 * x:.1f} %" for x in g["share"]) + " |",
+            "| int | " + " | ".join(f"{100 * x:.1f} %" for x in gi["share"]) + " |",
+            "",
+        ]
+    return lines
+
+
 def section(name, full, sub, summary):
     fl, it = full["float"], full["int"]
     torch_line = ""
@@ -50,6 +69,7 @@ def section(name, full, sub, summary):
         f"float {sub['float']['correct']}/{SUBSET}, int {sub['int']['correct']}/{SUBSET}.",
         "- Engine speed: BENCHMARKS.md (measured against PyTorch in the same run).",
         "",
+        *gating_lines(fl, it),
         "Per-layer firing rates (% of neurons spiking, per time step t0..t3, float mode) and executed "
         "synaptic operations per image (int mode):",
         "",
@@ -57,19 +77,6 @@ def section(name, full, sub, summary):
         "|---|---|---|---|---|---|---|---|",
     ]
     tot_e = tot_d = 0
-    for part, g in fl.get("expert_gating", {}).items():
-        gi = it["expert_gating"][part]
-        lines[-4:-4] = [
-            f"EMSA expert gating, `{part}`: share of the {g['slots']:,} (image, time step, token) "
-            "slots in which each expert's router spike lets its output through (experts open "
-            "independently, so the shares need not sum to 100 %):",
-            "",
-            "| mode | " + " | ".join(f"expert {e}" for e in range(len(g["share"]))) + " |",
-            "|---|" + "---|" * len(g["share"]),
-            "| float | " + " | ".join(f"{100 * x:.1f} %" for x in g["share"]) + " |",
-            "| int | " + " | ".join(f"{100 * x:.1f} %" for x in gi["share"]) + " |",
-            "",
-        ]
     int_layers = {l["name"]: l for l in it["layers"]}
     for l in fl["layers"]:
         il = int_layers[l["name"]]

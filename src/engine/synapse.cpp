@@ -19,12 +19,14 @@ int32_t threshold(double v_th, double scale, int frac_bits, int mem_bits) {
 
 Synapse::Synapse(const Context& ctx, const SafeTensors& w, const std::string& name, int cout,
                  int cin, bool conv, bool bn, bool pixels)
-    : name_(name), cin_(conv ? 9 * cin : cin), cout_(cout),
+    : name_(name),
+      cin_(conv ? 9 * cin : cin),
+      cout_(cout),
       acc_bits_(ctx.spec.quant.acc_bits + (pixels ? 8 : 0)),
       frac_bits_(std::max(0, ctx.F() - (pixels ? 8 : 0))) {
   const double input_scale = (pixels && ctx.mode == Mode::Int) ? 1.0 / 255.0 : 1.0;
-  std::vector<int64_t> shape = conv ? std::vector<int64_t>{cout, cin, 3, 3}
-                                    : std::vector<int64_t>{cout, cin};
+  std::vector<int64_t> shape =
+      conv ? std::vector<int64_t>{cout, cin, 3, 3} : std::vector<int64_t>{cout, cin};
   auto W = w.floats(name + ".weight", shape);
   std::vector<float> b(cout, 0.f);
   if (w.has(name + ".bias")) b = w.floats(name + ".bias", {cout});
@@ -68,10 +70,10 @@ Synapse::Synapse(const Context& ctx, const SafeTensors& w, const std::string& na
     float s = mx > 0.f ? mx / float(qmax) : 1.f;
     scale_[o] = s;
     for (int r = 0; r < cin_; ++r)
-      qt_[size_t(r) * cout + o] =
-          int8_t(std::clamp<int64_t>(fx::round_half_away(wt_[size_t(r) * cout + o] / s), -qmax, qmax));
-    bias_fx_[o] = fx::sat(fx::round_half_away(double(bias_[o]) / s * double(1 << F)),
-                          acc_bits_ + F + 1);
+      qt_[size_t(r) * cout + o] = int8_t(
+          std::clamp<int64_t>(fx::round_half_away(wt_[size_t(r) * cout + o] / s), -qmax, qmax));
+    bias_fx_[o] =
+        fx::sat(fx::round_half_away(double(bias_[o]) / s * double(1 << F)), acc_bits_ + F + 1);
   }
 }
 
@@ -123,16 +125,19 @@ std::vector<int64_t> Synapse::integrate(const Context& ctx, const Planes& x, Cur
         for (size_t e = 0; e < n; ++e) out.f[e] += tf[e] * float(1 << b);
     }
   }
-  if (is_int) {
-    // current() for every element (vectorised kernel; acc_bits + F <= 30 is validated)
-    ctx.k.currents_i32(out.i.data(), n, size_t(cout_), bias_fx_.data(), acc_bits_, frac_bits_);
-  } else {
-    for (size_t r = 0; r < rows; ++r) {
-      float* d = out.f.data() + r * cout_;
-      for (int o = 0; o < cout_; ++o) d[o] += bias_[o];
-    }
-  }
+  finish_currents(ctx, out);
   return exec;
+}
+
+void Synapse::finish_currents(const Context& ctx, Currents& c) const {
+  if (ctx.mode == Mode::Int) {
+    // current() for every element (vectorised kernel; acc_bits + F <= 30 is validated)
+    ctx.k.currents_i32(c.i.data(), c.i.size(), size_t(cout_), bias_fx_.data(), acc_bits_,
+                       frac_bits_);
+  } else {
+    for (size_t r = 0; r < c.f.size(); r += size_t(cout_))
+      for (int o = 0; o < cout_; ++o) c.f[r + o] += bias_[o];
+  }
 }
 
 void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x, int rows,
@@ -155,7 +160,7 @@ void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x,
             for (int o = 0; o < cout_; ++o) d[o] += v * int32_t(q[o]);
           }
       }
-      ctx.k.currents_i32(out.i.data(), n, size_t(cout_), bias_fx_.data(), acc_bits_, frac_bits_);
+      finish_currents(ctx, out);
       return;
     }
     std::vector<int64_t> acc(cout_);
@@ -176,8 +181,8 @@ void Synapse::integrate_dense(const Context& ctx, const std::vector<int32_t>& x,
           const float xv = float(v) / 255.f;
           for (int o = 0; o < cout_; ++o) d[o] += xv * wt_[size_t(k) * cout_ + o];
         }
-      for (int o = 0; o < cout_; ++o) d[o] += bias_[o];
     }
+    finish_currents(ctx, out);
   }
 }
 

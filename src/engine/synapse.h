@@ -44,7 +44,7 @@ class Synapse {
   Synapse(const Context& ctx, const SafeTensors& w, const std::string& name, int cout, int cin,
           bool conv, bool bn = true, bool pixels = false);
 
-  int cin() const { return cin_; }    // rows of the flattened weight (9*c for a conv)
+  int cin() const { return cin_; }  // rows of the flattened weight (9*c for a conv)
   int cout() const { return cout_; }
   const std::string& name() const { return name_; }
 
@@ -66,6 +66,10 @@ class Synapse {
   const std::vector<int32_t>& qbias() const { return bias_fx_; }
   int acc_bits() const { return acc_bits_; }
   int frac_bits() const { return frac_bits_; }
+  // Raw weighted sums in `c` -> currents, in place: int applies current() to every element
+  // (vectorised kernel), float adds the bias to sums that started at +0. Every integration path
+  // ends here, including layers that sum their own way (EMSP's depthwise gate).
+  void finish_currents(const Context& ctx, Currents& c) const;
   // X = sat_{acc+F+1}(sat_acc(acc) * 2^F + bias_fx[o]): the current of output channel o.
   // acc_bits + F <= 30 (validated), so every step fits int32 and the loops calling it vectorise.
   int32_t current(int64_t acc, int o) const {
@@ -83,7 +87,6 @@ class Synapse {
   std::vector<float> scale_;
   std::vector<int32_t> bias_fx_;
 };
-
 
 // LIF over currents with a uniform threshold (float units) or per-channel fixed-point ones.
 SpikeTensor lif(const Context& ctx, const Currents& c, int tokens, const std::vector<float>& th_f,

@@ -1,9 +1,9 @@
 // What one layer costs on the accelerator for one inference: cycles, operations, buffer and
 // interconnect traffic. Both the cycle-level and the analytical model fill this struct.
 #pragma once
-#include <vector>
 #include <array>
 #include <string>
+#include <vector>
 
 #include "arch/arch_spec.h"
 #include "sim/components.h"
@@ -15,14 +15,14 @@ enum Buf { kWeight = 0, kSpike = 1, kMembrane = 2 };
 inline constexpr const char* kBufNames[3] = {"weight", "spike", "membrane"};
 
 struct LayerCost {
-  double cycles = 0;          // latency of the layer on its core(s), fill and drain included
-  double fill_cycles = 0;     // of which pipeline fill + drain
+  double cycles = 0;       // latency of the layer on its core(s), fill and drain included
+  double fill_cycles = 0;  // of which pipeline fill + drain
   // the unit that ran it (se_cores / attention_cores), summed over its cores
   double busy = 0, stalled = 0, idle = 0;
   double acc_ops = 0, and_ops = 0, ops_skipped = 0;
-  double synaptic_ops = 0;    // executed synaptic ops as the engine counts them (sops_exec)
+  double synaptic_ops = 0;  // executed synaptic ops as the engine counts them (sops_exec)
   double ops_gated = 0, ops_unrouted = 0, ops_pruned = 0;  // parts of ops_skipped
-  double passes = 0;          // weight tiles (or map tiles) streamed
+  double passes = 0;                                       // weight tiles (or map tiles) streamed
   // spike generators
   double membrane_updates = 0, spikes_fired = 0, sg_busy = 0;
   // router
@@ -47,7 +47,7 @@ struct LayerStats {
   double out_spikes = 0;     // output spikes per inference
   // attention: per-element firing rates of Q (active tokens), K, V
   double q_rate = 0, k_rate = 0, v_rate = 0;
-  double heads_kept = 0;     // attention / k / v with head pruning: heads kept per inference
+  double heads_kept = 0;  // attention / k / v with head pruning: heads kept per inference
   // Correlation the rates alone miss: the fraction of active tokens whose whole input is zero
   // (image background, silent tokens), and of attention channels that never fire in a head.
   double silent_tokens = 0;

@@ -333,7 +333,7 @@ int train_main(const TrainOptions& opts) {
   torch::set_num_threads(opts.threads);
   if (opts.threads > 1 && !std::getenv("OMP_WAIT_POLICY"))
     progress << "[train] hint: on a busy machine OMP_WAIT_POLICY=passive avoids OpenMP "
-                 "spin-waiting (often 2-4 x faster with --threads 2)\n";
+                "spin-waiting (often 2-4 x faster with --threads 2)\n";
 
   Dataset train = load_dataset(r.train.dataset, "train", r.train.data_root);
   Dataset test = load_dataset(r.train.dataset, "test", r.train.data_root);
@@ -346,7 +346,7 @@ int train_main(const TrainOptions& opts) {
   if (opts.resume && fs::exists(ckpt)) {
     tr.load_checkpoint(ckpt);
     progress << fmt::format("[train] resumed from {} at step {}/{}\n", ckpt, tr.step(),
-                             tr.total_steps());
+                            tr.total_steps());
   } else if (opts.resume) {
     progress << fmt::format("[train] no checkpoint at {}: starting fresh\n", ckpt);
   }
@@ -369,7 +369,7 @@ int train_main(const TrainOptions& opts) {
       for (double s : ev.expert_share[b]) usage += fmt::format(" {:.1f}%", 100 * s);
     }
     progress << fmt::format("[eval] epoch {} test acc {:.2f}% loss {:.4f} ({} images){}\n", epoch,
-                             100 * ev.accuracy(), ev.loss, ev.images, usage);
+                            100 * ev.accuracy(), ev.loss, ev.images, usage);
     progress.flush();
     tr.save_checkpoint(ckpt);
     export_model(*tr.model(), out, r.spec.name,

@@ -25,8 +25,7 @@ class Emsp : public BlockPart {
     cur.T = T, cur.rows = N, cur.cout = C;
     std::vector<int64_t> exec(T, 0);
     // depthwise 3x3 over the token grid: taps in ascending (ky, kx) order summed straight into
-    // the (zeroed) currents, then made currents in place (int: sat and scale once, as
-    // Synapse::current; float: + bias). Int sums stay below 9 x 128, far inside int32.
+    // the (zeroed) currents, which the gate synapse then finishes (int sums stay below 9 x 128)
     auto depthwise = [&](const auto* wt, auto* out) {
       for (int t = 0; t < T; ++t)
         for (int y = 0; y < gh; ++y)
@@ -50,14 +49,11 @@ class Emsp : public BlockPart {
     if (ctx.mode == Mode::Int) {
       cur.i.assign(n, 0);
       depthwise(gate_.qweight_t().data(), cur.i.data());
-      ctx.k.currents_i32(cur.i.data(), n, size_t(C), gate_.qbias().data(), gate_.acc_bits(),
-                         gate_.frac_bits());
     } else {
       cur.f.assign(n, 0.f);
       depthwise(gate_.weight_t().data(), cur.f.data());
-      for (size_t r = 0; r < size_t(T) * N; ++r)
-        for (int c = 0; c < C; ++c) cur.f[r * C + c] += gate_.bias()[c];
     }
+    gate_.finish_currents(ctx, cur);
     SpikeTensor g = gate_.fire(ctx, cur, N, th);
     ctx.report(p_ + ".gate", g, std::vector<int64_t>(T, int64_t(N) * 9 * C), exec);
     for (size_t r = 0; r < g.rows(); ++r)

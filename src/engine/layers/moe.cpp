@@ -29,8 +29,14 @@ class Moe : public BlockPart {
     std::vector<int32_t> out(size_t(N) * K);
     std::vector<double> score(E);
     std::vector<int> idx(E);
-    std::vector<int64_t> acc(E);
+    std::vector<int64_t> acc(E), mul(E), bias(E);
     std::vector<float> sum(E), dot(E);
+    // int: acc * round(scale / T * 2^24) + round(bias * 2^24), the mean over t in fixed point
+    // (scales exist in int mode only)
+    for (int e = 0; ctx.mode == Mode::Int && e < E; ++e) {
+      mul[e] = fx::round_half_away(double(router_.scale()[e]) / T * double(1 << 24));
+      bias[e] = fx::round_half_away(double(router_.bias()[e]) * double(1 << 24));
+    }
     // per expert e the same sums as sum_t (sum_i x[t, n, i] W[i, e] + b[e]) with i ascending;
     // the expert loop is innermost so a zero input skips all E products at once
     for (int n = 0; n < N; ++n) {
@@ -42,11 +48,7 @@ class Moe : public BlockPart {
             const int8_t* w = router_.qweight_t().data() + size_t(i) * E;
             for (int e = 0; e < E; ++e) acc[e] += v * w[e];
           }
-        for (int e = 0; e < E; ++e) {
-          const int64_t mul = fx::round_half_away(double(router_.scale()[e]) / T * double(1 << 24));
-          const int64_t b = fx::round_half_away(double(router_.bias()[e]) * double(1 << 24));
-          score[e] = double(acc[e] * mul + b);
-        }
+        for (int e = 0; e < E; ++e) score[e] = double(acc[e] * mul[e] + bias[e]);
       } else {
         std::fill(sum.begin(), sum.end(), 0.f);
         for (int t = 0; t < T; ++t) {
