@@ -7,6 +7,7 @@ pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       libtorch-dev python3-torch python3-numpy
       dataset-fashion-mnist
       qflow-tech-osu018
+      verilator yosys qflow graywolf qrouter opensta
       chromium chromium-driver fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
