@@ -4,6 +4,8 @@
 #include <bit>
 #include <cmath>
 
+#include "sim/schedule.h"
+
 namespace ss::sim {
 
 bool use_kv_first(const arch::Arch& a, int tokens, int dh) {
@@ -138,18 +140,14 @@ void head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double c
 LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept_out, int concurrency, const SimContext& c, LayerStats& st) {
   const auto& A = c.arch;
-  const int R = A.se.rows, C = A.se.cols, P = A.se.count, wb = A.weight_bits;
+  const int R = A.se.rows, P = A.se.count, wb = A.weight_bits;
   const bool pixel = d.kind == Kind::pixel_conv, dw = d.kind == Kind::dwconv;
   const bool head = d.kind == Kind::head;
-  const int Tin = pixel ? 1 : d.T, L = pixel ? 1 : A.se.time_lanes;
-  const int tcs = (Tin + L - 1) / L;
-  const int cout = kept_out, out_tiles = (cout + C - 1) / C;
-  const int rows_total = dw ? 9 : d.cin, in_tiles = (rows_total + R - 1) / R;
   const int n = int(toks.size());
-  // head: every token adds into the same class accumulators, so all tokens form one chunk
-  const int chunk = head ? std::max(1, n) : std::max(1, A.spike_gen.acc_entries / C);
-  const int n_chunks = (n + chunk - 1) / chunk;
-  const bool spread = d.expert < 0;
+  const WeightSchedule s = weight_schedule(d, n, kept_out, A);
+  const int Tin = s.t_in, L = s.lanes, tcs = s.tcs, in_tiles = s.in_tiles;
+  const int rows_total = s.rows_total;
+  const bool spread = s.spread;
   concurrency = std::max(1, concurrency);
   const double wbw = std::min(c.comps.weight->bits_per_cycle(), c.comps.noc->bits_per_cycle()) / concurrency;
   const double sbw = std::min(c.comps.spike->bits_per_cycle(), c.comps.noc->bits_per_cycle()) /
@@ -172,53 +170,51 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
   for (int j = 0; j < n; ++j)
     st.silent_tokens += tile_count(in, toks[j], 0, Tin, 0, in.channels()).nonzero == 0;
   const int Ctot = d.cout;  // dwconv: channels of the gate input
-  for (int tc = 0; tc < tcs; ++tc) {
-    const int t0 = tc * L, nl = std::min(L, Tin - t0);
-    for (int o = 0; o < out_tiles; ++o) {
-      CoreTime& core = cores[spread ? o % P : d.expert % P];
-      core.used = true;
-      const int Cu = std::min(C, cout - o * C);
-      for (int ch = 0; ch < n_chunks; ++ch) {
-        const int j0 = ch * chunk, nt = std::min(chunk, n - j0);
-        for (int it = 0; it < in_tiles; ++it) {
-          const int Ru = std::min(R, rows_total - it * R);
-          const int elems = dw ? Ru * Cu : Ru;
-          double active = 0, ev = 0, nz = 0;
-          for (int j = j0; j < j0 + nt; ++j) {
-            TileCount tcnt;
-            if (dw) {
-              for (int k = it * R; k < it * R + Ru; ++k) {
-                TileCount x = tile_count(in, toks[j], t0, nl, k * Ctot + o * C, Cu);
-                tcnt.events += x.events, tcnt.nonzero += x.nonzero;
-              }
-              st.in_events += double(tcnt.events), st.in_nonzero += double(tcnt.nonzero);
-            } else {
-              tcnt = cnt[(size_t(tc) * in_tiles + it) * n + j];
-            }
-            active += tcnt.nonzero > 0;
-            ev += double(tcnt.events), nz += double(tcnt.nonzero);
-          }
-          const double compute = c.comps.se->pass_cycles(active, d.in_bits);
-          const double wbits = double(Ru) * Cu * wb;
-          const double sbits = double(nt) * d.in_bits * elems * nl;
-          const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
-          core.time += std::max({compute, wl, sl});
-          core.busy += compute;
-          stall(cost, compute, wl, sl);
-          const double fan = dw ? 1 : Cu;
-          cost.acc_ops += ev * fan;
-          cost.synaptic_ops += (pixel ? nz : ev) * fan;
-          cost.read_bits[kWeight] += wbits;
-          cost.reads[kWeight] += c.comps.weight->accesses(wbits);
-          cost.noc_bits += wbits;
-          cost.noc_transfers += c.comps.noc->transfers(wbits);
-          if (!spread || o % P == 0) spike_read(cost, c, sbits);  // broadcast to the round
-          cost.passes += 1;
-        }
-        if (!head) chunk_outputs(cost, d, c, core, nt, Cu, nl, tc, tcs);
+  if (s.n_chunks == 0)  // no token: the cores are still set up (fill), the head still scores
+    for (int tc = 0; tc < tcs; ++tc)
+      for (int o = 0; o < s.out_tiles; ++o) {
+        CoreTime& core = cores[s.core_of(o, d, P)];
+        core.used = true;
+        if (head) head_outputs(cost, c, core, std::min(A.se.cols, kept_out - o * A.se.cols), tc, tcs);
       }
-      if (head) head_outputs(cost, c, core, Cu, tc, tcs);
+  for (const WeightPass& p : s.passes) {
+    CoreTime& core = cores[p.core];
+    core.used = true;
+    const int Ru = p.ru, Cu = p.cu, nl = p.nl, t0 = p.t0;
+    const int elems = dw ? Ru * Cu : Ru;
+    double active = 0, ev = 0, nz = 0;
+    for (int j = p.j0; j < p.j0 + p.nt; ++j) {
+      TileCount tcnt;
+      if (dw) {
+        for (int k = p.r0; k < p.r0 + Ru; ++k) {
+          TileCount x = tile_count(in, toks[j], t0, nl, k * Ctot + p.c0, Cu);
+          tcnt.events += x.events, tcnt.nonzero += x.nonzero;
+        }
+        st.in_events += double(tcnt.events), st.in_nonzero += double(tcnt.nonzero);
+      } else {
+        tcnt = cnt[(size_t(p.tc) * in_tiles + p.in_tile) * n + j];
+      }
+      active += tcnt.nonzero > 0;
+      ev += double(tcnt.events), nz += double(tcnt.nonzero);
     }
+    const double compute = c.comps.se->pass_cycles(active, d.in_bits);
+    const double wbits = double(Ru) * Cu * wb;
+    const double sbits = double(p.nt) * d.in_bits * elems * nl;
+    const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
+    core.time += std::max({compute, wl, sl});
+    core.busy += compute;
+    stall(cost, compute, wl, sl);
+    const double fan = dw ? 1 : Cu;
+    cost.acc_ops += ev * fan;
+    cost.synaptic_ops += (pixel ? nz : ev) * fan;
+    cost.read_bits[kWeight] += wbits;
+    cost.reads[kWeight] += c.comps.weight->accesses(wbits);
+    cost.noc_bits += wbits;
+    cost.noc_transfers += c.comps.noc->transfers(wbits);
+    if (!spread || p.out_tile % P == 0) spike_read(cost, c, sbits);  // broadcast to the round
+    cost.passes += 1;
+    if (p.last_in && !head) chunk_outputs(cost, d, c, core, p.nt, Cu, nl, p.tc, tcs);
+    if (p.last_in && p.last_chunk && head) head_outputs(cost, c, core, Cu, p.tc, tcs);
   }
   const double per_tok = double(Tin) * (dw ? 9.0 * d.cout : double(d.cin) * d.cout) * d.in_bits;
   cost.ops_skipped = per_tok * d.tokens - cost.acc_ops;
