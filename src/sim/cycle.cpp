@@ -51,7 +51,8 @@ Planes pixel_planes(const std::vector<uint8_t>& img, int C, int h, int w) {
 
 class SampleRun {
  public:
-  SampleRun(const Workload& w, const SampleSpikes& s, const SimContext& c) : w_(w), s_(s), c_(c) {
+  SampleRun(const Workload& w, const SampleSpikes& s, const SimContext& c, WeightLayerObserver* obs)
+      : w_(w), s_(s), c_(c), obs_(obs) {
     for (const auto& d : w.layers) desc_[d.name] = &d;
   }
 
@@ -184,24 +185,25 @@ class SampleRun {
     if (d.head_channels && c_.arch.head_pruning) kept = int(kept_heads(d).size()) * d.dh;
     const int P = c_.arch.se.count, C = c_.arch.se.cols;
     const int conc = d.group >= 0 ? conc_group : std::min(P, (kept + C - 1) / C);
-    LayerCost cost;
     const bool is_conv = d.grid_h > 0 && d.kind != Kind::dwconv;
+    Planes built;  // an input made for this layer alone (else one shared from the cache)
+    const Planes* in = &built;
     if (is_conv) {
-      Planes in = conv_input(d);
-      cost = linear_cycle(d, in, toks, kept, conc, c_, st);
+      built = conv_input(d);
     } else if (d.kind == Kind::dwconv) {
       const SpikeTensor& h1 = s_.at(d.inputs[0]);
-      Planes in = Planes::of(im2col3x3(slice_channels(h1, 0, d.cout), d.grid_h, d.grid_w));
-      cost = linear_cycle(d, in, toks, kept, conc, c_, st);
+      built = Planes::of(im2col3x3(slice_channels(h1, 0, d.cout), d.grid_h, d.grid_w));
     } else if (d.inputs.size() == 2 && d.inputs[1].ends_with(".ffn.fc1")) {  // EMSP fc2
       const SpikeTensor& h1 = s_.at(d.inputs[1]);
       SpikeTensor g = s_.at(d.inputs[0]), b = slice_channels(h1, d.cin, d.cin);
       for (size_t r = 0; r < g.rows(); ++r)
         for (size_t k = 0; k < g.stride(); ++k) g.row(r)[k] &= b.row(r)[k];
-      cost = linear_cycle(d, Planes::of(g), toks, kept, conc, c_, st);
+      built = Planes::of(g);
     } else {
-      cost = linear_cycle(d, input(d.inputs[0], d), toks, kept, conc, c_, st);
+      in = &input(d.inputs[0], d);
     }
+    LayerCost cost = linear_cycle(d, *in, toks, kept, conc, c_, st);
+    if (obs_) obs_->on_weight_layer(d, *in, toks, kept, conc, cost);
     const int Tin = d.kind == Kind::pixel_conv ? 1 : d.T;
     elems = double(toks.size()) * Tin * (d.kind == Kind::dwconv ? 9.0 * d.cout : d.cin);
     if (d.kind == Kind::head) return cost;  // scores, no spikes
@@ -269,6 +271,7 @@ class SampleRun {
   const Workload& w_;
   const SampleSpikes& s_;
   const SimContext& c_;
+  WeightLayerObserver* obs_;
   std::map<std::string, const LayerDesc*> desc_;
   std::map<std::string, Planes> cache_;
   std::map<std::string, std::vector<int>> heads_;
@@ -278,8 +281,9 @@ class SampleRun {
 
 }  // namespace
 
-SampleResult simulate_sample(const Workload& w, const SampleSpikes& s, const SimContext& c) {
-  return SampleRun(w, s, c).run();
+SampleResult simulate_sample(const Workload& w, const SampleSpikes& s, const SimContext& c,
+                             WeightLayerObserver* obs) {
+  return SampleRun(w, s, c, obs).run();
 }
 
 }  // namespace ss::sim

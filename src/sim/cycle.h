@@ -3,6 +3,7 @@
 #pragma once
 #include <vector>
 
+#include "engine/values.h"
 #include "sim/layer_cost.h"
 #include "sim/sample.h"
 
@@ -15,7 +16,17 @@ struct SampleResult {
   double cycles = 0;               // the inference's latency (concurrent groups overlapped)
 };
 
-SampleResult simulate_sample(const Workload& w, const SampleSpikes& s, const SimContext& c);
+// Sees every weight layer (SE cores) as the cycle model ran it: its input as rebuilt from the
+// spikes, the tokens and output channels computed, and the cost (the RTL testbench replays it).
+class WeightLayerObserver {
+ public:
+  virtual ~WeightLayerObserver() = default;
+  virtual void on_weight_layer(const LayerDesc& d, const Planes& in, const std::vector<int>& toks,
+                               int kept_out, int concurrency, const LayerCost& cost) = 0;
+};
+
+SampleResult simulate_sample(const Workload& w, const SampleSpikes& s, const SimContext& c,
+                             WeightLayerObserver* obs = nullptr);
 
 // Latency of a sequence of layer costs: ungrouped layers in order, each group's layers in
 // parallel across cores (the group's time is its busiest core's).
