@@ -82,10 +82,11 @@ TEST(Hand, ThreeStepsSpillMembranes) {
   EXPECT_DOUBLE_EQ(r.buf_stalled[kWeight], 1);
   EXPECT_DOUBLE_EQ(r.acc_ops, 5 * 4);
   EXPECT_DOUBLE_EQ(r.read_bits[kWeight], 256);  // one weight tile per time chunk
-  // membranes of 3 tokens x 4 neurons x 16 b = 192 b leave after chunk 0 and return for chunk 1
-  EXPECT_DOUBLE_EQ(r.write_bits[kMembrane], 192);
-  EXPECT_DOUBLE_EQ(r.read_bits[kMembrane], 192);
-  EXPECT_DOUBLE_EQ(r.writes[kMembrane], 12);
+  // membranes of 3 tokens x 4 neurons x 24 b = 288 b leave after chunk 0 and return for
+  // chunk 1, in 288 / 16 = 18 words of the 16-bit membrane buffer
+  EXPECT_DOUBLE_EQ(r.write_bits[kMembrane], 288);
+  EXPECT_DOUBLE_EQ(r.read_bits[kMembrane], 288);
+  EXPECT_DOUBLE_EQ(r.writes[kMembrane], 18);
   EXPECT_DOUBLE_EQ(r.read_bits[kSpike], 24 + 12);
 }
 
@@ -146,10 +147,10 @@ TEST(Hand, ClassificationHead) {
   EXPECT_DOUBLE_EQ(r.noc_bits, 128 + 24 + 64);
   EXPECT_DOUBLE_EQ(r.noc_transfers, 2 + 1 + 1);
 
-  // T = 3 on 2 lanes: time chunk 0 as above (pass 2) then the 4 partial scores (16 b each =
-  // 64 b, 4 words) go to the membrane buffer; time chunk 1 (t2, no events): compute 0, weights
+  // T = 3 on 2 lanes: time chunk 0 as above (pass 2) then the 4 partial scores (24 b each =
+  // 96 b, 6 words) go to the membrane buffer; time chunk 1 (t2, no events): compute 0, weights
   // refetched 2 cycles, spikes 3 x 4 x 1 = 12 b = 1 cycle: pass 2 (2 cycles weight stall); the
-  // scores come back (64 b), scale + bias 1 cycle, 64 b written.
+  // scores come back (96 b), scale + bias 1 cycle, 64 b written.
   // cycles = max(2 + 2, 0) + 1 + 9 = 14
   LayerStats st3;
   LayerCost r3 = linear_cycle(head_desc(3), spikes(3), {0, 1, 2}, 4, 1, c, st3);
@@ -158,9 +159,9 @@ TEST(Hand, ClassificationHead) {
   EXPECT_DOUBLE_EQ(r3.stalled, 2);
   EXPECT_DOUBLE_EQ(r3.buf_stalled[kWeight], 2);
   EXPECT_DOUBLE_EQ(r3.read_bits[kWeight], 256);
-  EXPECT_DOUBLE_EQ(r3.write_bits[kMembrane], 64);
-  EXPECT_DOUBLE_EQ(r3.writes[kMembrane], 4);
-  EXPECT_DOUBLE_EQ(r3.read_bits[kMembrane], 64);
+  EXPECT_DOUBLE_EQ(r3.write_bits[kMembrane], 96);
+  EXPECT_DOUBLE_EQ(r3.writes[kMembrane], 6);
+  EXPECT_DOUBLE_EQ(r3.read_bits[kMembrane], 96);
   EXPECT_DOUBLE_EQ(r3.read_bits[kSpike], 24 + 12);
   EXPECT_DOUBLE_EQ(r3.write_bits[kSpike], 64);
   EXPECT_DOUBLE_EQ(r3.membrane_updates, 4);
