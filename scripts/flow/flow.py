@@ -1,0 +1,806 @@
+#!/usr/bin/env python3
+"""One design point of the open flow: RTL -> yosys (osu018) -> graywolf -> qrouter -> DEF-based
+RC -> OpenSTA timing and power -> one result JSON. Styles: 2d, 3d-mol, 3d-lol (docs/flow.md).
+
+Headless, deterministic (fixed graywolf seed, fixed tool inputs), resumable: a step whose
+outputs exist and whose input hash matches its stamp is skipped. A failing step prints one line
+naming the step and its log and exits 1; the result JSON is written atomically and carries
+complete: true only when every step finished.
+
+    python3 scripts/flow/flow.py --rtl tests/flow/data/tiny_mac.v tests/flow/data/tiny_pe.v \
+        --top tiny_mac --param ROWS=2 --param COLS=2 --clock-port clk_i --period-ns 10 \
+        --style 2d --name tiny_mac_2x2 --out results/flow/tiny_mac_2x2-2d.json
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import flowlib as fl  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+TECHDIR = '/usr/share/qflow/tech/osu018'
+TECHNAME = 'osu018'
+LIB = os.path.join(TECHDIR, 'osu018_stdcells.lib')
+LEF = os.path.join(TECHDIR, 'osu018_stdcells.lef')
+QSCRIPTS = '/usr/lib/qflow/scripts'
+QBIN = '/usr/lib/qflow/bin'
+SCHEMA = 'spikestack.flow.point/1'
+# Shrunk-2D linear factor (Panth et al., ICCAD 2014) is 1/sqrt(2) = 0.7071; 0.7 keeps the scaled
+# site (0.56 um), track pitches (0.7 / 0.56 um) and pin shapes on the LEF 0.005 um and DEF
+# 0.01 um grids (0.7071 puts pins off the tracks: qrouter finds no taps). Lengths measured in
+# the shrunk layout are multiplied by SHRINK_IDEAL / SHRINK to give the 3D lengths.
+SHRINK = 0.7
+SHRINK_IDEAL = 1.0 / math.sqrt(2.0)
+DEFAULT_ACTIVITY = 0.1                # transitions per clock cycle on every non-clock net
+SRAM_BIT_AREA_UM2 = 4.65              # technologies/osu018.toml [sram] bitcell_area
+SRAM_EFFICIENCY = 0.7                 # technologies/osu018.toml [sram] array_efficiency
+SRAM_OVERHEAD_UM2 = 40000.0           # technologies/osu018.toml [sram] macro_overhead_area
+# wirelength histogram edges (um) and fanout histogram edges
+WL_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
+FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
+
+
+# bump a step's version when its logic changes: its stamp then no longer matches (resume)
+STEP_VERSION = {'synth': 2, 'pnr': 1}
+
+
+class StepError(Exception):
+    def __init__(self, step, log, why=''):
+        super().__init__('%s failed%s: see %s' % (step, (' (' + why + ')') if why else '', log))
+        self.step, self.log = step, log
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+
+def sha(*parts):
+    h = hashlib.sha256()
+    for p in parts:
+        if isinstance(p, str) and os.path.isfile(p):
+            h.update(open(p, 'rb').read())
+        else:
+            h.update(json.dumps(p, sort_keys=True).encode())
+    return h.hexdigest()[:16]
+
+
+def bond_params():
+    """Bond R, C and pitch from technologies/osu018.toml [bond] (brief section 4 values)."""
+    path = os.path.join(REPO, 'technologies', 'osu018.toml')
+    r, c, pitch = 3.0, 0.6, 5.0
+    try:
+        import tomllib
+        t = tomllib.load(open(path, 'rb'))['bond']
+        r = float(t['resistance'].split()[0])
+        c = float(t['capacitance'].split()[0])
+        pitch = float(t['pitch'].split()[0])
+    except Exception:
+        pass
+    return {'resistance_ohm': r, 'capacitance_ff': c, 'pitch_um': pitch,
+            'source': 'technologies/osu018.toml [bond]'}
+
+
+def tool_versions():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=30,
+                                  stdin=subprocess.DEVNULL).stdout.strip()
+        except Exception as e:  # a missing tool is reported by the step that needs it
+            return 'missing (%s)' % e
+    v = {
+        'yosys': out(['yosys', '-V']),
+        'qrouter': out([os.path.join(QBIN, 'qrouter'), '-v', '0', '-h']).split('\n')[-1],
+        'opensta': out(['sta', '-version']),
+        'graywolf': 'qflow 1.3 graywolf (no version flag)',
+        'qflow': 'scripts ' + QSCRIPTS,
+        'python': sys.version.split()[0],
+    }
+    try:
+        v['qflow_package'] = out(['dpkg-query', '-W', '-f', '${Version}', 'qflow'])
+        v['graywolf'] = 'graywolf ' + out(['dpkg-query', '-W', '-f', '${Version}', 'graywolf'])
+    except Exception:
+        pass
+    return v
+
+
+class Point:
+    """One design point: a work directory, its step stamps, its command log."""
+
+    def __init__(self, args):
+        self.a = args
+        self.work = os.path.abspath(os.path.join(args.work, args.name))
+        self.style_dir = os.path.join(self.work, args.style)
+        self.commands = []
+        self.runtime = {}
+        self.skipped = []
+        os.makedirs(self.style_dir, exist_ok=True)
+
+    def run(self, step, cmd, log, cwd, env=None, timeout=None):
+        """Runs cmd (list), appending stdout+stderr to log; raises StepError on failure."""
+        self.commands.append({'step': step, 'cwd': cwd, 'cmd': ' '.join(shlex.quote(c) for c in cmd)})
+        with open(log, 'a') as f:
+            f.write('\n$ %s\n' % ' '.join(shlex.quote(c) for c in cmd))
+            f.flush()
+            try:
+                p = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=env, timeout=timeout)
+            except FileNotFoundError:
+                raise StepError(step, log, 'missing tool ' + cmd[0])
+            except subprocess.TimeoutExpired:
+                raise StepError(step, log, 'timeout %ss' % timeout)
+        if p.returncode != 0:
+            raise StepError(step, log, 'exit %d' % p.returncode)
+
+    def stamped(self, step, stamp_dir, key, outputs, fn):
+        """Runs fn() unless stamp_dir/<step>.stamp holds key and all outputs exist."""
+        stamp = os.path.join(stamp_dir, step + '.stamp')
+        if os.path.exists(stamp) and all(os.path.exists(o) for o in outputs):
+            s = json.load(open(stamp))
+            if s.get('key') == key:
+                self.skipped.append(step)
+                self.runtime[step] = s.get('runtime_s', 0.0)
+                self.commands.extend(s.get('commands', []))
+                return s.get('data')
+        n0 = len(self.commands)
+        t0 = time.time()
+        data = fn()
+        dt = time.time() - t0
+        for o in outputs:
+            if not os.path.exists(o):
+                raise StepError(step, os.path.join(stamp_dir, 'log', step + '.log'),
+                                'missing output ' + os.path.basename(o))
+        self.runtime[step] = dt
+        tmp = stamp + '.tmp'
+        json.dump({'key': key, 'runtime_s': dt, 'data': data,
+                   'commands': self.commands[n0:]}, open(tmp, 'w'))
+        os.replace(tmp, stamp)
+        return data
+
+
+# ---------------------------------------------------------------------------------------------
+# qflow project directory
+
+
+def write_project(proj, top, tech, hard_macro_dir=None, density=None, fanout=True):
+    os.makedirs(os.path.join(proj, 'source'), exist_ok=True)
+    os.makedirs(os.path.join(proj, 'log'), exist_ok=True)
+    open(os.path.join(proj, 'qflow_vars.sh'), 'w').write(
+        '#!/usr/bin/tcsh -f\n'
+        'set projectpath=%s\nset techdir=%s\nset sourcedir=%s/source\nset synthdir=%s\n'
+        'set layoutdir=%s\nset techname=%s\nset scriptdir=%s\nset bindir=%s\nset logdir=%s/log\n'
+        % (proj, tech, proj, proj, proj, TECHNAME, QSCRIPTS, QBIN, proj))
+    pv = ['#!/usr/bin/tcsh -f']
+    if hard_macro_dir:
+        pv.append('set hard_macros = "%s"' % hard_macro_dir)
+    if density:
+        pv.append('set initial_density = %s' % density)
+    if not fanout:
+        pv.append('set nofanout')
+    pv.append('set graywolf_options = "-n"')
+    open(os.path.join(proj, 'project_vars.sh'), 'w').write('\n'.join(pv) + '\n')
+
+
+def make_tech(dst, scale):
+    """A tech directory for qflow: osu018 as shipped, or Shrunk-2D (LEF geometry and .par
+    rules scaled by `scale`)."""
+    os.makedirs(dst, exist_ok=True)
+    for f in os.listdir(TECHDIR):
+        src = os.path.join(TECHDIR, f)
+        d = os.path.join(dst, f)
+        if os.path.lexists(d):
+            os.remove(d)
+        if scale != 1.0 and f == 'osu018_stdcells.lef':
+            fl.scale_lef(src, d, scale)
+        elif scale != 1.0 and f == 'osu018.par':
+            fl.scale_par(src, d, scale)
+        else:
+            os.symlink(src, d)
+    return dst
+
+
+# ---------------------------------------------------------------------------------------------
+# steps
+
+
+def step_synth(pt):
+    """yosys: hierarchy kept through abc (so each gate knows its block), then flattened; blif
+    cleaned; qflow's post-processing (ypostproc, blifFanout buffering, blif2Verilog)."""
+    a = pt.a
+    sd = os.path.join(pt.work, 'synth')
+    os.makedirs(os.path.join(sd, 'log'), exist_ok=True)
+    rtl = [os.path.abspath(r) for r in a.rtl]
+    key = sha(*rtl, a.top, a.param, a.period_ns, a.no_fanout, a.macro, STEP_VERSION['synth'])
+    blif = os.path.join(sd, a.top + '.blif')
+    info = os.path.join(sd, 'synth_info.json')
+
+    def run():
+        log = os.path.join(sd, 'log', 'synth.log')
+        open(log, 'w').close()
+        write_project(sd, a.top, TECHDIR, fanout=not a.no_fanout)
+        src = os.path.join(sd, 'source')
+        params = ' '.join('-set %s %s' % tuple(p.split('=', 1)) for p in a.param)
+        ys = [
+            '# generated by scripts/flow/flow.py',
+            'read_liberty -lib -ignore_miss_dir -setattr blackbox %s' % LIB,
+        ]
+        ys += ['read_verilog -defer %s' % r for r in rtl]
+        if params:
+            ys.append('chparam %s %s' % (params, a.top))
+        ys += [
+            'hierarchy -check -top %s' % a.top,
+            'synth -top %s' % a.top,
+            'dfflibmap -liberty %s' % LIB,
+            'opt',
+            # delay target = clock period (ps): abc maps for speed, no ripple-carry adders
+            'abc -exe %s/yosys-abc -liberty %s -D %d' % (QBIN, LIB, int(round(a.period_ns * 1000))),
+            'flatten',
+            'setundef -zero',
+            'clean -purge',
+            'iopadmap -outpad BUFX2 A:Y -bits',
+            'opt',
+            'clean',
+            'stat -liberty %s' % LIB,
+            'write_blif -cname -buf BUFX2 A Y %s_hier.blif' % a.top,
+        ]
+        ysf = os.path.join(src, 'synth.ys')
+        open(ysf, 'w').write('\n'.join(ys) + '\n')
+        pt.run('synth', ['yosys', '-l', os.path.join(sd, 'log', 'yosys.log'), '-q', '-s', ysf],
+               log, src)
+        drivers, rename, macro_insts = fl.clean_blif(
+            os.path.join(src, a.top + '_hier.blif'), os.path.join(src, a.top + '_clean.blif'),
+            macros=set(a.macro))
+        # qflow's synthesize.sh from the yosys output on: our script stands in for its yosys run
+        stub = os.path.join(src, 'noop.ys')
+        open(stub, 'w').write('# yosys already ran (synth.ys); qflow post-processing only\n'
+                              '!cp %s_clean.blif %s_mapped.blif\n' % (a.top, a.top))
+        with open(os.path.join(sd, 'project_vars.sh'), 'a') as f:
+            f.write('set yosys_options = "-q -s %s"\n' % stub)
+        pt.run('synth', ['tcsh', os.path.join(QSCRIPTS, 'synthesize.sh'), sd, a.top], log, sd)
+        ylog = open(os.path.join(sd, 'log', 'yosys.log')).read()
+        stat = ylog[ylog.rfind('Printing statistics'):]
+        cells = {m.group(1): int(m.group(2))
+                 for m in re.finditer(r'^\s+(\w+)\s+(\d+)\s*$', stat, re.M)}
+        area = re.search(r'Chip area for module .*?: ([\d.]+)', stat)
+        d = {'yosys_cells': cells, 'yosys_area_um2': float(area.group(1)) if area else None,
+             'driver_hier': drivers, 'macro_insts': macro_insts}
+        json.dump(d, open(info, 'w'))
+        return {'info': info}
+
+    pt.stamped('synth', sd, key, [blif, info], run)
+    return sd, json.load(open(info))
+
+
+def macro_size_um(inst):
+    """Area model of an sram_macro from its parameters, as technologies/osu018.toml [sram]:
+    bits x bitcell / efficiency + overhead; square aspect."""
+    words = int(inst.get('params', {}).get('WORDS', 256))
+    bits = int(inst.get('params', {}).get('BITS', 64))
+    area = words * bits * SRAM_BIT_AREA_UM2 / SRAM_EFFICIENCY + SRAM_OVERHEAD_UM2
+    side = math.sqrt(area)
+    return side, side
+
+
+def step_place_route(pt, sd, synth):
+    a = pt.a
+    style = a.style
+    if style == '3d-mol' and not synth['macro_insts']:
+        style = '2d'  # no macro leaves the die: the 2d layout is the 3d-mol layout
+    proj = os.path.join(pt.work, style, 'pnr')
+    os.makedirs(proj, exist_ok=True)
+    scale = SHRINK if style == '3d-lol' else 1.0
+    tech = make_tech(os.path.join(proj, 'tech'), scale)
+    blif_src = os.path.join(sd, a.top + '.blif')
+    key = sha(blif_src, style, a.density, a.seed, scale, STEP_VERSION['pnr'])
+    defo = os.path.join(proj, a.top + '.def')
+    place_log = os.path.join(proj, 'log', 'place.log')
+    route_log = os.path.join(proj, 'log', 'route.log')
+
+    def run():
+        if os.path.exists(os.path.join(proj, 'log')):
+            shutil.rmtree(os.path.join(proj, 'log'))
+        write_project(proj, a.top, tech, density=a.density, fanout=not a.no_fanout)
+        for f in (a.top + '.blif', a.top + '_powerground', a.top + '_nofanout'):
+            if os.path.exists(os.path.join(sd, f)):
+                shutil.copy(os.path.join(sd, f), os.path.join(proj, f))
+        for f in ('.rtl.v', '.rtlnopwr.v', '.rtlbb.v', '.spc'):
+            if os.path.exists(os.path.join(sd, a.top + f)):
+                shutil.copy(os.path.join(sd, a.top + f), os.path.join(proj, a.top + f))
+        for f in ('.acel', '.cel', '.pl1', '.pl2', '.pin', '.def', '_unroute.def'):
+            p = os.path.join(proj, a.top + f)
+            if os.path.exists(p):
+                os.remove(p)
+        if a.style == '3d-mol' and synth['macro_insts']:
+            raise StepError('place', place_log, '3d-mol with macros is not implemented yet')
+        open(os.path.join(proj, 'log', 'synth.log'), 'w').write('synthesis: see ../../synth\n')
+        # fixed seed for graywolf's annealing (TimberWolf .par: random.seed)
+        par = os.path.join(proj, a.top + '.par')
+        base = open(os.path.join(tech, 'osu018.par')).read()
+        base = re.sub(r'(?m)^\s*\S*random\.seed.*\n', '', base)
+        open(par, 'w').write(base + '\nTWMC*random.seed : %d\nTWSC*random.seed : %d\n'
+                             % (a.seed, a.seed))
+        t0 = time.time()
+        pt.run('place', ['tcsh', os.path.join(QSCRIPTS, 'placement.sh'), '-d', proj, a.top],
+               os.path.join(proj, 'log', 'place.driver.log'), proj, timeout=a.timeout_s)
+        if not os.path.exists(os.path.join(proj, a.top + '_unroute.def')) and \
+                not os.path.exists(os.path.join(proj, a.top + '.def')):
+            raise StepError('place', place_log, 'no placement DEF')
+        t1 = time.time()
+        pt.run('route', ['tcsh', os.path.join(QSCRIPTS, 'router.sh'), proj, a.top],
+               os.path.join(proj, 'log', 'route.driver.log'), proj, timeout=a.timeout_s)
+        rl = open(route_log).read() if os.path.exists(route_log) else ''
+        if 'Final: No failed routes' not in rl:
+            m = re.search(r'Final: (\d+) failed', rl) or re.search(r'(\d+) nets? failed', rl)
+            raise StepError('route', route_log, ('%s nets failed' % m.group(1)) if m
+                            else 'routing did not finish')
+        return {'place_s': t1 - t0, 'route_s': time.time() - t1}
+
+    d = pt.stamped('place_route', proj, key, [defo], run)
+    pt.runtime['place'] = d['place_s']
+    pt.runtime['route'] = d['route_s']
+    return proj
+
+
+# ---------------------------------------------------------------------------------------------
+# tiers (3d-lol), extraction, metrics
+
+
+def assign_tiers(gates, driver_hier, top_prefixes, bottom_prefixes):
+    """Tier of each instance: 'top' when the hierarchy of the block that drives its output net
+    starts with one of top_prefixes, else 'bottom'. Buffers inserted by blifFanout drive
+    '<net>_bF$bufN' and go with the driver of <net>."""
+    tiers = {}
+    for name, typ, pins in gates:
+        outs = [n for p, n in pins.items() if p in fl.OUTPUT_PINS]
+        hier = None
+        for n in outs:
+            base = re.sub(r'_bF\$buf\d+$', '', n)
+            hier = driver_hier.get(n, driver_hier.get(base))
+            if hier is not None:
+                break
+        hier = hier or ''
+        if top_prefixes:
+            tiers[name] = 'top' if any(hier.startswith(p) for p in top_prefixes) else 'bottom'
+        else:
+            tiers[name] = 'bottom' if any(hier.startswith(p) for p in bottom_prefixes) else 'top'
+    return tiers
+
+
+def extract(pt, proj, synth, tiers, wire_scale_back):
+    """DEF-based RC estimate -> SPEF, and the per-net data the metrics need.
+
+    Per net: routed length per layer from the DEF (in a Shrunk-2D layout these are the 3D
+    lengths), R and C per um of the full-size osu018 layers (r = RPERSQ/W, c = CPERSQDIST x W +
+    2 x EDGECAP); a star from the driver pin to each sink with R = r_avg x Manhattan distance
+    between the cells (capped by the routed length), half the wire C at the driver, the rest
+    shared by the sinks in proportion to their distance. A cut net (3d-lol) adds one bond: its
+    C at the driver, its R on each branch to a sink on the other tier."""
+    a = pt.a
+    lib = fl.read_liberty(LIB)
+    macros, layers = fl.read_lef_macros(LEF)  # full-size layers: RC per um of the real wires
+    rc = {k: fl.wire_rc_per_um(v) for k, v in layers.items()}
+    d = fl.read_def(os.path.join(proj, a.top + '.def'))
+    bond = bond_params()
+    spef = os.path.join(proj, a.top + '.spef')
+    # cell sizes in the layout's own geometry (shrunk in 3d-lol)
+    lmacros, _ = fl.read_lef_macros(os.path.join(proj, 'tech', 'osu018_stdcells.lef'))
+    comps = d['comps']
+
+    def loc(inst):
+        if inst == 'PIN':
+            return None
+        c = comps.get(inst)
+        if not c:
+            return None
+        w, h = lmacros.get(c[0], (0, 0))
+        return (c[1] + w / 2, c[2] + h / 2)
+
+    outputs = set(synth.get('outputs', []))
+    nets = {}
+    lines = ['*SPEF "IEEE 1481-1998"', '*DESIGN "%s"' % a.top, '*DATE "0"',
+             '*VENDOR "spikestack"', '*PROGRAM "scripts/flow/flow.py"', '*VERSION "1"',
+             '*DESIGN_FLOW "DEF-based RC estimate"', '*DIVIDER /', '*DELIMITER :',
+             '*BUS_DELIMITER [ ]', '*T_UNIT 1 NS', '*C_UNIT 1 FF', '*R_UNIT 1 OHM',
+             '*L_UNIT 1 HENRY', '']
+
+    def spef_name(n):
+        # DEF bus bits <n> are Verilog [n]; blif2Verilog turns '$' into '_'
+        n = n.replace('<', '[').replace('>', ']').replace('$', '_')
+        return re.sub(r'([^A-Za-z0-9_\[\]/:])', r'\\\1', n)
+
+    for name, n in d['nets'].items():
+        if name in ('vdd', 'gnd'):
+            continue
+        conns = [(i, p) for i, p in n['conns'] if i == 'PIN' or i in comps]
+        drv, sinks = None, []
+        for i, p in conns:
+            if i == 'PIN':
+                # a top-level output port is a sink of its net, an input port drives it
+                if p.replace('<', '[').replace('>', ']') in outputs:
+                    sinks.append((i, p))
+                elif drv is None:
+                    drv = (i, p)
+                continue
+            typ = comps[i][0]
+            pinfo = lib.get(typ, {}).get('pins', {}).get(p)
+            if pinfo and pinfo['dir'] == 'output':
+                drv = (i, p)
+            else:
+                sinks.append((i, p))
+        if wire_scale_back != 1.0:
+            n['len'] = {ly: l * wire_scale_back for ly, l in n['len'].items()}
+        length = sum(n['len'].values())
+        wire_c = sum(l * rc.get(ly, (0, 0.15))[1] for ly, l in n['len'].items())
+        wire_r_per_um = (sum(l * rc.get(ly, (0.25, 0))[0] for ly, l in n['len'].items()) / length
+                         if length > 0 else 0.25)
+        pin_c = sum(lib.get(comps[i][0], {}).get('pins', {}).get(p, {}).get('cap_ff', 0.0)
+                    for i, p in sinks if i != 'PIN')
+        tier_set = {tiers.get(i) for i, _ in conns if i != 'PIN' and tiers}
+        cut = len(tier_set) > 1
+        nets[name] = {'len_um': length, 'wire_c_ff': wire_c, 'pin_c_ff': pin_c,
+                      'fanout': len(sinks), 'cut': cut, 'driver': drv, 'sinks': sinks,
+                      'layers': n['len'], 'vias': n['vias']}
+        if drv is None or not sinks:
+            continue
+        total_c = wire_c + (bond['capacitance_ff'] if cut else 0.0)
+        dl = loc(drv[0])
+        dist = []
+        for s in sinks:
+            sl = loc(s[0])
+            dd = abs(sl[0] - dl[0]) + abs(sl[1] - dl[1]) if (sl and dl) else length / len(sinks)
+            dist.append(min(dd, length) if length > 0 else dd)
+        sumd = sum(dist) or 1.0
+
+        def node(c):
+            return ('*P %s' % c[1]) if c[0] == 'PIN' else '%s:%s' % c
+
+        def nm(c):
+            return spef_name(c[1]) if c[0] == 'PIN' else '%s:%s' % (spef_name(c[0]), c[1])
+        ln = ['*D_NET %s %.4f' % (spef_name(name), total_c + 0.0), '*CONN']
+        ln.append(('*P %s I' % nm(drv)) if drv[0] == 'PIN' else '*I %s O' % nm(drv))
+        for s in sinks:
+            ln.append(('*P %s O' % nm(s)) if s[0] == 'PIN' else '*I %s I' % nm(s))
+        ln.append('*CAP')
+        k = 1
+        ln.append('%d %s %.4f' % (k, nm(drv), wire_c / 2 + (bond['capacitance_ff'] if cut else 0)))
+        for s, dd in zip(sinks, dist):
+            k += 1
+            ln.append('%d %s %.4f' % (k, nm(s), wire_c / 2 * dd / sumd))
+        ln.append('*RES')
+        drv_tier = tiers.get(drv[0]) if tiers else None
+        for j, (s, dd) in enumerate(zip(sinks, dist)):
+            r = wire_r_per_um * dd
+            if cut and tiers.get(s[0], drv_tier) != drv_tier:
+                r += bond['resistance_ohm']
+            ln.append('%d %s %s %.4f' % (j + 1, nm(drv), nm(s), max(r, 0.001)))
+        ln.append('*END')
+        lines.extend(ln + [''])
+    tmp = spef + '.tmp'
+    open(tmp, 'w').write('\n'.join(lines) + '\n')
+    os.replace(tmp, spef)
+    return d, nets, spef
+
+
+def write_sta(pt, proj, spef, activity):
+    a = pt.a
+    rep = os.path.join(proj, 'sta')
+    os.makedirs(rep, exist_ok=True)
+    tcl = os.path.join(rep, 'sta.tcl')
+    netlist = os.path.join(proj, a.top + '.rtlnopwr.v')
+    t = [
+        '# generated by scripts/flow/flow.py',
+        'read_liberty %s' % LIB,
+        'read_verilog %s' % netlist,
+        'link_design %s' % a.top,
+        'read_spef %s' % spef,
+        'create_clock -name clk -period %g [get_ports %s]' % (a.period_ns, a.clock_port),
+        'set_propagated_clock [all_clocks]',
+        'set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports %s]]'
+        % a.clock_port,
+        'set_output_delay 0 -clock clk [all_outputs]',
+        'set_load 0.01 [all_outputs]',  # 10 fF (lib units pF)
+        'puts "@@WNS [sta::format_time [sta::worst_slack_cmd max] 4]"',
+        'report_checks -path_delay max -digits 4',
+        'report_checks -path_delay min -digits 4',
+    ]
+    # OpenSTA 2019: per-pin activity is not honoured (set_power_activity -pins is broken), so
+    # the default is one global rate on every net; the clock toggles twice per cycle.
+    t.append('set_power_activity -global -activity %g -duty 0.5' % activity)
+    t.append('report_power -digits 6')
+    t.append('report_power -instances [get_cells *] -digits 6')
+    open(tcl, 'w').write('\n'.join(t) + '\n')
+    return tcl, rep
+
+
+def parse_power(text):
+    tot = re.search(r'^Total\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)', text, re.M)
+    insts = {}
+    for m in re.finditer(r'^\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+([\d.eE+-]+)\s+(\S+)\s*$',
+                         text, re.M):
+        insts[m.group(5)] = [float(m.group(i)) for i in range(1, 5)]
+    return ([float(tot.group(i)) for i in range(1, 5)] if tot else None), insts
+
+
+def step_sta(pt, proj, spef, activity):
+    a = pt.a
+    tcl, rep = write_sta(pt, proj, spef, activity)
+    out = os.path.join(rep, 'sta.out')
+    key = sha(tcl, spef, os.path.join(proj, a.top + '.rtlnopwr.v'))
+
+    def run():
+        if os.path.exists(out):
+            os.remove(out)
+        pt.run('sta', ['sta', '-no_splash', '-exit', tcl], out, rep, timeout=a.timeout_s)
+        text = open(out).read()
+        if 'Error' in text and '@@WNS' not in text:
+            raise StepError('sta', out, 'OpenSTA error')
+        return {}
+    pt.stamped('sta', rep, key, [out], run)
+    text = open(out).read()
+    m = re.search(r'@@WNS\s+(-?[\d.]+)', text)
+    if not m:
+        raise StepError('sta', out, 'no worst slack in the report')
+    wns = float(m.group(1))
+    tot, insts = parse_power(text)
+    if tot is None:
+        raise StepError('power', out, 'no report_power total')
+    crit = re.search(r'Startpoint: (\S+).*?Endpoint: (\S+).*?data arrival time', text, re.S)
+    hold = re.findall(r'^\s*(-?[\d.]+)\s+slack \((?:MET|VIOLATED)\)', text, re.M)
+    return {'wns': wns, 'power': tot, 'insts': insts, 'hold_slack': float(hold[-1]) if hold else None,
+            'critical': {'from': crit.group(1), 'to': crit.group(2)} if crit else None, 'out': out}
+
+
+def metrics(pt, proj, d, nets, sta, tiers, synth):
+    a = pt.a
+    lib = fl.read_liberty(LIB)
+    lmacros, _ = fl.read_lef_macros(os.path.join(proj, 'tech', 'osu018_stdcells.lef'))
+    cells = {}
+    area_lib = 0.0
+    for name, (typ, x, y) in d['comps'].items():
+        if typ.startswith('FILL'):
+            continue
+        cells[typ] = cells.get(typ, 0) + 1
+        area_lib += lib.get(typ, {}).get('area', 0.0)
+    placed_area = sum(lmacros.get(t, (0, 0))[0] * lmacros.get(t, (0, 0))[1] * n
+                      for t, n in cells.items())
+    x0, y0, x1, y1 = d['die']
+    die_w, die_h = x1 - x0, y1 - y0
+    die_area = die_w * die_h
+    n_cells = sum(cells.values())
+    bufinv = {t: n for t, n in cells.items() if re.match(r'(BUF|CLKBUF|INV)', t)}
+    ysy = synth['yosys_cells']
+    syn_bufinv = sum(n for t, n in ysy.items() if re.match(r'(BUF|CLKBUF|INV)', t))
+    flops = sum(n for t, n in cells.items() if lib.get(t, {}).get('ff'))
+    # gate pitch: side of the mean standard cell (full-size library), the unit of Rent/Donath
+    gate_pitch = math.sqrt(area_lib / n_cells) if n_cells else 1.0
+    lens = [n['len_um'] for k, n in nets.items() if n['sinks']]
+    fan = [n['fanout'] for n in nets.values() if n['driver'] and n['sinks']]
+    wl = fl.distribution(lens, WL_EDGES)
+    wl_pitch = fl.distribution([v / gate_pitch for v in lens],
+                               [e / 10 for e in WL_EDGES])  # edges in pitches
+    # clock tree: nets reached from the clock port through buffers
+    clock_nets, frontier, sinks = set(), [a.clock_port], 0
+    drivers = {}
+    for k, n in nets.items():
+        for i, p in n['sinks']:
+            drivers.setdefault(k, []).append((i, p))
+    while frontier:
+        net = frontier.pop()
+        if net in clock_nets or net not in nets:
+            continue
+        clock_nets.add(net)
+        for i, p in nets[net]['sinks']:
+            if i == 'PIN':
+                continue
+            typ = d['comps'][i][0]
+            if re.match(r'(CLKBUF|BUF|INV)', typ):
+                for k2, n2 in nets.items():
+                    if n2['driver'] == (i, 'Y'):
+                        frontier.append(k2)
+                        break
+            else:
+                sinks += 1
+    total_wire_c = sum(n['wire_c_ff'] for n in nets.values())
+    total_pin_c = sum(n['pin_c_ff'] for n in nets.values())
+    internal, switching, leakage, total = sta['power']
+    res = {
+        'cells': {'count': n_cells, 'by_type': dict(sorted(cells.items())),
+                  'area_um2': area_lib, 'placed_area_um2': placed_area,
+                  'flip_flops': flops,
+                  'buffers_inverters': sum(bufinv.values()),
+                  'buffers_inverters_added': sum(bufinv.values()) - syn_bufinv,
+                  'synthesized_count': sum(ysy.values()) if ysy else None,
+                  'synthesized_area_um2': synth['yosys_area_um2']},
+        'die': {'width_um': die_w, 'height_um': die_h, 'area_um2': die_area,
+                'utilization': placed_area / die_area if die_area else None},
+        'gate_pitch_um': gate_pitch,
+        'wirelength': {'total_um': wl['total'], 'per_net_um': wl, 'per_net_gate_pitches': wl_pitch,
+                       'vias': sum(n['vias'] for n in nets.values()),
+                       'by_layer_um': _sum_layers(nets)},
+        'fanout': fl.distribution(fan, FANOUT_EDGES),
+        'capacitance': {'wire_ff': total_wire_c, 'pin_ff': total_pin_c},
+        'clock': {'nets': len(clock_nets), 'length_um': sum(nets[n]['len_um'] for n in clock_nets),
+                  'sinks': sinks, 'buffers': len(clock_nets) - 1 if clock_nets else 0},
+        'timing': {'period_ns': a.period_ns, 'worst_slack_ns': sta['wns'],
+                   'fmax_mhz': 1000.0 / (a.period_ns - sta['wns']) if a.period_ns - sta['wns'] > 0 else None,
+                   'worst_hold_slack_ns': sta['hold_slack'], 'critical_path': sta['critical']},
+        'power': {'internal_w': internal, 'switching_w': switching, 'leakage_w': leakage,
+                  'total_w': total},
+    }
+    return res
+
+
+def _sum_layers(nets):
+    out = {}
+    for n in nets.values():
+        for ly, l in n['layers'].items():
+            out[ly] = out.get(ly, 0.0) + l
+    return dict(sorted(out.items()))
+
+
+def tier_metrics(d, nets, sta, tiers, lib_path=LIB):
+    lib = fl.read_liberty(lib_path)
+    bond = bond_params()
+    per = {}
+    x0, y0, x1, y1 = d['die']
+    for t in ('top', 'bottom'):
+        inst = [i for i, tt in tiers.items() if tt == t and i in d['comps']]
+        area = sum(lib.get(d['comps'][i][0], {}).get('area', 0.0) for i in inst)
+        pw = [0.0, 0.0, 0.0, 0.0]
+        for i in inst:
+            v = sta['insts'].get(i)
+            if v:
+                pw = [x + y for x, y in zip(pw, v)]
+        wl = sum(n['len_um'] for n in nets.values()
+                 if n['driver'] and n['driver'][0] != 'PIN' and tiers.get(n['driver'][0]) == t)
+        per[t] = {'cells': len(inst), 'area_um2': area, 'wirelength_um': wl,
+                  'flip_flops': sum(1 for i in inst if lib.get(d['comps'][i][0], {}).get('ff')),
+                  'power': {'internal_w': pw[0], 'switching_w': pw[1], 'leakage_w': pw[2],
+                            'total_w': pw[3]}}
+    cut = [k for k, n in nets.items() if n['cut']]
+    # the shrunk layout's outline is the 3D footprint (exactly so at SHRINK_IDEAL)
+    footprint = (x1 - x0) * (y1 - y0) * (SHRINK_IDEAL / SHRINK) ** 2
+    bonds = len(cut)
+    ncell = sum(p['cells'] for p in per.values())
+    for p in per.values():  # cell area of the tier over the footprint (2d: die utilization)
+        p['utilization'] = p['area_um2'] / ((x1 - x0) * (y1 - y0) * (SHRINK_IDEAL / SHRINK) ** 2)
+    return {
+        'tiers': per,
+        'bonds': {'count': bonds, 'cut_nets_per_cell': bonds / ncell if ncell else 0,
+                  'resistance_ohm': bond['resistance_ohm'], 'capacitance_ff': bond['capacitance_ff'],
+                  'pitch_um': bond['pitch_um'], 'source': bond['source'],
+                  'capacity_at_pitch': int(footprint / bond['pitch_um'] ** 2),
+                  'density_per_mm2': bonds / (footprint / 1e6) if footprint else None,
+                  'fits_pitch': bonds <= int(footprint / bond['pitch_um'] ** 2)},
+        'footprint_um2': footprint,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--rtl', nargs='+', required=True, help='Verilog files')
+    ap.add_argument('--top', required=True)
+    ap.add_argument('--param', action='append', default=[], help='NAME=VALUE of the top')
+    ap.add_argument('--name', required=True, help='design point name (work dir, result)')
+    ap.add_argument('--style', choices=['2d', '3d-mol', '3d-lol'], default='2d')
+    ap.add_argument('--clock-port', default='clk_i')
+    ap.add_argument('--period-ns', type=float, default=10.0, help='target clock period')
+    ap.add_argument('--density', type=float, default=0.6,
+                    help='placement density (qflow initial_density; fill pads the rest)')
+    ap.add_argument('--seed', type=int, default=1, help='graywolf random seed')
+    ap.add_argument('--no-fanout', action='store_true', help='skip blifFanout buffering')
+    ap.add_argument('--macro', action='append', default=[], help='hard macro module (3d-mol)')
+    ap.add_argument('--top-tier', action='append', default=None,
+                    help='3d-lol: instance-path prefix of the top tier (repeatable)')
+    ap.add_argument('--bottom-tier', action='append', default=None,
+                    help='3d-lol: instance-path prefix of the bottom tier (the rest goes on top)')
+    ap.add_argument('--activity', help='toggle file (JSON {net: toggles per cycle})')
+    ap.add_argument('--work', default=os.path.join(REPO, 'flow-work'))
+    ap.add_argument('--out', required=True, help='result JSON')
+    ap.add_argument('--timeout-s', type=int, default=3600, help='per tool run')
+    a = ap.parse_args(argv)
+    if a.style == '3d-lol' and not (a.top_tier or a.bottom_tier):
+        ap.error('--style 3d-lol needs --top-tier or --bottom-tier PREFIX')
+    pt = Point(a)
+    t_start = time.time()
+    result = {'schema': SCHEMA, 'complete': False, 'name': a.name, 'style': a.style,
+              'design': {'top': a.top, 'rtl': [os.path.relpath(os.path.abspath(r), REPO) for r in a.rtl],
+                         'params': dict(p.split('=', 1) for p in a.param)},
+              'command': 'python3 scripts/flow/flow.py ' + ' '.join(shlex.quote(x) for x in
+                                                                    (argv if argv is not None else sys.argv[1:]))}
+    try:
+        sd, synth = step_synth(pt)
+        synth['outputs'] = _blif_outputs(os.path.join(sd, a.top + '.blif'))
+        proj = step_place_route(pt, sd, synth)
+        t0 = time.time()
+        tiers = {}
+        if a.style == '3d-lol':
+            gates = fl.read_qflow_blif(os.path.join(proj, a.top + '.blif'))
+            tiers = assign_tiers(gates, synth['driver_hier'], a.top_tier, a.bottom_tier)
+        d, nets, spef = extract(pt, proj, synth, tiers,
+                                SHRINK_IDEAL / SHRINK if a.style == '3d-lol' else 1.0)
+        pt.runtime['extract'] = time.time() - t0
+        activity = DEFAULT_ACTIVITY
+        act_kind = 'default'
+        if a.activity:
+            raise StepError('power', a.activity, 'toggle files need per-net activity, which '
+                            'OpenSTA 2019 ignores; not implemented yet')
+        t0 = time.time()
+        sta = step_sta(pt, proj, spef, activity)
+        t0 = time.time()
+        m = metrics(pt, proj, d, nets, sta, tiers, synth)
+        m['power']['activity'] = act_kind
+        m['power']['activity_per_cycle'] = activity
+        m['power']['clock_mhz'] = 1000.0 / a.period_ns
+        result.update(m)
+        if a.style == '3d-lol':
+            result['3d'] = tier_metrics(d, nets, sta, tiers)
+            result['3d']['method'] = 'Shrunk-2D (Panth et al., ICCAD 2014): cells and wire pitches x 0.7 (~1/sqrt(2)), P&R as one, tiers by instance prefix: ' + ('top=' + ','.join(a.top_tier) if a.top_tier else 'bottom=' + ','.join(a.bottom_tier))
+            result['footprint_um2'] = result['3d']['footprint_um2']
+        else:
+            result['footprint_um2'] = result['die']['area_um2']
+            if a.style == '3d-mol':
+                result['3d'] = {'method': 'Macro-3D (Bamberg et al.)', 'macros': len(synth['macro_insts']),
+                                'bonds': {'count': 0}, 'note': 'no macros: identical to 2d'}
+        if a.style != '2d':
+            result['reference_2d'] = os.path.basename(a.out).replace('-' + a.style, '-2d')
+        pt.runtime['metrics'] = time.time() - t0
+        result.update({
+            'tools': tool_versions(), 'seed': a.seed, 'density_target': a.density,
+            'extraction': 'DEF-based RC estimate (flow.py extract): routed length per layer x '
+                          'osu018 LEF r, c per um; star topology per net',
+            'steps_skipped': pt.skipped, 'commands': pt.commands,
+            'runtime_s': _runtimes(pt.runtime),
+            'work_dir': os.path.relpath(pt.work, REPO) if pt.work.startswith(REPO) else pt.work,
+        })
+        result['complete'] = True
+    except StepError as e:
+        print('flow: %s: %s failed: see %s' % (a.name, e.step, e.log), file=sys.stderr)
+        _write(a.out + '.partial', result)
+        return 1
+    _write(a.out, result)
+    if os.path.exists(a.out + '.partial'):
+        os.remove(a.out + '.partial')
+    print('flow: %s %s: %d cells, die %.0f um2, WL %.0f um, slack %.3f ns, power %.3g W -> %s' % (
+        a.name, a.style, result['cells']['count'], result['die']['area_um2'],
+        result['wirelength']['total_um'], result['timing']['worst_slack_ns'],
+        result['power']['total_w'], a.out))
+    return 0
+
+
+def _runtimes(rt):
+    out = {k: round(rt.get(k, 0.0), 3) for k in ('synth', 'place', 'route', 'extract', 'sta', 'metrics')}
+    out['total'] = round(sum(out.values()), 3)
+    return out
+
+
+def _blif_outputs(path):
+    outs = []
+    for ln in open(path).read().replace('\\\n', ' ').split('\n'):
+        if ln.startswith('.outputs'):
+            outs += ln.split()[1:]
+    return outs
+
+
+def _write(path, obj):
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(obj, f, indent=1, sort_keys=False)
+        f.write('\n')
+    os.replace(tmp, path)
+
+
+if __name__ == '__main__':
+    sys.exit(main())
