@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""ctest -L flow: (1) the tiny design through the whole flow (2d, 3d-mol, 3d-lol) in a fresh
+work directory, its results against tests/flow/expected_tiny.json; (2) bad input fails with one
+line naming the step; (3) the stored sweep results/flow/*.json is consistent.
+
+    python3 tests/flow/check_flow.py run  WORKDIR   # (1) + (2), a few minutes
+    python3 tests/flow/check_flow.py sweep          # (3), seconds
+
+Tolerances (expected_tiny.json came from a real run, command inside it):
+- cell count, flip-flops, cells by type, bonds: exact. yosys/abc and blifFanout are
+  deterministic for one tool version; a change means the netlist changed.
+- die area, total wirelength, wire capacitance: 3 %. graywolf with a fixed seed and qrouter are
+  deterministic on one machine (the stored values were reproduced exactly); the margin only
+  absorbs a rebuilt tool with different floating-point rounding, not a change of the flow.
+- worst slack: 0.25 ns (about two gate delays of osu018 at FO4 123 ps); power: 5 %.
+- physics: the Shrunk-2D layout must have less total wire than 2d (ratio < 0.9) and a
+  footprint below 0.6 x the 2d die; 3d-mol without macros equals 2d exactly.
+"""
+import glob
+import json
+import os
+import subprocess
+import sys
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+EXPECTED = os.path.join(REPO, 'tests', 'flow', 'expected_tiny.json')
+STYLES = ['2d', '3d-mol', '3d-lol']
+METRICS = [  # dotted paths every complete point must carry
+    'cells.count', 'cells.area_um2', 'cells.by_type', 'cells.flip_flops',
+    'cells.buffers_inverters', 'cells.buffers_inverters_added', 'die.area_um2',
+    'die.utilization', 'footprint_um2', 'wirelength.total_um', 'wirelength.per_net_um.p50',
+    'wirelength.per_net_um.histogram', 'wirelength.per_net_gate_pitches.p50', 'fanout.histogram',
+    'capacitance.wire_ff', 'capacitance.pin_ff', 'clock.length_um', 'clock.sinks',
+    'timing.worst_slack_ns', 'timing.fmax_mhz', 'power.internal_w', 'power.switching_w',
+    'power.leakage_w', 'power.total_w', 'power.activity', 'runtime_s.total', 'tools.yosys',
+    'seed', 'commands', 'command']
+failures = []
+
+
+def get(d, path):
+    for k in path.split('.'):
+        if not isinstance(d, dict) or k not in d:
+            return None
+        d = d[k]
+    return d
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+
+
+def close(name, got, want, rel=None, abs_=None):
+    if got is None or want is None:
+        check(False, '%s: missing (got %r, want %r)' % (name, got, want))
+        return
+    tol = (abs(want) * rel) if rel is not None else abs_
+    check(abs(got - want) <= tol, '%s: got %.6g, want %.6g +- %.3g' % (name, got, want, tol))
+
+
+def tiny_command(style, work, out):
+    cmd = [sys.executable, os.path.join(REPO, 'scripts/flow/flow.py'),
+           '--rtl', 'tests/flow/data/tiny_mac.v', 'tests/flow/data/tiny_pe.v',
+           '--top', 'tiny_mac', '--param', 'ROWS=2', '--param', 'COLS=2',
+           '--name', 'tiny_mac_2x2', '--style', style, '--period-ns', '10',
+           '--work', work, '--out', out]
+    if style == '3d-lol':
+        cmd += ['--bottom-tier', 'g_pe']
+    return cmd
+
+
+def run(work):
+    exp = json.load(open(EXPECTED))
+    res = {}
+    for style in STYLES:
+        out = os.path.join(work, 'tiny-%s.json' % style)
+        p = subprocess.run(tiny_command(style, work, out), cwd=REPO)
+        check(p.returncode == 0, '%s: flow exit %d' % (style, p.returncode))
+        if p.returncode:
+            continue
+        r = json.load(open(out))
+        res[style] = r
+        e = exp[style]
+        check(r['complete'] is True, style + ': not complete')
+        for k in ('cells.count', 'cells.flip_flops', 'cells.buffers_inverters'):
+            check(get(r, k) == get(e, k), '%s %s: got %s, want %s' % (style, k, get(r, k), get(e, k)))
+        check(get(r, 'cells.by_type') == get(e, 'cells.by_type'), style + ': cells by type differ')
+        for k in ('die.area_um2', 'wirelength.total_um', 'capacitance.wire_ff', 'footprint_um2'):
+            close('%s %s' % (style, k), get(r, k), get(e, k), rel=0.03)
+        close(style + ' worst slack', get(r, 'timing.worst_slack_ns'),
+              get(e, 'timing.worst_slack_ns'), abs_=0.25)
+        for k in ('power.total_w', 'power.switching_w'):
+            close('%s %s' % (style, k), get(r, k), get(e, k), rel=0.05)
+        check(get(r, 'power.activity') == 'default', style + ': activity must say default')
+        if style == '3d-lol':
+            check(get(r, '3d.bonds.count') == get(e, '3d.bonds.count'),
+                  '3d-lol bonds: got %s, want %s' % (get(r, '3d.bonds.count'), get(e, '3d.bonds.count')))
+    if len(res) == 3:
+        r2, rm, rl = res['2d'], res['3d-mol'], res['3d-lol']
+        check(rm['wirelength'] == r2['wirelength'] and rm['timing'] == r2['timing'],
+              '3d-mol without macros must equal 2d')
+        check(rl['wirelength']['total_um'] < 0.9 * r2['wirelength']['total_um'],
+              'Shrunk-2D must shorten the total wire (ratio %.3f)'
+              % (rl['wirelength']['total_um'] / r2['wirelength']['total_um']))
+        check(rl['footprint_um2'] < 0.6 * r2['die']['area_um2'], '3d-lol footprint not halved')
+    # bad input: a missing RTL file -> exit 1, one line naming the step and its log, no result
+    out = os.path.join(work, 'bad.json')
+    cmd = tiny_command('2d', work, out)
+    cmd[cmd.index('tests/flow/data/tiny_pe.v')] = 'tests/flow/data/no_such_file.v'
+    cmd[cmd.index('tiny_mac_2x2')] = 'bad_input'
+    p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    lines = [ln for ln in p.stderr.strip().split('\n') if ln]
+    check(p.returncode == 1, 'bad input: exit %d, want 1' % p.returncode)
+    check(len(lines) == 1 and 'synth failed' in lines[0] and '.log' in lines[0],
+          'bad input: want one line naming the step and log, got %r' % p.stderr)
+    check(not os.path.exists(out), 'bad input: a result file was written')
+    if os.path.exists(out + '.partial'):
+        check(json.load(open(out + '.partial'))['complete'] is False, 'partial marked complete')
+
+
+def sweep():
+    files = sorted(glob.glob(os.path.join(REPO, 'results', 'flow', '*.json')))
+    check(len(files) >= 3, 'no stored sweep in results/flow')
+    rows = {os.path.basename(f): json.load(open(f)) for f in files}
+    for f, r in rows.items():
+        check(r.get('complete') is True, f + ': not complete')
+        for m in METRICS:
+            check(get(r, m) is not None, '%s: missing %s' % (f, m))
+        check(f == '%s-%s.json' % (r['name'], r['style']), f + ': name/style do not match the file')
+        check(r['command'].startswith('python3 scripts/flow/flow.py'), f + ': no command')
+        check(all('cmd' in c and 'step' in c for c in r.get('commands', [])) and r.get('commands'),
+              f + ': tool commands not recorded')
+        if r['style'] != '2d':
+            ref = r.get('reference_2d')
+            check(ref in rows, '%s: 2D row %s missing' % (f, ref))
+            if ref in rows:
+                r2 = rows[ref]
+                check(r2['design'] == r['design'], f + ': design differs from its 2D row')
+                check(r2['cells']['synthesized_count'] == r['cells']['synthesized_count'],
+                      f + ': not the same netlist as its 2D row')
+        if r['style'] == '3d-lol':
+            for m in ('3d.bonds.count', '3d.tiers.top.cells', '3d.tiers.bottom.power.total_w',
+                      '3d.bonds.capacity_at_pitch'):
+                check(get(r, m) is not None, '%s: missing %s' % (f, m))
+
+
+if __name__ == '__main__':
+    if len(sys.argv) >= 3 and sys.argv[1] == 'run':
+        os.makedirs(sys.argv[2], exist_ok=True)
+        run(os.path.abspath(sys.argv[2]))
+    elif len(sys.argv) >= 2 and sys.argv[1] == 'sweep':
+        sweep()
+    else:
+        sys.exit(__doc__)
+    for f in failures:
+        print('FAIL ' + f)
+    print('%d failures' % len(failures))
+    sys.exit(1 if failures else 0)
