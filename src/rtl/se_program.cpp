@@ -1,0 +1,98 @@
+#include "rtl/se_program.h"
+
+#include <algorithm>
+#include <bit>
+
+#include "common/error.h"
+
+namespace ss::rtl {
+
+namespace {
+[[noreturn]] void unbuildable(const arch::Arch& a, const std::string& key, const std::string& why) {
+  throw Error(a.file + ": " + key + ": " + why);
+}
+int bits_for(int n) { return std::max(1, int(std::bit_width(unsigned(std::max(n, 1))))); }
+}  // namespace
+
+SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
+  SeCoreParams p;
+  p.rows = a.se.rows, p.cols = a.se.cols, p.lanes = a.se.time_lanes;
+  p.weight_bits = a.weight_bits;
+  if (a.weight_bits < m.quant.weight_bits)
+    unbuildable(a, "arch.weight_bits", std::to_string(a.weight_bits) + " bits hold no " +
+                                           std::to_string(m.quant.weight_bits) +
+                                           "-bit weight of the model (quant.weight_bits)");
+  if (a.membrane_bits < m.quant.mem_bits)
+    unbuildable(a, "arch.membrane_bits",
+                std::to_string(a.membrane_bits) + " bits hold no " +
+                    std::to_string(m.quant.mem_bits) +
+                    "-bit membrane of the model's int mode (quant.mem_bits)");
+  if (a.acc_bits < m.quant.acc_bits)
+    unbuildable(a, "arch.acc_bits", std::to_string(a.acc_bits) +
+                                        " bits are narrower than the model's int-mode "
+                                        "accumulator (quant.acc_bits = " +
+                                        std::to_string(m.quant.acc_bits) + ")");
+  p.mem_w = m.quant.mem_bits;
+  p.psum_bits = std::max(16, p.weight_bits + bits_for(p.rows) + 1);
+  p.sg_lanes = a.spike_gen.lanes_per_core;
+  if (a.spike_gen.acc_entries < p.cols)
+    unbuildable(a, "spike_gen.acc_entries",
+                std::to_string(a.spike_gen.acc_entries) + " accumulators hold no token of a " +
+                    std::to_string(p.cols) + "-column tile (need >= se_cores.cols)");
+  p.chunk = a.spike_gen.acc_entries / p.cols;
+  if (p.chunk > 255)
+    unbuildable(a, "spike_gen.acc_entries", "at most 255 tokens per chunk (acc_entries / cols)");
+  if (p.lanes > 255 || p.sg_lanes > 1024)
+    unbuildable(a, "se_cores.time_lanes", "at most 255 time lanes and 1024 spike-generator lanes");
+  // bandwidth one core gets: the buffer's and the bus's narrower, shared by the cores
+  const auto& wb = a.buffer("weight");
+  const auto& sb = a.buffer("spike");
+  p.wbw = std::min(wb.width_bits * wb.banks * wb.ports, a.noc.width_bits) / a.se.count;
+  p.sbw = std::min(sb.width_bits * sb.banks * sb.ports, a.noc.width_bits);
+  if (p.wbw < 1)
+    unbuildable(a, "noc.width", "the bus leaves less than one weight bit per cycle per SE core");
+  p.tok_w = std::max(8, bits_for(m.tokens()));
+  return p;
+}
+
+std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
+                         const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
+                         int core) {
+  if (d.kind == sim::Kind::dwconv || d.kind == sim::Kind::head)
+    throw Error("layer " + d.name + ": the RTL SE core does not run " +
+                (d.kind == sim::Kind::head ? "the classification head" : "the depthwise gate") +
+                " yet (docs/rtl.md, limits)");
+  if (d.in_bits > p.planes)
+    throw Error("layer " + d.name + ": " + std::to_string(d.in_bits) + "-bit inputs exceed the " +
+                std::to_string(p.planes) + " planes of the core");
+  const bool pixel = d.kind == sim::Kind::pixel_conv;
+  std::vector<SeOp> ops;
+  for (const sim::WeightPass& ps : s.passes) {
+    if (ps.core != core) continue;
+    SeOp op;
+    op.pass = ps;
+    op.planes = d.in_bits;
+    op.steps = pixel ? d.T : ps.nl;
+    op.tc_first = ps.tc == 0, op.tc_last = ps.tc + 1 == s.tcs;
+    op.w.assign(size_t(p.rows) * p.cols, 0);
+    for (int r = 0; r < ps.ru; ++r)
+      for (int c = 0; c < ps.cu; ++c) op.w[size_t(r) * p.cols + c] = q.w(ps.r0 + r, ps.c0 + c);
+    op.x.assign(size_t(p.chunk) * p.planes * p.rows * p.lanes, 0);
+    for (int j = 0; j < ps.nt; ++j)
+      for (int b = 0; b < std::min<int>(d.in_bits, int(in.p.size())); ++b)
+        for (int r = 0; r < ps.ru; ++r)
+          for (int l = 0; l < ps.nl; ++l)
+            op.x[((size_t(j) * p.planes + b) * p.rows + r) * p.lanes + l] =
+                in.p[size_t(b)].get(ps.t0 + l, toks[size_t(ps.j0 + j)], ps.r0 + r);
+    op.bias.assign(size_t(p.cols), 0);
+    op.th.assign(size_t(p.cols), 0);
+    for (int c = 0; c < ps.cu; ++c) {
+      op.bias[size_t(c)] = q.bias_fx[size_t(ps.c0 + c)];
+      op.th[size_t(c)] = q.th[size_t(ps.c0 + c)];
+    }
+    ops.push_back(std::move(op));
+  }
+  return ops;
+}
+
+}  // namespace ss::rtl

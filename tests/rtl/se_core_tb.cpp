@@ -1,0 +1,318 @@
+// hw/se_core.v (systolic array + accumulators + spike generator + pass controller) at
+// configs/arch/small.toml's sizes: a pass worked by hand, then every SE-core layer of the three
+// shipped models on Fashion-MNIST test images, replayed from the cycle simulator's own layer
+// jobs: output spikes must equal the engine's int mode bit for bit, and the cycle count is
+// compared with the cycle simulator's (docs/rtl.md explains the bounded difference).
+#include <gtest/gtest.h>
+#include <verilated.h>
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vse_core.h"
+#include "arch/arch_spec.h"
+#include "common/safetensors.h"
+#include "data/dataset.h"
+#include "engine/context.h"
+#include "engine/network.h"
+#include "engine/synapse.h"
+#include "rtl/layer_quant.h"
+#include "rtl/se_program.h"
+#include "sim/cycle.h"
+#include "sim/sample.h"
+#include "sim/schedule.h"
+#include "sim/simulate.h"
+#include "sim/workload.h"
+
+namespace {
+
+using namespace ss;
+
+std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/" + rel; }
+
+// The Verilog parameters this model was verilated with (tests/rtl/CMakeLists.txt), checked
+// against what the generator derives from small.toml and the shipped models' int format.
+constexpr int kRows = SE_ROWS, kCols = SE_COLS, kLanes = SE_LANES, kChunk = SE_CHUNK;
+constexpr int kPlanes = SE_PLANES, kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW;
+constexpr int kTW = SE_TW;
+
+// Bit access to Verilator signals of any width.
+template <std::size_t N>
+void put(VlWide<N>& s, int lsb, int w, uint64_t v) {
+  for (int i = 0; i < w; ++i) {
+    const int b = lsb + i;
+    s[b / 32] = (s[b / 32] & ~(1u << (b % 32))) | (uint32_t((v >> i) & 1) << (b % 32));
+  }
+}
+uint64_t get(uint64_t s, int lsb, int w) { return (s >> lsb) & ((w == 64) ? ~0ull : ((1ull << w) - 1)); }
+uint64_t get(uint32_t s, int lsb, int w) { return get(uint64_t(s), lsb, w); }
+template <std::size_t N>
+uint64_t get(const VlWide<N>& s, int lsb, int w) {
+  uint64_t v = 0;
+  for (int i = 0; i < w; ++i) v |= uint64_t((s[(lsb + i) / 32] >> ((lsb + i) % 32)) & 1) << i;
+  return v;
+}
+template <std::size_t N>
+void zero(VlWide<N>& s) {
+  for (std::size_t i = 0; i < N; ++i) s[i] = 0;
+}
+int64_t sext(uint64_t v, int w) { return int64_t(v << (64 - w)) >> (64 - w); }
+
+struct Fired {
+  int tok, ch, t;
+  bool operator<(const Fired& o) const {
+    return std::tie(tok, ch, t) < std::tie(o.tok, o.ch, o.t);
+  }
+};
+
+struct LayerRun {
+  int64_t cycles = 0;        // first op offered .. core idle
+  int64_t issue_cycles = 0;  // cycles a vector entered the array
+  int64_t steps = 0;         // neuron-steps the spike generator ran
+  std::map<Fired, bool> out; // every neuron-step's spike
+};
+
+// Drives one se_core through a layer's ops; the membrane buffer is a map here.
+class Core {
+ public:
+  Core() : m_(std::make_unique<Vse_core>()) {
+    m_->clk_i = 0;
+    m_->rst_ni = 0;
+    for (int i = 0; i < 4; ++i) tick();
+    m_->rst_ni = 1;
+  }
+
+  LayerRun run(const std::vector<rtl::SeOp>& ops, int acc_bits, int frac_bits, int decay) {
+    LayerRun r;
+    m_->cfg_acc_bits_i = acc_bits;
+    m_->cfg_frac_bits_i = frac_bits;
+    m_->cfg_decay_i = decay;
+    std::map<std::pair<int, int>, int64_t> membrane;
+    size_t next = 0;
+    for (int64_t cyc = 0; cyc < 10'000'000; ++cyc) {
+      // present the next op
+      m_->op_valid_i = next < ops.size();
+      if (next < ops.size()) present(ops[next]);
+      m_->clk_i = 0;
+      m_->eval();
+      const bool idle = m_->idle_o && next == ops.size();
+      if (idle) {
+        r.cycles = cyc;
+        return r;
+      }
+      const bool take = m_->op_valid_i && m_->op_ready_o;
+      r.issue_cycles += m_->issue_o;
+      // outputs of this cycle
+      for (int u = 0; u < kSg; ++u) {
+        if ((m_->out_valid_o >> u) & 1) {
+          Fired f{int(get(m_->out_tok_o, u * kTokW, kTokW)), int(get(m_->out_ch_o, u * kChW, kChW)),
+                  int(get(m_->out_t_o, u * kTW, kTW))};
+          EXPECT_EQ(r.out.count(f), 0u) << "neuron-step fired twice: tok " << f.tok << " ch "
+                                        << f.ch << " t " << f.t;
+          r.out[f] = (m_->out_spike_o >> u) & 1;
+          ++r.steps;
+        }
+      }
+      // membrane buffer: writes now, reads answered after the edge
+      std::vector<std::pair<int, int>> reads;
+      for (int u = 0; u < kSg; ++u) {
+        const std::pair<int, int> a_w{int(get(m_->mem_wr_tok_o, u * kTokW, kTokW)),
+                                      int(get(m_->mem_wr_ch_o, u * kChW, kChW))};
+        if ((m_->mem_wr_en_o >> u) & 1)
+          membrane[a_w] = sext(get(m_->mem_wr_data_o, u * kMemW, kMemW), kMemW);
+        reads.emplace_back(int(get(m_->mem_rd_tok_o, u * kTokW, kTokW)),
+                           int(get(m_->mem_rd_ch_o, u * kChW, kChW)));
+      }
+      const uint32_t rd_en = m_->mem_rd_en_o;
+      m_->clk_i = 1;
+      m_->eval();
+      zero(m_->mem_rd_data_i);
+      for (int u = 0; u < kSg; ++u)
+        if ((rd_en >> u) & 1) {
+          auto it = membrane.find(reads[size_t(u)]);
+          EXPECT_NE(it, membrane.end()) << "membrane read before it was written";
+          put(m_->mem_rd_data_i, u * kMemW, kMemW, uint64_t(it == membrane.end() ? 0 : it->second));
+        }
+      if (take) ++next;
+    }
+    ADD_FAILURE() << "core did not go idle";
+    return r;
+  }
+
+ private:
+  void tick() {
+    m_->clk_i = 0;
+    m_->eval();
+    m_->clk_i = 1;
+    m_->eval();
+  }
+  void present(const rtl::SeOp& op) {
+    const auto& p = op.pass;
+    m_->op_ntok_i = p.nt;
+    m_->op_planes_i = op.planes;
+    m_->op_nl_i = p.nl;
+    m_->op_steps_i = op.steps;
+    m_->op_ru_i = p.ru;
+    m_->op_cu_i = p.cu;
+    m_->op_first_i = p.first_in;
+    m_->op_last_i = p.last_in;
+    m_->op_tc_first_i = op.tc_first;
+    m_->op_tc_last_i = op.tc_last;
+    m_->op_t0_i = p.t0;
+    m_->op_j0_i = p.j0;
+    m_->op_o0_i = p.c0;
+    zero(m_->op_wtile_i);
+    for (size_t k = 0; k < op.w.size(); ++k) put(m_->op_wtile_i, int(k) * 8, 8, uint8_t(op.w[k]));
+    zero(m_->op_stile_i);
+    for (size_t k = 0; k < op.x.size(); ++k)
+      if (op.x[k]) put(m_->op_stile_i, int(k), 1, 1);
+    zero(m_->op_bias_i);
+    zero(m_->op_th_i);
+    for (int c = 0; c < kCols; ++c) {
+      put(m_->op_bias_i, c * 32, 32, uint32_t(op.bias[size_t(c)]));
+      put(m_->op_th_i, c * kMemW, kMemW, uint64_t(uint32_t(op.th[size_t(c)])));
+    }
+  }
+  std::unique_ptr<Vse_core> m_;
+};
+
+TEST(SeCore, ParametersAreTheGeneratorsForSmallToml) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
+  const ModelSpec m = ModelSpec::load(src("models/moe-fmnist.toml"));
+  const rtl::SeCoreParams p = rtl::se_core_params(a, m);
+  EXPECT_EQ(p.rows, kRows);
+  EXPECT_EQ(p.cols, kCols);
+  EXPECT_EQ(p.lanes, kLanes);
+  EXPECT_EQ(p.chunk, kChunk);
+  EXPECT_EQ(p.planes, kPlanes);
+  EXPECT_EQ(p.sg_lanes, kSg);
+  EXPECT_EQ(p.mem_w, kMemW);
+  EXPECT_EQ(p.wbw, SE_WBW);
+  EXPECT_EQ(p.sbw, SE_SBW);
+  EXPECT_EQ(p.psum_bits, SE_PSUMBITS);
+}
+
+// One pass by hand: column 0 holds weight +1 in every row, column 1 weight -2 in row 0.
+// Token 0: t0 rows 0 and 1 fire, t1 row 2 fires. Token 1 is silent (skipped). A = 16, F = 8,
+// tau 2 (decay 32768), th = 256 (1.0), bias 0.
+//   column 0: acc t0 = 2, t1 = 1. X0 = 2 * 256 = 512: H = 0 + floor(512 / 2) = 256 >= 256 fires,
+//   V = 0; X1 = 256: H = 0 + 128 = 128, no spike.   column 1: acc t0 = -2, t1 = 0.
+//   X0 = -512: H = -256, no spike; X1 = 0: H = -256 + floor((0 + 256) / 2) = -128, no spike.
+// Cycles (small.toml: 64 weight bits and 16 spike bits per cycle): the op is accepted in
+// cycle 0; weights 4 x 4 x 8 = 128 b = 2 beats, spikes 2 tokens x 1 plane x 4 rows x 2 lanes =
+// 16 b = 1 beat: loaded in cycle 2, armed 3, active 4: token 0 issues in cycle 4 (one plane).
+// Its column 3 sum reaches the accumulators at 4 + 4 + 3 = 11 with the chunk marker; the fire
+// entry is ready in 12, the spike generator starts in 12, reads membranes 13, steps lanes
+// 0, 1 in 14, 15 (4 units = 4 columns x 2 tokens = 8 neurons = 2 rounds: second round reads 16,
+// steps 17, 18); last outputs registered in 19, idle seen in cycle 19 + 1 = 20.
+TEST(SeCore, OnePassByHand) {
+  rtl::SeOp op;
+  op.pass.nt = 2, op.pass.nl = 2, op.pass.ru = 4, op.pass.cu = 4;
+  op.pass.first_in = op.pass.last_in = true;
+  op.planes = 1, op.steps = 2;
+  op.w.assign(size_t(kRows) * kCols, 0);
+  for (int r = 0; r < 4; ++r) op.w[size_t(r) * kCols + 0] = 1;
+  op.w[1] = -2;
+  op.x.assign(size_t(kChunk) * kPlanes * kRows * kLanes, 0);
+  auto bit = [&](int j, int p, int r, int l) -> uint8_t& {
+    return op.x[((size_t(j) * kPlanes + p) * kRows + r) * kLanes + l];
+  };
+  bit(0, 0, 0, 0) = bit(0, 0, 1, 0) = bit(0, 0, 2, 1) = 1;
+  op.bias.assign(kCols, 0);
+  op.th.assign(kCols, 256);
+  Core core;
+  LayerRun r = core.run({op}, 16, 8, 32768);
+  ASSERT_EQ(r.steps, 2 * 4 * 2);  // 2 tokens x 4 columns x 2 steps
+  EXPECT_TRUE(r.out.at({0, 0, 0}));
+  EXPECT_FALSE(r.out.at({0, 0, 1}));
+  EXPECT_FALSE(r.out.at({0, 1, 0}));
+  EXPECT_FALSE(r.out.at({0, 1, 1}));
+  int fired = 0;
+  for (auto& [k, v] : r.out) fired += v;
+  EXPECT_EQ(fired, 1);
+  EXPECT_EQ(r.issue_cycles, 1);
+  EXPECT_EQ(r.cycles, 20);
+}
+
+// Replays a sample's weight layers through the RTL as the cycle model ran them.
+class Replay : public sim::WeightLayerObserver {
+ public:
+  Replay(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, const arch::Arch& a)
+      : m_(m), w_(w), s_(s), a_(a), p_(rtl::se_core_params(a, m)) {}
+
+  void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
+                       int kept, int, const sim::LayerCost& cost) override {
+    if (d.kind == sim::Kind::head || d.kind == sim::Kind::dwconv) {
+      ++skipped[d.kind == sim::Kind::head ? "head" : "dwconv"];
+      return;
+    }
+    const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
+    const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
+    const std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
+    Core core;
+    const LayerRun r = core.run(ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau));
+    // spikes: the engine's output on the tokens and channels computed
+    const SpikeTensor& eng = s_.at(d.name);
+    int64_t mismatches = 0, fired = 0;
+    for (int t = 0; t < d.T; ++t)
+      for (size_t j = 0; j < toks.size(); ++j)
+        for (int c = 0; c < kept; ++c) {
+          auto it = r.out.find({int(j), c, t});
+          if (it == r.out.end()) {
+            ++mismatches;
+            continue;
+          }
+          fired += it->second;
+          mismatches += it->second != eng.get(t, toks[j], c);
+        }
+    EXPECT_EQ(mismatches, 0) << d.name;
+    EXPECT_EQ(r.steps, int64_t(d.T) * int64_t(toks.size()) * kept) << d.name;
+    layers += 1, spikes += fired;
+    rtl_cycles[d.name] = r.cycles, sim_cycles[d.name] = cost.cycles;
+  }
+
+  int layers = 0;
+  int64_t spikes = 0;
+  std::map<std::string, int> skipped;
+  std::map<std::string, double> rtl_cycles, sim_cycles;
+
+ private:
+  const ModelSpec& m_;
+  const SafeTensors& w_;
+  const sim::SampleSpikes& s_;
+  const arch::Arch& a_;
+  rtl::SeCoreParams p_;
+};
+
+void replay_model(const std::string& model, size_t images) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
+  const ModelSpec m = ModelSpec::load(src(model));
+  const SafeTensors w = SafeTensors::load(m.weights);
+  const Network net(m, w, Mode::Int);
+  Dataset ds = load_dataset("fashion-mnist", "test");
+  ds.truncate(images);
+  const sim::Workload wl = sim::build_workload(m);
+  const sim::SimContext ctx(a);
+  for (size_t i = 0; i < images; ++i) {
+    sim::SampleRecorder rec;
+    net.run(ds.image(i), &rec);
+    sim::SampleSpikes s = rec.take();
+    s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
+    Replay rp(m, w, s, a);
+    sim::simulate_sample(wl, s, ctx, &rp);
+    EXPECT_GT(rp.layers, 3) << model;
+    EXPECT_GT(rp.spikes, 0) << model;
+    // cycles: print the comparison (docs/rtl.md records it)
+    for (auto& [name, rc] : rp.rtl_cycles)
+      std::printf("%s image %zu %-28s rtl %8.0f sim %8.0f (%+.1f %%)\n", model.c_str(), i,
+                  name.c_str(), rc, rp.sim_cycles[name],
+                  100.0 * (rc - rp.sim_cycles[name]) / rp.sim_cycles[name]);
+  }
+}
+
+TEST(SeCore, MoeLayersBitExact) { replay_model("models/moe-fmnist.toml", 1); }
+
+}  // namespace
