@@ -345,12 +345,13 @@ module se_core #(
   // Neurons (token j, column c) of the chunk in order, SG_LANES per round; a round reads the
   // membranes (cycle 0), then steps lanes 0..nl-1 (one per cycle, V chained through the LIF
   // unit's register), and writes the membranes back after the last lane.
-  reg [7:0]  u_j [0:SG_LANES];
-  reg [15:0] u_c [0:SG_LANES];
+  // positions of this round's units (0 .. SG_LANES - 1) and of the next round's (SG_LANES ..)
+  reg [7:0]  u_j [0:2*SG_LANES];
+  reg [15:0] u_c [0:2*SG_LANES];
   integer uu;
   always @* begin
     u_j[0] = sg_jb_q; u_c[0] = sg_cb_q;
-    for (uu = 0; uu < SG_LANES; uu = uu + 1) begin
+    for (uu = 0; uu < 2*SG_LANES; uu = uu + 1) begin
       if (u_c[uu] + 16'd1 >= fq_cu_q[sg_b_q]) begin
         u_c[uu+1] = 16'd0; u_j[uu+1] = u_j[uu] + 8'd1;
       end else begin
@@ -424,12 +425,22 @@ module se_core #(
   reg [SG_LANES*TOK_W-1:0] wb_tok_q;
   reg [SG_LANES*CH_W-1:0]  wb_ch_q;
 
+  // membrane reads: round 0 in its own cycle, every later round during the last step of the
+  // round before (data arrive with its first step); none in the first time chunk (V = 0)
+  wire pre_rd = round_end && !last_round;
+  reg [SG_LANES*TOK_W-1:0] cur_tok;
+  reg [SG_LANES*CH_W-1:0]  cur_ch;
   always @* begin
     mem_rd_en_o = {SG_LANES{1'b0}};
     for (ui = 0; ui < SG_LANES; ui = ui + 1) begin
-      mem_rd_tok_o[ui*TOK_W +: TOK_W] = fq_j0_q[sg_b_q] + {{(TOK_W-8){1'b0}}, u_j[ui]};
-      mem_rd_ch_o[ui*CH_W +: CH_W]    = fq_o0_q[sg_b_q] + u_c[ui][CH_W-1:0];
-      mem_rd_en_o[ui] = sg_busy_q && !sg_rd_q && unit_ok[ui] && !fq_tcf_q[sg_b_q];
+      cur_tok[ui*TOK_W +: TOK_W] = fq_j0_q[sg_b_q] + {{(TOK_W-8){1'b0}}, u_j[ui]};
+      cur_ch[ui*CH_W +: CH_W]    = fq_o0_q[sg_b_q] + u_c[ui][CH_W-1:0];
+      mem_rd_tok_o[ui*TOK_W +: TOK_W] = fq_j0_q[sg_b_q] +
+          {{(TOK_W-8){1'b0}}, pre_rd ? u_j[SG_LANES + ui] : u_j[ui]};
+      mem_rd_ch_o[ui*CH_W +: CH_W] = fq_o0_q[sg_b_q] +
+          (pre_rd ? u_c[SG_LANES + ui][CH_W-1:0] : u_c[ui][CH_W-1:0]);
+      mem_rd_en_o[ui] = !fq_tcf_q[sg_b_q] &&
+          ((sg_busy_q && !sg_rd_q && unit_ok[ui]) || (pre_rd && (u_j[SG_LANES + ui] < cur_ntok)));
     end
     mem_wr_en_o   = wb_pend_q && !wb_tcl_q ? wb_ok_q : {SG_LANES{1'b0}};
     mem_wr_tok_o  = wb_tok_q;
@@ -446,11 +457,12 @@ module se_core #(
       if (round_end) begin
         wb_tcl_q <= fq_tcl_q[sg_b_q];
         wb_ok_q  <= unit_ok;
-        wb_tok_q <= mem_rd_tok_o;
-        wb_ch_q  <= mem_rd_ch_o;
+        wb_tok_q <= cur_tok;
+        wb_ch_q  <= cur_ch;
       end
       if (sg_start) begin
-        sg_busy_q <= 1'b1; sg_b_q <= sg_next_q; sg_rd_q <= 1'b0; sg_l_q <= 8'd0;
+        sg_busy_q <= 1'b1; sg_b_q <= sg_next_q; sg_l_q <= 8'd0;
+        sg_rd_q <= fq_tcf_q[sg_next_q];        // membranes start at 0: no read cycle
         sg_jb_q <= 8'd0; sg_cb_q <= 16'd0;
       end else if (sg_busy_q && !sg_rd_q) begin
         sg_rd_q <= 1'b1;                       // membranes arrive: lane 0 steps next
@@ -460,8 +472,7 @@ module se_core #(
           if (last_round) begin
             sg_busy_q <= 1'b0; sg_rd_q <= 1'b0; sg_next_q <= ~sg_b_q;
           end else begin
-            sg_jb_q <= u_j[SG_LANES]; sg_cb_q <= u_c[SG_LANES];
-            sg_rd_q <= 1'b0;                   // next round's read (overlaps this write-back)
+            sg_jb_q <= u_j[SG_LANES]; sg_cb_q <= u_c[SG_LANES];  // read issued this cycle
           end
         end else begin
           sg_l_q <= sg_l_q + 8'd1;
@@ -473,8 +484,8 @@ module se_core #(
   // tags of the spikes leaving the LIF register (one cycle after the step)
   always @(posedge clk_i) begin
     for (ui = 0; ui < SG_LANES; ui = ui + 1) begin
-      out_tok_o[ui*TOK_W +: TOK_W] <= mem_rd_tok_o[ui*TOK_W +: TOK_W];
-      out_ch_o[ui*CH_W +: CH_W]    <= mem_rd_ch_o[ui*CH_W +: CH_W];
+      out_tok_o[ui*TOK_W +: TOK_W] <= cur_tok[ui*TOK_W +: TOK_W];
+      out_ch_o[ui*CH_W +: CH_W]    <= cur_ch[ui*CH_W +: CH_W];
       out_t_o[ui*T_W +: T_W]       <= fq_t0_q[sg_b_q] + sg_l_q[T_W-1:0];
     end
   end

@@ -205,9 +205,9 @@ TEST(SeCore, ParametersAreTheGeneratorsForSmallToml) {
 // cycle 0; weights 4 x 4 x 8 = 128 b = 2 beats, spikes 2 tokens x 1 plane x 4 rows x 2 lanes =
 // 16 b = 1 beat: loaded in cycle 2, armed 3, active 4: token 0 issues in cycle 4 (one plane).
 // Its column 3 sum reaches the accumulators at 4 + 4 + 3 = 11 with the chunk marker; the fire
-// entry is ready in 12, the spike generator starts in 12, reads membranes 13, steps lanes
-// 0, 1 in 14, 15 (4 units = 4 columns x 2 tokens = 8 neurons = 2 rounds: second round reads 16,
-// steps 17, 18); last outputs registered in 19, idle seen in cycle 19 + 1 = 20.
+// entry is ready in 12 and the spike generator starts; the first time chunk reads no membrane,
+// so its 4 units (4 columns x 2 tokens = 8 neurons = 2 rounds of 2 lane steps) step in 13, 14
+// and 15, 16; the last outputs are registered in 17 and the core is idle in 18.
 TEST(SeCore, OnePassByHand) {
   rtl::SeOp op;
   op.pass.nt = 2, op.pass.nl = 2, op.pass.ru = 4, op.pass.cu = 4;
@@ -234,7 +234,7 @@ TEST(SeCore, OnePassByHand) {
   for (auto& [k, v] : r.out) fired += v;
   EXPECT_EQ(fired, 1);
   EXPECT_EQ(r.issue_cycles, 1);
-  EXPECT_EQ(r.cycles, 20);
+  EXPECT_EQ(r.cycles, 18);
 }
 
 // Replays a sample's weight layers through the RTL as the cycle model ran them.
