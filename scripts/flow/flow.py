@@ -44,13 +44,19 @@ DEFAULT_ACTIVITY = 0.1                # transitions per clock cycle on every non
 SRAM_BIT_AREA_UM2 = 4.65              # technologies/osu018.toml [sram] bitcell_area
 SRAM_EFFICIENCY = 0.7                 # technologies/osu018.toml [sram] array_efficiency
 SRAM_OVERHEAD_UM2 = 40000.0           # technologies/osu018.toml [sram] macro_overhead_area
+# SRAM macro timing/pin model (no compiled 0.18 um macro exists here; CACTI-like values for a
+# small 0.18 um array, an assumption stated in docs/flow.md)
+MACRO_ACCESS_NS = 2.0
+MACRO_SETUP_NS = 0.3
+MACRO_PIN_CAP_FF = 5.0
+MACRO_CLK_CAP_FF = 20.0
 # wirelength histogram edges (um) and fanout histogram edges
 WL_EDGES = [0, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000]
 FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 2, 'pnr': 1}
+STEP_VERSION = {'synth': 3, 'pnr': 1}
 
 
 class StepError(Exception):
@@ -258,6 +264,23 @@ def step_synth(pt):
         drivers, rename, macro_insts = fl.clean_blif(
             os.path.join(src, a.top + '_hier.blif'), os.path.join(src, a.top + '_clean.blif'),
             macros=set(a.macro))
+        views = {}
+        if macro_insts:  # LEF + Liberty per macro size, in qflow's hard_macros directory
+            mdir = os.path.join(src, 'macros')
+            os.makedirs(mdir, exist_ok=True)
+            for inst in macro_insts:
+                if inst['type'] in views:
+                    continue
+                w, h = macro_size_um(inst)
+                lef, lib, w, h = fl.macro_views(inst, w, h, MACRO_ACCESS_NS, MACRO_SETUP_NS,
+                                                MACRO_PIN_CAP_FF, MACRO_CLK_CAP_FF)
+                open(os.path.join(mdir, inst['type'] + '.lef'), 'w').write(lef)
+                open(os.path.join(mdir, inst['type'] + '.lib'), 'w').write(lib)
+                views[inst['type']] = {'width_um': w, 'height_um': h,
+                                       'lef': os.path.join(mdir, inst['type'] + '.lef'),
+                                       'lib': os.path.join(mdir, inst['type'] + '.lib')}
+            with open(os.path.join(sd, 'project_vars.sh'), 'a') as f:
+                f.write('set hard_macros = "macros"\n')
         # qflow's synthesize.sh from the yosys output on: our script stands in for its yosys run
         stub = os.path.join(src, 'noop.ys')
         open(stub, 'w').write('# yosys already ran (synth.ys); qflow post-processing only\n'
@@ -271,7 +294,7 @@ def step_synth(pt):
                  for m in re.finditer(r'^\s+(\w+)\s+(\d+)\s*$', stat, re.M)}
         area = re.search(r'Chip area for module .*?: ([\d.]+)', stat)
         d = {'yosys_cells': cells, 'yosys_area_um2': float(area.group(1)) if area else None,
-             'driver_hier': drivers, 'macro_insts': macro_insts}
+             'driver_hier': drivers, 'macro_insts': macro_insts, 'macro_views': views}
         json.dump(d, open(info, 'w'))
         return {'info': info}
 
@@ -282,8 +305,7 @@ def step_synth(pt):
 def macro_size_um(inst):
     """Area model of an sram_macro from its parameters, as technologies/osu018.toml [sram]:
     bits x bitcell / efficiency + overhead; square aspect."""
-    words = int(inst.get('params', {}).get('WORDS', 256))
-    bits = int(inst.get('params', {}).get('BITS', 64))
+    words, bits = inst['depth'], inst['width']
     area = words * bits * SRAM_BIT_AREA_UM2 / SRAM_EFFICIENCY + SRAM_OVERHEAD_UM2
     side = math.sqrt(area)
     return side, side
@@ -318,8 +340,17 @@ def step_place_route(pt, sd, synth):
             p = os.path.join(proj, a.top + f)
             if os.path.exists(p):
                 os.remove(p)
-        if a.style == '3d-mol' and synth['macro_insts']:
-            raise StepError('place', place_log, '3d-mol with macros is not implemented yet')
+        if style in ('2d', '3d-lol') and synth['macro_insts']:  # 3d-lol: macros not shrunk
+            dst = os.path.join(proj, 'source', 'macros')
+            if os.path.exists(dst):
+                shutil.rmtree(dst)
+            shutil.copytree(os.path.join(sd, 'source', 'macros'), dst)
+            with open(os.path.join(proj, 'project_vars.sh'), 'a') as f:
+                f.write('set hard_macros = "macros"\n')
+        if style == '3d-mol':
+            bonds, count = macros_to_bonds(os.path.join(proj, a.top + '.blif'),
+                                           synth['macro_insts'], a.clock_port)
+            json.dump({'nets': bonds, 'count': count}, open(os.path.join(proj, 'bonds.json'), 'w'))
         open(os.path.join(proj, 'log', 'synth.log'), 'w').write('synthesis: see ../../synth\n')
         # fixed seed for graywolf's annealing (TimberWolf .par: random.seed)
         par = os.path.join(proj, a.top + '.par')
@@ -333,6 +364,9 @@ def step_place_route(pt, sd, synth):
         if not os.path.exists(os.path.join(proj, a.top + '_unroute.def')) and \
                 not os.path.exists(os.path.join(proj, a.top + '.def')):
             raise StepError('place', place_log, 'no placement DEF')
+        if style == '3d-mol':
+            place_bond_pins(os.path.join(proj, a.top + '.def'),
+                            json.load(open(os.path.join(proj, 'bonds.json')))['nets'])
         t1 = time.time()
         pt.run('route', ['tcsh', os.path.join(QSCRIPTS, 'router.sh'), proj, a.top],
                os.path.join(proj, 'log', 'route.driver.log'), proj, timeout=a.timeout_s)
@@ -347,6 +381,84 @@ def step_place_route(pt, sd, synth):
     pt.runtime['place'] = d['place_s']
     pt.runtime['route'] = d['route_s']
     return proj
+
+
+def macros_to_bonds(blif, macro_insts, clock_port):
+    """Memory-on-logic (Macro-3D): the macros leave the netlist; each net that reached a macro
+    pin (as the buffered netlist has it) becomes a port of the logic die, a bond terminal.
+    Returns {net: 'in'|'out'} and the number of bonds (the clock's included)."""
+    types = {i['type']: i for i in macro_insts}
+    text = open(blif).read().replace('\\\n', ' ')
+    lines, ins, outs = [], [], []
+    bonds, count = {}, 0
+    for ln in text.split('\n'):
+        t = ln.split()
+        if t and t[0] in ('.gate', '.subckt') and t[1] in types:
+            for p, n in (x.split('=', 1) for x in t[2:]):
+                count += 1
+                if n != clock_port:
+                    bonds[n] = 'in' if p in types[t[1]]['outputs'] else 'out'
+            continue
+        lines.append(ln)
+    for n, d in sorted(bonds.items()):
+        (ins if d == 'in' else outs).append(n)
+    for k, ln in enumerate(lines):
+        if ln.startswith('.inputs') and ins:
+            lines[k] = ln + ' ' + ' '.join(ins)
+            ins = []
+        elif ln.startswith('.outputs') and outs:
+            lines[k] = ln + ' ' + ' '.join(outs)
+            outs = []
+    open(blif, 'w').write('\n'.join(lines))
+    return bonds, count
+
+
+def place_bond_pins(defpath, bonds):
+    """Moves each bond terminal of the placed logic die to the centroid of the cells on its
+    net ('above the logic it feeds'), on the metal4 track nearest to it; the placer saw the
+    terminals on the die edge (graywolf has no fixed interior terminals)."""
+    d = fl.read_def(defpath)
+    text = open(defpath).read()
+    u = d['units']
+    tx = re.search(r'TRACKS X (-?[\d.]+) DO \d+ STEP (\d+) LAYER metal4', text)
+    ty = re.search(r'TRACKS Y (-?[\d.]+) DO \d+ STEP (\d+) LAYER metal3', text)
+    x0, sx = (float(tx.group(1)), float(tx.group(2))) if tx else (0.0, 80.0)
+    y0, sy = (float(ty.group(1)), float(ty.group(2))) if ty else (0.0, 100.0)
+    used = set()
+    where = {}
+    for n in bonds:
+        net = d['nets'].get(n)
+        pts = [d['comps'][i][1:] for i, _ in (net['conns'] if net else []) if i in d['comps']]
+        if not pts:
+            continue
+        cx = sum(p[0] for p in pts) / len(pts) * u
+        cy = sum(p[1] for p in pts) / len(pts) * u
+        gx, gy = round((cx - x0) / sx), round((cy - y0) / sy)
+        while (gx, gy) in used:
+            gx += 2
+        used.add((gx, gy))
+        where[n] = (int(x0 + gx * sx), int(y0 + gy * sy))
+    out, cur = [], None
+    section = False
+    for ln in text.split('\n'):
+        s_ = ln.strip()
+        if s_.startswith('PINS'):
+            section = True
+        elif s_.startswith('END PINS'):
+            section = False
+        if section:
+            m = re.match(r'-\s+(\S+)', s_)
+            if m:
+                cur = m.group(1)
+            if cur in where:
+                if '+ LAYER' in ln:
+                    ln = re.sub(r'LAYER \S+ \( -?\d+ -?\d+ \) \( -?\d+ -?\d+ \)',
+                                'LAYER metal4 ( -15 -15 ) ( 15 15 )', ln)
+                m2 = re.search(r'(PLACED|FIXED) \( -?\d+ -?\d+ \) (\w+)', ln)
+                if m2:
+                    ln = ln[:m2.start()] + 'FIXED ( %d %d ) N' % where[cur] + ln[m2.end():]
+        out.append(ln)
+    open(defpath, 'w').write('\n'.join(out))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -382,17 +494,19 @@ def extract(pt, proj, synth, tiers, wire_scale_back):
     2 x EDGECAP); a star from the driver pin to each sink with R = r_avg x Manhattan distance
     between the cells (capped by the routed length), half the wire C at the driver, the rest
     shared by the sinks in proportion to their distance. A cut net (3d-lol) adds one bond: its
-    C at the driver, its R on each branch to a sink on the other tier."""
+    C at the driver, its R on each branch to a sink on the other tier. A bond terminal of 3d-mol
+    adds the same bond C and R on the branch to the terminal."""
     a = pt.a
-    lib = fl.read_liberty(LIB)
+    lib = load_libs(synth)
     macros, layers = fl.read_lef_macros(LEF)  # full-size layers: RC per um of the real wires
     rc = {k: fl.wire_rc_per_um(v) for k, v in layers.items()}
     d = fl.read_def(os.path.join(proj, a.top + '.def'))
     bond = bond_params()
     spef = os.path.join(proj, a.top + '.spef')
     # cell sizes in the layout's own geometry (shrunk in 3d-lol)
-    lmacros, _ = fl.read_lef_macros(os.path.join(proj, 'tech', 'osu018_stdcells.lef'))
+    lmacros = layout_sizes(proj, synth)
     comps = d['comps']
+    mol = _mol_bonds(proj)
 
     def loc(inst):
         if inst == 'PIN':
@@ -444,7 +558,7 @@ def extract(pt, proj, synth, tiers, wire_scale_back):
         pin_c = sum(lib.get(comps[i][0], {}).get('pins', {}).get(p, {}).get('cap_ff', 0.0)
                     for i, p in sinks if i != 'PIN')
         tier_set = {tiers.get(i) for i, _ in conns if i != 'PIN' and tiers}
-        cut = len(tier_set) > 1
+        cut = len(tier_set) > 1 or name in mol
         nets[name] = {'len_um': length, 'wire_c_ff': wire_c, 'pin_c_ff': pin_c,
                       'fanout': len(sinks), 'cut': cut, 'driver': drv, 'sinks': sinks,
                       'layers': n['len'], 'vias': n['vias']}
@@ -478,8 +592,10 @@ def extract(pt, proj, synth, tiers, wire_scale_back):
         drv_tier = tiers.get(drv[0]) if tiers else None
         for j, (s, dd) in enumerate(zip(sinks, dist)):
             r = wire_r_per_um * dd
-            if cut and tiers.get(s[0], drv_tier) != drv_tier:
+            if cut and tiers and tiers.get(s[0], drv_tier) != drv_tier:
                 r += bond['resistance_ohm']
+            elif cut and not tiers and (s[0] == 'PIN' or drv[0] == 'PIN'):
+                r += bond['resistance_ohm']  # 3d-mol: the branch through the bond terminal
             ln.append('%d %s %s %.4f' % (j + 1, nm(drv), nm(s), max(r, 0.001)))
         ln.append('*END')
         lines.extend(ln + [''])
@@ -489,7 +605,26 @@ def extract(pt, proj, synth, tiers, wire_scale_back):
     return d, nets, spef
 
 
-def write_sta(pt, proj, spef, activity):
+def _mol_bonds(proj):
+    p = os.path.join(proj, 'bonds.json')
+    return json.load(open(p))['nets'] if os.path.exists(p) else {}
+
+
+def load_libs(synth):
+    lib = fl.read_liberty(LIB)
+    for v in synth.get('macro_views', {}).values():
+        lib.update(fl.read_liberty(v['lib']))
+    return lib
+
+
+def layout_sizes(proj, synth):
+    sizes, _ = fl.read_lef_macros(os.path.join(proj, 'tech', 'osu018_stdcells.lef'))
+    for t, v in synth.get('macro_views', {}).items():
+        sizes[t] = (v['width_um'], v['height_um'])
+    return sizes
+
+
+def write_sta(pt, proj, spef, activity, synth):
     a = pt.a
     rep = os.path.join(proj, 'sta')
     os.makedirs(rep, exist_ok=True)
@@ -498,6 +633,11 @@ def write_sta(pt, proj, spef, activity):
     t = [
         '# generated by scripts/flow/flow.py',
         'read_liberty %s' % LIB,
+    ]
+    mol = _mol_bonds(proj)
+    if not mol:  # 2d: the macros are cells of the netlist
+        t += ['read_liberty %s' % v['lib'] for v in synth.get('macro_views', {}).values()]
+    t += [
         'read_verilog %s' % netlist,
         'link_design %s' % a.top,
         'read_spef %s' % spef,
@@ -507,6 +647,20 @@ def write_sta(pt, proj, spef, activity):
         % a.clock_port,
         'set_output_delay 0 -clock clk [all_outputs]',
         'set_load 0.01 [all_outputs]',  # 10 fF (lib units pF)
+    ]
+    # 3d-mol: a bond terminal stands for the macro pin above it: read data arrives the macro's
+    # access time after the clock, written data must meet its setup, and the terminal loads
+    # the net with the macro pin and the bond
+    bond = bond_params()
+    for n, dr in sorted(mol.items()):
+        v = n.replace('$', '_')
+        if dr == 'in':
+            t.append('set_input_delay %g -clock clk [get_ports {%s}]' % (MACRO_ACCESS_NS, v))
+        else:
+            t.append('set_output_delay %g -clock clk [get_ports {%s}]' % (MACRO_SETUP_NS, v))
+            t.append('set_load %g [get_ports {%s}]'
+                     % ((MACRO_PIN_CAP_FF + bond['capacitance_ff']) / 1000, v))
+    t += [
         'puts "@@WNS [sta::format_time [sta::worst_slack_cmd max] 4]"',
         'report_checks -path_delay max -digits 4',
         'report_checks -path_delay min -digits 4',
@@ -529,9 +683,9 @@ def parse_power(text):
     return ([float(tot.group(i)) for i in range(1, 5)] if tot else None), insts
 
 
-def step_sta(pt, proj, spef, activity):
+def step_sta(pt, proj, spef, activity, synth):
     a = pt.a
-    tcl, rep = write_sta(pt, proj, spef, activity)
+    tcl, rep = write_sta(pt, proj, spef, activity, synth)
     out = os.path.join(rep, 'sta.out')
     key = sha(tcl, spef, os.path.join(proj, a.top + '.rtlnopwr.v'))
 
@@ -560,12 +714,17 @@ def step_sta(pt, proj, spef, activity):
 
 def metrics(pt, proj, d, nets, sta, tiers, synth):
     a = pt.a
-    lib = fl.read_liberty(LIB)
-    lmacros, _ = fl.read_lef_macros(os.path.join(proj, 'tech', 'osu018_stdcells.lef'))
+    lib = load_libs(synth)
+    lmacros = layout_sizes(proj, synth)
+    views = synth.get('macro_views', {})
     cells = {}
+    macros = {}
     area_lib = 0.0
     for name, (typ, x, y) in d['comps'].items():
         if typ.startswith('FILL'):
+            continue
+        if typ in views:
+            macros[typ] = macros.get(typ, 0) + 1
             continue
         cells[typ] = cells.get(typ, 0) + 1
         area_lib += lib.get(typ, {}).get('area', 0.0)
@@ -620,7 +779,12 @@ def metrics(pt, proj, d, nets, sta, tiers, synth):
                   'synthesized_count': sum(ysy.values()) if ysy else None,
                   'synthesized_area_um2': synth['yosys_area_um2']},
         'die': {'width_um': die_w, 'height_um': die_h, 'area_um2': die_area,
-                'utilization': placed_area / die_area if die_area else None},
+                'utilization': (placed_area + _macro_area(macros, views)) / die_area
+                if die_area else None},
+        'macros': {'count': sum(macros.values()), 'by_type': macros,
+                   'area_um2': _macro_area(macros, views),
+                   'model': 'bits x osu018.toml sram bitcell / efficiency + overhead; timing '
+                            'access %g ns, setup %g ns' % (MACRO_ACCESS_NS, MACRO_SETUP_NS)},
         'gate_pitch_um': gate_pitch,
         'wirelength': {'total_um': wl['total'], 'per_net_um': wl, 'per_net_gate_pitches': wl_pitch,
                        'vias': sum(n['vias'] for n in nets.values()),
@@ -638,12 +802,108 @@ def metrics(pt, proj, d, nets, sta, tiers, synth):
     return res
 
 
+def read_toggles(path):
+    """Toggle file of an RTL testbench: JSON {"nets": {net: toggles per cycle}} (or a plain
+    {net: rate} object), or CSV lines 'net,toggles_per_cycle'. RTL names are mapped to the
+    flow's gate-level names (fl.safe_name; flip-flop outputs and ports keep their names)."""
+    if path.endswith('.csv'):
+        rates = {}
+        for ln in open(path):
+            p = ln.strip().split(',')
+            if len(p) >= 2 and p[0] and p[0] != 'net':
+                rates[p[0]] = float(p[1])
+    else:
+        j = json.load(open(path))
+        rates = {k: float(v) for k, v in j.get('nets', j).items()}
+    if not rates:
+        raise ValueError('no nets')
+    mapped = {}
+    for k, v in rates.items():
+        mapped[k] = v
+        mapped[fl.safe_name(k)] = v
+    return {'rates': mapped, 'mean': sum(rates.values()) / len(rates)}
+
+
+def clock_nets(clock_port, nets, d):
+    """Nets of the clock tree: from the clock port through buffers and inverters."""
+    out, frontier = set(), [clock_port]
+    by_driver = {n['driver']: k for k, n in nets.items() if n['driver']}
+    while frontier:
+        net = frontier.pop()
+        if net in out or net not in nets:
+            continue
+        out.add(net)
+        for i, p in nets[net]['sinks']:
+            if i != 'PIN' and re.match(r'(CLKBUF|BUF|INV)', d['comps'][i][0]):
+                k2 = by_driver.get((i, 'Y'))
+                if k2:
+                    frontier.append(k2)
+    return out
+
+
+def net_switching(nets, clocks, activity, toggles, period_ns, vdd=1.8):
+    """Net switching power computed by the flow: sum over nets of 1/2 (C_wire + C_pin) V^2 f a,
+    a = 2 on clock nets, the toggle file's rate when it names the net, else `activity`. With the
+    default activity it is a second implementation of OpenSTA's switching power (a check)."""
+    f = 1e9 / period_ns
+    p, matched = 0.0, 0
+    for k, n in nets.items():
+        if not n['sinks']:
+            continue
+        if k in clocks:
+            alpha = 2.0
+        elif toggles and k.replace('<', '_').replace('>', '_') in toggles['rates']:
+            alpha = toggles['rates'][k.replace('<', '_').replace('>', '_')]
+            matched += 1
+        elif toggles and k.replace('<', '[').replace('>', ']') in toggles['rates']:
+            alpha = toggles['rates'][k.replace('<', '[').replace('>', ']')]
+            matched += 1
+        else:
+            alpha = activity
+        p += 0.5 * (n['wire_c_ff'] + n['pin_c_ff']) * 1e-15 * vdd * vdd * f * alpha
+    out = {'switching_w_flow': p}
+    if toggles:
+        out['activity_nets_matched'] = matched
+    return out
+
+
+def _macro_area(counts, views):
+    return sum(n * views[t]['width_um'] * views[t]['height_um'] for t, n in counts.items())
+
+
 def _sum_layers(nets):
     out = {}
     for n in nets.values():
         for ly, l in n['layers'].items():
             out[ly] = out.get(ly, 0.0) + l
     return dict(sorted(out.items()))
+
+
+def mol_metrics(proj, synth, result):
+    """Memory-on-logic: the logic die as placed, the memory die holds the macros; the stack's
+    footprint is the larger of the two."""
+    bond = bond_params()
+    views = synth.get('macro_views', {})
+    insts = synth['macro_insts']
+    mem_area = sum(views[i['type']]['width_um'] * views[i['type']]['height_um'] for i in insts)
+    p = os.path.join(proj, 'bonds.json')
+    count = json.load(open(p))['count'] if os.path.exists(p) else 0
+    logic = result['die']['area_um2']
+    foot = max(logic, mem_area)
+    result['footprint_um2'] = foot
+    return {
+        'method': 'Macro-3D (Bamberg et al., 2020): macros on the memory die, their pins bond '
+                  'terminals above the logic they feed; logic die placed alone',
+        'macros': len(insts),
+        'note': '' if insts else 'no macros: identical to 2d',
+        'dies': {'logic_um2': logic, 'memory_um2': mem_area},
+        'bonds': {'count': count, 'resistance_ohm': bond['resistance_ohm'],
+                  'capacitance_ff': bond['capacitance_ff'], 'pitch_um': bond['pitch_um'],
+                  'source': bond['source'],
+                  'capacity_at_pitch': int(foot / bond['pitch_um'] ** 2),
+                  'fits_pitch': count <= int(foot / bond['pitch_um'] ** 2)},
+        'footprint_um2': foot,
+    }
 
 
 def tier_metrics(d, nets, sta, tiers, lib_path=LIB):
@@ -715,7 +975,7 @@ def main(argv=None):
     pt = Point(a)
     t_start = time.time()
     result = {'schema': SCHEMA, 'complete': False, 'name': a.name, 'style': a.style,
-              'design': {'top': a.top, 'rtl': [os.path.relpath(os.path.abspath(r), REPO) for r in a.rtl],
+              'design': {'top': a.top, 'rtl': [_rel(r) for r in a.rtl],
                          'params': dict(p.split('=', 1) for p in a.param)},
               'command': 'python3 scripts/flow/flow.py ' + ' '.join(shlex.quote(x) for x in
                                                                     (argv if argv is not None else sys.argv[1:]))}
@@ -733,15 +993,30 @@ def main(argv=None):
         pt.runtime['extract'] = time.time() - t0
         activity = DEFAULT_ACTIVITY
         act_kind = 'default'
+        toggles = None
         if a.activity:
-            raise StepError('power', a.activity, 'toggle files need per-net activity, which '
-                            'OpenSTA 2019 ignores; not implemented yet')
+            try:
+                toggles = read_toggles(a.activity)
+            except (OSError, ValueError, KeyError) as e:
+                raise StepError('power', a.activity, 'bad toggle file: %s' % e)
+            act_kind = 'file'
+            activity = toggles['mean']
         t0 = time.time()
-        sta = step_sta(pt, proj, spef, activity)
+        sta = step_sta(pt, proj, spef, activity, synth)
         t0 = time.time()
         m = metrics(pt, proj, d, nets, sta, tiers, synth)
         m['power']['activity'] = act_kind
         m['power']['activity_per_cycle'] = activity
+        m['power'].update(net_switching(nets, clock_nets(a.clock_port, nets, d), activity,
+                                        toggles, a.period_ns))
+        if toggles:
+            # OpenSTA 2019 cannot take per-net activities: the file's per-net switching
+            # replaces OpenSTA's (which used the file's mean rate on every net)
+            m['power']['switching_w_opensta'] = m['power']['switching_w']
+            m['power']['switching_w'] = m['power']['switching_w_flow']
+            m['power']['total_w'] = (m['power']['internal_w'] + m['power']['switching_w']
+                                     + m['power']['leakage_w'])
+            m['power']['activity_file'] = _rel(a.activity)
         m['power']['clock_mhz'] = 1000.0 / a.period_ns
         result.update(m)
         if a.style == '3d-lol':
@@ -751,8 +1026,7 @@ def main(argv=None):
         else:
             result['footprint_um2'] = result['die']['area_um2']
             if a.style == '3d-mol':
-                result['3d'] = {'method': 'Macro-3D (Bamberg et al.)', 'macros': len(synth['macro_insts']),
-                                'bonds': {'count': 0}, 'note': 'no macros: identical to 2d'}
+                result['3d'] = mol_metrics(proj, synth, result)
         if a.style != '2d':
             result['reference_2d'] = os.path.basename(a.out).replace('-' + a.style, '-2d')
         pt.runtime['metrics'] = time.time() - t0
@@ -777,6 +1051,11 @@ def main(argv=None):
         result['wirelength']['total_um'], result['timing']['worst_slack_ns'],
         result['power']['total_w'], a.out))
     return 0
+
+
+def _rel(p):
+    p = os.path.abspath(p)
+    return os.path.relpath(p, REPO) if p.startswith(REPO + os.sep) else p
 
 
 def _runtimes(rt):

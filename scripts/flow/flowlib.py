@@ -176,11 +176,21 @@ def safe_name(n):
     return re.sub(r'[^A-Za-z0-9_]', '_', n)
 
 
+def _macro_base(typ, macros):
+    for m in macros:
+        if typ == m or typ.endswith('\\' + m):
+            return m
+    return None
+
+
 def clean_blif(src, dst, macros=()):
     """Rewrites yosys' BLIF with safe net names (private '$..' names -> '_N_', public names
     with any character outside [A-Za-z0-9_] replaced by '_'), drops .cname lines and returns
     (driver_hier: {net: hier path of its driving cell}, rename: {old: new},
-    macro_insts: [{'type','hier','pins':{pin: net}}])."""
+    macro_insts: [{'type','module','hier','width','depth','pins':{pin: net},'outputs':[pin]}]).
+    A black-box macro instance gets a type named after its size, '<module>_<depth>x<width>'
+    (width = rdata bits, depth = 2^address bits: the black box keeps no parameters), and pin
+    names without brackets ('rdata_o[3]' -> 'rdata_o_3_')."""
     lines = open(src).read().replace('\\\n', ' ').split('\n')
     ports = set()
     for ln in lines:
@@ -211,17 +221,25 @@ def clean_blif(src, dst, macros=()):
         if t[0] == '.subckt':
             pins = dict(p.split('=', 1) for p in t[2:])
             pins = {k: net(v) for k, v in pins.items()}
-            last = {'type': t[1], 'pins': pins}
-            if t[1] in macros:
-                macro_insts.append({'type': t[1], 'hier': '', 'pins': pins})
-            out.append('.subckt %s %s' % (t[1], ' '.join('%s=%s' % kv for kv in pins.items())))
+            typ = t[1]
+            base = _macro_base(typ, macros)
+            if base:
+                width = sum(1 for p in pins if p.startswith('rdata'))
+                abits = sum(1 for p in pins if p.startswith('addr'))
+                typ = '%s_%dx%d' % (base, 2 ** abits, width)
+                outs = [safe_name(p) for p in pins if p.startswith('rdata')]
+                pins = {safe_name(k): v for k, v in pins.items()}
+                macro_insts.append({'type': typ, 'module': base, 'hier': '', 'width': width,
+                                    'depth': 2 ** abits, 'pins': pins, 'outputs': outs})
+            last = {'type': typ, 'pins': pins}
+            out.append('.subckt %s %s' % (typ, ' '.join('%s=%s' % kv for kv in pins.items())))
         elif t[0] == '.cname':
             if last is not None:
                 hier = _hier_of(' '.join(t[1:]))
                 for p, n in last['pins'].items():
                     if p in OUTPUT_PINS:
                         driver_hier[n] = hier
-                if last['type'] in macros and macro_insts and macro_insts[-1]['pins'] is last['pins']:
+                if macro_insts and macro_insts[-1]['pins'] is last['pins']:
                     macro_insts[-1]['hier'] = ' '.join(t[1:]).replace('$flatten\\', '')
         elif t[0] == '.names':
             out.append('.names ' + ' '.join(net(x) for x in t[1:]))
@@ -231,6 +249,53 @@ def clean_blif(src, dst, macros=()):
             out.append(ln)
     open(dst, 'w').write('\n'.join(out))
     return driver_hier, rename, macro_insts
+
+
+def macro_views(inst, width_um, height_um, access_ns, setup_ns, pin_cap_ff, clk_cap_ff):
+    """LEF and Liberty text of a black-box SRAM macro: pins on metal2 along the bottom edge
+    (every other metal2 track), routing blocked on metal1-3 above a 2 um pin strip; timing:
+    outputs valid access_ns after clk_i rises, inputs set up setup_ns before it."""
+    name = inst['type']
+    pins = sorted(inst['pins'])
+    w = math.ceil(max(width_um, 1.6 * (len(pins) + 2)) / 0.8) * 0.8
+    h = math.ceil(height_um / 10.0) * 10.0
+    lef = ['MACRO %s' % name, '  CLASS BLOCK ;', '  FOREIGN %s 0 0 ;' % name, '  ORIGIN 0 0 ;',
+           '  SIZE %.3f BY %.3f ;' % (w, h), '  SYMMETRY X Y ;']
+    for k, p in enumerate(pins):
+        x = 0.4 + 1.6 * (k + 1)
+        lef += ['  PIN %s' % p,
+                '    DIRECTION %s ;' % ('OUTPUT' if p in inst['outputs'] else 'INPUT'),
+                '    USE %s ;' % ('CLOCK' if p == 'clk_i' else 'SIGNAL'), '    PORT',
+                '      LAYER metal2 ;', '        RECT %.3f 0.000 %.3f 0.600 ;' % (x - 0.15, x + 0.15),
+                '    END', '  END %s' % p]
+    lef += ['  OBS']
+    for ly in ('metal1', 'metal2', 'metal3'):
+        lef += ['    LAYER %s ;' % ly, '      RECT 0.000 2.000 %.3f %.3f ;' % (w, h)]
+    lef += ['  END', 'END %s' % name, '']
+    lib = ['library(%s) {' % name, '  delay_model : table_lookup;', '  time_unit : "1ns";',
+           '  voltage_unit : "1V";', '  current_unit : "1uA";', '  leakage_power_unit : "1nW";',
+           '  capacitive_load_unit(1, pf);', '  pulling_resistance_unit : "1kohm";',
+           '  nom_voltage : 1.8; nom_temperature : 25; nom_process : 1;',
+           '  cell(%s) {' % name, '    area : %.1f;' % (w * h), '    dont_touch : true;',
+           '    dont_use : true;', '    interface_timing : true;']
+    for p in pins:
+        if p == 'clk_i':
+            lib += ['    pin(clk_i) { direction : input; clock : true; capacitance : %.4f; }'
+                    % (clk_cap_ff / 1000)]
+        elif p in inst['outputs']:
+            lib += ['    pin(%s) { direction : output;' % p,
+                    '      timing() { related_pin : "clk_i"; timing_type : rising_edge;',
+                    '        cell_rise(scalar) { values("%g"); } cell_fall(scalar) { values("%g"); }'
+                    % (access_ns, access_ns),
+                    '        rise_transition(scalar) { values("0.2"); }'
+                    ' fall_transition(scalar) { values("0.2"); } } }']
+        else:
+            lib += ['    pin(%s) { direction : input; capacitance : %.4f;' % (p, pin_cap_ff / 1000),
+                    '      timing() { related_pin : "clk_i"; timing_type : setup_rising;',
+                    '        rise_constraint(scalar) { values("%g"); }'
+                    ' fall_constraint(scalar) { values("%g"); } } }' % (setup_ns, setup_ns)]
+    lib += ['  }', '}', '']
+    return '\n'.join(lef), '\n'.join(lib), w, h
 
 
 def read_qflow_blif(path):

@@ -38,8 +38,8 @@ module tiny_mac #(
   wire [WEIGHT_BITS-1:0] wr_word;
   generate
     if (USE_SRAM != 0) begin : g_sram
-      sram_macro #(.WORDS(N), .BITS(WEIGHT_BITS)) u_sram (
-          .clk_i(clk_i), .ce_i(wr_en_i | mem_we_i), .we_i(mem_we_i),
+      sram_macro #(.WIDTH(WEIGHT_BITS), .DEPTH(N)) u_sram (
+          .clk_i(clk_i), .en_i(wr_en_i | mem_we_i), .we_i(mem_we_i),
           .addr_i(wr_addr_i), .wdata_i(wr_data_i), .rdata_o(wr_word));
     end else begin : g_nosram
       assign wr_word = wr_data_i;
