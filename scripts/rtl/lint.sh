@@ -11,8 +11,10 @@ files=("$hw"/*.v)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
-# Each file holds one module named after it; it is linted as a top with its submodules found
-# in hw/ (-y). Both configurations of the SRAM wrapper are linted: behavioural and macro.
+latches='t:$dlatch t:$adlatch t:$dlatchsr t:$sr'
+
+# Verilator: each file holds one module named after it, linted as a top with its submodules
+# found in hw/ (-y), in both configurations of the SRAM wrapper (behavioural and macro).
 for f in "${files[@]}"; do
   top=$(basename "$f" .v)
   for defs in "" "-DSS_SRAM_MACRO"; do
@@ -23,19 +25,25 @@ for f in "${files[@]}"; do
       fail=1
     fi
   done
-  # yosys: read every file (submodules), elaborate this top, run proc, and count latches.
-  ys="read_verilog -DSS_SRAM_MACRO ${files[*]}; hierarchy -check -top $top; proc;"
-  ys="$ys select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr t:\$sr"
-  if ! yosys -q -p "$ys" >"$tmp/ys.log" 2>&1; then
-    echo "lint.sh: yosys failed or inferred a latch: $f"
-    grep -iE "error|latch|assert" "$tmp/ys.log" | head -20
-    fail=1
-  fi
-  ys="read_verilog ${files[*]}; hierarchy -check -top $top; proc;"
-  ys="$ys select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr t:\$sr"
-  if ! yosys -q -p "$ys" >"$tmp/ys.log" 2>&1; then
-    echo "lint.sh: yosys (behavioural SRAM) failed or inferred a latch: $f"
-    grep -iE "error|latch|assert" "$tmp/ys.log" | head -20
+done
+
+# yosys: every module of every file at its default parameters, in one run per configuration;
+# on a failure, once per file to name the culprit.
+ys_check() {  # <defs> <files...>
+  local defs=$1; shift
+  yosys -q -p "read_verilog $defs $*; hierarchy -check; proc; select -assert-none $latches" \
+    >"$tmp/ys.log" 2>&1
+}
+for defs in "" "-DSS_SRAM_MACRO"; do
+  if ! ys_check "$defs" "${files[@]}"; then
+    for f in "${files[@]}"; do
+      top=$(basename "$f" .v)
+      if ! yosys -q -p "read_verilog $defs ${files[*]}; hierarchy -check -top $top; proc; select -assert-none $latches" \
+          >"$tmp/ys1.log" 2>&1; then
+        echo "lint.sh: yosys ${defs:+($defs) }failed or inferred a latch: $f"
+        grep -iE "error|latch|assert|\\\$" "$tmp/ys1.log" | head -20
+      fi
+    done
     fail=1
   fi
 done
