@@ -11,6 +11,8 @@ const sim::ComponentActivity* ActivityView::find(const std::string& block) const
 }
 
 double ActivityView::get(const std::string& block, const std::string& counter) const {
+  if (auto d = derived_.find(block); d != derived_.end())
+    if (auto v = d->second.find(counter); v != d->second.end()) return v->second;
   const auto* c = find(block);
   return c ? c->get(counter) : 0.0;
 }

@@ -19,7 +19,8 @@ double active_cycles(const Block& b, const ActivityView& act) {
 double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   if (b.gates < 4) return 0;
   const DavisDistribution d(b.gates, b.rent);
-  const double pitch = std::sqrt(b.area_m2 / b.gates);
+  // The gates' own area (macros inside a logic block, e.g. accumulators, are not gates).
+  const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / b.gates);
   const double wire_cap = d.average_length() * pitch * t.wire("local").c_f_per_m;
   return wire_cap / (b.rent.fanout * 4 * t.driver.c0_f);
 }
@@ -41,22 +42,23 @@ std::vector<EnergyEntry> switching_energy(const std::vector<Block>& blocks, cons
   const double v2 = t.vdd_v * t.vdd_v;
   std::map<arch::Tier, bool> tiers;
   for (const auto& b : blocks) {
-    double dyn = 0;
-    const auto* c = act.find(b.name);
-    if (c)
-      for (const auto& [counter, e] : b.energy_per_event_j)
-        if (counter != "clock_bit_cycle") dyn += c->get(counter) * e;
+    double dyn = 0, macros = 0;
+    for (const auto& [counter, e] : b.energy_per_event_j)
+      if (counter != "clock_bit_cycle") dyn += act.get(b.name, counter) * e;
+    for (const auto& [counter, e] : b.macro_energy_per_event_j)
+      macros += act.get(b.name, counter) * e;
     const double clk_pins =
         b.clocked_bits * active_cycles(b, act) *
         (b.energy_per_event_j.count("clock_bit_cycle") ? b.energy_per_event_j.at("clock_bit_cycle")
                                                        : 0);
-    out.push_back({b.name, b.tier, "dynamic", dyn + clk_pins});
+    out.push_back({b.name, b.tier, "dynamic", dyn + macros + clk_pins});
     if (b.kind != BlockKind::memory)
       out.push_back({b.name, b.tier, "wire_internal", dyn * internal_wire_ratio(b, t)});
     // Clock gating at core level (integrated clock gates): the leaf tree below a gate toggles
     // only in the block's active cycles.
     out.push_back({"clock:" + b.name, b.tier, "clock",
-                   clock_leaf_cap_f(b.clocked_bits, b.area_m2, t) * v2 * active_cycles(b, act)});
+                   clock_leaf_cap_f(b.clocked_bits + b.gated_clock_bits, b.area_m2, t) * v2 *
+                       active_cycles(b, act)});
     tiers[b.tier] = true;
   }
   for (const auto& l : links)

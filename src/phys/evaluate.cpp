@@ -97,15 +97,17 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   r.tech = t.name;
   r.whitespace = opt.whitespace;
   r.target_clock_hz = a.clock_hz;
-  const ActivityView act(activity);
+  ActivityView act(activity);
 
   const auto blocks = build_blocks(a, t, style);
+  derive_partial_sums(blocks, act);
   r.links = make_links(blocks, act, a.acc_bits);
   const auto fp = make_floorplan(blocks, opt.whitespace, link_affinity(r.links));
   r.stacked = fp.stacked;
   r.footprint_m2 = fp.footprint_m2;
   r.outline_w_m = fp.outline_w_m, r.outline_h_m = fp.outline_h_m;
   r.silicon_area_m2 = fp.silicon_area_m2;
+  for (const auto& [tier, area] : fp.tier_block_area_m2) r.tier_fill[tier] = area / fp.footprint_m2;
   for (const auto& b : blocks) r.area.push_back({b.name, b.tier, b.area_m2});
 
   route_links(r.links, fp, t);
@@ -115,11 +117,20 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   const double keepout_m2 = r.bonds.required * t.bond.keepout_area_m2;
   r.footprint_m2 += keepout_m2;
   r.silicon_area_m2 += keepout_m2 * (fp.stacked ? 2 : 1);
+  r.silicon_area_w2w_m2 = r.silicon_area_m2;
+  r.silicon_area_d2w_m2 = r.footprint_m2;
+  if (fp.stacked) {
+    const auto top = fp.tier_block_area_m2.find(arch::Tier::top);
+    const double top_m2 = top == fp.tier_block_area_m2.end() ? 0.0 : top->second;
+    r.silicon_area_d2w_m2 += top_m2 / (1 - opt.whitespace) + keepout_m2;
+  }
 
   const auto tm = analyze_timing(blocks, r.links, t, a.noc.latency_cycles);
   r.paths = tm.paths;
   r.critical_path = tm.critical;
   r.fmax_hz = tm.clock_hz;
+  r.fmax_typical_hz = tm.typical_clock_hz;
+  r.meets_target_clock = a.clock_hz <= 0 || r.fmax_hz >= a.clock_hz;
   r.clock_hz =
       opt.run_at_target_clock && a.clock_hz > 0 ? std::min(r.fmax_hz, a.clock_hz) : r.fmax_hz;
   r.buffers = tm.buffers;
@@ -134,7 +145,9 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
     for (auto& b : r.buffers) {
       const int stages = std::max(1, a.noc.latency_cycles);
       const double first = stages == 1 ? b.total_s() : b.access_s + t.logic.dff_setup_s;
-      b.cycles = static_cast<int>(std::ceil(first * r.clock_hz - 1e-9)) + (stages - 1);
+      b.cycles = static_cast<int>(
+                     std::ceil(t.logic.slow_corner_delay_derate * first * r.clock_hz - 1e-9)) +
+                 (stages - 1);
     }
   r.cycles = activity.cycles;
   r.latency_s = r.clock_hz > 0 ? r.cycles / r.clock_hz : 0;
@@ -193,6 +206,11 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   r.energy_j = r.energy_of("");
   r.power_w = run_s > 0 ? r.energy_j / run_s : 0;
   r.leakage_w = run_s > 0 ? r.energy_of("leakage") / run_s : 0;
+  if (a.clock_hz > 0 && r.cycles > 0)
+    r.power_at_target_clock_w =
+        r.clock_hz == a.clock_hz
+            ? r.power_w
+            : (r.energy_j - r.energy_of("leakage")) * a.clock_hz / r.cycles + r.leakage_w;
   r.peak_temp_k = sol.peak_k;
   r.spreader_temp_k = sol.spreader_k;
   for (size_t i = 0; i < sol.tier_kelvin.size(); ++i) {
@@ -211,8 +229,7 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
 
 std::vector<SiliconResult> evaluate_styles(const arch::Arch& a, const sim::Activity& act,
                                            const tech::Technology& t,
-                                           std::vector<std::string> styles,
-                                           const EvalOptions& opt,
+                                           std::vector<std::string> styles, const EvalOptions& opt,
                                            const std::function<void(const std::string&)>& done) {
   if (styles.empty()) styles = default_style_names();
   for (const auto& s : styles) (void)style(s);  // unknown names fail before any work

@@ -3,8 +3,9 @@
 // power, memory-access latency and temperature. JSON schema "spikestack.silicon/1"
 // (docs/physical.md).
 #pragma once
-#include <nlohmann/json.hpp>
 #include <functional>
+#include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -21,9 +22,10 @@ namespace ss::phys {
 struct EvalOptions {
   double whitespace = 0.15;        // block-level placement overhead: channels, power rings [inf]
   int grid_nx = 16, grid_ny = 16;  // thermal grid per layer
-  // Run at the clock the paths allow (default), or at the architecture's target clock when the
-  // paths allow at least that much (a design signed off at its target runs there).
-  bool run_at_target_clock = false;
+  // Run at the architecture's target clock when the signed-off paths allow at least that much
+  // (default: a design signed off at its target runs there, and power is compared at equal
+  // frequency, as 3D papers do), or at the achievable clock (fmax).
+  bool run_at_target_clock = true;
   int max_thermal_iterations = 50;
   double thermal_tolerance_k = 1e-3;
 };
@@ -45,10 +47,17 @@ struct SiliconResult {
   std::string style, style_description, arch, tech;
   bool stacked = false;
   double footprint_m2 = 0, silicon_area_m2 = 0, whitespace = 0;
+  // Silicon bought per part: wafer-to-wafer bonding pairs equal dies (= silicon_area_m2, the
+  // footprint x dies); die-to-wafer bonds a top die cut to its own contents (its block area /
+  // (1 - whitespace)) onto a bottom die of the full footprint.
+  double silicon_area_w2w_m2 = 0, silicon_area_d2w_m2 = 0;
+  std::map<arch::Tier, double> tier_fill;   // block area of each tier / footprint
   double outline_w_m = 0, outline_h_m = 0;  // the die outline (x, y), shared by both tiers
   std::vector<AreaEntry> area;
   double target_clock_hz = 0;
-  double fmax_hz = 0;   // what the slowest path allows
+  double fmax_hz = 0;  // what the slowest path allows, signed off (slow corner + uncertainty)
+  double fmax_typical_hz = 0;      // the same paths at the typical corner with an ideal clock
+  bool meets_target_clock = true;  // fmax >= target clock
   double clock_hz = 0;  // what the run uses (fmax, or the target with run_at_target_clock)
   std::string critical_path;
   std::vector<PathDelay> paths;
@@ -58,8 +67,11 @@ struct SiliconResult {
   double memory_latency_s = 0;
   double cycles = 0, latency_s = 0;
   std::vector<EnergyEntry> energy;
-  double energy_j = 0;   // the sum of `energy`, exactly
-  double power_w = 0;    // energy / latency
+  double energy_j = 0;  // the sum of `energy`, exactly
+  double power_w = 0;   // energy / latency
+  // Power at the architecture's target clock (iso-frequency): this run's power when it ran
+  // there, else its switching energy over the target's run time plus its leakage power.
+  double power_at_target_clock_w = 0;
   double leakage_w = 0;  // at temperature
   std::vector<Link> links;
   BondReport bonds;
@@ -75,11 +87,10 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& act, const tech
                        const Style& style, const EvalOptions& opt = {});
 // Every style in `styles` (default: all but "arch"), 2D first when present; `done` is called
 // after each style (progress).
-std::vector<SiliconResult> evaluate_styles(const arch::Arch& a, const sim::Activity& act,
-                                           const tech::Technology& t,
-                                           std::vector<std::string> styles = {},
-                                           const EvalOptions& opt = {},
-                                           const std::function<void(const std::string&)>& done = {});
+std::vector<SiliconResult> evaluate_styles(
+    const arch::Arch& a, const sim::Activity& act, const tech::Technology& t,
+    std::vector<std::string> styles = {}, const EvalOptions& opt = {},
+    const std::function<void(const std::string&)>& done = {});
 
 nlohmann::json to_json(const SiliconResult& r);
 // {"schema": "spikestack.silicon/1", "baseline": first style, "styles": [...]} with each

@@ -8,6 +8,18 @@
 
 namespace ss::phys {
 
+double partial_sum_words(const Block& array, const ActivityView& act) {
+  const auto* c = act.find(array.name);
+  if (c && c->counters.count("psum_words")) return c->get("psum_words");
+  return act.get(array.name, "cycles_busy") * array.psum_words_per_busy_cycle;
+}
+
+void derive_partial_sums(const std::vector<Block>& blocks, ActivityView& act) {
+  for (const auto& b : blocks)
+    if (b.psum_words_per_busy_cycle > 0)
+      act.set_derived("spike_gen", "psum_words:" + b.name, partial_sum_words(b, act));
+}
+
 std::vector<Link> make_links(const std::vector<Block>& blocks, const ActivityView& act,
                              int acc_bits) {
   std::map<std::string, const Block*> by;
@@ -42,16 +54,16 @@ std::vector<Link> make_links(const std::vector<Block>& blocks, const ActivityVie
       add(b.name, "se_cores", rd, 0.5, b.port_bits);
     }
   }
-  const double updates = act.get("spike_gen", "membrane_updates");
-  const double share = has("attention_cores") ? se : 1.0;
   // Kernel fusion: each core's partial sums go to its own spike-generator lanes (the lane
-  // groups follow the expert cores, then the attention cores).
+  // groups follow the expert cores, then the attention cores), one acc_bits word per partial
+  // sum of every input-tile pass, not one per membrane update.
   const int se_count = has("se_cores") ? by["se_cores"]->instances : 0;
   if (has("se_cores"))
-    add("se_cores", "spike_gen", updates * share * acc_bits, 0.5, by["se_cores"]->port_bits, 0);
+    add("se_cores", "spike_gen", partial_sum_words(*by["se_cores"], act) * acc_bits, 0.5,
+        by["se_cores"]->port_bits, 0);
   if (has("attention_cores"))
-    add("attention_cores", "spike_gen", updates * (1 - share) * acc_bits, 0.5,
-        by["attention_cores"]->port_bits, se_count);
+    add("attention_cores", "spike_gen", partial_sum_words(*by["attention_cores"], act) * acc_bits,
+        0.5, by["attention_cores"]->port_bits, se_count);
   if (has("router"))
     add("router", "se_cores", act.get("router", "compare_ops"), 0.5, by["router"]->port_bits);
   return links;
@@ -88,13 +100,61 @@ void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Tech
   }
 }
 
+double BondReport::outside_overlap_share() const {
+  double out = 0, req = 0;
+  for (const auto& l : links) out += l.outside, req += l.required;
+  return req > 0 ? out / req : 0.0;
+}
+
+namespace {
+double rect_overlap_m2(const Rect& a, const Rect& b) {
+  const double w = std::min(a.x + a.w, b.x + b.w) - std::max(a.x, b.x);
+  const double h = std::min(a.y + a.h, b.y + b.h) - std::max(a.y, b.y);
+  return std::max(0.0, w) * std::max(0.0, h);
+}
+
+// The bonds of one cross-tier link against the signal sites where they can land.
+LinkBonds link_bonds(const Link& l, const Floorplan& fp, const tech::BondTech& b) {
+  LinkBonds lb;
+  lb.link = l.name();
+  lb.required = l.width_bits;
+  const auto& pa = fp.parts.at(l.from);
+  const auto& pb = fp.parts.at(l.to);
+  if (l.offset < 0) {  // a bus: every piece pair shares one set of wires
+    for (const auto& x : pa)
+      for (const auto& y : pb) lb.overlap_m2 += rect_overlap_m2(x, y);
+    lb.capacity = tech::signal_bond_capacity(b, lb.overlap_m2);
+    lb.outside = std::max(0.0, lb.required - lb.capacity);
+    return lb;
+  }
+  // Matched pairs: core i's share of the port lands over core i and its own lane group.
+  const size_t off = static_cast<size_t>(l.offset);
+  const size_t pairs = pb.size() > off ? std::min(pa.size(), pb.size() - off) : 0;
+  if (pairs == 0) {
+    lb.outside = lb.required;
+    return lb;
+  }
+  const double per_pair = lb.required / static_cast<double>(pairs);
+  for (size_t i = 0; i < pairs; ++i) {
+    const double ov = rect_overlap_m2(pa[i], pb[off + i]);
+    const double cap = tech::signal_bond_capacity(b, ov);
+    lb.overlap_m2 += ov, lb.capacity += cap;
+    lb.outside += std::max(0.0, per_pair - cap);
+  }
+  return lb;
+}
+}  // namespace
+
 BondReport check_bonds(const std::vector<Link>& links, const Floorplan& fp, const tech::BondTech& b,
                        const std::string& style, const std::string& tech_file) {
   BondReport r;
   r.pitch_m = b.pitch_m;
   if (!fp.stacked) return r;
   for (const auto& l : links)
-    if (l.cross_tier) r.required += l.width_bits;
+    if (l.cross_tier) {
+      r.required += l.width_bits;
+      r.links.push_back(link_bonds(l, fp, b));
+    }
   r.capacity = tech::signal_bond_capacity(b, fp.footprint_m2);
   if (r.required > r.capacity)
     throw error_at(tech_file, "bond.pitch",

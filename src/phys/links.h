@@ -28,6 +28,15 @@ struct Link {
   std::string name() const { return from + "->" + to; }
 };
 
+// Partial-sum words (acc_bits each) an array sends to its spike generators per inference.
+// Partial sums accumulate across every input-tile pass (docs/sim.md), so this is the arrays'
+// streaming cycles x the words each emits per cycle (Block::psum_words_per_busy_cycle), or the
+// simulator's own `psum_words` counter on the array when it provides one.
+double partial_sum_words(const Block& array, const ActivityView& act);
+// Stores the spike generators' derived counters `psum_words:<array>` (accumulator
+// read-modify-writes of the words each array sends) in the view.
+void derive_partial_sums(const std::vector<Block>& blocks, ActivityView& act);
+
 // The data paths of the accelerator (buffers to arrays, arrays to spike generators, spike
 // generators to buffers, router to expert cores), for the blocks that exist; no geometry yet.
 std::vector<Link> make_links(const std::vector<Block>& blocks, const ActivityView& act,
@@ -43,10 +52,25 @@ void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Tech
 
 // Bonds the tier interface needs (sum of cross-tier link widths) and what the pitch allows
 // over the footprint; throws ss::Error naming the style when the pitch cannot carry them.
+// Each cross-tier link is also checked where its bonds land without lateral detours: the
+// overlap, seen from above, of the two blocks it joins (of each matched core / lane-group pair
+// for a fused link). A link whose bonds do not fit its overlap is reported (fits = false), not
+// an error: a real layout would spread them beyond the overlap at the cost of lateral wire.
+struct LinkBonds {
+  std::string link;
+  double required = 0;    // the link's wires
+  double capacity = 0;    // signal bond sites in the overlap (summed over matched pairs)
+  double overlap_m2 = 0;  // the overlap (summed over matched pairs)
+  double outside = 0;     // bonds that do not fit their (pair's) overlap
+  bool fits() const { return outside <= 0; }
+};
 struct BondReport {
   double required = 0;
   double capacity = 0;
   double pitch_m = 0;
+  std::vector<LinkBonds> links;  // cross-tier links only
+  // Share of the required bonds that do not fit where their link's blocks overlap (0..1).
+  double outside_overlap_share() const;
 };
 BondReport check_bonds(const std::vector<Link>& links, const Floorplan& fp, const tech::BondTech& b,
                        const std::string& style, const std::string& tech_file);

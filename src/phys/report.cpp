@@ -11,6 +11,12 @@ namespace {
 
 double pct(double v, double base) { return base != 0 ? 100.0 * (v - base) / base : 0.0; }
 
+// Block area of a tier as a share of the footprint, in %.
+double fill(const SiliconResult& r, arch::Tier t) {
+  auto it = r.tier_fill.find(t);
+  return it == r.tier_fill.end() ? 0.0 : 100 * it->second;
+}
+
 // The headline metrics, in display units, shared by the JSON and the table.
 struct Metric {
   const char* key;    // JSON key (unit in the name)
@@ -25,8 +31,20 @@ const std::vector<Metric>& metrics() {
        [](const SiliconResult& r) { return r.footprint_m2 * 1e6; }},
       {"silicon_area_mm2", "silicon area (mm^2)", "{:.3f}",
        [](const SiliconResult& r) { return r.silicon_area_m2 * 1e6; }},
-      {"fmax_mhz", "clock, achievable (MHz)", "{:.0f}",
+      {"silicon_area_w2w_mm2", "silicon, wafer-to-wafer (mm^2)", "{:.3f}",
+       [](const SiliconResult& r) { return r.silicon_area_w2w_m2 * 1e6; }},
+      {"silicon_area_d2w_mm2", "silicon, die-to-wafer (mm^2)", "{:.3f}",
+       [](const SiliconResult& r) { return r.silicon_area_d2w_m2 * 1e6; }},
+      {"fill_bottom_pct", "fill, bottom tier (%)", "{:.1f}",
+       [](const SiliconResult& r) { return fill(r, arch::Tier::bottom); }},
+      {"fill_top_pct", "fill, top tier (%)", "{:.1f}",
+       [](const SiliconResult& r) { return fill(r, arch::Tier::top); }},
+      {"fmax_mhz", "fmax, signed off (MHz)", "{:.0f}",
        [](const SiliconResult& r) { return r.fmax_hz * 1e-6; }},
+      {"fmax_typical_mhz", "fmax, typical ideal (MHz)", "{:.0f}",
+       [](const SiliconResult& r) { return r.fmax_typical_hz * 1e-6; }},
+      {"clock_mhz", "clock of the run (MHz)", "{:.0f}",
+       [](const SiliconResult& r) { return r.clock_hz * 1e-6; }},
       {"latency_cycles", "latency / inference (cycles)", "{:.0f}",
        [](const SiliconResult& r) { return r.cycles; }},
       {"latency_us", "latency / inference (us)", "{:.2f}",
@@ -34,11 +52,15 @@ const std::vector<Metric>& metrics() {
       {"energy_uj", "energy / inference (uJ)", "{:.3f}",
        [](const SiliconResult& r) { return r.energy_j * 1e6; }},
       {"power_mw", "power (mW)", "{:.1f}", [](const SiliconResult& r) { return r.power_w * 1e3; }},
+      {"power_at_target_clock_mw", "power at target clock (mW)", "{:.1f}",
+       [](const SiliconResult& r) { return r.power_at_target_clock_w * 1e3; }},
       {"power_at_baseline_clock_mw", "power at 2D clock (mW)", "{:.1f}", nullptr},
       {"memory_latency_ns", "memory latency, mean (ns)", "{:.3f}",
        [](const SiliconResult& r) { return r.memory_latency_s * 1e9; }},
       {"peak_temperature_k", "peak temperature (K)", "{:.1f}",
        [](const SiliconResult& r) { return r.peak_temp_k; }},
+      {"bonds_outside_overlap_pct", "bonds outside overlap (%)", "{:.1f}",
+       [](const SiliconResult& r) { return 100 * r.bonds.outside_overlap_share(); }},
   };
   return m;
 }
@@ -66,7 +88,7 @@ nlohmann::json to_json(const SiliconResult& r) {
          {"tech", r.tech},
          {"whitespace", r.whitespace},
          {"target_clock_mhz", r.target_clock_hz * 1e-6},
-         {"clock_mhz", r.clock_hz * 1e-6},
+         {"meets_target_clock", r.meets_target_clock},
          {"critical_path", r.critical_path},
          {"cycles", r.cycles},
          {"leakage_mw", r.leakage_w * 1e3},
@@ -127,9 +149,18 @@ nlohmann::json to_json(const SiliconResult& r) {
                      {"delay_ns", l.delay_s * 1e9},
                      {"energy_pj", l.energy_j * 1e12}});
   j["links"] = links;
+  json bond_links = json::array();
+  for (const auto& b : r.bonds.links)
+    bond_links.push_back({{"link", b.link},
+                          {"required", b.required},
+                          {"capacity_in_overlap", b.capacity},
+                          {"overlap_mm2", b.overlap_m2 * 1e6},
+                          {"outside_overlap", b.outside},
+                          {"fits", b.fits()}});
   j["bonds"] = {{"required", r.bonds.required},
                 {"capacity", r.bonds.capacity},
-                {"pitch_um", r.bonds.pitch_m * 1e6}};
+                {"pitch_um", r.bonds.pitch_m * 1e6},
+                {"links", bond_links}};
   json tiers = json::array();
   for (const auto& t : r.thermal)
     tiers.push_back({{"tier", arch::tier_name(t.tier)},

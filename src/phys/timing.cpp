@@ -30,6 +30,11 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
     } else if (b.name == "spike_gen") {
       // Partial sums leave the arrays' registers and are charged in the same cycle.
       tm.paths.push_back({"spike_gen", b.logic_path_s, worst_in("spike_gen")});
+      // The accumulator's read-modify-write: the read of the next token is issued a cycle
+      // ahead (token order is fixed), so the macro's access + setup is a stage of its own.
+      if (b.accumulator)
+        tm.paths.push_back(
+            {"spike_gen.accumulator", b.accumulator->access_time_s + l.dff_setup_s, 0});
     } else if (b.name == "router") {
       tm.paths.push_back({"router", b.logic_path_s, worst_out("router")});
     } else if (b.name == "noc") {
@@ -53,11 +58,14 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
   double worst = 0;
   for (const auto& p : tm.paths)
     if (p.total_s() > worst) worst = p.total_s(), tm.critical = p.name;
-  tm.clock_hz = worst > 0 ? 1 / worst : 0;
+  tm.typical_clock_hz = worst > 0 ? 1 / worst : 0;
+  tm.clock_hz = worst > 0 ? 1 / (l.slow_corner_delay_derate * worst + l.clock_uncertainty_s) : 0;
   // The macro's stage, then one cycle per bus stage after it.
   for (auto& b : tm.buffers) {
     const double first = bus_stages == 1 ? b.total_s() : b.access_s + l.dff_setup_s;
-    b.cycles = static_cast<int>(std::ceil(first * tm.clock_hz - 1e-9)) + (bus_stages - 1);
+    b.cycles =
+        static_cast<int>(std::ceil(l.slow_corner_delay_derate * first * tm.clock_hz - 1e-9)) +
+        (bus_stages - 1);
   }
   return tm;
 }

@@ -28,9 +28,11 @@ struct BufferLatency {
 };
 
 struct Timing {
-  std::vector<PathDelay> paths;
-  std::string critical;  // name of the slowest path
-  double clock_hz = 0;   // 1 / slowest path
+  std::vector<PathDelay> paths;  // at the typical corner
+  std::string critical;          // name of the slowest path
+  // What a designer signs off: 1 / (slow-corner derate x slowest path + clock uncertainty).
+  double clock_hz = 0;
+  double typical_clock_hz = 0;  // 1 / slowest path (typical corner, ideal clock)
   std::vector<BufferLatency> buffers;
 };
 

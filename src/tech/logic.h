@@ -22,6 +22,11 @@ struct LogicTech {
   double leakage_ref_temp_k = 298.15;
   double leakage_doubling_k = 25;
   double utilization = 0.7;  // placed cell area / block area
+  // Sign-off: register-to-register paths are computed at the typical corner; the achievable
+  // clock a designer signs off derates them to the slow corner and adds the clock uncertainty
+  // (skew + jitter) budget: T = derate x path + uncertainty.
+  double slow_corner_delay_derate = 1;
+  double clock_uncertainty_s = 0;
 
   double leakage_factor(double temp_k) const {
     return std::exp2((temp_k - leakage_ref_temp_k) / leakage_doubling_k);

@@ -49,9 +49,13 @@ SramMacro sram_macro(const SramTech& s, const LogicTech& logic, const WireClass&
   const double side_m = std::sqrt(bank_area_m2);
   // Decoder: a logical-effort chain of fan-out 4 over all wordlines of a bank, plus the driver.
   m.decode_s = logic.fo4_delay_s * (std::log(std::max(wordlines, 1.0)) / std::log(4.0) + 1.0);
-  // Wordline across one mat (cells are about twice as wide as tall).
+  // Wordline across one mat (cells are about twice as wide as tall): local metal loaded along
+  // its length by every cell's access-transistor gates, a distributed load that adds to the
+  // wire's own capacitance per length.
   const double cell_w = std::sqrt(2.0 * s.bitcell_area_m2);
-  m.wordline_s = unrepeated_delay_s(local, s.mat_cols * cell_w, drv.r0_ohm / 8, 0);
+  WireClass wl = local;
+  wl.c_f_per_m += s.wordline_cap_per_cell_f / cell_w;
+  m.wordline_s = unrepeated_delay_s(wl, s.mat_cols * cell_w, drv.r0_ohm / 8, 0);
   m.bitline_s = rows * s.bitline_cap_per_cell_f * s.sense_swing_v / s.cell_read_current_a;
   m.sense_s = s.sense_delay_fo4 * logic.fo4_delay_s;
   // Address in from the port to the farthest mat and data back: twice the bank macro's side.

@@ -21,7 +21,8 @@ struct SramTech {
   double array_efficiency = 0.7;      // cell area / mat area
   double macro_overhead_area_m2 = 0;  // control, I/O, BIST per macro
   int mat_rows = 256, mat_cols = 256;
-  double bitline_cap_per_cell_f = 0;  // drain + wire per cell on a bitline
+  double bitline_cap_per_cell_f = 0;   // drain + wire per cell on a bitline
+  double wordline_cap_per_cell_f = 0;  // access-transistor gates per cell on a wordline
   double cell_read_current_a = 0;
   double sense_swing_v = 0.1;
   double sense_delay_fo4 = 2;                  // sense amplifier + output latch, in FO4

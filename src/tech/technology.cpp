@@ -44,7 +44,9 @@ void read_logic(const TomlReader& r, const NodeScaling& s, LogicTech& l) {
           "dff_setup_fo4",
           "leakage_density",
           "leakage_reference_temperature",
-          "leakage_doubling"});
+          "leakage_doubling",
+          "slow_corner_delay_derate",
+          "clock_uncertainty"});
   l.fo4_delay_s = pos(r, "fo4_delay", dim::time);
   l.utilization = r.number("utilization", std::nullopt, 0.05, 1.0);
   // Energies and areas are quoted at the reference node and scaled here.
@@ -69,18 +71,23 @@ void read_logic(const TomlReader& r, const NodeScaling& s, LogicTech& l) {
   l.leakage_w_per_m2 = nonneg(r, "leakage_density", dim::power_density);
   l.leakage_ref_temp_k = pos(r, "leakage_reference_temperature", dim::temperature);
   l.leakage_doubling_k = pos(r, "leakage_doubling", dim::temperature);
+  // Optional: a library characterized at one corner and compared with a flow signed off there
+  // (osu018) leaves them at 1 and 0.
+  l.slow_corner_delay_derate = r.number("slow_corner_delay_derate", 1.0, 1.0, 10.0);
+  l.clock_uncertainty_s = r.quantity("clock_uncertainty", dim::time, 0.0, 0, 1e-6);
 }
 
 void read_sram(const TomlReader& r, SramTech& m) {
   r.only({"bitcell_area", "array_efficiency", "macro_overhead_area", "mat_rows", "mat_cols",
-          "bitline_cap_per_cell", "cell_read_current", "sense_swing", "sense_delay_fo4",
-          "write_energy_ratio", "leakage_per_bit", "energy_points"});
+          "bitline_cap_per_cell", "wordline_cap_per_cell", "cell_read_current", "sense_swing",
+          "sense_delay_fo4", "write_energy_ratio", "leakage_per_bit", "energy_points"});
   m.bitcell_area_m2 = pos(r, "bitcell_area", dim::area);
   m.array_efficiency = r.number("array_efficiency", std::nullopt, 0.05, 1.0);
   m.macro_overhead_area_m2 = nonneg(r, "macro_overhead_area", dim::area);
   m.mat_rows = static_cast<int>(r.integer("mat_rows", std::nullopt, 8, 4096));
   m.mat_cols = static_cast<int>(r.integer("mat_cols", std::nullopt, 8, 4096));
   m.bitline_cap_per_cell_f = pos(r, "bitline_cap_per_cell", dim::capacitance);
+  m.wordline_cap_per_cell_f = r.quantity("wordline_cap_per_cell", dim::capacitance, 0.0, 0, kBig);
   m.cell_read_current_a = pos(r, "cell_read_current", dim::current);
   m.sense_swing_v = pos(r, "sense_swing", dim::voltage);
   m.sense_delay_fo4 = r.number("sense_delay_fo4", std::nullopt, 0, 100);

@@ -107,7 +107,9 @@ TEST(Sanity, FinerBondPitchNeverHurts) {
   const auto a = paper_arch();
   const auto act = paper_activity();
   double last_e = 1e300, last_f = 0, last_m = 1e300;
-  for (double pitch_um : {10.0, 5.0, 2.0, 1.0, 0.5}) {
+  // From 5 um down: since the array ports carry every time lane (issue 14, finding 3), this
+  // style needs 8964 signal bonds and a 10 um pitch holds 4882 over its 0.98 mm^2.
+  for (double pitch_um : {5.0, 2.0, 1.0, 0.5}) {
     auto t = tech28();
     t.bond.pitch_m = pitch_um * 1e-6;
     t.bond.pad_diameter_m = pitch_um * 0.5e-6;
@@ -133,8 +135,11 @@ TEST(Sanity, FinerBondPitchNeverHurts) {
 
 TEST(Sanity, LargerBufferIsNeverFaster) {
   // The macro's access time never falls with capacity. Its total latency includes the wire to
-  // the consumer, which the floorplan re-optimizes for every size: that part may wobble by the
-  // search's resolution (a fraction of a percent), never more.
+  // the farthest bank, which the floorplan re-optimizes for every size: that part wobbles by
+  // the search's resolution. The tolerance was 0.5 %; since the partial-sum nets carry every
+  // time lane (issue 14, finding 3: 4x wider) they dominate the wire-weighted objective, and the
+  // farthest weight bank, a secondary term, moves more: 2D total 0.600 ns at 128 KiB, 0.579 ns
+  // at 256 KiB (-3.5 %, wire 161 -> 113 ps). The bound is now 5 %.
   const auto act = paper_activity();
   for (const char* s : {"2d", "3d-mol"}) {
     double last_access = 0, last_latency = 0;
@@ -145,7 +150,7 @@ TEST(Sanity, LargerBufferIsNeverFaster) {
       for (const auto& b : r.buffers)
         if (b.role == "weight") {
           EXPECT_GE(b.access_s, last_access) << s << " " << kib;
-          EXPECT_GE(b.total_s(), last_latency * 0.995) << s << " " << kib;
+          EXPECT_GE(b.total_s(), last_latency * 0.95) << s << " " << kib;
           last_access = b.access_s, last_latency = std::max(last_latency, b.total_s());
         }
     }
@@ -186,13 +191,16 @@ TEST(Energy, BreakdownSumsToTheTotal) {
 TEST(Energy, ExpertCoreDynamicEnergyMatchesAHandCount) {
   // Second implementation of the st_systolic energy: per accumulate a 16-bit add, a 16-bit
   // lane mux, a 16-bit partial-sum write, one spike bit, a quarter of an 8-bit weight write;
-  // per skipped op a spike bit; clock pins of 1024 PEs x (4 x 16 + 8 + 4) bits over each
-  // core's busy cycles (the simulator sums 3.5e5 over the 4 cores).
+  // per skipped op a spike bit; clock pins of 1024 PEs x (4 x 16 + 4) bits over each core's
+  // busy cycles (the simulator sums 3.5e5 over the 4 cores). The 8-bit weight register is
+  // clock-gated since issue 14 (finding 4): it clocks only while a tile shifts in, charged per
+  // pass, and this fixture counts no passes (Review.WeightRegistersClockOnlyWhileATileShiftsIn
+  // checks that part).
   const auto& l = tech28().logic;
   const double w = 0.5 * l.dff_data_energy_j;  // one register bit written
   const double e_acc = 16 * l.fa_energy_j + 16 * l.mux2_energy_j + 16 * w + w + 8 * w / 4;
   const double e_skip = w;
-  const double clock = 1024.0 * 76 * 3.5e5 / 4 * l.dff_clock_energy_j;
+  const double clock = 1024.0 * 68 * 3.5e5 / 4 * l.dff_clock_energy_j;
   const double expect = 3.0e8 * e_acc + 1.7e9 * e_skip + clock;
   for (const auto& e : by_style("2d").energy)
     if (e.component == "se_cores" && e.kind == "dynamic") {
@@ -226,10 +234,10 @@ TEST(Evaluate, JsonCarriesWhatAReportNeeds) {
   EXPECT_EQ(j["baseline"], "2d");
   ASSERT_EQ(j["styles"].size(), 4u);
   for (const auto& s : j["styles"]) {
-    for (const char* k :
-         {"footprint_mm2", "silicon_area_mm2", "clock_mhz", "fmax_mhz", "latency_us", "energy_uj", "power_mw",
-          "memory_latency_ns", "peak_temperature_k", "area", "energy", "energy_by_tier_pj", "paths",
-          "buffers", "links", "bonds", "thermal", "change_vs_baseline_pct"})
+    for (const char* k : {"footprint_mm2", "silicon_area_mm2", "clock_mhz", "fmax_mhz",
+                          "latency_us", "energy_uj", "power_mw", "memory_latency_ns",
+                          "peak_temperature_k", "area", "energy", "energy_by_tier_pj", "paths",
+                          "buffers", "links", "bonds", "thermal", "change_vs_baseline_pct"})
       EXPECT_TRUE(s.contains(k)) << k;
     double sum = 0;
     for (const auto& e : s["energy"]) sum += e["energy_pj"].get<double>();
@@ -277,10 +285,11 @@ namespace ss::phys {
 namespace {
 
 TEST(Evaluate, RunAtTargetClockSlowsTheRunNotThePaths) {
+  // Running at the target clock is now the default (issue 14, finding 6); fmax is asked for.
   EvalOptions o;
-  o.run_at_target_clock = true;
-  const auto fast = evaluate(paper_arch(), paper_activity(), tech28(), style("2d"));
-  const auto slow = evaluate(paper_arch(), paper_activity(), tech28(), style("2d"), o);
+  o.run_at_target_clock = false;
+  const auto fast = evaluate(paper_arch(), paper_activity(), tech28(), style("2d"), o);
+  const auto slow = evaluate(paper_arch(), paper_activity(), tech28(), style("2d"));
   EXPECT_DOUBLE_EQ(slow.fmax_hz, fast.fmax_hz);
   EXPECT_DOUBLE_EQ(slow.clock_hz, 500e6);  // the fixture's target, below fmax
   EXPECT_NEAR(slow.latency_s, paper_activity().cycles / 500e6, 1e-15);

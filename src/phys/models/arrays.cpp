@@ -1,6 +1,7 @@
 // Spatio-temporal PE arrays: "st_systolic" (spiking-expert cores: spikes x int8 weights,
 // acc_bits accumulators, time_lanes partial sums per PE) and "attention_array" (Q K^T by
 // AND-and-count into a stationary score_bits map, then A V accumulates).
+#include <algorithm>
 #include <cmath>
 
 #include "common/error.h"
@@ -45,7 +46,16 @@ class StSystolic final : public ComponentModel {
     const double pe_bits = lanes * acc + w + lanes;
     const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
                            register_clock(l, static_cast<int>(pe_bits)).area_m2;
-    Block b = array_block(req, s, pe_cell, pe_bits);
+    // The partial sums and spikes move every streaming cycle (a systolic column is a pipeline:
+    // a PE whose spike is 0 still passes its input partial sum on), so they clock every active
+    // cycle. The weight register changes only while a tile shifts in: it is clock-gated and
+    // its pins are charged per pass (below).
+    Block b = array_block(req, s, pe_cell, lanes * acc + lanes);
+    b.gated_clock_bits = static_cast<double>(s.count) * s.rows * s.cols * w;
+    // A pass shifts a rows x cols tile down the columns: `rows` cycles in which every weight
+    // register of the core clocks.
+    b.energy_per_event_j["passes"] =
+        static_cast<double>(s.rows) * s.rows * s.cols * register_clock(l, w).energy_j;
     // acc_ops: add, write the partial sum, move 1 spike bit; the weight register is written
     // once per weight fetch and serves `lanes` time steps.
     b.energy_per_event_j["acc_ops"] =
@@ -57,7 +67,10 @@ class StSystolic final : public ComponentModel {
     b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
     // Register-to-register path inside a PE: clk->Q, lane mux, adder, setup.
     b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
-    b.port_bits = s.count * s.cols * acc;  // partial sums towards the spike generators
+    // Partial sums towards the spike generators: every column emits one word per time lane per
+    // streaming cycle (docs/sim.md: each cycle one token's spikes, all lanes, enter the rows).
+    b.psum_words_per_busy_cycle = static_cast<double>(s.cols) * lanes;
+    b.port_bits = s.count * s.cols * lanes * acc;
     return b;
   }
 };
@@ -82,7 +95,15 @@ class AttentionArray final : public ComponentModel {
         adder(l, acc).energy_j + mux2(l, acc).energy_j + register_write(l, acc).energy_j;
     b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
     b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
-    b.port_bits = s.count * s.cols * acc;
+    // Outputs leave along the map's query side: qk_first holds the N x N map with queries on
+    // the rows (A V mode: one word per row and lane per cycle), kv_first holds K^T V and emits
+    // per column. "auto" may use either: the wider side bounds it. Only the A V (or Q) mode
+    // emits, but the simulator sums both modes' cycles, so busy cycles x this is an upper bound.
+    const int out_lines = a.attention_order == "qk_first"   ? s.rows
+                          : a.attention_order == "kv_first" ? s.cols
+                                                            : std::max(s.rows, s.cols);
+    b.psum_words_per_busy_cycle = static_cast<double>(out_lines) * lanes;
+    b.port_bits = s.count * out_lines * lanes * acc;
     return b;
   }
 };
