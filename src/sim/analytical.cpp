@@ -23,7 +23,7 @@ inline double any_live(double q, double n, double silent) {
 }
 
 struct TileSum {  // one output tile over all time chunks, token chunks and input tiles
-  double time = 0, busy = 0, sg = 0, last_sg = 0, stall_w = 0, stall_s = 0;
+  double time = 0, busy = 0, sg = 0, last_sg = 0, stall_w = 0, stall_s = 0, stall_bank = 0;
   double acc = 0, syn = 0, wbits = 0, wreads = 0, sbits = 0, sreads = 0;
   double noc_bits = 0, noc_tr = 0, passes = 0, upd = 0;
   double obits = 0, oaccess = 0, mem_w = 0, mem_wa = 0, mem_r = 0, mem_ra = 0;
@@ -189,8 +189,12 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
           const double compute = K.se->pass_cycles(active, d.in_bits);
           const double wbits = Ru * Cu * wb, sbits = nt * d.in_bits * elems * nl;
           const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
+          // weight-bank reuse (docs/sim.md): in steady state `banks` passes take at least
+          // one pass's compute plus the reuse cycles
+          const double reuse = active > 0 ? (compute + K.se->bank_reuse_cycles()) / K.se->weight_banks() : 0;
           const double tm = std::max({compute, wl, sl});
-          t.time += m * tm, t.busy += m * compute;
+          const double gap = std::max(0.0, reuse - tm);
+          t.time += m * (tm + gap), t.busy += m * compute, t.stall_bank += m * gap;
           if (tm > compute) (wl >= sl ? t.stall_w : t.stall_s) += m * (tm - compute);
           const double fan = dw ? 1 : Cu, elements = nt * elems * nl;
           t.acc += m * elements * e * fan;
@@ -246,7 +250,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   cost.fill_cycles = cost.cycles > 0 ? fill + last : 0;
   cost.busy = sum(&TileSum::busy);
   cost.sg_busy = sum(&TileSum::sg);
-  cost.stalled = sum(&TileSum::stall_w) + sum(&TileSum::stall_s);
+  cost.stalled = sum(&TileSum::stall_w) + sum(&TileSum::stall_s) + sum(&TileSum::stall_bank);
   cost.buf_stalled[kWeight] = sum(&TileSum::stall_w);
   cost.buf_stalled[kSpike] = sum(&TileSum::stall_s);
   cost.acc_ops = sum(&TileSum::acc);

@@ -19,6 +19,11 @@ class ArrayModel {
   virtual double pass_cycles(double active_tokens, int planes) const = 0;
   // Pipeline fill plus drain of the array, paid once per layer per core.
   virtual double fill_cycles() const = 0;
+  // Weight banks per PE (double buffering: 2), and the least cycles between the start of a
+  // pass and the start of the pass that rewrites its bank, beyond the pass's own compute:
+  // a bank is rewritten only after its last vector has reached the last PE.
+  virtual int weight_banks() const { return 2; }
+  virtual double bank_reuse_cycles() const { return 0; }
 };
 
 // The attention array: a map tile held stationary, Q K^T mode then A V mode (or K^T V then Q).

@@ -52,6 +52,9 @@ TileCount tile_count(const Planes& in, int n, int t0, int nl, int c0, int len) {
 struct CoreTime {
   double time = 0, busy = 0, sg = 0, last_sg = 0;
   bool used = false;
+  // start and compute of the last passes, by weight bank (pass k uses bank k % banks)
+  std::vector<std::pair<double, double>> bank;
+  int passes = 0;
   double cycles(double fill) const {
     return used ? std::max(time, sg - last_sg) + last_sg + fill : 0.0;
   }
@@ -170,13 +173,6 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
   for (int j = 0; j < n; ++j)
     st.silent_tokens += tile_count(in, toks[j], 0, Tin, 0, in.channels()).nonzero == 0;
   const int Ctot = d.cout;  // dwconv: channels of the gate input
-  if (s.n_chunks == 0)  // no token: the cores are still set up (fill), the head still scores
-    for (int tc = 0; tc < tcs; ++tc)
-      for (int o = 0; o < s.out_tiles; ++o) {
-        CoreTime& core = cores[s.core_of(o, d, P)];
-        core.used = true;
-        if (head) head_outputs(cost, c, core, std::min(A.se.cols, kept_out - o * A.se.cols), tc, tcs);
-      }
   for (const WeightPass& p : s.passes) {
     CoreTime& core = cores[p.core];
     core.used = true;
@@ -201,6 +197,17 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
     const double wbits = double(Ru) * Cu * wb;
     const double sbits = double(p.nt) * d.in_bits * elems * nl;
     const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
+    // weight-bank reuse: this pass's bank held the tile of pass k - banks until its last
+    // vector reached the last PE (docs/sim.md, timing)
+    const int banks = c.comps.se->weight_banks();
+    core.bank.resize(size_t(banks), {0.0, 0.0});
+    auto& prev = core.bank[size_t(core.passes % banks)];
+    if (core.passes >= banks && prev.second > 0) {
+      const double gap = prev.first + prev.second + c.comps.se->bank_reuse_cycles() - core.time;
+      if (gap > 0) core.time += gap, cost.stalled += gap;
+    }
+    prev = {core.time, compute};
+    ++core.passes;
     core.time += std::max({compute, wl, sl});
     core.busy += compute;
     stall(cost, compute, wl, sl);

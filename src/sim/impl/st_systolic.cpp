@@ -15,6 +15,11 @@ class StSystolic : public ArrayModel {
   // Skew in along the rows and out along the columns (architect's choice: weights are
   // double-buffered, so passes pipeline back to back and the skew is paid once per layer).
   double fill_cycles() const override { return double(s_.rows + s_.cols); }
+  // Measured on the RTL (hw/se_core.v, docs/rtl.md): the last vector of pass k reaches PE
+  // (rows-1, cols-1) rows + cols - 2 cycles after it entered; the bank is then rewritten with
+  // pass k+2's tile (1 cycle) and k+2 issues from the cycle after (1 more): the start of k+2
+  // is at least start(k) + compute(k) + rows + cols - 1.
+  double bank_reuse_cycles() const override { return double(s_.rows + s_.cols - 1); }
 
  private:
   arch::ArraySpec s_;
