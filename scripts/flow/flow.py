@@ -19,6 +19,7 @@ import os
 import re
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -56,7 +57,7 @@ FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 3, 'pnr': 1}
+STEP_VERSION = {'synth': 3, 'pnr': 1, 'pnr-3d-mol': 3}
 
 
 class StepError(Exception):
@@ -137,11 +138,15 @@ class Point:
             f.write('\n$ %s\n' % ' '.join(shlex.quote(c) for c in cmd))
             f.flush()
             try:
-                p = subprocess.run(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=env, timeout=timeout)
+                p = subprocess.Popen(cmd, cwd=cwd, stdout=f, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, env=env, start_new_session=True)
             except FileNotFoundError:
                 raise StepError(step, log, 'missing tool ' + cmd[0])
+            try:
+                p.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)  # the tool and its children (abc, graywolf)
+                p.wait()
                 raise StepError(step, log, 'timeout %ss' % timeout)
         if p.returncode != 0:
             raise StepError(step, log, 'exit %d' % p.returncode)
@@ -321,7 +326,8 @@ def step_place_route(pt, sd, synth):
     scale = SHRINK if style == '3d-lol' else 1.0
     tech = make_tech(os.path.join(proj, 'tech'), scale)
     blif_src = os.path.join(sd, a.top + '.blif')
-    key = sha(blif_src, style, a.density, a.seed, scale, STEP_VERSION['pnr'])
+    key = sha(blif_src, style, a.density, a.seed, scale, STEP_VERSION['pnr'],
+              *([STEP_VERSION['pnr-3d-mol']] if style == '3d-mol' else []))
     defo = os.path.join(proj, a.top + '.def')
     place_log = os.path.join(proj, 'log', 'place.log')
     route_log = os.path.join(proj, 'log', 'route.log')
@@ -385,31 +391,54 @@ def step_place_route(pt, sd, synth):
 
 def macros_to_bonds(blif, macro_insts, clock_port):
     """Memory-on-logic (Macro-3D): the macros leave the netlist; each net that reached a macro
-    pin (as the buffered netlist has it) becomes a port of the logic die, a bond terminal.
-    Returns {net: 'in'|'out'} and the number of bonds (the clock's included)."""
+    pin (as the buffered netlist has it) becomes a port of the logic die named
+    bond<k>_<pin>, a bond terminal. A net that is already a port of the design (an input
+    that feeds the macro directly) stays as it is and is counted as a bond. Returns
+    ({port: 'in'|'out'|'clock'|'io'}, bond count)."""
     types = {i['type']: i for i in macro_insts}
     text = open(blif).read().replace('\\\n', ' ')
-    lines, ins, outs = [], [], []
-    bonds, count = {}, 0
-    for ln in text.split('\n'):
+    lines = text.split('\n')
+    ports = set()
+    for ln in lines:
+        t = ln.split()
+        if t and t[0] in ('.inputs', '.outputs'):
+            ports.update(t[1:])
+    kept, bonds, rename, count, k = [], {}, {}, 0, 0
+    for ln in lines:
         t = ln.split()
         if t and t[0] in ('.gate', '.subckt') and t[1] in types:
+            k += 1
             for p, n in (x.split('=', 1) for x in t[2:]):
                 count += 1
-                if n != clock_port:
-                    bonds[n] = 'in' if p in types[t[1]]['outputs'] else 'out'
+                if n == clock_port or n in ports:
+                    bonds[n] = 'io'
+                    continue
+                name = rename.get(n) or 'bond%d_%s' % (k, p)
+                rename[n] = name
+                if p == 'clk_i' or n.startswith(clock_port + '_bF$'):
+                    bonds[name] = 'clock'  # a clock-tree leaf drives the macro's clock bond
+                else:
+                    bonds[name] = 'in' if p in types[t[1]]['outputs'] else 'out'
             continue
-        lines.append(ln)
-    for n, d in sorted(bonds.items()):
-        (ins if d == 'in' else outs).append(n)
-    for k, ln in enumerate(lines):
+        kept.append(ln)
+    out = []
+    for ln in kept:
+        t = ln.split()
+        if t and t[0] in ('.gate', '.subckt', '.names', '.conn'):
+            t = [(x.split('=', 1)[0] + '=' + rename.get(x.split('=', 1)[1], x.split('=', 1)[1]))
+                 if '=' in x else rename.get(x, x) for x in t]
+            ln = ' '.join(t)
+        out.append(ln)
+    ins = [n for n, d in sorted(bonds.items()) if d == 'in']
+    outs = [n for n, d in sorted(bonds.items()) if d in ('out', 'clock')]
+    for i, ln in enumerate(out):
         if ln.startswith('.inputs') and ins:
-            lines[k] = ln + ' ' + ' '.join(ins)
+            out[i] = ln + ' ' + ' '.join(ins)
             ins = []
         elif ln.startswith('.outputs') and outs:
-            lines[k] = ln + ' ' + ' '.join(outs)
+            out[i] = ln + ' ' + ' '.join(outs)
             outs = []
-    open(blif, 'w').write('\n'.join(lines))
+    open(blif, 'w').write('\n'.join(out))
     return bonds, count
 
 
@@ -426,7 +455,9 @@ def place_bond_pins(defpath, bonds):
     y0, sy = (float(ty.group(1)), float(ty.group(2))) if ty else (0.0, 100.0)
     used = set()
     where = {}
-    for n in bonds:
+    for n, kind in bonds.items():
+        if kind == 'io':
+            continue  # a design input that feeds the macro directly stays on the die edge
         net = d['nets'].get(n)
         pts = [d['comps'][i][1:] for i, _ in (net['conns'] if net else []) if i in d['comps']]
         if not pts:
@@ -652,9 +683,14 @@ def write_sta(pt, proj, spef, activity, synth):
     # access time after the clock, written data must meet its setup, and the terminal loads
     # the net with the macro pin and the bond
     bond = bond_params()
-    for n, dr in sorted(mol.items()):
-        v = n.replace('$', '_')
-        if dr == 'in':
+    for v, dr in sorted(mol.items()):
+        if dr == 'io':
+            continue  # a design input feeding the macro: timed as any input
+        if dr == 'clock':  # a load of the clock tree, not a timing end point
+            t.append('set_load %g [get_ports {%s}]'
+                     % ((MACRO_CLK_CAP_FF + bond['capacitance_ff']) / 1000, v))
+            t.append('set_false_path -to [get_ports {%s}]' % v)
+        elif dr == 'in':
             t.append('set_input_delay %g -clock clk [get_ports {%s}]' % (MACRO_ACCESS_NS, v))
         else:
             t.append('set_output_delay %g -clock clk [get_ports {%s}]' % (MACRO_SETUP_NS, v))

@@ -264,7 +264,9 @@ def macro_views(inst, width_um, height_um, access_ns, setup_ns, pin_cap_ff, clk_
     for k, p in enumerate(pins):
         x = 0.4 + 1.6 * (k + 1)
         lef += ['  PIN %s' % p,
-                '    DIRECTION %s ;' % ('OUTPUT' if p in inst['outputs'] else 'INPUT'),
+                # INOUT, not INPUT: qflow's blif2cel would write a buffer-tree pin_group,
+                # which graywolf rejects inside a hardcell
+                '    DIRECTION %s ;' % ('OUTPUT' if p in inst['outputs'] else 'INOUT'),
                 '    USE %s ;' % ('CLOCK' if p == 'clk_i' else 'SIGNAL'), '    PORT',
                 '      LAYER metal2 ;', '        RECT %.3f 0.000 %.3f 0.600 ;' % (x - 0.15, x + 0.15),
                 '    END', '  END %s' % p]

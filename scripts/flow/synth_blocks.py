@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -71,10 +72,14 @@ def synth(work, name, top, files, params, defines, period_ns, timeout):
     open(ysf, 'w').write('\n'.join(ys) + '\n')
     log = os.path.join(work, 'yosys.log')
     t0 = time.time()
+    p = subprocess.Popen(['yosys', '-q', '-l', log, '-s', ysf], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                         start_new_session=True)
     try:
-        p = subprocess.run(['yosys', '-q', '-l', log, '-s', ysf], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.STDOUT, timeout=timeout, stdin=subprocess.DEVNULL)
+        p.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)  # yosys and its abc child
+        p.wait()
         return {'status': 'did not finish in %d s' % timeout, 'runtime_s': timeout}
     dt = time.time() - t0
     if p.returncode:
