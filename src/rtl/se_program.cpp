@@ -51,7 +51,7 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
   p.sbw = std::min(sb.width_bits * sb.banks * sb.ports, a.noc.width_bits);
   if (p.wbw < 1)
     unbuildable(a, "noc.width", "the bus leaves less than one weight bit per cycle per SE core");
-  p.tok_w = std::max(8, bits_for(m.tokens()));
+  p.tok_w = std::max(12, bits_for(m.tokens()));
   return p;
 }
 

@@ -1,0 +1,70 @@
+// `spikestack rtl`: writes the accelerator's Verilog, parameter header, SE-core programs of the
+// first images of the data set, and a manifest for an architecture and a model (docs/rtl.md).
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "arch/arch_spec.h"
+#include "cli/command.h"
+#include "cli/inference.h"
+#include "common/error.h"
+#include "engine/model_spec.h"
+#include "rtl/generate.h"
+
+namespace ss::cli {
+
+struct RtlOptions {
+  std::string model, arch, out, data = "fashion-mnist", data_root;
+  std::vector<std::string> sets;
+  size_t images = 1;
+};
+
+namespace {
+
+void run(const RtlOptions& o) {
+  const ModelSpec spec = ModelSpec::load(o.model);
+  const arch::Arch a = arch::load_arch(o.arch, o.sets);
+  rtl::GenerateOptions g;
+  g.hw_dir = home_path("hw");
+  g.out_dir = o.out;
+  g.weights = !spec.weights.empty() && std::filesystem::exists(spec.weights);
+  Dataset ds;
+  if (g.weights && o.images > 0) {
+    ds = load_model_data(spec, o.data, "test", o.data_root, o.images);
+    g.images = &ds;
+  }
+  const rtl::GenerateSummary s = rtl::generate(a, spec, g);
+  std::cout << fmt::format("{}: {} Verilog files, ss_params.vh, {} programs ({} ops){}\n", o.out,
+                           s.verilog_files, s.programs, s.ops,
+                           g.weights ? "" : " (shape-only model: no program)");
+  if (!s.unsupported.empty()) {
+    std::cout << "not in the RTL yet (no program written):";
+    for (const auto& n : s.unsupported) std::cout << ' ' << n;
+    std::cout << '\n';
+  }
+}
+
+void add(CLI::App& app) {
+  auto o = std::make_shared<RtlOptions>();
+  o->model = home_path("models/moe-fmnist.toml");
+  o->arch = home_path("configs/arch/small.toml");
+  auto* c = app.add_subcommand(
+      "rtl", "Write the accelerator's Verilog, parameters and SE-core programs for an arch + model");
+  c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
+  c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
+  c->add_option("--set", o->sets, "Override an architecture key: dotted.key=value (repeatable)");
+  c->add_option("-o,--out", o->out, "Output directory (written whole, replaced only if it is an "
+                                    "earlier rtl output)")
+      ->required();
+  c->add_option("-n,--images", o->images, "Test images whose programs are written")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t(0), size_t(10000)));
+  c->add_option("-d,--data", o->data, "Data set of the images")->capture_default_str();
+  c->add_option("--data-root", o->data_root, "Directory of the data set files");
+  c->callback([o] { run(*o); });
+}
+
+RegisterCommand reg(35, &add);
+
+}  // namespace
+}  // namespace ss::cli
