@@ -17,6 +17,7 @@ import json
 import math
 import os
 import re
+import resource
 import shlex
 import shutil
 import signal
@@ -128,6 +129,7 @@ class Point:
         self.style_dir = os.path.join(self.work, args.style)
         self.commands = []
         self.runtime = {}
+        self.cpu = {}
         self.skipped = []
         os.makedirs(self.style_dir, exist_ok=True)
 
@@ -159,19 +161,24 @@ class Point:
             if s.get('key') == key:
                 self.skipped.append(step)
                 self.runtime[step] = s.get('runtime_s', 0.0)
+                self.cpu[step] = s.get('cpu_s')
                 self.commands.extend(s.get('commands', []))
                 return s.get('data')
         n0 = len(self.commands)
         t0 = time.time()
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         data = fn()
         dt = time.time() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        self.cpu[step] = cpu
         for o in outputs:
             if not os.path.exists(o):
                 raise StepError(step, os.path.join(stamp_dir, 'log', step + '.log'),
                                 'missing output ' + os.path.basename(o))
         self.runtime[step] = dt
         tmp = stamp + '.tmp'
-        json.dump({'key': key, 'runtime_s': dt, 'data': data,
+        json.dump({'key': key, 'runtime_s': dt, 'cpu_s': cpu, 'data': data,
                    'commands': self.commands[n0:]}, open(tmp, 'w'))
         os.replace(tmp, stamp)
         return data
@@ -1072,6 +1079,9 @@ def main(argv=None):
                           'osu018 LEF r, c per um; star topology per net',
             'steps_skipped': pt.skipped, 'commands': pt.commands,
             'runtime_s': _runtimes(pt.runtime),
+            # CPU seconds of the tools (children) per stamped step: wall time above depends on
+            # the load of the shared machine, CPU time much less
+            'cpu_s': {k: (round(v, 2) if v is not None else None) for k, v in pt.cpu.items()},
             'work_dir': os.path.relpath(pt.work, REPO) if pt.work.startswith(REPO) else pt.work,
         })
         result['complete'] = True

@@ -105,8 +105,8 @@ def sweep_tables(rows):
         out.append('|' + '---|' * (len(edges) + 2))
         out += lines
     out += ['', '### Runtime per point (s, this machine: 2 cores shared by 5 engineers)', '',
-            '| point | style | cells | synth | place | route | extract + STA + metrics | total |',
-            '|' + '---|' * 8]
+            '| point | style | cells | synth | place | route | extract + STA + metrics | total | '
+            'tool CPU (s) |', '|' + '---|' * 9]
     for n in names:
         for s in STYLES:
             r = rows.get((n, s))
@@ -114,9 +114,12 @@ def sweep_tables(rows):
                 continue
             t = r['runtime_s']
             note = ' (layout of 2d reused)' if s == '3d-mol' and not r.get('3d', {}).get('macros') else ''
-            out.append('| %s | %s%s | %d | %.0f | %.0f | %.0f | %.1f | %.0f |' % (
+            cpu = r.get('cpu_s') or {}
+            cpu_txt = ('%.0f' % sum(v for v in cpu.values() if v)) if cpu and all(
+                v is not None for v in cpu.values()) else '-'
+            out.append('| %s | %s%s | %d | %.0f | %.0f | %.0f | %.1f | %.0f | %s |' % (
                 n, s, note, r['cells']['count'], t['synth'], t['place'], t['route'],
-                t['extract'] + t['sta'] + t['metrics'], t['total']))
+                t['extract'] + t['sta'] + t['metrics'], t['total'], cpu_txt))
     return out
 
 

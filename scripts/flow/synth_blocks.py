@@ -42,6 +42,8 @@ def blocks(arch):
         ('attention_core', 'attention_core', ['attention_core.v'],
          {'ROWS': at['rows'], 'COLS': at['cols'], 'LANES': at['time_lanes'],
           'SCORE_BITS': a['score_bits']}, []),
+        ('router_topk', 'router_topk', ['router_topk.v'],
+         {'LANES': arch['router']['lanes'], 'W_W': a['weight_bits']}, []),
         ('bus', 'bus', ['bus.v', 'rr_arbiter.v'],
          {'WIDTH': bus_w, 'LATENCY': noc.get('latency_cycles', 1)}, []),
         ('glb (weight)', 'glb', ['glb.v', 'sram_bank.v', 'sram_macro.v'],
@@ -90,16 +92,18 @@ def synth(work, name, top, files, params, defines, period_ns, timeout):
     cells = {m.group(1): int(m.group(2)) for m in re.finditer(r'^\s+(\S+)\s+(\d+)\s*$', stat, re.M)}
     area = re.search(r'Chip area for module .*?: ([\d.]+)', stat)
     ff = sum(n for c, n in cells.items() if c.startswith('DFF') or c == 'LATCH')
+    macros = sum(n for c, n in cells.items() if c.endswith('sram_macro'))
     return {'status': 'ok', 'runtime_s': round(dt, 1), 'cells': sum(
-        n for c, n in cells.items() if not c.startswith('$') and c != 'sram_macro'),
+        n for c, n in cells.items() if not c.startswith('$') and not c.endswith('sram_macro')),
         'flip_flops': ff, 'area_um2': float(area.group(1)) if area else None,
-        'macros': cells.get('sram_macro', 0), 'by_type': cells, 'script': ysf}
+        'macros': macros, 'by_type': cells, 'script': os.path.relpath(ysf, REPO)}
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--timeout-s', type=int, default=600)
     ap.add_argument('--archs', nargs='+', default=['small', 'paper'])
+    ap.add_argument('--only', nargs='+', help='block names to map (default: all)')
     ap.add_argument('--out', default=os.path.join(REPO, 'results', 'flow', 'synth_blocks.json'))
     ap.add_argument('--work', default=os.path.join(REPO, 'flow-work', 'synth_blocks'))
     a = ap.parse_args()
@@ -109,6 +113,8 @@ def main():
         period = 1000.0 / float(arch['arch']['clock'].split()[0])  # MHz -> ns
         period = max(period, 10.0)  # osu018 cannot reach 28 nm clocks: 100 MHz target at least
         for name, top, files, params, defines in blocks(arch):
+            if a.only and name not in a.only:
+                continue
             work = os.path.join(a.work, arch_name, top)
             r = synth(work, name, top, files, params, defines, period, a.timeout_s)
             r.update({'block': name, 'arch': arch_name, 'top': top, 'params': params,

@@ -119,9 +119,11 @@ def run(work):
 
 
 def sweep():
-    files = sorted(glob.glob(os.path.join(REPO, 'results', 'flow', '*.json')))
-    check(len(files) >= 3, 'no stored sweep in results/flow')
+    where = os.environ.get('FLOW_RESULTS', os.path.join(REPO, 'results', 'flow'))
+    files = sorted(glob.glob(os.path.join(where, '*.json')))
     rows = {os.path.basename(f): json.load(open(f)) for f in files}
+    rows = {f: r for f, r in rows.items() if r.get('schema') == 'spikestack.flow.point/1'}
+    check(len(rows) >= 3, 'no stored sweep in results/flow')
     for f, r in rows.items():
         check(r.get('complete') is True, f + ': not complete')
         for m in METRICS:
