@@ -203,21 +203,22 @@ class SampleRun {
       in = &input(d.inputs[0], d);
     }
     LayerCost cost = linear_cycle(d, *in, toks, kept, conc, c_, st);
-    if (obs_) obs_->on_weight_layer(d, *in, toks, kept, conc, cost);
     const int Tin = d.kind == Kind::pixel_conv ? 1 : d.T;
     elems = double(toks.size()) * Tin * (d.kind == Kind::dwconv ? 9.0 * d.cout : d.cin);
-    if (d.kind == Kind::head) return cost;  // scores, no spikes
-    // spikes the hardware fires: the engine's output on the tokens and channels computed
-    const SpikeTensor& out = s_.at(d.name);
-    double fired = 0;
-    for (int t = 0; t < d.T; ++t)
-      for (int n : toks) {
-        const uint64_t* row = out.row(t, n);
-        for (size_t k = 0; k < out.stride(); ++k) fired += std::popcount(row[k]);
-      }
-    fired *= double(kept) / d.cout;
-    cost.spikes_fired = fired;
-    st.out_spikes += fired;
+    if (d.kind != Kind::head) {  // the head computes scores, no spikes
+      // spikes the hardware fires: the engine's output on the tokens and channels computed
+      const SpikeTensor& out = s_.at(d.name);
+      double fired = 0;
+      for (int t = 0; t < d.T; ++t)
+        for (int n : toks) {
+          const uint64_t* row = out.row(t, n);
+          for (size_t k = 0; k < out.stride(); ++k) fired += std::popcount(row[k]);
+        }
+      fired *= double(kept) / d.cout;
+      cost.spikes_fired = fired;
+      st.out_spikes += fired;
+    }
+    if (obs_) obs_->on_weight_layer(d, *in, toks, kept, conc, cost);
     return cost;
   }
 

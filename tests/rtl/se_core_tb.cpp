@@ -275,6 +275,14 @@ class Replay : public sim::WeightLayerObserver {
         }
     EXPECT_EQ(mismatches, 0) << d.name;
     EXPECT_EQ(r.steps, int64_t(d.T) * int64_t(toks.size()) * kept) << d.name;
+    // activity: the RTL's events equal the simulator's counters of the same layer
+    int64_t wbits = 0;
+    for (const auto& op : ops) wbits += int64_t(op.pass.ru) * op.pass.cu * 8;
+    EXPECT_EQ(double(r.issue_cycles), cost.busy) << d.name << ": array cycles vs cycles_busy";
+    EXPECT_EQ(double(r.steps), cost.membrane_updates) << d.name;
+    EXPECT_EQ(double(fired), cost.spikes_fired) << d.name;
+    EXPECT_EQ(double(ops.size()), cost.passes) << d.name;
+    EXPECT_EQ(double(wbits), cost.read_bits[sim::kWeight]) << d.name;
     layers += 1, spikes += fired;
     rtl_cycles[d.name] = r.cycles, sim_cycles[d.name] = cost.cycles;
   }
