@@ -27,7 +27,7 @@ double internal_wire_ratio(const Block& b, const tech::Technology& t) {
 
 double clock_leaf_cap_f(double sinks, double area_m2, const tech::Technology& t) {
   if (sinks <= 0) return 0;
-  // Sink pins are charged in the blocks (clock_bit_cycle); this is the wire and its buffers.
+  // The wire and its buffers; the sinks' pins are added by the caller (switching_energy).
   return tech::repeated_wire_cap_f(t.wire("intermediate"), 0.7124 * std::sqrt(sinks * area_m2));
 }
 
@@ -56,9 +56,11 @@ std::vector<EnergyEntry> switching_energy(const std::vector<Block>& blocks, cons
       out.push_back({b.name, b.tier, "wire_internal", dyn * internal_wire_ratio(b, t)});
     // Clock gating at core level (integrated clock gates): the leaf tree below a gate toggles
     // only in the block's active cycles.
-    out.push_back({"clock:" + b.name, b.tier, "clock",
-                   clock_leaf_cap_f(b.clocked_bits + b.gated_clock_bits, b.area_m2, t) * v2 *
-                       active_cycles(b, act)});
+    // The leaf tree's wire and buffers reach every sink; the ungated sinks' clock pins load it
+    // every active cycle (the gated ones are charged with their events).
+    const double leaf_f = clock_leaf_cap_f(b.clocked_bits + b.gated_clock_bits, b.area_m2, t) +
+                          b.clocked_bits * t.logic.dff_clock_pin_cap_f;
+    out.push_back({"clock:" + b.name, b.tier, "clock", leaf_f * v2 * active_cycles(b, act)});
     tiers[b.tier] = true;
   }
   for (const auto& l : links)

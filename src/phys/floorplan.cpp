@@ -89,6 +89,22 @@ double centroid_distance(const Rect& a, const Rect& b) {
   return std::abs(a.cx() - b.cx()) + std::abs(a.cy() - b.cy());
 }
 
+// A fused pair (a core and its own lane group): the core's outputs leave along the edge that
+// faces the lane group and run straight into it, so a wire spans the gap between the two
+// pieces (Manhattan, 0 when they touch or, on two tiers, overlap) and on average half the
+// receiving piece's depth, taken as half its side. Centroid to centroid would also count half
+// the core, whose inside the partial sums already cross PE by PE (charged in the array).
+double fused_distance(const Rect& from, const Rect& to) {
+  const double gx = std::max(0.0, std::abs(from.cx() - to.cx()) - (from.w + to.w) / 2);
+  const double gy = std::max(0.0, std::abs(from.cy() - to.cy()) - (from.h + to.h) / 2);
+  return gx + gy + 0.5 * std::sqrt(to.area());
+}
+
+// Planar length of a wire between two pieces: fused pairs as above, buses centroid to centroid.
+double piece_distance(const Rect& a, const Rect& b, int offset) {
+  return offset >= 0 ? fused_distance(a, b) : centroid_distance(a, b);
+}
+
 // Piece pairs of a link: all pairs of a bus, or matched pairs (i, offset + i).
 template <typename F>
 void for_pairs(const std::vector<Rect>& a, const std::vector<Rect>& b, int offset, F f) {
@@ -103,7 +119,7 @@ void for_pairs(const std::vector<Rect>& a, const std::vector<Rect>& b, int offse
 double mean_distance(const std::vector<Rect>& a, const std::vector<Rect>& b, int offset = -1) {
   double s = 0, n = 0;
   for_pairs(a, b, offset,
-            [&](const Rect& x, const Rect& y) { s += centroid_distance(x, y), n += 1; });
+            [&](const Rect& x, const Rect& y) { s += piece_distance(x, y, offset), n += 1; });
   return n > 0 ? s / n : 0.0;
 }
 
@@ -176,7 +192,7 @@ double hpwl_cost(const Parts& parts, const std::vector<Affinity>& affinity) {
       // One net per matched pair, the bus's wires shared among them.
       double hp = 0, n = 0;
       for_pairs(a->second, b->second, af.offset,
-                [&](const Rect& x, const Rect& y) { hp += centroid_distance(x, y), n += 1; });
+                [&](const Rect& x, const Rect& y) { hp += fused_distance(x, y), n += 1; });
       if (n > 0) c += af.weight * hp / n;
       continue;
     }
@@ -201,7 +217,7 @@ double Floorplan::max_lateral_distance_m(const std::string& a, const std::string
                                          int offset) const {
   double m = 0;
   for_pairs(parts.at(a), parts.at(b), offset,
-            [&](const Rect& x, const Rect& y) { m = std::max(m, centroid_distance(x, y)); });
+            [&](const Rect& x, const Rect& y) { m = std::max(m, piece_distance(x, y, offset)); });
   return m;
 }
 

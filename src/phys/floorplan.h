@@ -33,7 +33,8 @@ struct Floorplan {
   // Manhattan distance between part centroids in the plane (the vertical hop is a bond):
   // the mean over part pairs (each part carries an equal share of the traffic) and the max.
   // With offset >= 0 the pieces are matched instead: piece i of a talks only to piece
-  // offset + i of b (a core and its own spike-generator lanes).
+  // offset + i of b (a core and its own spike-generator lanes), and the length is the gap
+  // between the two pieces plus half of b's side (the core's outputs leave along its edge).
   double lateral_distance_m(const std::string& a, const std::string& b, int offset = -1) const;
   double max_lateral_distance_m(const std::string& a, const std::string& b, int offset = -1) const;
   bool cross_tier(const std::string& a, const std::string& b) const;

@@ -12,8 +12,11 @@ struct LogicTech {
   double fa_energy_j = 0, fa_area_m2 = 0, fa_sum_delay_s = 0, fa_carry_delay_s = 0;
   double and2_energy_j = 0, and2_area_m2 = 0, and2_delay_s = 0;
   double mux2_energy_j = 0, mux2_area_m2 = 0, mux2_delay_s = 0;
-  double dff_clock_energy_j = 0;  // per clock cycle per bit (clock pin, data steady)
-  double dff_data_energy_j = 0;   // per data toggle per bit
+  double dff_clock_energy_j = 0;  // per clock cycle per bit: the cell's internal clock energy
+  // Clock-pin input capacitance of a flip-flop: the clock net charges it every cycle (a
+  // liberty's internal energy leaves it to the driving net), C V^2 per cycle.
+  double dff_clock_pin_cap_f = 0;
+  double dff_data_energy_j = 0;  // per data toggle per bit
   double dff_area_m2 = 0, dff_clk_q_s = 0, dff_setup_s = 0;
   double nand2_area_m2 = 0;  // one gate equivalent (Rent's-rule gate count)
   // Leakage per unit of placed logic area at the reference temperature, and the temperature

@@ -33,6 +33,7 @@ void read_logic(const TomlReader& r, const NodeScaling& s, LogicTech& l) {
           "mux2_energy",
           "mux2_area",
           "dff_clock_energy",
+          "dff_clock_pin_cap",
           "dff_data_energy",
           "dff_area",
           "nand2_area",
@@ -58,6 +59,8 @@ void read_logic(const TomlReader& r, const NodeScaling& s, LogicTech& l) {
   l.mux2_area_m2 = pos(r, "mux2_area", dim::area) * s.area_factor;
   l.dff_clock_energy_j = pos(r, "dff_clock_energy", dim::energy) * s.energy_factor;
   l.dff_data_energy_j = pos(r, "dff_data_energy", dim::energy) * s.energy_factor;
+  // Quoted at this node (like fo4_delay), not scaled.
+  l.dff_clock_pin_cap_f = pos(r, "dff_clock_pin_cap", dim::capacitance);
   l.dff_area_m2 = pos(r, "dff_area", dim::area) * s.area_factor;
   l.nand2_area_m2 = pos(r, "nand2_area", dim::area) * s.area_factor;
   // Delays are in FO4 of this node (ratios read from a cell library).

@@ -72,5 +72,26 @@ TEST(Floorplan, RejectsEmptyOrAreaLessBlocks) {
   EXPECT_THROW(make_floorplan({blk("x", 1)}, 1.0), Error);
 }
 
+TEST(Floorplan, FusedPairsSpanTheGapAndHalfTheReceiver) {
+  // Issue 14 (findings 1 and 8): a core's partial sums leave along its edge into its own lane
+  // group. Core 0 (0..200 x 0..100 um) with lane group 0 abutting above (0..100 x 100..200):
+  // gap 0 + half of the 100 um side = 50 um (centroid to centroid would be 50 + 50 = 100 um).
+  // Core 1 (300..400 x 0..100) with lane group 1 300 um away in x and 40 um in y
+  // (700..740 x 140..180): gap 300 + 40 = 340 um, + half the 40 um side = 360 um.
+  Floorplan fp;
+  fp.parts["core"] = {{0, 0, 200e-6, 100e-6}, {300e-6, 0, 100e-6, 100e-6}};
+  fp.parts["lanes"] = {{0, 100e-6, 100e-6, 100e-6}, {700e-6, 140e-6, 40e-6, 40e-6}};
+  fp.tiers = {{"core", arch::Tier::bottom}, {"lanes", arch::Tier::bottom}};
+  EXPECT_NEAR(fp.lateral_distance_m("core", "lanes", 0), (50e-6 + 360e-6) / 2, 1e-12);
+  EXPECT_NEAR(fp.max_lateral_distance_m("core", "lanes", 0), 360e-6, 1e-12);
+  // A lane group stacked over its core (another tier): no gap, half its side.
+  fp.parts["lanes"] = {{20e-6, 10e-6, 60e-6, 60e-6}, {300e-6, 0, 100e-6, 100e-6}};
+  fp.tiers["lanes"] = arch::Tier::top;
+  EXPECT_NEAR(fp.lateral_distance_m("core", "lanes", 0), (30e-6 + 50e-6) / 2, 1e-12);
+  // A bus (no offset) stays centroid to centroid: the farthest pair is core 1 (350, 50) to lane
+  // group 0 (50, 40): 300 + 10 = 310 um.
+  EXPECT_NEAR(fp.max_lateral_distance_m("core", "lanes"), 310e-6, 1e-12);
+}
+
 }  // namespace
 }  // namespace ss::phys

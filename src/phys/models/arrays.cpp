@@ -54,8 +54,9 @@ class StSystolic final : public ComponentModel {
     b.gated_clock_bits = static_cast<double>(s.count) * s.rows * s.cols * w;
     // A pass shifts a rows x cols tile down the columns: `rows` cycles in which every weight
     // register of the core clocks.
-    b.energy_per_event_j["passes"] =
-        static_cast<double>(s.rows) * s.rows * s.cols * register_clock(l, w).energy_j;
+    b.energy_per_event_j["passes"] = static_cast<double>(s.rows) * s.rows * s.cols *
+                                     (register_clock(l, w).energy_j +
+                                      w * l.dff_clock_pin_cap_f * req.tech.vdd_v * req.tech.vdd_v);
     // acc_ops: add, write the partial sum, move 1 spike bit; the weight register is written
     // once per weight fetch and serves `lanes` time steps.
     b.energy_per_event_j["acc_ops"] =
