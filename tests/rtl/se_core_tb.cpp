@@ -7,6 +7,7 @@
 #include <verilated.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <map>
@@ -258,7 +259,9 @@ class Replay : public sim::WeightLayerObserver {
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     const std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
     Core core;
+    const auto t0 = std::chrono::steady_clock::now();
     const LayerRun r = core.run(ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau));
+    rtl_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     // spikes: the engine's output on the tokens and channels computed
     const SpikeTensor& eng = s_.at(d.name);
     int64_t mismatches = 0, fired = 0;
@@ -289,6 +292,7 @@ class Replay : public sim::WeightLayerObserver {
 
   int layers = 0;
   int64_t spikes = 0;
+  double rtl_seconds = 0;  // wall time inside the verilated model
   std::map<std::string, int> skipped;
   std::map<std::string, double> rtl_cycles, sim_cycles;
 
@@ -309,7 +313,7 @@ void replay_model(const std::string& model, size_t images) {
   ds.truncate(images);
   const sim::Workload wl = sim::build_workload(m);
   const sim::SimContext ctx(a);
-  double worst = 0, total_rtl = 0, total_sim = 0;
+  double worst = 0, total_rtl = 0, total_sim = 0, rtl_s = 0, sim_s = 0;
   int skipped_layers = 0;
   for (size_t i = 0; i < images; ++i) {
     sim::SampleRecorder rec;
@@ -317,7 +321,11 @@ void replay_model(const std::string& model, size_t images) {
     sim::SampleSpikes s = rec.take();
     s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
     Replay rp(m, w, s, a);
+    const auto t0 = std::chrono::steady_clock::now();
     sim::simulate_sample(wl, s, ctx, &rp);
+    const double all = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rtl_s += rp.rtl_seconds;
+    sim_s += all - rp.rtl_seconds;  // the cycle model's own time (whole sample)
     for (auto& [k, v] : rp.skipped) skipped_layers += v;
     EXPECT_GT(rp.layers, 3) << model;
     EXPECT_GT(rp.spikes, 0) << model;
@@ -337,6 +345,9 @@ void replay_model(const std::string& model, size_t images) {
               std::to_string(skipped_layers).c_str());
   std::printf("RTL %.0f vs simulator %.0f cycles (%+.3f %%), worst layer |%.2f| %%\n", total_rtl,
               total_sim, 100.0 * (total_rtl - total_sim) / total_sim, 100.0 * worst);
+  std::printf("%s: verilated SE core %.2f s (%.0f cycles/s, %.2f s per image), cycle simulator "
+              "%.3f s for the whole samples (BENCHMARKS.md)\n",
+              model.c_str(), rtl_s, total_rtl / rtl_s, rtl_s / double(images), sim_s);
 }
 
 // Fashion-MNIST test images per model: the first 16.
