@@ -1,5 +1,7 @@
 #include "common/files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,16 +14,19 @@
 
 namespace ss {
 
+namespace fs = std::filesystem;
+
 std::vector<uint8_t> read_file_bytes(const std::string& path) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw error_at(path, "", "is a directory, expected a file");
+  if (fs::is_directory(path, ec)) throw error_at(path, "", "is a directory, expected a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw error_at(path, "", "cannot open file ({})", std::strerror(errno));
   in.seekg(0, std::ios::end);
   auto end = in.tellg();
   if (end < 0) throw error_at(path, "", "cannot determine file size (not a regular file?)");
   auto size = static_cast<size_t>(end);
+  if (const uint64_t mem = physical_memory_bytes(); mem && size > mem)
+    throw error_at(path, "", "is {}, more than this machine's {} of memory", gib(size), gib(mem));
   in.seekg(0);
   std::vector<uint8_t> buf(size);
   if (size && !in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(size)))
@@ -34,15 +39,59 @@ std::string read_file_text(const std::string& path) {
   return std::string(b.begin(), b.end());
 }
 
-void write_file_atomic(const std::string& path, const void* data, size_t size) {
-  namespace fs = std::filesystem;
+namespace {
+
+// Where a write to `path` lands: symbolic links followed to the file they name (which may
+// not exist yet), so the link itself is kept.
+fs::path link_target(const std::string& path) {
   fs::path p(path);
+  for (int hops = 0;; ++hops) {
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return p;
+    if (hops == 40) throw error_at(path, "", "too many levels of symbolic links");
+    std::error_code ec;
+    fs::path to = fs::read_symlink(p, ec);
+    if (ec) throw error_at(path, "", "cannot read symbolic link: {}", ec.message());
+    p = to.is_absolute() ? to : p.parent_path() / to;
+  }
+}
+
+// Devices, FIFOs and the like are written where they are: replacing them by a regular file
+// would destroy them (/dev/null) or lose the data (a pipe).
+void write_in_place(const std::string& path, const void* data, size_t size) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) throw error_at(path, "", "cannot write ({})", std::strerror(errno));
+  const auto* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::write(fd, p + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      ::close(fd);
+      throw error_at(path, "", "write failed ({})", std::strerror(err));
+    }
+    done += size_t(n);
+  }
+  if (::close(fd) != 0) throw error_at(path, "", "write failed ({})", std::strerror(errno));
+}
+
+}  // namespace
+
+void write_file_atomic(const std::string& path, const void* data, size_t size) {
+  // stat follows every link, including /proc's (/dev/stdout -> /proc/self/fd/1 -> pipe:[..])
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw error_at(path, "", "is a directory, expected a file");
+    if (!S_ISREG(st.st_mode)) return write_in_place(path, data, size);
+  }
+  // a regular file (or nothing yet): replaced atomically where the links lead
+  const fs::path p = link_target(path);
   if (p.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(p.parent_path(), ec);
     if (ec) throw error_at(path, "", "cannot create directory: {}", ec.message());
   }
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  std::string tmp = p.string() + ".tmp." + std::to_string(::getpid());
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
   if (!f) throw error_at(path, "", "cannot write ({})", std::strerror(errno));
   bool ok = size == 0 || std::fwrite(data, 1, size, f) == size;  // data may be null if size is 0
@@ -58,6 +107,27 @@ void write_file_atomic(const std::string& path, const void* data, size_t size) {
     std::remove(tmp.c_str());
     throw error_at(path, "", "cannot rename temporary file: {}", ec.message());
   }
+}
+
+uint64_t physical_memory_bytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+}
+
+std::string gib(uint64_t bytes) {
+  return fmt::format("{:.1f} GiB", double(bytes) / double(1ull << 30));
+}
+
+void check_file_name(const std::string& file, const std::string& field, const std::string& name) {
+  bool printable = true;
+  for (unsigned char c : name) printable = printable && c >= 0x20 && c != 0x7f;
+  std::string shown = printable ? name : "(contains control characters)";
+  if (name.empty() || name == "." || name == ".." || name.size() > 255 ||
+      name.find('/') != std::string::npos || !printable)
+    throw error_at(file, field,
+                   "'{}' is used as a file name: expected 1 to 255 characters without '/' or "
+                   "control characters, not \".\" or \"..\"",
+                   shown);
 }
 
 }  // namespace ss

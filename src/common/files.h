@@ -9,10 +9,23 @@ namespace ss {
 
 std::vector<uint8_t> read_file_bytes(const std::string& path);
 std::string read_file_text(const std::string& path);
-// Writes to "<path>.tmp.<pid>" and renames over path; creates parent directories.
+// A regular file (or a new one) is written to "<target>.tmp.<pid>" and renamed over the
+// target, creating parent directories; a symbolic link is followed (the link stays) and a
+// device or FIFO (/dev/null, /dev/stdout, a pipe) is written in place, never replaced.
 void write_file_atomic(const std::string& path, const void* data, size_t size);
 inline void write_file_atomic(const std::string& path, const std::string& text) {
   write_file_atomic(path, text.data(), text.size());
 }
+
+// This machine's physical memory in bytes (0 if unknown): what a reader or generator checks
+// a size against before allocating, so a huge input is a clear error and not std::bad_alloc.
+uint64_t physical_memory_bytes();
+// "3.2 GiB"
+std::string gib(uint64_t bytes);
+
+// A name used as one path component (a model's name in "<out>/<name>.toml"): non-empty, at
+// most 255 bytes, no '/', not "." or "..", no control characters. Otherwise an ss::Error
+// naming file and field: a name such as "../../x" would write outside the output directory.
+void check_file_name(const std::string& file, const std::string& field, const std::string& name);
 
 }  // namespace ss

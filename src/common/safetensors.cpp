@@ -10,6 +10,19 @@
 namespace ss {
 
 namespace {
+// Header text made safe for one terminal line: bytes outside printable ASCII become \xNN
+// (a hostile file cannot move the cursor or change colours through our messages).
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f)
+      out += char(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
+
 struct DTypeInfo {
   DType t;
   const char* name;
@@ -63,7 +76,7 @@ SafeTensors SafeTensors::parse(std::vector<uint8_t> bytes, const std::string& or
   try {
     h = nlohmann::json::parse(b.begin() + 8, b.begin() + 8 + static_cast<int64_t>(hlen));
   } catch (const std::exception& e) {
-    throw error_at(origin, "header", "not valid JSON ({})", e.what());
+    throw error_at(origin, "header", "not valid JSON ({})", printable(e.what()));
   }
   if (!h.is_object()) throw error_at(origin, "header", "expected a JSON object");
   const size_t data_start = 8 + hlen;
@@ -87,10 +100,21 @@ SafeTensors SafeTensors::parse(std::vector<uint8_t> bytes, const std::string& or
       for (auto& i : kTypes)
         if (dt == i.name) tv.dtype = i.t, found = true;
       if (!found) throw error_at(origin, name, "unsupported dtype '{}'", dt);
-      tv.shape = v.at("shape").get<std::vector<int64_t>>();
-      auto off = v.at("data_offsets").get<std::vector<uint64_t>>();
-      if (off.size() != 2 || off[0] > off[1])
-        throw error_at(origin, name, "data_offsets must be [begin, end]");
+      // integers only: get<int64_t>() would read 10.5 as 10 and true as 1
+      const auto& js = v.at("shape");
+      bool ints = js.is_array();
+      for (const auto& d : js) ints = ints && d.is_number_integer() && d.get<int64_t>() >= 0;
+      if (!ints)
+        throw error_at(origin, name, "shape {}: expected non-negative integers", js.dump());
+      tv.shape = js.get<std::vector<int64_t>>();
+      const auto& jo = v.at("data_offsets");
+      ints = jo.is_array() && jo.size() == 2;
+      for (const auto& o : jo) ints = ints && o.is_number_unsigned();
+      if (!ints)
+        throw error_at(origin, name, "data_offsets {}: expected two non-negative integers",
+                       jo.dump());
+      auto off = jo.get<std::vector<uint64_t>>();
+      if (off[0] > off[1]) throw error_at(origin, name, "data_offsets must be [begin, end]");
       uint64_t need = dtype_size(tv.dtype);
       for (auto d : tv.shape) {
         if (d < 0) throw error_at(origin, name, "negative dimension in shape");

@@ -358,3 +358,34 @@ TEST_F(SafeTensorsTest, MissingTensorAndMissingFile) {
 }
 
 }  // namespace
+
+namespace {
+
+// A shape [10.5, 64] was read as [10, 64] and offsets [0.9, 4.2] as [0, 4]: only integers.
+TEST_F(SafeTensorsTest, NonIntegerShapesAndOffsetsAreErrors) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"w":{"dtype":"U8","shape":[1.5, 4],"data_offsets":[0,4]}})",
+       "m.st: w: shape [1.5,4]: expected non-negative integers"},
+      {R"({"w":{"dtype":"U8","shape":[4],"data_offsets":[0,4.0]}})",
+       "m.st: w: data_offsets [0,4.0]: expected two non-negative integers"},
+      {R"({"w":{"dtype":"U8","shape":[true],"data_offsets":[0,1]}})",
+       "m.st: w: shape [true]: expected non-negative integers"},
+      {R"({"w":{"dtype":"U8","shape":[4],"data_offsets":[-1,3]}})",
+       "m.st: w: data_offsets [-1,3]: expected two non-negative integers"},
+  };
+  for (const auto& [json, want] : cases)
+    EXPECT_EQ(error_of([&] {
+                ss::SafeTensors::parse(hand_file(json, {0, 0, 0, 0}), "m.st");
+              }),
+              want)
+        << json;
+}
+
+// Header bytes that are not printable ASCII are not echoed to the terminal raw.
+TEST_F(SafeTensorsTest, BadJsonMessageIsPrintable) {
+  auto m = error_of([] { ss::SafeTensors::parse(hand_file("{\"a\": \xff\x1b[31m}", {}), "b.st"); });
+  EXPECT_EQ(m.rfind("b.st: header: not valid JSON", 0), 0u) << m;
+  for (unsigned char c : m) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << int(c) << " in " << m;
+}
+
+}  // namespace
