@@ -10,6 +10,10 @@
 
 namespace ss {
 
+namespace {
+constexpr int64_t kMaxSide = 65536;  // largest size along one axis (image side, channels, width)
+}  // namespace
+
 int ModelSpec::grid_height() const {
   int h = in_height;
   for (bool p : tokenizer.pool)
@@ -39,12 +43,18 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
   if (!s.weights.empty() && std::filesystem::path(s.weights).is_relative())
     s.weights = (std::filesystem::path(origin).parent_path() / s.weights).string();
   auto in = m.array<int64_t>("input");
-  if (in.size() != 3 || in[0] < 1 || in[1] < 1 || in[2] < 1)
-    throw error_at(origin, "model.input", "expected [channels, height, width] of positive sizes");
+  if (in.size() != 3)
+    throw error_at(origin, "model.input", "expected [channels, height, width], got {} entries",
+                   in.size());
+  const char* in_names[] = {"channels", "height", "width"};
+  for (size_t i = 0; i < 3; ++i)
+    if (in[i] < 1 || in[i] > kMaxSide)
+      throw error_at(origin, fmt::format("model.input[{}]", i), "{} {} out of range [1, {}]",
+                     in_names[i], in[i], kMaxSide);
   s.in_channels = int(in[0]), s.in_height = int(in[1]), s.in_width = int(in[2]);
   s.classes = int(m.integer("classes", {}, 2, 100000));
   s.timesteps = int(m.integer("timesteps", {}, 1, 64));
-  s.dim = int(m.integer("dim", {}, 1, 65536));
+  s.dim = int(m.integer("dim", {}, 1, kMaxSide));
   s.blocks = int(m.integer("blocks", {}, 0, 256));
   s.bn_eps = m.number("bn_eps", 1e-5, 0.0, 1.0);
 
@@ -59,7 +69,9 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
   auto t = root.sub("tokenizer");
   t.only({"channels", "pool", "rpe"});
   for (auto c : t.array<int64_t>("channels")) {
-    if (c < 1 || c > 65536) throw error_at(origin, "tokenizer.channels", "channel count {} out of range", c);
+    if (c < 1 || c > kMaxSide)
+      throw error_at(origin, "tokenizer.channels", "channel count {} out of range [1, {}]", c,
+                     kMaxSide);
     s.tokenizer.channels.push_back(int(c));
   }
   s.tokenizer.pool = t.array<bool>("pool");
@@ -83,7 +95,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
                      s.attention.heads);
   } else if (s.attention.type == "emsa") {
     s.attention.experts = int(a.integer("experts", {}, 1, 1024));
-    s.attention.expert_dim = int(a.integer("expert_dim", {}, 1, 65536));
+    s.attention.expert_dim = int(a.integer("expert_dim", {}, 1, kMaxSide));
   } else {
     throw error_at(origin, "attention.type", "unknown '{}' (expected \"ssa\" or \"emsa\")",
                    s.attention.type);
@@ -117,7 +129,119 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
       throw error_at(origin, "quant.mem_frac_bits",
                      "acc_bits + max(mem_frac_bits, 8) must be at most 30 (32-bit currents)");
   }
+  s.validate_sizes();
   return s;
+}
+
+namespace {
+// a * b * ... as int64, or kOverflow once the product passes ModelSpec::kMaxElements (a
+// partial product below 2^31 times a factor of at most 2^32 cannot overflow int64)
+constexpr int64_t kOverflow = -1;
+int64_t product(std::initializer_list<int64_t> factors) {
+  int64_t p = 1;
+  for (int64_t f : factors) {
+    p *= f;
+    if (p > ModelSpec::kMaxElements) return kOverflow;
+  }
+  return p;
+}
+}  // namespace
+
+void ModelSpec::validate_sizes() const {
+  const std::string& f = file;
+  auto positive = [&](int64_t v, int64_t hi, const char* field) {
+    if (v < 1 || v > hi) throw error_at(f, field, "{} out of range [1, {}]", v, hi);
+  };
+  positive(in_channels, kMaxSide, "model.input[0]");
+  positive(in_height, kMaxSide, "model.input[1]");
+  positive(in_width, kMaxSide, "model.input[2]");
+  positive(timesteps, 64, "model.timesteps");
+  positive(dim, kMaxSide, "model.dim");
+  positive(classes, 100000, "model.classes");
+  if (blocks < 0 || blocks > 256)
+    throw error_at(f, "model.blocks", "{} out of range [0, 256]", blocks);
+  if (tokenizer.channels.empty() || tokenizer.pool.size() != tokenizer.channels.size())
+    throw error_at(f, "tokenizer.channels",
+                   "expected one pool entry per stage and at least one stage");
+  // what one sample needs: name the field and the product
+  auto fits = [&](std::initializer_list<int64_t> factors, const std::string& field,
+                  const std::string& what) {
+    if (product(factors) == kOverflow)
+      throw error_at(f, field, "{} exceeds {} elements (too large for this engine)", what,
+                     kMaxElements);
+  };
+  const int64_t T = timesteps, D = dim;
+  fits({in_channels, in_height, in_width}, "model.input", "channels x height x width");
+  int64_t h = in_height, w = in_width, cin = in_channels;
+  for (size_t i = 0; i < tokenizer.channels.size(); ++i) {
+    const int64_t c = tokenizer.channels[i];
+    positive(c, kMaxSide, "tokenizer.channels");
+    const std::string field = fmt::format("tokenizer.channels[{}]", i);
+    fits({T, h, w, c}, field,
+         fmt::format("stage {}: timesteps x height x width x channels = {} x {} x {} x {}", i, T, h,
+                     w, c));
+    fits({9, cin, c}, field, fmt::format("stage {}: 3 x 3 x {} x {} weights", i, cin, c));
+    if (tokenizer.pool[i]) h = pooled(int(h)), w = pooled(int(w));
+    cin = c;
+  }
+  const int64_t N = h * w;  // tokens (each side at most kMaxSide, so no overflow)
+  fits({T, N, D}, "model.dim", fmt::format("timesteps x tokens x dim = {} x {} x {}", T, N, D));
+  fits({9, D, D}, "model.dim", fmt::format("3 x 3 x {} x {} relative-position weights", D, D));
+  fits({T, N, N}, "model.input", fmt::format("timesteps x tokens^2 = {} x {}^2 (attention)", T, N));
+  if (attention.type == "ssa") {
+    positive(attention.heads, 4096, "attention.heads");
+  } else {
+    positive(attention.experts, 1024, "attention.experts");
+    positive(attention.expert_dim, kMaxSide, "attention.expert_dim");
+    const int64_t E = attention.experts, de = attention.expert_dim;
+    fits({T, N, E, de}, "attention.expert_dim",
+         fmt::format("timesteps x tokens x experts x expert_dim = {} x {} x {} x {}", T, N, E, de));
+    fits({E, de, D}, "attention.expert_dim",
+         fmt::format("experts x expert_dim x dim = {} x {} x {} query weights", E, de, D));
+  }
+  if (ffn.type == "moe") {
+    positive(ffn.experts, 1024, "ffn.experts");
+    positive(ffn.expert_hidden, 1 << 20, "ffn.expert_hidden");
+    if (ffn.top_k < 1 || ffn.top_k > ffn.experts)
+      throw error_at(f, "ffn.top_k", "{} out of range [1, {}]", ffn.top_k, ffn.experts);
+    const int64_t E = ffn.experts, Dh = ffn.expert_hidden;
+    fits({T, N, Dh}, "ffn.expert_hidden",
+         fmt::format("timesteps x tokens x expert_hidden = {} x {} x {}", T, N, Dh));
+    fits({E, Dh, D}, "ffn.expert_hidden",
+         fmt::format("experts x expert_hidden x dim = {} x {} x {} weights", E, Dh, D));
+  } else {
+    positive(ffn.hidden, 1 << 20, "ffn.hidden");
+    fits({T, N, ffn.hidden}, "ffn.hidden",
+         fmt::format("timesteps x tokens x hidden = {} x {} x {}", T, N, ffn.hidden));
+    fits({ffn.hidden, D}, "ffn.hidden",
+         fmt::format("hidden x dim = {} x {} weights", ffn.hidden, D));
+  }
+  fits({classes, D}, "model.classes", fmt::format("classes x dim = {} x {} weights", classes, D));
+}
+
+int64_t ModelSpec::stored_values() const {
+  // Linear-BN: weights, bias, 4 BN vectors per output; Conv-BN: 3 x 3 weights, no bias
+  auto linear = [](int64_t out, int64_t in) { return out * in + 5 * out; };
+  auto conv = [](int64_t out, int64_t in) { return out * in * 9 + 4 * out; };
+  const int64_t D = dim;
+  int64_t n = 0, cin = in_channels;
+  for (int c : tokenizer.channels) n += conv(c, cin), cin = c;
+  if (tokenizer.rpe) n += conv(D, D);
+  int64_t block = 0;
+  if (attention.type == "ssa") {
+    block += 4 * linear(D, D);
+  } else {
+    const int64_t E = attention.experts, de = attention.expert_dim;
+    block += linear(E, D) + E * linear(de, D) + 2 * linear(de, D) + linear(D, de);
+  }
+  if (ffn.type == "mlp")
+    block += linear(ffn.hidden, D) + linear(D, ffn.hidden);
+  else if (ffn.type == "emsp")
+    block += linear(ffn.hidden, D) + conv(ffn.hidden / 2, 1) + linear(D, ffn.hidden / 2);
+  else  // router: plain Linear
+    block += (int64_t(ffn.experts) * D + ffn.experts) +
+             int64_t(ffn.experts) * (linear(ffn.expert_hidden, D) + linear(D, ffn.expert_hidden));
+  return n + blocks * block + int64_t(classes) * D + classes;
 }
 
 std::string ModelSpec::to_toml() const {

@@ -1,6 +1,7 @@
 // The model file: a validated description of a spiking transformer (architecture, sizes,
 // neuron parameters, int-mode bit widths). Weights live in a separate safetensors file.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,17 @@ struct ModelSpec {
   int grid_height() const;  // token grid after the tokenizer's pools
   int grid_width() const;
   int tokens() const { return grid_height() * grid_width(); }
+
+  // Sizes and their products: every tensor the engine, the trainer or the simulator builds
+  // for this model (spikes of one sample, weights of one layer) has at most kMaxElements
+  // elements, so int arithmetic on sizes cannot overflow. An ss::Error names file and field.
+  // parse() calls it; so does every consumer of a spec built in code.
+  void validate_sizes() const;
+  static constexpr int64_t kMaxElements = (int64_t(1) << 31) - 1;
+
+  // Values a full weights file of this model holds (docs/formats.md §2: weights, the biases
+  // of Linear units, BatchNorm statistics): what a size check counts before allocating.
+  int64_t stored_values() const;
 
   static ModelSpec load(const std::string& path);
   static ModelSpec parse(const std::string& text, const std::string& origin);

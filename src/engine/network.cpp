@@ -1,5 +1,7 @@
 #include "engine/network.h"
 
+#include <cmath>
+
 #include "common/error.h"
 #include "common/safetensors.h"
 #include "engine/block_part.h"
@@ -23,8 +25,41 @@ struct Network::Impl {
   Context ctx(Observer* obs) const { return Context{spec, mode, kern::kernels(), obs}; }
 };
 
+namespace {
+
+// Beyond this a value is not a trained weight, and folding or integrating it could leave
+// float32 (|W| x 9 x 65536 inputs x residual values must stay far below 3.4e38).
+constexpr double kMaxWeightMagnitude = 1e9;
+
+// Everything the engine reads from a weights file, checked before any layer folds it:
+// values finite and bounded, and the tensors that have no default present.
+void validate_weights(const ModelSpec& spec, const SafeTensors& w) {
+  for (const auto& name : w.names()) {
+    const TensorView& t = w.get(name);
+    const std::vector<float> v = w.floats(name, t.shape);  // as the engine will see them
+    for (size_t i = 0; i < v.size(); ++i)
+      if (!std::isfinite(v[i]))
+        throw error_at(w.origin(), name, "element {} is {}, expected a finite number", i, v[i]);
+      else if (std::fabs(v[i]) > kMaxWeightMagnitude)
+        throw error_at(w.origin(), name,
+                       "element {} is {:g}, expected a magnitude of at most {:g} (not trained "
+                       "weights?)",
+                       i, v[i], kMaxWeightMagnitude);
+  }
+  // plain Linear layers: the bias is part of the layer (docs/formats.md §2), not optional
+  std::vector<std::string> required = {"head.bias"};
+  if (spec.ffn.type == "moe")
+    for (int b = 0; b < spec.blocks; ++b)
+      required.push_back("blocks." + std::to_string(b) + ".ffn.router.bias");
+  for (const auto& name : required) (void)w.get(name);  // throws naming file and tensor
+}
+
+}  // namespace
+
 Network::Network(const ModelSpec& spec, const SafeTensors& w, Mode mode)
     : impl_(std::make_unique<Impl>()) {
+  spec.validate_sizes();
+  validate_weights(spec, w);
   impl_->spec = spec;
   impl_->mode = mode;
   Context ctx = impl_->ctx(nullptr);

@@ -26,6 +26,7 @@ int width_of(int max_value) { return std::max(1, int(std::bit_width(unsigned(std
 }  // namespace
 
 Workload build_workload(const ModelSpec& m) {
+  m.validate_sizes();  // every size product below fits an int (a spec built in code, too)
   Workload w;
   w.model = m.name;
   w.T = m.timesteps;
