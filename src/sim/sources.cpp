@@ -1,6 +1,8 @@
 #include "sim/sources.h"
 
 #include <algorithm>
+#include <cstring>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <random>
@@ -63,6 +65,38 @@ SampleSource dump_source(const std::string& path, const Workload& w, const Datas
     }
   size_t count = size_t(std::max<int64_t>(samples, 0));
   if (limit) count = std::min(count, limit);
+  // values: what the simulator would otherwise index with or count silently
+  for (const LayerDesc* d : engine_layers(w)) {
+    const std::string name = "spikes." + d->name;
+    const TensorView& v = st->get(name);
+    const size_t per = size_t(d->T) * d->tokens * out_channels(*d);
+    const uint8_t* b = v.bytes.data();
+    for (size_t i = 0; i < count * per; ++i)
+      if (b[i] > 1)
+        throw error_at(path, name, "sample {}: element {} is {}, expected a spike (0 or 1)",
+                       i / per, i % per, b[i]);
+  }
+  for (const auto& d : w.layers)
+    if (d.kind == Kind::router) {
+      const std::string name = "route.blocks." + std::to_string(d.block);
+      const TensorView& v = st->get(name);
+      for (size_t s = 0; s < count; ++s)
+        for (int n = 0; n < d.tokens; ++n) {
+          int32_t r[1024];  // top_k <= experts <= 1024 (ModelSpec)
+          std::memcpy(r, v.bytes.data() + (s * d.tokens + size_t(n)) * d.top_k * 4,
+                      size_t(d.top_k) * 4);
+          for (int k = 0; k < d.top_k; ++k) {
+            if (r[k] < 0 || r[k] >= d.experts)
+              throw error_at(path, name, "sample {} token {}: expert {}, expected 0 to {}", s, n,
+                             r[k], d.experts - 1);
+            for (int j = 0; j < k; ++j)
+              if (r[j] == r[k])
+                throw error_at(path, name,
+                               "sample {} token {}: expert {} chosen twice, expected {} distinct",
+                               s, n, r[k], d.top_k);
+          }
+        }
+    }
   if (images && images->count() < count)
     throw error_at(path, "", "the data set has {} images but the dump {} samples", images->count(), count);
   auto i = std::make_shared<size_t>(0);
@@ -96,6 +130,96 @@ SampleSource dump_source(const std::string& path, const Workload& w, const Datas
     ++*i;
     return true;
   };
+}
+
+namespace {
+
+// a * b of non-negative counts, or -1 if it passes int64 (or a factor already did)
+int64_t mul_or_overflow(int64_t a, int64_t b) {
+  int64_t r;
+  return a < 0 || b < 0 || __builtin_mul_overflow(a, b, &r) ? -1 : r;
+}
+
+// Every count in [0, most]; `most` < 0 means too large to bound (samples absurdly large).
+void counts_within(const std::string& path, const std::string& tensor,
+                   const std::vector<int64_t>& v, int64_t most, const char* what) {
+  for (size_t i = 0; i < v.size(); ++i)
+    if (v[i] < 0 || (most >= 0 && v[i] > most))
+      throw most >= 0 ? error_at(path, tensor, "element {} is {}, expected 0 to {} ({})", i, v[i],
+                                 most, what)
+                      : error_at(path, tensor, "element {} is {}, expected a count >= 0 ({})", i,
+                                 v[i], what);
+}
+
+}  // namespace
+
+Trace load_trace(const std::string& path, const Workload& w) {
+  // the rates are stored for readers of the file; the analytical model derives its own from
+  // the counts, but a rate outside [0, 1] says the file is damaged
+  {
+    SafeTensors st = SafeTensors::load(path);
+    for (const auto& n : st.names()) {
+      if (n.rfind("rate.", 0) != 0) continue;
+      const TensorView& v = st.get(n);
+      if (v.dtype != DType::F64)
+        throw error_at(path, n, "expected dtype F64, got {}", dtype_name(v.dtype));
+      for (int64_t i = 0; i < v.numel(); ++i) {
+        double r;
+        std::memcpy(&r, v.bytes.data() + size_t(i) * 8, 8);
+        if (!(r >= 0 && r <= 1))
+          throw error_at(path, n, "element {} is {}, expected a rate in [0, 1]", i, r);
+      }
+    }
+  }
+  Trace tr = Trace::load(path);
+  const int64_t S = tr.samples();
+  if (S < 1 || S > (int64_t(1) << 40))
+    throw error_at(path, "metadata.samples", "{}, expected 1 to 2^40", S);
+  std::map<std::string, const LayerTrace*> by;
+  for (const auto& l : tr.layers()) by[l.name] = &l;
+  for (const LayerDesc* d : engine_layers(w)) {
+    auto it = by.find(d->name);
+    if (it == by.end())
+      throw error_at(path, "rate." + d->name,
+                     "missing tensor (is this a trace of the same model?)");
+    const LayerTrace& l = *it->second;
+    const std::string nm = d->name;
+    if (l.T != d->T || l.tokens != d->tokens || l.channels != out_channels(*d))
+      throw error_at(path, "token_active." + nm,
+                     "layer has T {} x {} tokens x {} channels, the model {} x {} x {}", l.T,
+                     l.tokens, l.channels, d->T, d->tokens, out_channels(*d));
+    const int64_t rows = mul_or_overflow(S, l.tokens);  // (sample, token) positions
+    const int64_t cells = mul_or_overflow(rows, l.channels);
+    counts_within(path, "spikes." + nm, l.spikes, cells, "samples x tokens x channels");
+    counts_within(path, "sops_dense." + nm, l.sops_dense, -1, "synaptic operations");
+    counts_within(path, "sops_exec." + nm, l.sops_exec, -1, "synaptic operations");
+    counts_within(path, "silent_rows." + nm, l.silent_rows, rows, "samples x tokens");
+    counts_within(path, "silent_tokens." + nm, {l.silent_tokens}, rows, "samples x tokens");
+    counts_within(path, "active_tokens." + nm, l.active_tokens, rows, "samples x tokens");
+    counts_within(path, "token_spikes." + nm, l.token_spikes,
+                  mul_or_overflow(mul_or_overflow(S, l.T), l.channels), "samples x T x channels");
+    counts_within(path, "token_active." + nm, l.token_active, S, "samples");
+  }
+  for (const auto& d : w.layers)
+    if (d.kind == Kind::router) {
+      const std::string blk = "blocks." + std::to_string(d.block);
+      auto it = tr.expert_usage().find(blk);
+      if (it == tr.expert_usage().end())
+        throw error_at(path, "expert_usage." + blk, "missing tensor (routed MoE block)");
+      if (int64_t(it->second.size()) != d.experts)
+        throw error_at(path, "expert_usage." + blk, "{} experts, the model has {}",
+                       it->second.size(), d.experts);
+      counts_within(path, "expert_usage." + blk, it->second, mul_or_overflow(S, d.tokens),
+                    "samples x tokens");
+    }
+  for (const auto& [part, u] : tr.expert_gating()) {
+    const int64_t slots = mul_or_overflow(mul_or_overflow(S, w.T), w.tokens);
+    if (u.slots != slots)
+      throw error_at(path, "expert_gating_slots." + part, "{}, expected samples x T x tokens = {}",
+                     u.slots, slots);
+    counts_within(path, "expert_gating." + part, u.open, u.slots, "slots");
+  }
+  return tr;
 }
 
 SampleSource synthetic_source(const Workload& w, double rate, uint64_t seed, size_t count) {
