@@ -16,6 +16,8 @@ using nlohmann::json;
 
 namespace {
 
+constexpr double kMaxMagnitude = 1e15;  // of any number in the document
+
 const char* type_name(const json& j) {
   if (j.is_null()) return "null";
   if (j.is_boolean()) return "a boolean";
@@ -62,10 +64,14 @@ class Node {
     if (non_empty && s.empty()) throw fail("expected a non-empty string");
     return s;
   }
+  // Finite and at most kMaxMagnitude: the charts take differences and logarithms of values
+  // (1e308 overflowed to a negative tick precision)
   double num() const {
     expect(j_.is_number(), "a number");
     double v = j_.get<double>();
     if (!std::isfinite(v)) throw fail("expected a finite number");
+    if (std::fabs(v) > kMaxMagnitude)
+      throw fail(fmt::format("expected a magnitude of at most {:g}, got {:g}", kMaxMagnitude, v));
     return v;
   }
   double non_negative() const {
@@ -75,9 +81,18 @@ class Node {
   }
   int64_t integer(int64_t min) const {
     expect(j_.is_number_integer(), "an integer");
+    if (j_.is_number_unsigned() && j_.get<uint64_t>() > uint64_t(INT64_MAX))
+      throw fail(fmt::format("expected an integer >= {}, got {}", min, j_.get<uint64_t>()));
     int64_t v = j_.get<int64_t>();
     if (v < min) throw fail(fmt::format("expected an integer >= {}, got {}", min, v));
     return v;
+  }
+  int64_t integer(int64_t min, int64_t max) const {
+    expect(j_.is_number_integer(), "an integer");
+    const bool huge = j_.is_number_unsigned() && j_.get<uint64_t>() > uint64_t(INT64_MAX);
+    if (huge || j_.get<int64_t>() < min || j_.get<int64_t>() > max)
+      throw fail(fmt::format("expected an integer in [{}, {}], got {}", min, max, j_.dump()));
+    return j_.get<int64_t>();
   }
   std::optional<double> fraction_or_null() const {
     if (j_.is_null()) return std::nullopt;
@@ -102,7 +117,7 @@ class Node {
   const std::string& src_;
 };
 
-constexpr double kInf = 1e300;
+constexpr int64_t kMaxThermalCells = 4096;  // per side of a thermal grid
 
 std::vector<Part> parse_parts(const Node& arr, const char* value_key) {
   std::vector<Part> parts;
@@ -120,8 +135,9 @@ std::vector<Part> parse_parts(const Node& arr, const char* value_key) {
 ThermalMap parse_thermal(const Node& t) {
   ThermalMap m;
   m.tier = t.at("tier").str();
-  m.nx = int(t.at("nx").integer(1));
-  m.ny = int(t.at("ny").integer(1));
+  // the thermal model's grids are 16 x 16 by default; 4096 per side bounds the figures
+  m.nx = int(t.at("nx").integer(1, kMaxThermalCells));
+  m.ny = int(t.at("ny").integer(1, kMaxThermalCells));
   m.width_mm = t.at("width_mm").num();
   m.height_mm = t.at("height_mm").num();
   if (m.width_mm <= 0) throw t.at("width_mm").fail("expected a positive width");
@@ -129,7 +145,7 @@ ThermalMap parse_thermal(const Node& t) {
   m.celsius = t.at("celsius").nums(-273.15, 1e4);
   if (m.celsius.size() != size_t(m.nx) * size_t(m.ny))
     throw t.at("celsius").fail(fmt::format("expected nx*ny = {}*{} = {} values, got {}", m.nx, m.ny,
-                                           m.nx * m.ny, m.celsius.size()));
+                                           int64_t(m.nx) * m.ny, m.celsius.size()));
   return m;
 }
 

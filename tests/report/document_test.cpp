@@ -99,6 +99,16 @@ INSTANTIATE_TEST_SUITE_P(
         Bad{"/styles/2/thermal/1/nx", 15, false, "styles[2].thermal[1].celsius",
             "nx*ny = 15*16 = 240"},
         Bad{"/styles/2/thermal/0/width_mm", 0, false, "styles[2].thermal[0].width_mm", "positive"},
+        // 2^32 + 16 once wrapped to 16 and matched the 16 x 16 grid; 2^32 to 0 (a null read)
+        Bad{"/styles/2/thermal/1/nx", 4294967312LL, false, "styles[2].thermal[1].nx",
+            "expected an integer in [1, 4096], got 4294967312"},
+        Bad{"/styles/1/thermal/0/ny", -4294967280LL, false, "styles[1].thermal[0].ny",
+            "expected an integer in [1, 4096]"},
+        Bad{"/styles/0/thermal/0/nx", 4097, false, "styles[0].thermal[0].nx", "in [1, 4096]"},
+        // 1e308 was accepted and the page failed with "negative precision" in a chart's ticks
+        Bad{"/styles/1/metrics/energy_uj", 1e308, false, "styles[1].metrics.energy_uj",
+            "expected a magnitude of at most 1e+15, got 1e+308"},
+        Bad{"/layers/0/cycles", 2e15, false, "layers[0].cycles", "at most 1e+15"},
         Bad{"/styles/0/thermal", json::object(), false, "styles[0].thermal",
             "expected an array, got an object"}),
     [](const ::testing::TestParamInfo<Bad>& info) {  // test name: the path, alphanumerics only
@@ -125,4 +135,36 @@ TEST(Document, ExtraMetricsMustExistInEveryStyle) {
 
 TEST(Document, RootMustBeAnObject) {
   EXPECT_THROW(parse_document(json::array(), "r.json"), ss::Error);
+}
+
+// nx = 2^32 with no values was read as a 0 x 16 grid that matched the empty array; the
+// figures then read cell (0, 0) of it.
+TEST(Document, ThermalGridSizeIsRangeCheckedBeforeUse) {
+  json doc = ss::report::test::fixture();
+  doc["styles"][1]["thermal"][0]["nx"] = 4294967296LL;
+  doc["styles"][1]["thermal"][0]["celsius"] = json::array();
+  try {
+    parse_document(doc, "r.json");
+    FAIL() << "accepted nx = 2^32";
+  } catch (const ss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("r.json: styles[1].thermal[0].nx: expected an integer in "
+                                         "[1, 4096], got 4294967296"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// The count in the message is the product of the two sizes, not a wrapped 32-bit one.
+TEST(Document, ThermalGridCountInTheMessageDoesNotWrap) {
+  json doc = ss::report::test::fixture();
+  doc["styles"][1]["thermal"][0]["nx"] = 4096;
+  doc["styles"][1]["thermal"][0]["ny"] = 4096;
+  try {
+    parse_document(doc, "r.json");
+    FAIL() << "accepted 256 values for a 4096 x 4096 grid";
+  } catch (const ss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("expected nx*ny = 4096*4096 = 16777216 values, got 256"),
+              std::string::npos)
+        << e.what();
+  }
 }

@@ -116,3 +116,58 @@ TEST(Report, GatedExpertsAreChartedWithoutABalanceLine) {
   EXPECT_EQ(fig.find("balanced"), std::string::npos);
   EXPECT_EQ(fig.find("No mixture-of-experts blocks"), std::string::npos);
 }
+
+// The directory is replaced as a whole: a write that fails midway (here thermal.csv, taken by
+// a directory of that name) used to leave the new index.html beside the old tables.
+TEST(Report, AFailedWriteLeavesTheOldReportWhole) {
+  fs::path d = out_dir("report-whole");
+  auto doc = ss::report::test::fixture();
+  write_report(doc, d.string());
+  const std::string old_page = ss::read_file_text((d / "index.html").string());
+  fs::remove(d / "thermal.csv");
+  fs::create_directory(d / "thermal.csv");
+  doc["title"] = "a different study";
+  EXPECT_THROW(write_report(doc, d.string()), ss::Error);
+  EXPECT_EQ(ss::read_file_text((d / "index.html").string()), old_page);
+  for (const auto& e : fs::directory_iterator(d.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find("report-whole.tmp."), std::string::npos)
+        << e.path();
+}
+
+TEST(Report, ReplacesTheWholeDirectoryAndItsLeftovers) {
+  fs::path d = out_dir("report-replace");
+  auto doc = ss::report::test::fixture();
+  write_report(doc, d.string());
+  ss::write_file_atomic((d / "metrics.csv.tmp.99999").string(), "left by a killed run");
+  doc["title"] = "second study";
+  auto written = write_report(doc, (d / "").string());  // "dir/" is the same directory
+  EXPECT_EQ(written.size(), 9u);
+  size_t entries = 0;
+  for (const auto& e : fs::directory_iterator(d)) {
+    ++entries;
+    EXPECT_EQ(e.path().filename().string().find(".tmp."), std::string::npos) << e.path();
+  }
+  EXPECT_EQ(entries, 9u);
+  EXPECT_NE(ss::read_file_text((d / "index.html").string()).find("second study"),
+            std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(ss::read_file_text((d / "report.json").string())), doc);
+  for (const auto& e : fs::directory_iterator(d.parent_path()))
+    EXPECT_EQ(e.path().filename().string().find("report-replace.tmp."), std::string::npos)
+        << e.path();
+}
+
+TEST(Report, ADirectoryWithOtherFilesIsNotReplaced) {
+  fs::path d = out_dir("report-foreign");
+  fs::create_directories(d);
+  ss::write_file_atomic((d / "notes.txt").string(), "mine");
+  try {
+    write_report(ss::report::test::fixture(), d.string());
+    FAIL() << "replaced a directory holding notes.txt";
+  } catch (const ss::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("holds 'notes.txt', which is not part of a report"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(ss::read_file_text((d / "notes.txt").string()), "mine");
+  EXPECT_FALSE(fs::exists(d / "index.html"));
+}
