@@ -96,13 +96,17 @@ void add(CLI::App& app) {
       "  spikestack infer --data cifar10 --data-root ~/cifar-10-batches-bin --model my.toml\n"
       "  spikestack infer --limit 16 --dump-spikes spikes.safetensors --trace trace.safetensors");
   c->add_option("-m,--model", o->model, "Model file (TOML); weights are named inside")->capture_default_str();
-  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")->capture_default_str();
+  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")
+      ->capture_default_str()
+      ->check(CLI::IsMember(kDataSets));
   c->add_option("--data-root", o->data_root, "Directory of the data set files (CIFAR: required)");
   c->add_option("--split", o->split, "train or test")->capture_default_str()->check(CLI::IsMember({"train", "test"}));
-  c->add_option("-n,--limit", o->limit, "Use only the first N samples (0 = all)");
+  c->add_option("-n,--limit", o->limit, "Use only the first N samples (0 = all)")
+      ->check(whole_number(kMaxSamples));
   c->add_option("--mode", o->mode, "Numerics: float (reference) or int (hardware golden model)")
       ->capture_default_str()->check(CLI::IsMember({"float", "int"}));
-  c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)");
+  c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)")
+      ->check(whole_number(kMaxThreads));
   auto* json = c->add_option("--json", o->json,
                              "Accuracy, per-layer rates and SOPs, throughput as JSON: to FILE, or to "
                              "stdout without one")

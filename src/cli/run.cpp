@@ -23,7 +23,8 @@ struct RunOptions {
 };
 
 void run(RunOptions o) {
-  o.study.styles = split_list(o.styles);
+  o.study.styles = parse_styles(o.styles);
+  check_output_dir(o.out);  // not after the whole study
   if (o.json) o.study.quiet = true;
   Study st = run_study(o.study);
   auto written = report::write_report(st.report, o.out);
@@ -55,17 +56,24 @@ void add(CLI::App& app) {
       "Overrides: architecture keys as in docs/arch.md; technology keys prefixed 'tech.'\n"
       "(docs/technology.md). Outputs: <out>/index.html, report.json, CSV tables (docs/report.md).");
   c->add_option("-m,--model", o->study.model, "Model file (default: the shipped routed-MoE model)");
-  c->add_option("-d,--data", o->study.data, "Data set")->capture_default_str();
+  c->add_option("-d,--data", o->study.data, "Data set")
+      ->capture_default_str()
+      ->check(CLI::IsMember(kDataSets));
   c->add_option("--data-root", o->study.data_root, "Directory of the data set files");
-  c->add_option("-n,--samples", o->study.samples, "Test images for accuracy and firing rates (0 = all)")
-      ->capture_default_str();
+  c->add_option("-n,--samples", o->study.samples,
+                "Test images for accuracy and firing rates (0 = all)")
+      ->capture_default_str()
+      ->check(whole_number(kMaxSamples));
   c->add_option("--sim-samples", o->study.sim_samples,
-                "Of those, images simulated cycle by cycle (0 = all)")->capture_default_str();
+                "Of those, images simulated cycle by cycle (0 = all)")
+      ->capture_default_str()
+      ->check(whole_number(kMaxSamples));
   c->add_option("-a,--arch", o->study.arch, "Architecture file (default configs/arch/paper.toml)");
   c->add_option("-t,--tech", o->study.tech, "Technology file (default technologies/28nm.toml)");
   c->add_option("--styles", o->styles, "Comma-separated integration styles (default: all)");
   c->add_option("--set", o->study.sets, "Override a parameter: key=value (repeatable)");
-  c->add_option("-j,--threads", o->study.threads, "Worker threads for the engine (0 = all cores)");
+  c->add_option("-j,--threads", o->study.threads, "Worker threads for the engine (0 = all cores)")
+      ->check(whole_number(kMaxThreads));
   c->add_option("-o,--out", o->out, "Report directory")->capture_default_str();
   c->add_flag("--json", o->json, "Print the report document (JSON) instead of the table");
   c->add_flag("-q,--quiet", o->study.quiet, "Print nothing (the report is still written)");

@@ -36,6 +36,15 @@ struct SimOptions {
 namespace {
 
 void run(const SimOptions& o) {
+  // options that the chosen mode would ignore are usage errors, found before any work
+  if (o.mode == "analytical" && !o.spikes.empty())
+    throw CLI::ValidationError(
+        "--spikes", "the analytical mode takes firing statistics, not a dump; use --mode cycle");
+  if (o.mode == "cycle" && !o.trace.empty())
+    throw CLI::ValidationError("--trace",
+                               "the cycle mode takes spikes, not firing statistics; use --mode "
+                               "analytical (or --spikes with a dump)");
+  const std::vector<std::string> styles = parse_styles(o.styles);
   ModelSpec spec = ModelSpec::load(o.model);
   std::vector<std::string> arch_sets, tech_sets;
   split_overrides(o.sets, arch_sets, tech_sets);
@@ -69,10 +78,9 @@ void run(const SimOptions& o) {
                            o.rate, o.seed);
     }
   } else {
-    if (!o.spikes.empty()) throw Error("--spikes: the analytical mode takes firing statistics, not a dump; use --mode cycle");
     std::vector<sim::LayerStats> st;
     if (!o.trace.empty()) {
-      Trace tr = Trace::load(o.trace);
+      Trace tr = sim::load_trace(o.trace, w);
       try {
         st = sim::stats_from_trace(w, tr, a);
       } catch (const Error& e) {
@@ -97,7 +105,7 @@ void run(const SimOptions& o) {
   j["source"] = source;
   std::vector<phys::SiliconResult> silicon;
   if (!o.no_silicon) {
-    silicon = evaluate_silicon(a, r.activity, *tech, split_list(o.styles), o.quiet || o.json);
+    silicon = evaluate_silicon(a, r.activity, *tech, styles, o.quiet || o.json);
     j["silicon"] = phys::to_json(silicon);
   }
   if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");
@@ -137,16 +145,24 @@ void add(CLI::App& app) {
   c->add_flag("--no-silicon", o->no_silicon, "Activity only: skip the physical model");
   c->add_option("--mode", o->mode, "cycle (spike-driven) or analytical (closed form)")
       ->capture_default_str()->check(CLI::IsMember({"cycle", "analytical"}));
-  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")->capture_default_str();
+  c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")
+      ->capture_default_str()
+      ->check(CLI::IsMember(kDataSets));
   c->add_option("--data-root", o->data_root, "Directory of the data set files");
   c->add_option("--split", o->split, "train or test")->capture_default_str()->check(CLI::IsMember({"train", "test"}));
-  c->add_option("-n,--limit", o->limit, "Samples to simulate (0 = all)")->capture_default_str();
+  c->add_option("-n,--limit", o->limit, "Samples to simulate (0 = all)")
+      ->capture_default_str()
+      ->check(whole_number(kMaxSamples));
   c->add_option("--spikes", o->spikes, "Read spikes from a dump (spikestack infer --dump-spikes) instead of running the engine");
   c->add_option("--trace", o->trace, "Analytical mode: firing statistics from a trace (spikestack infer --trace) instead of running the engine");
   c->add_option("--numerics", o->numerics, "Engine numerics: int (hardware golden model) or float")
       ->capture_default_str()->check(CLI::IsMember({"int", "float"}));
-  c->add_option("--rate", o->rate, "Firing rate for shape-only models (synthetic spikes / analytical)")->capture_default_str();
-  c->add_option("--seed", o->seed, "Seed of the synthetic spikes")->capture_default_str();
+  c->add_option("--rate", o->rate, "Firing rate for shape-only models (synthetic spikes / analytical)")
+      ->capture_default_str()
+      ->check(fraction());
+  c->add_option("--seed", o->seed, "Seed of the synthetic spikes")
+      ->capture_default_str()
+      ->check(whole_number(UINT64_MAX));
   c->add_flag("--json", o->json, "Print the JSON (activity tree + silicon per style) instead of the tables");
   c->add_option("-o,--out", o->out, "Write the JSON (activity tree + silicon per style) to this file (atomic)");
   c->add_flag("-q,--quiet", o->quiet, "No table");

@@ -1,7 +1,11 @@
 #include "cli/study.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -13,6 +17,7 @@
 #include "common/toml_get.h"
 #include "common/toml_override.h"
 #include "engine/model_spec.h"
+#include "phys/style.h"
 #include "sim/simulate.h"
 #include "sim/sources.h"
 #include "sim/workload.h"
@@ -93,6 +98,36 @@ std::vector<std::string> split_list(const std::string& csv) {
     s = c + 1;
   }
   return out;
+}
+
+std::vector<std::string> parse_styles(const std::string& csv) {
+  std::vector<std::string> names = split_list(csv);
+  const std::vector<std::string> known = phys::style_names();
+  std::string known_list;
+  for (const auto& k : known) known_list += (known_list.empty() ? "" : ", ") + k;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (std::find(known.begin(), known.end(), names[i]) == known.end())
+      throw CLI::ValidationError(
+          "--styles", fmt::format("unknown style '{}' (known: {})", names[i], known_list));
+    if (std::find(names.begin(), names.begin() + i, names[i]) != names.begin() + i)
+      throw CLI::ValidationError("--styles", fmt::format("style '{}' given twice", names[i]));
+  }
+  return names;
+}
+
+void check_output_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(dir, ec);
+  if (ec) throw error_at(dir, "", "not a usable path ({})", ec.message());
+  // the directory itself, or the nearest ancestor that exists (where it will be created)
+  while (!fs::exists(fs::symlink_status(p, ec)) && p.has_parent_path() && p != p.parent_path())
+    p = p.parent_path();
+  if (!fs::is_directory(p, ec))
+    throw error_at(dir, "", "{} is not a directory, expected a directory for the report",
+                   p.string());
+  if (::access(p.c_str(), W_OK | X_OK) != 0)
+    throw error_at(dir, "", "cannot write in {} ({})", p.string(), std::strerror(errno));
 }
 
 void split_overrides(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,

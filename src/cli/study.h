@@ -42,6 +42,12 @@ void split_overrides(const std::vector<std::string>& sets, std::vector<std::stri
                      std::vector<std::string>& tech_sets);
 // "a,b,c" -> {"a", "b", "c"}; "" -> {}.
 std::vector<std::string> split_list(const std::string& csv);
+// --styles "2d,3d-mol" -> names, each a registered style and none twice; "" -> {} (every
+// default style). Anything else is a usage error (exit 2), found before any work.
+std::vector<std::string> parse_styles(const std::string& csv);
+// An output directory that can be created or written: an existing file in its place or an
+// unwritable parent is an ss::Error before any work.
+void check_output_dir(const std::string& dir);
 // A sample source that ticks a progress bar per sample.
 sim::SampleSource with_progress(sim::SampleSource src, Progress& p);
 // The technology file with overrides applied (keys must exist in the file).

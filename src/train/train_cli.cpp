@@ -2,9 +2,22 @@
 #include <CLI/CLI.hpp>
 #include <memory>
 
+#include "cli/command.h"
+#include "common/files.h"
+#include "common/toml_get.h"
 #include "train/train_command.h"
 
 namespace ss {
+
+namespace {
+// model.name becomes <out>/<name>.toml and runs/<name>: it must stay one path component
+// (the recipe's other keys are checked by Recipe::load)
+void check_recipe_name(const std::string& config) {
+  toml::table t = parse_toml_file(config);
+  if (const auto* name = t.at_path("model.name").as_string())
+    check_file_name(config, "model.name", name->get());
+}
+}  // namespace
 
 void add_train_command(CLI::App& app) {
   auto opts = std::make_shared<TrainOptions>();
@@ -33,21 +46,20 @@ Examples:
   sub->add_option("--polish-epochs", opts->polish_epochs, "override train.polish_epochs")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--limit", opts->limit, "use only the first N training and N test images")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli::whole_number(cli::kMaxSamples));
   sub->add_flag("--json", opts->json,
                 "print the run's summary (summary.json) to stdout; progress lines go to stderr");
   sub->add_option("--threads", opts->threads, "LibTorch threads")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   sub->callback([opts] {
+    check_recipe_name(opts->config);
     int rc = train_main(*opts);
     if (rc != 0) throw CLI::RuntimeError(rc);
   });
 }
 
 }  // namespace ss
-
-#include "cli/command.h"
 
 namespace {
 // registers `spikestack train` when the training library is linked in

@@ -25,3 +25,19 @@ finish() {
   echo "$passes passed, $fails failed"
   [ $fails -eq 0 ]
 }
+# `expect_code CODE NEEDLE... -- CMD...`: like expect_fail, and the exit code must be CODE.
+expect_code() {
+  local code=$1; shift
+  local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done
+  shift
+  local err rc lines
+  err=$("$@" 2>&1 >/dev/null); rc=$?
+  lines=$(printf '%s' "$err" | grep -c '')
+  if [ $rc -ne "$code" ]; then echo "FAIL (exit $rc, expected $code): $*"; printf '%s\n' "$err" | head -3; fails=$((fails+1)); return; fi
+  if [ "$lines" -ne 1 ]; then echo "FAIL ($lines stderr lines): $*"; printf '%s\n' "$err" | head -5; fails=$((fails+1)); return; fi
+  for n in "${needles[@]}"; do
+    case "$err" in *"$n"*) ;; *) echo "FAIL (missing '$n'): $err"; fails=$((fails+1)); return;; esac
+  done
+  passes=$((passes+1))
+}

@@ -1,0 +1,205 @@
+#!/usr/bin/env bash
+# Issue 18's findings, one section each: the input that crashed, wrapped, was silently accepted
+# or damaged a file now gives one line naming file and field, the documented exit code, and
+# leaves outputs alone.
+SS=$1; SRC=$2
+. "$SRC/tests/cli/lib.sh"
+d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+P="$SRC/models/paper/moe-4-384.toml"  # shape-only: synthetic spikes, no data set needed
+M="$SRC/models/moe-fmnist.toml"
+
+# 2. a 2^31 image side was cast to int (tokens = 0, division by zero in the cycle model)
+sed 's/^input = .*/input = [3, 2147483648, 32]/' "$P" > "$d/big.toml"
+expect_code 1 "big.toml: model.input[1]" "out of range [1, 65536]" -- "$SS" sim -m "$d/big.toml" --rate 0.1 -n 1 --no-silicon
+# 3. 2^32 + 32 wrapped to 32: a 32 x 32 model
+sed 's/^input = .*/input = [3, 4294967328, 32]/' "$P" > "$d/wrap.toml"
+expect_code 1 "wrap.toml: model.input[1]" "4294967328" -- "$SS" sim -m "$d/wrap.toml" --rate 0.1 -n 1 --no-silicon
+# each side fits, the product does not
+sed 's/^input = .*/input = [3, 65536, 65536]/' "$P" > "$d/prod.toml"
+expect_code 1 "prod.toml: model.input" "exceeds 2147483647" -- "$SS" sim -m "$d/prod.toml" --rate 0.1 -n 1 --no-silicon
+
+# 3. negative and overlong counts were taken as "all" (CLI11 wraps unsigned); usage error, 2
+expect_code 2 "--limit" "expected a whole number from 0 to" "got '-5'" -- "$SS" infer -n -5
+expect_code 2 "--limit" "got '999999999999999999999...'" -- "$SS" infer -n 99999999999999999999999999999
+expect_code 2 "--samples" "got '-1'" -- "$SS" run -n -1 --out "$d/never"
+expect_code 2 "--sim-samples" "got '1e3'" -- "$SS" run --sim-samples 1e3 --out "$d/never"
+expect_code 2 "--threads" "got '-2'" -- "$SS" run -j -2 --out "$d/never"
+expect_code 2 "--limit" "got '-1'" -- "$SS" sim -m "$P" -n -1
+expect_code 2 "--seed" "got '-3'" -- "$SS" sim -m "$P" --seed -3
+expect_code 2 "--seed" "got '18446744073709551616'" -- "$SS" random-weights "$P" -o "$d/never.toml" --seed 18446744073709551616
+[ -e "$d/never" ] || [ -e "$d/never.toml" ] && { echo "FAIL: a refused command wrote output"; fails=$((fails+1)); } || passes=$((passes+1))
+
+# 1. outputs: a symbolic link stays a link (its target is replaced), a device or FIFO is
+# written in place (our own device nodes as root: the test never touches /dev)
+mk_dev() { mknod "$1" c 1 "$2" 2>/dev/null && echo "$1" || echo "$3"; }
+null=$(mk_dev "$d/null" 3 /dev/null); full=$(mk_dev "$d/full" 7 /dev/full)
+echo old > "$d/real.json"; ln -s real.json "$d/link.json"
+expect_ok "$SS" sim -m "$P" --rate 0.1 -n 1 --no-silicon -q --out "$d/link.json"
+[ -L "$d/link.json" ] && grep -q '"cycles"' "$d/real.json" && passes=$((passes+1)) || { echo "FAIL: --out through a symlink replaced the link"; fails=$((fails+1)); }
+expect_ok "$SS" sim -m "$P" --rate 0.1 -n 1 --no-silicon -q --out "$null"
+[ -c "$null" ] && passes=$((passes+1)) || { echo "FAIL: --out $null is no longer a device"; fails=$((fails+1)); }
+expect_code 1 "$full: write failed (No space left on device)" -- "$SS" sim -m "$P" --rate 0.1 -n 1 --no-silicon -q --out "$full"
+[ -c "$full" ] && passes=$((passes+1)) || { echo "FAIL: --out $full is no longer a device"; fails=$((fails+1)); }
+mkfifo "$d/fifo"; timeout 20 cat "$d/fifo" > "$d/from-fifo" & reader=$!
+expect_ok "$SS" sim -m "$P" --rate 0.1 -n 1 --no-silicon -q --out "$d/fifo"
+wait $reader
+[ -p "$d/fifo" ] && grep -q '"cycles"' "$d/from-fifo" && passes=$((passes+1)) || { echo "FAIL: --out to a FIFO"; fails=$((fails+1)); }
+ls "$d" | grep -q '\.tmp\.' && { echo "FAIL: temporary file left"; ls "$d"; fails=$((fails+1)); } || passes=$((passes+1))
+
+# safetensors surgery: st IN OUT set TENSOR INDEX VALUE | drop TENSOR | meta KEY VALUE
+cat > "$d/st.py" <<'PY'
+import json, struct, sys
+src, dst, op = sys.argv[1:4]
+b = open(src, "rb").read()
+n = struct.unpack("<Q", b[:8])[0]
+h = json.loads(b[8:8 + n]); data = bytearray(b[8 + n:])
+fmt = {"F32": "<f", "F64": "<d", "I32": "<i", "I64": "<q", "U8": "<B"}
+if op == "set":
+    name, i, v = sys.argv[4], int(sys.argv[5]), sys.argv[6]
+    t = h[name]; f = fmt[t["dtype"]]; size = struct.calcsize(f)
+    val = float(v) if f in ("<f", "<d") else int(v)
+    struct.pack_into(f, data, t["data_offsets"][0] + i * size, val)
+elif op == "drop":
+    del h[sys.argv[4]]
+elif op == "meta":
+    h["__metadata__"][sys.argv[4]] = sys.argv[5]
+hs = json.dumps(h).encode()
+open(dst, "wb").write(struct.pack("<Q", len(hs)) + hs + bytes(data))
+PY
+st() { python3 "$d/st.py" "$@"; }
+W="$SRC/models/moe-fmnist.safetensors"
+wmodel() { sed "s|^weights = .*|weights = \"$1\"|" "$M" > "$d/$2"; }
+
+# 4. NaN / Inf / absurd weights ran at chance accuracy with exit 0 (only folded biases were checked)
+st "$W" "$d/nan.safetensors" set blocks.0.ffn.experts.1.fc2.weight 5 nan; wmodel nan.safetensors nan.toml
+expect_code 1 "nan.safetensors: blocks.0.ffn.experts.1.fc2.weight: element 5 is nan" -- "$SS" infer -m "$d/nan.toml" -n 2 -q
+st "$W" "$d/inf.safetensors" set sps.conv1.bn.running_mean 0 -inf; wmodel inf.safetensors inf.toml
+expect_code 1 "inf.safetensors: sps.conv1.bn.running_mean: element 0 is -inf" -- "$SS" infer -m "$d/inf.toml" -n 2 -q --mode int
+st "$W" "$d/huge.safetensors" set blocks.0.attn.q.weight 3 3e38; wmodel huge.safetensors huge.toml
+expect_code 1 "huge.safetensors: blocks.0.attn.q.weight: element 3 is 3e+38" "at most 1e+09" -- "$SS" infer -m "$d/huge.toml" -n 2 -q --mode int
+# 10. a missing head.bias was taken as zero (docs/formats.md: a missing tensor is an error)
+st "$W" "$d/nobias.safetensors" drop head.bias; wmodel nobias.safetensors nobias.toml
+expect_code 1 "nobias.safetensors: head.bias: tensor missing" -- "$SS" infer -m "$d/nobias.toml" -n 2 -q
+
+# 5. spike dumps: out-of-range or repeated experts were simulated with fewer cycles
+expect_ok "$SS" infer -m "$M" -n 2 --mode int -q --dump-spikes "$d/s.st"
+st "$d/s.st" "$d/r7.st" set route.blocks.0 5 7
+expect_code 1 "r7.st: route.blocks.0: sample 0 token 2: expert 7, expected 0 to 3" -- "$SS" sim -m "$M" --spikes "$d/r7.st" --no-silicon
+st "$d/s.st" "$d/rmin.st" set route.blocks.0 150 -2147483648
+expect_code 1 "rmin.st: route.blocks.0: sample 1 token 26: expert -2147483648" -- "$SS" sim -m "$M" --spikes "$d/rmin.st" --no-silicon
+python3 - "$d/s.st" "$d/rdup.st" <<'PY'
+import json, struct, sys
+b = bytearray(open(sys.argv[1], "rb").read()); n = struct.unpack("<Q", b[:8])[0]
+h = json.loads(b[8:8 + n]); o = 8 + n + h["route.blocks.0"]["data_offsets"][0]
+b[o + 4:o + 8] = b[o:o + 4]  # sample 0, token 0: the second choice repeats the first
+open(sys.argv[2], "wb").write(b)
+PY
+expect_code 1 "rdup.st: route.blocks.0: sample 0 token 0" "chosen twice" -- "$SS" sim -m "$M" --spikes "$d/rdup.st" --no-silicon
+st "$d/s.st" "$d/spk2.st" set spikes.blocks.0.attn.k 100 2
+expect_code 1 "spk2.st: spikes.blocks.0.attn.k: sample 0: element 100 is 2, expected a spike (0 or 1)" -- "$SS" sim -m "$M" --spikes "$d/spk2.st" --no-silicon
+# ... and traces: NaN rates, negative counts, zero samples gave cycles = -4.5e15 and nulls
+expect_ok "$SS" infer -m "$M" -n 2 --mode int -q --trace "$d/t.st"
+st "$d/t.st" "$d/tnan.st" set rate.blocks.0.attn.v 1 nan
+expect_code 1 "tnan.st: rate.blocks.0.attn.v: element 1 is nan, expected a rate in [0, 1]" -- "$SS" sim -m "$M" --mode analytical --trace "$d/tnan.st" --no-silicon
+st "$d/t.st" "$d/tneg.st" set spikes.blocks.0.ffn.experts.2.fc1 3 -4500000000000000
+expect_code 1 "tneg.st: spikes.blocks.0.ffn.experts.2.fc1: element 3 is -4500000000000000" -- "$SS" sim -m "$M" --mode analytical --trace "$d/tneg.st" --no-silicon
+st "$d/t.st" "$d/tbig.st" set silent_rows.sps.rpe 0 99
+expect_code 1 "tbig.st: silent_rows.sps.rpe: element 0 is 99, expected 0 to 98" -- "$SS" sim -m "$M" --mode analytical --trace "$d/tbig.st" --no-silicon
+st "$d/t.st" "$d/t0.st" meta samples 0
+expect_code 1 "t0.st: metadata.samples: 0, expected 1" -- "$SS" sim -m "$M" --mode analytical --trace "$d/t0.st" --no-silicon
+st "$d/t.st" "$d/tu.st" set expert_usage.blocks.0 1 -5
+expect_code 1 "tu.st: expert_usage.blocks.0: element 1 is -5" -- "$SS" sim -m "$M" --mode analytical --trace "$d/tu.st" --no-silicon
+# a trace in cycle mode was silently ignored (the engine ran instead): a usage error
+expect_code 2 "--trace" "use --mode analytical" -- "$SS" sim -m "$M" --trace "$d/t.st" --no-silicon
+expect_code 2 "--spikes" "use --mode cycle" -- "$SS" sim -m "$M" --mode analytical --spikes "$d/s.st" --no-silicon
+
+# 9. a bad option value is a usage error (exit 2), found before any work
+expect_code 2 "--data" "mnist" -- "$SS" infer --data mnist -n 1
+expect_code 2 "--data" "mnist" -- "$SS" sim -m "$M" --data mnist -n 1
+expect_code 2 "--data" "mnist" -- "$SS" run --data mnist --out "$d/never"
+expect_code 2 "--styles" "style '2d' given twice" -- "$SS" run --styles 2d,2d --out "$d/never"
+expect_code 2 "--styles" "unknown style '3d'" "known: 2d" -- "$SS" run --styles 2d,3d --out "$d/never"
+expect_code 2 "--styles" "unknown style ''" -- "$SS" sim -m "$P" --styles 2d, -n 1
+[ -e "$d/never" ] && { echo "FAIL: a refused run wrote $d/never"; fails=$((fails+1)); } || passes=$((passes+1))
+
+# 10. `run --out` problems before the study; random-weights -o <dir> wrote the weights anyway
+echo keep > "$d/afile"
+expect_code 1 "$d/afile: $d/afile is not a directory" -- "$SS" run --out "$d/afile"
+expect_code 1 "$d/afile/sub: $d/afile is not a directory" -- "$SS" run --out "$d/afile/sub"
+[ "$(cat "$d/afile")" = keep ] && passes=$((passes+1)) || { echo "FAIL: $d/afile modified"; fails=$((fails+1)); }
+mkdir "$d/outdir"
+expect_code 1 "$d/outdir: is a directory, expected the path of the model file" -- "$SS" random-weights "$P" -o "$d/outdir"
+expect_code 1 "is a directory" -- "$SS" random-weights "$P" -o "$d/outdir/"
+[ -z "$(ls "$d/outdir")" ] && ! ls "$d" | grep -q '^outdir\.' && passes=$((passes+1)) || { echo "FAIL: random-weights wrote beside a directory"; ls "$d"; fails=$((fails+1)); }
+expect_code 1 "expected a .toml path" -- "$SS" random-weights "$P" -o "$d/w.safetensors"
+[ -e "$d/w.safetensors" ] && { echo "FAIL: wrote w.safetensors"; fails=$((fails+1)); } || passes=$((passes+1))
+
+# 6. a recipe's model name is a file name: "../../x" wrote outside --out
+if "$SS" --help | grep -q '^  train'; then
+  cat > "$d/recipe.toml" <<'T'
+[model]
+name = "../../escaped"
+input = [1, 28, 28]
+classes = 10
+timesteps = 2
+dim = 16
+blocks = 1
+[tokenizer]
+channels = [8, 16]
+pool = [true, true]
+[attention]
+type = "ssa"
+heads = 2
+[ffn]
+type = "mlp"
+hidden = 16
+[train]
+epochs = 1
+batch_size = 32
+T
+  mkdir -p "$d/a/b"
+  expect_code 1 "recipe.toml: model.name: '../../escaped' is used as a file name" -- "$SS" train --config "$d/recipe.toml" --out "$d/a/b/run" --limit 32 --threads 1
+  [ -e "$d/a/escaped.toml" ] || [ -e "$d/escaped.toml" ] || [ -e "$d/a/b/escaped.toml" ] && { echo "FAIL: train wrote outside --out"; fails=$((fails+1)); } || passes=$((passes+1))
+  sed -i 's/^name = .*/name = "a\/b"/' "$d/recipe.toml"
+  expect_code 1 "model.name: 'a/b' is used as a file name" -- "$SS" train --config "$d/recipe.toml" --limit 32 --threads 1
+  # the limit: a usage error with a short message (was a 300-digit range)
+  expect_code 2 "--limit: expected a whole number from 0 to 1000000000000, got '-1'" -- "$SS" train --config "$d/recipe.toml" --limit -1
+fi
+
+# 2. report.json: thermal nx = 2^32 was cast to 0 and the figures read a null cell (crash);
+# 8. a metric of 1e308 failed with "negative precision"
+R="$SRC/tests/report/fixtures/report.json"
+python3 - "$R" "$d" <<'PY'
+import json, sys
+r, d = json.load(open(sys.argv[1])), sys.argv[2]
+r["styles"][1]["thermal"][0]["nx"] = 2**32; r["styles"][1]["thermal"][0]["celsius"] = []
+json.dump(r, open(d + "/nx.json", "w"))
+r = json.load(open(sys.argv[1])); r["styles"][2]["metrics"]["clock_mhz"] = 1e308
+json.dump(r, open(d + "/huge.json", "w"))
+PY
+mkdir -p "$d/rep"; echo keep > "$d/rep/index.html"
+expect_code 1 "nx.json: styles[1].thermal[0].nx: expected an integer in [1, 4096], got 4294967296" -- "$SS" report "$d/nx.json" --out "$d/rep"
+expect_code 1 "huge.json: styles[2].metrics.clock_mhz: expected a magnitude of at most 1e+15" -- "$SS" report "$d/huge.json" --out "$d/rep"
+[ "$(cat "$d/rep/index.html")" = keep ] && [ "$(ls "$d/rep")" = index.html ] && passes=$((passes+1)) || { echo "FAIL: a refused report touched the output"; fails=$((fails+1)); }
+
+# 7. a report directory is replaced as a whole: a write failing midway (thermal.csv taken by
+# a directory) left the new index.html beside the old tables
+mkdir -p "$d/whole"
+expect_ok "$SS" report "$R" --out "$d/whole" -q
+cp "$d/whole/index.html" "$d/page.before"
+rm "$d/whole/thermal.csv"; mkdir "$d/whole/thermal.csv"
+python3 -c "import json,sys; r=json.load(open(sys.argv[1])); r['title']='another'; json.dump(r,open(sys.argv[2],'w'))" "$R" "$d/other.json"
+expect_code 1 "whole" "thermal.csv" -- "$SS" report "$d/other.json" --out "$d/whole"
+cmp -s "$d/whole/index.html" "$d/page.before" && passes=$((passes+1)) || { echo "FAIL: index.html replaced beside the old tables"; fails=$((fails+1)); }
+rmdir "$d/whole/thermal.csv"; echo stale > "$d/whole/layers.csv.tmp.4242"
+expect_ok "$SS" report "$d/other.json" --out "$d/whole" -q
+[ "$(ls "$d/whole" | wc -l)" -eq 9 ] && grep -q another "$d/whole/index.html" && ! ls "$d" | grep -q 'whole\.tmp' && passes=$((passes+1)) || { echo "FAIL: report directory not replaced whole"; ls "$d/whole" "$d"; fails=$((fails+1)); }
+
+# 8. a model too large for memory: "needs N GiB" before allocating (was std::bad_alloc after 15 s)
+sed -e 's/^blocks = .*/blocks = 256/' -e 's/^experts = .*/experts = 1024/' -e 's/^expert_hidden = .*/expert_hidden = 1024/' \
+    -e 's/^dim = .*/dim = 1024/' -e 's/^channels = .*/channels = [48, 96, 192, 1024]/' "$P" > "$d/vast.toml"
+start=$(date +%s)
+expect_code 1 "vast.toml" "weights need" "GiB of memory to generate, this machine has" -- "$SS" random-weights "$d/vast.toml" -o "$d/vast-w.toml"
+[ $(( $(date +%s) - start )) -le 5 ] && [ ! -e "$d/vast-w.safetensors" ] && passes=$((passes+1)) || { echo "FAIL: vast model not refused up front"; fails=$((fails+1)); }
+
+finish
