@@ -8,7 +8,7 @@ module router_topk #(
   parameter integer PLANE_W = 3,                          // bits of an input bit-plane index b
   parameter integer ACC_W   = 32,                         // bits of acc_e (signed)
   parameter integer MUL_W   = 32,                         // bits of mul_e = llround(s_e / T * 2^24)
-  parameter integer SCORE_W = 64,                         // bits of a score (engine: int64)
+  parameter integer SCORE_W = 64,                         // bits of a score (engine: int64), >= ACC_W + MUL_W
   parameter integer EIDX_W  = (E > 1) ? $clog2(E) : 1     // bits of an expert index
 ) (
   input  wire                 clk_i,
@@ -32,6 +32,9 @@ module router_topk #(
 );
   localparam integer KIDX_W = $clog2(K + 1);  // pass counter 0..K
   localparam integer POS_W  = $clog2(E + 1);  // candidate pointer 0..E
+  // compares chained per cycle: a token needs K (E - 1), and the next token cannot start
+  // within the cycle, so lanes beyond that would never work
+  localparam integer CMP_STEPS = (LANES < K * (E - 1)) ? LANES : K * (E - 1);
 
   // ---- score accumulation -------------------------------------------------------------
   reg  [E*ACC_W-1:0]   acc_q, acc_d;
@@ -40,15 +43,19 @@ module router_topk #(
   integer e, l;
   reg signed [ACC_W-1:0]   sum;
   reg signed [ACC_W-1:0]   upd;
-  reg signed [SCORE_W-1:0] prod, acc_x, mul_x;
+  reg signed [ACC_W-1:0]       acc_s;
+  reg signed [MUL_W-1:0]       mul_s;
+  reg signed [ACC_W+MUL_W-1:0] prod;   // exact product, then sign-extended to SCORE_W
+  reg signed [SCORE_W-1:0]     prod_x;
   always @* begin
     acc_d   = acc_q;
     score_d = score_q;
     sum     = {ACC_W{1'b0}};
     upd     = {ACC_W{1'b0}};
-    prod    = {SCORE_W{1'b0}};
-    acc_x   = {SCORE_W{1'b0}};
-    mul_x   = {SCORE_W{1'b0}};
+    acc_s   = {ACC_W{1'b0}};
+    mul_s   = {MUL_W{1'b0}};
+    prod    = {(ACC_W+MUL_W){1'b0}};
+    prod_x  = {SCORE_W{1'b0}};
     for (e = 0; e < E; e = e + 1) begin
       sum = acc_q[e*ACC_W +: ACC_W];
       for (l = 0; l < LANES; l = l + 1) begin
@@ -57,11 +64,13 @@ module router_topk #(
         if (upd_valid_i[l] && upd_expert_i[l*EIDX_W +: EIDX_W] == e[EIDX_W-1:0]) sum = sum + upd;
       end
       // score_e = acc_e * mul_e + bias_e in SCORE_W-bit two's complement (the engine's int64)
-      acc_x = {{(SCORE_W-ACC_W){sum[ACC_W-1]}}, sum};
-      mul_x = {{(SCORE_W-MUL_W){cfg_mul_i[e*MUL_W + MUL_W - 1]}}, cfg_mul_i[e*MUL_W +: MUL_W]};
-      prod  = acc_x * mul_x;
+      // (ACC_W + MUL_W <= SCORE_W: the product is exact, as in the engine)
+      acc_s  = sum;
+      mul_s  = cfg_mul_i[e*MUL_W +: MUL_W];
+      prod   = acc_s * mul_s;
+      prod_x = {{(SCORE_W-ACC_W-MUL_W){prod[ACC_W+MUL_W-1]}}, prod};
       if (token_done_i && ready_o) begin
-        score_d[e*SCORE_W +: SCORE_W] = prod + cfg_bias_i[e*SCORE_W +: SCORE_W];
+        score_d[e*SCORE_W +: SCORE_W] = prod_x + cfg_bias_i[e*SCORE_W +: SCORE_W];
         acc_d[e*ACC_W +: ACC_W]       = {ACC_W{1'b0}};  // the next token starts from zero
       end else begin
         acc_d[e*ACC_W +: ACC_W]       = sum;
@@ -97,7 +106,7 @@ module router_topk #(
     out_valid_d = 1'b0;
     cand        = {SCORE_W{1'b0}};
     cand_ok     = 1'b0;
-    for (j = 0; j < LANES; j = j + 1) begin
+    for (j = 0; j < CMP_STEPS; j = j + 1) begin
       if (busy_d) begin
         if (pos_d == {POS_W{1'b0}}) begin  // a pass starts from candidate 0 (not a compare)
           best_d     = score_q[0 +: SCORE_W];
