@@ -9,7 +9,11 @@ module spike_gen #(
   parameter integer SCALE_W    = 16,  // bits of the unsigned attention scale llround(s * 2^F)
   parameter integer DECAY_W    = 17,  // bits of the unsigned decay llround(2^16 / tau) (<= 65536)
   parameter integer DECAY_FRAC = 16,  // fraction bits of the decay factor (formats.md: 2^16)
-  parameter integer CFG_W      = 6    // bits of the runtime bit counts A and F
+  parameter integer CFG_W      = 6,   // bits of the runtime bit counts A and F
+  // Non-zero: the decay (or attention scale) is this constant and its cfg input is ignored,
+  // so synthesis folds the multiplier (a shift for tau = 2 or s = 1/8). 0: runtime value.
+  parameter integer DECAY_CONST = 0,  // llround(2^16 / tau), e.g. 32768
+  parameter integer SCALE_CONST = 0   // llround(attn_scale * 2^F), e.g. 32
 ) (
   input  wire                     clk_i,
   input  wire                     rst_ni,             // active-low synchronous reset
@@ -49,8 +53,12 @@ module spike_gen #(
     cur_lo   = ~cur_hi;
   end
 
-  wire signed [SCALE_W:0] scale_s = {1'b0, cfg_attn_scale_i};
-  wire signed [DECAY_W:0] decay_s = {1'b0, cfg_decay_i};
+  localparam [SCALE_W-1:0] SCALE_K = SCALE_CONST[SCALE_W-1:0];
+  localparam [DECAY_W-1:0] DECAY_K = DECAY_CONST[DECAY_W-1:0];
+  wire [SCALE_W-1:0]      scale   = (SCALE_CONST != 0) ? SCALE_K : cfg_attn_scale_i;
+  wire [DECAY_W-1:0]      decay   = (DECAY_CONST != 0) ? DECAY_K : cfg_decay_i;
+  wire signed [SCALE_W:0] scale_s = {1'b0, scale};
+  wire signed [DECAY_W:0] decay_s = {1'b0, decay};
 
   reg [LANES-1:0]       spike_d;
   reg [LANES*MEM_W-1:0] v_d;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "Vspike_gen.h"
+#include "Vspike_gen_const.h"
 #include "Vspike_gen_m16.h"
 #include "engine/kernels/kernels.h"
 #include "engine/synapse.h"
@@ -285,4 +286,20 @@ TEST(SpikeGen, RandomVsEngineMem16) {
   random_compare<Vspike_gen_m16, 16>(kAttn, kCycles / 2, 11);
 }
 
+}  // namespace
+
+namespace {
+// DECAY_CONST 32768 and SCALE_CONST 32 (tau 2, s = 1/8 at F 8): the cfg inputs are ignored.
+TEST(SpikeGen, RandomVsEngineConstantDecayAndScale) {
+  // the bench drives cfg_decay 65536 and scale 1: the constants must win
+  SpikeGen<Vspike_gen_const, 24> g;
+  g.config({16, 8, 65536, false, 1});
+  Out o = g.one({3, 10, 1000, 0});  // X = 778, H = floor(778 * 32768 / 2^16) = 389
+  EXPECT_EQ(o.v, 389);
+  g.config({16, 8, 65536, true, 1});
+  o = g.one({7, 0, 128, 0});  // X = 7 * 32 = 224, H = 112
+  EXPECT_EQ(o.v, 112);
+  random_compare<Vspike_gen_const, 24>(kLayer, kCycles / 5, 12);
+  random_compare<Vspike_gen_const, 24>(kAttn, kCycles / 5, 13);
+}
 }  // namespace
