@@ -106,8 +106,11 @@ def main():
     ap.add_argument('--only', nargs='+', help='block names to map (default: all)')
     ap.add_argument('--out', default=os.path.join(REPO, 'results', 'flow', 'synth_blocks.json'))
     ap.add_argument('--work', default=os.path.join(REPO, 'flow-work', 'synth_blocks'))
+    ap.add_argument('--merge', action='store_true',
+                    help='keep the other rows of --out, replace those mapped now')
     a = ap.parse_args()
     rows = []
+    old = json.load(open(a.out))['rows'] if a.merge and os.path.exists(a.out) else []
     for arch_name in a.archs:
         arch = tomllib.load(open(os.path.join(REPO, 'configs', 'arch', arch_name + '.toml'), 'rb'))
         period = 1000.0 / float(arch['arch']['clock'].split()[0])  # MHz -> ns
@@ -120,13 +123,15 @@ def main():
             r.update({'block': name, 'arch': arch_name, 'top': top, 'params': params,
                       'period_ns': period})
             rows.append(r)
+            old = [o for o in old if (o['arch'], o['block']) != (arch_name, name)]
             print('%-8s %-16s %-10s cells %-8s FF %-7s area %-12s %s' % (
                 arch_name, name, r['status'][:10], r.get('cells', '-'), r.get('flip_flops', '-'),
                 ('%.0f um2' % r['area_um2']) if r.get('area_um2') else '-',
                 ('%.1f s' % r['runtime_s']) if 'runtime_s' in r else ''), flush=True)
             tmp = a.out + '.tmp'
             os.makedirs(os.path.dirname(a.out), exist_ok=True)
-            json.dump({'tool': 'yosys 0.23 + abc, osu018', 'rows': rows}, open(tmp, 'w'), indent=1)
+            json.dump({'tool': 'yosys 0.23 + abc, osu018', 'rows': old + rows}, open(tmp, 'w'),
+                      indent=1)
             os.replace(tmp, a.out)
     return 0
 
