@@ -58,7 +58,7 @@ FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 3, 'pnr': 1, 'pnr-3d-mol': 3}
+STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 3}
 
 
 class StepError(Exception):
@@ -563,10 +563,15 @@ def extract(pt, proj, synth, tiers, wire_scale_back):
              '*BUS_DELIMITER [ ]', '*T_UNIT 1 NS', '*C_UNIT 1 FF', '*R_UNIT 1 OHM',
              '*L_UNIT 1 HENRY', '']
 
+    ports = set(synth.get('ports', []))
+
     def spef_name(n):
-        # DEF bus bits <n> are Verilog [n]; blif2Verilog turns '$' into '_'
-        n = n.replace('<', '[').replace('>', ']').replace('$', '_')
-        return re.sub(r'([^A-Za-z0-9_\[\]/:])', r'\\\1', n)
+        # DEF bus bits <n> are Verilog [n] on ports; blif2Verilog turns every other character
+        # outside [A-Za-z0-9_] of an internal net into '_' (e.g. 'x[0_bF$buf3]' -> 'x_0_bF_buf3_')
+        n = n.replace('<', '[').replace('>', ']')
+        if n in ports:
+            return re.sub(r'([^A-Za-z0-9_\[\]/:])', r'\\\1', n)
+        return re.sub(r'[^A-Za-z0-9_]', '_', n)
 
     for name, n in d['nets'].items():
         if name in ('vdd', 'gnd'):
@@ -1024,8 +1029,9 @@ def main(argv=None):
                                                                     (argv if argv is not None else sys.argv[1:]))}
     try:
         sd, synth = step_synth(pt)
-        synth['outputs'] = _blif_outputs(os.path.join(sd, a.top + '.blif'))
         proj = step_place_route(pt, sd, synth)
+        synth['outputs'] = _blif_ports(os.path.join(proj, a.top + '.blif'))
+        synth['ports'] = _blif_ports(os.path.join(proj, a.top + '.blif'), ('.inputs', '.outputs'))
         t0 = time.time()
         tiers = {}
         if a.style == '3d-lol':
@@ -1110,10 +1116,10 @@ def _runtimes(rt):
     return out
 
 
-def _blif_outputs(path):
+def _blif_ports(path, kinds=('.outputs',)):
     outs = []
     for ln in open(path).read().replace('\\\n', ' ').split('\n'):
-        if ln.startswith('.outputs'):
+        if ln.split()[:1] and ln.split()[0] in kinds:
             outs += ln.split()[1:]
     return outs
 

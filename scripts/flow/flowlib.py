@@ -278,6 +278,10 @@ def macro_views(inst, width_um, height_um, access_ns, setup_ns, pin_cap_ff, clk_
            '  voltage_unit : "1V";', '  current_unit : "1uA";', '  leakage_power_unit : "1nW";',
            '  capacitive_load_unit(1, pf);', '  pulling_resistance_unit : "1kohm";',
            '  nom_voltage : 1.8; nom_temperature : 25; nom_process : 1;',
+           '  input_threshold_pct_rise : 50; input_threshold_pct_fall : 50;',
+           '  output_threshold_pct_rise : 50; output_threshold_pct_fall : 50;',
+           '  slew_lower_threshold_pct_rise : 20; slew_lower_threshold_pct_fall : 20;',
+           '  slew_upper_threshold_pct_rise : 80; slew_upper_threshold_pct_fall : 80;',
            '  cell(%s) {' % name, '    area : %.1f;' % (w * h), '    dont_touch : true;',
            '    dont_use : true;', '    interface_timing : true;']
     for p in pins:
