@@ -49,12 +49,14 @@ void add(CLI::App& app) {
   o->model = home_path("models/moe-fmnist.toml");
   o->arch = home_path("configs/arch/small.toml");
   auto* c = app.add_subcommand(
-      "rtl", "Write the accelerator's Verilog, parameters and SE-core programs for an arch + model");
+      "rtl",
+      "Write the accelerator's Verilog, parameters and SE-core programs for an arch + model");
   c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
   c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
   c->add_option("--set", o->sets, "Override an architecture key: dotted.key=value (repeatable)");
-  c->add_option("-o,--out", o->out, "Output directory (written whole, replaced only if it is an "
-                                    "earlier rtl output)")
+  c->add_option("-o,--out", o->out,
+                "Output directory (written whole, replaced only if it is an "
+                "earlier rtl output)")
       ->required();
   c->add_option("-n,--images", o->images, "Test images whose programs are written")
       ->capture_default_str()

@@ -11,10 +11,10 @@
 namespace ss::rtl {
 
 struct GenerateOptions {
-  std::string hw_dir;        // the hand-written Verilog blocks (hw/)
-  std::string out_dir;       // written as a whole: built beside it, then renamed over it
+  std::string hw_dir;               // the hand-written Verilog blocks (hw/)
+  std::string out_dir;              // written as a whole: built beside it, then renamed over it
   const Dataset* images = nullptr;  // images whose programs are written (null: none)
-  bool weights = true;       // the model has weights (shape-only models get no program)
+  bool weights = true;              // the model has weights (shape-only models get no program)
 };
 
 struct GenerateSummary {

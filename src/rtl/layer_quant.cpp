@@ -37,8 +37,8 @@ LayerQuant quantize_layer(const ModelSpec& m, const SafeTensors& w, const sim::L
   q.bias_fx = s.qbias();
   q.th.resize(size_t(q.cout));
   for (int o = 0; o < q.cout; ++o)
-    q.th[size_t(o)] = fx::threshold(m.neuron.threshold, s.scale()[size_t(o)], q.frac_bits,
-                                    m.quant.mem_bits);
+    q.th[size_t(o)] =
+        fx::threshold(m.neuron.threshold, s.scale()[size_t(o)], q.frac_bits, m.quant.mem_bits);
   return q;
 }
 

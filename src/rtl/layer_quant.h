@@ -17,7 +17,7 @@ namespace ss::rtl {
 
 struct LayerQuant {
   std::string name;
-  int cin = 0, cout = 0;         // reduction rows (9 x channels for a 3x3 conv), outputs
+  int cin = 0, cout = 0;  // reduction rows (9 x channels for a 3x3 conv), outputs
   int acc_bits = 16, frac_bits = 8;
   std::vector<int8_t> q;         // [cin][cout]
   std::vector<int32_t> bias_fx;  // [cout]

@@ -19,19 +19,21 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
   p.rows = a.se.rows, p.cols = a.se.cols, p.lanes = a.se.time_lanes;
   p.weight_bits = a.weight_bits;
   if (a.weight_bits < m.quant.weight_bits)
-    unbuildable(a, "arch.weight_bits", std::to_string(a.weight_bits) + " bits hold no " +
-                                           std::to_string(m.quant.weight_bits) +
-                                           "-bit weight of the model (quant.weight_bits)");
+    unbuildable(a, "arch.weight_bits",
+                std::to_string(a.weight_bits) + " bits hold no " +
+                    std::to_string(m.quant.weight_bits) +
+                    "-bit weight of the model (quant.weight_bits)");
   if (a.membrane_bits < m.quant.mem_bits)
     unbuildable(a, "arch.membrane_bits",
                 std::to_string(a.membrane_bits) + " bits hold no " +
                     std::to_string(m.quant.mem_bits) +
                     "-bit membrane of the model's int mode (quant.mem_bits)");
   if (a.acc_bits < m.quant.acc_bits)
-    unbuildable(a, "arch.acc_bits", std::to_string(a.acc_bits) +
-                                        " bits are narrower than the model's int-mode "
-                                        "accumulator (quant.acc_bits = " +
-                                        std::to_string(m.quant.acc_bits) + ")");
+    unbuildable(a, "arch.acc_bits",
+                std::to_string(a.acc_bits) +
+                    " bits are narrower than the model's int-mode "
+                    "accumulator (quant.acc_bits = " +
+                    std::to_string(m.quant.acc_bits) + ")");
   p.mem_w = m.quant.mem_bits;
   p.psum_bits = std::max(16, p.weight_bits + bits_for(p.rows) + 1);
   p.sg_lanes = a.spike_gen.lanes_per_core;

@@ -17,13 +17,13 @@ namespace ss::rtl {
 struct SeCoreParams {
   int rows = 4, cols = 4, lanes = 2;
   int weight_bits = 8;
-  int psum_bits = 16;   // one plane's column sum: weight_bits + ceil(log2 rows) + 1
-  int acc_w = 32;       // exact accumulators: the int mode saturates only the final sum
-  int mem_w = 24;       // membrane: the model's quant.mem_bits
+  int psum_bits = 16;  // one plane's column sum: weight_bits + ceil(log2 rows) + 1
+  int acc_w = 32;      // exact accumulators: the int mode saturates only the final sum
+  int mem_w = 24;      // membrane: the model's quant.mem_bits
   int bias_w = 32;
   int sg_lanes = 4;
-  int chunk = 4;        // tokens per chunk: acc_entries / cols
-  int planes = 8;       // widest bit-serial input (8-bit pixels)
+  int chunk = 4;           // tokens per chunk: acc_entries / cols
+  int planes = 8;          // widest bit-serial input (8-bit pixels)
   int wbw = 64, sbw = 64;  // weight / spike bits per cycle reaching one core
   int tok_w = 12, ch_w = 12, t_w = 6;
 };
@@ -35,19 +35,19 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m);
 // One pass as the core's op port takes it.
 struct SeOp {
   sim::WeightPass pass;
-  int planes = 1;              // bit planes of the input (the layer's in_bits)
-  int steps = 1;               // LIF steps fired per neuron (T for the pixel conv, else nl)
+  int planes = 1;  // bit planes of the input (the layer's in_bits)
+  int steps = 1;   // LIF steps fired per neuron (T for the pixel conv, else nl)
   bool tc_first = true, tc_last = true;
-  std::vector<int8_t> w;       // [rows][cols], zero outside ru x cu
-  std::vector<uint8_t> x;      // [chunk][planes][rows][lanes] bits (0/1)
-  std::vector<int32_t> bias;   // [cols]
-  std::vector<int32_t> th;     // [cols]
+  std::vector<int8_t> w;      // [rows][cols], zero outside ru x cu
+  std::vector<uint8_t> x;     // [chunk][planes][rows][lanes] bits (0/1)
+  std::vector<int32_t> bias;  // [cols]
+  std::vector<int32_t> th;    // [cols]
 };
 
 // The ops of weight layer `d` that core `core` runs, in order: the schedule's passes with the
 // layer's input `in` (tokens `toks`) and constants `q`.
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
-                         const std::vector<int>& toks, const LayerQuant& q,
-                         const SeCoreParams& p, int core);
+                         const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
+                         int core);
 
 }  // namespace ss::rtl

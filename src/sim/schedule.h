@@ -12,22 +12,22 @@ namespace ss::sim {
 // One pass: the rows x cols weight tile (in_tile, out_tile) held stationary while the tokens
 // toks[j0 .. j0 + nt) stream through, time steps [t0, t0 + nl).
 struct WeightPass {
-  int tc = 0, t0 = 0, nl = 1;        // time chunk, its first step, lanes used
-  int out_tile = 0, c0 = 0, cu = 1;  // output tile, its first channel, columns used
-  int core = 0;                      // SE core that runs it
-  int chunk = 0, j0 = 0, nt = 0;     // token chunk: indices into the layer's token list
-  int in_tile = 0, r0 = 0, ru = 1;   // input tile: first reduction row, rows used
+  int tc = 0, t0 = 0, nl = 1;              // time chunk, its first step, lanes used
+  int out_tile = 0, c0 = 0, cu = 1;        // output tile, its first channel, columns used
+  int core = 0;                            // SE core that runs it
+  int chunk = 0, j0 = 0, nt = 0;           // token chunk: indices into the layer's token list
+  int in_tile = 0, r0 = 0, ru = 1;         // input tile: first reduction row, rows used
   bool first_in = false, last_in = false;  // first / last input tile of its chunk
   bool last_chunk = false;                 // last token chunk of its (time chunk, output tile)
 };
 
 struct WeightSchedule {
-  int t_in = 1;        // time steps integrated (1 for the pixel conv: the image is static)
-  int lanes = 1;       // time lanes per weight fetch
-  int tcs = 1;         // time chunks
+  int t_in = 1;   // time steps integrated (1 for the pixel conv: the image is static)
+  int lanes = 1;  // time lanes per weight fetch
+  int tcs = 1;    // time chunks
   int out_tiles = 0, in_tiles = 0, rows_total = 0;
-  int chunk = 1, n_chunks = 0;  // tokens per chunk (the head: all of them), chunks
-  bool spread = true;           // output tiles round-robin over the cores (else one core)
+  int chunk = 1, n_chunks = 0;     // tokens per chunk (the head: all of them), chunks
+  bool spread = true;              // output tiles round-robin over the cores (else one core)
   std::vector<WeightPass> passes;  // hardware order: time chunk > output tile > chunk > input tile
   int core_of(int out_tile, const LayerDesc& d, int cores) const {
     return spread ? out_tile % cores : d.expert % cores;

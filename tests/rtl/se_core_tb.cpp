@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <string>
@@ -39,7 +40,8 @@ std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/
 // The Verilog parameters this model was verilated with (tests/rtl/CMakeLists.txt), checked
 // against what the generator derives from small.toml and the shipped models' int format.
 constexpr int kRows = SE_ROWS, kCols = SE_COLS, kLanes = SE_LANES, kChunk = SE_CHUNK;
-constexpr int kPlanes = SE_PLANES, kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW;
+constexpr int kPlanes = SE_PLANES, kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW,
+              kChW = SE_CHW;
 constexpr int kTW = SE_TW;
 // The architecture the model was verilated for (small.toml; scripts/rtl/paper_check.sh builds
 // the paper.toml one) and the --set it needs.
@@ -61,7 +63,9 @@ void put(VlWide<N>& s, int lsb, int w, uint64_t v) {
     s[b / 32] = (s[b / 32] & ~(1u << (b % 32))) | (uint32_t((v >> i) & 1) << (b % 32));
   }
 }
-uint64_t get(uint64_t s, int lsb, int w) { return (s >> lsb) & ((w == 64) ? ~0ull : ((1ull << w) - 1)); }
+uint64_t get(uint64_t s, int lsb, int w) {
+  return (s >> lsb) & ((w == 64) ? ~0ull : ((1ull << w) - 1));
+}
 uint64_t get(uint32_t s, int lsb, int w) { return get(uint64_t(s), lsb, w); }
 template <std::size_t N>
 uint64_t get(const VlWide<N>& s, int lsb, int w) {
@@ -77,16 +81,14 @@ int64_t sext(uint64_t v, int w) { return int64_t(v << (64 - w)) >> (64 - w); }
 
 struct Fired {
   int tok, ch, t;
-  bool operator<(const Fired& o) const {
-    return std::tie(tok, ch, t) < std::tie(o.tok, o.ch, o.t);
-  }
+  bool operator<(const Fired& o) const { return std::tie(tok, ch, t) < std::tie(o.tok, o.ch, o.t); }
 };
 
 struct LayerRun {
-  int64_t cycles = 0;        // first op offered .. core idle
-  int64_t issue_cycles = 0;  // cycles a vector entered the array
-  int64_t steps = 0;         // neuron-steps the spike generator ran
-  std::map<Fired, bool> out; // every neuron-step's spike
+  int64_t cycles = 0;         // first op offered .. core idle
+  int64_t issue_cycles = 0;   // cycles a vector entered the array
+  int64_t steps = 0;          // neuron-steps the spike generator ran
+  std::map<Fired, bool> out;  // every neuron-step's spike
 };
 
 // Drives one se_core through a layer's ops; the membrane buffer is a map here.
@@ -124,8 +126,8 @@ class Core {
         if ((m_->out_valid_o >> u) & 1) {
           Fired f{int(get(m_->out_tok_o, u * kTokW, kTokW)), int(get(m_->out_ch_o, u * kChW, kChW)),
                   int(get(m_->out_t_o, u * kTW, kTW))};
-          EXPECT_EQ(r.out.count(f), 0u) << "neuron-step fired twice: tok " << f.tok << " ch "
-                                        << f.ch << " t " << f.t;
+          EXPECT_EQ(r.out.count(f), 0u)
+              << "neuron-step fired twice: tok " << f.tok << " ch " << f.ch << " t " << f.t;
           r.out[f] = (m_->out_spike_o >> u) & 1;
           ++r.steps;
         }
@@ -348,8 +350,8 @@ void replay_model(const std::string& model, size_t images) {
     // described in docs/rtl.md.
     for (auto& [name, rc] : rp.rtl_cycles) {
       const double sc = rp.sim_cycles[name];
-      EXPECT_LE(std::abs(rc - sc), sc * 0.015 + 16) << model << " image " << i << " " << name
-                                                    << ": rtl " << rc << " sim " << sc;
+      EXPECT_LE(std::abs(rc - sc), sc * 0.015 + 16)
+          << model << " image " << i << " " << name << ": rtl " << rc << " sim " << sc;
       worst = std::max(worst, std::abs(rc - sc) / sc);
       total_rtl += rc, total_sim += sc;
     }
@@ -358,20 +360,25 @@ void replay_model(const std::string& model, size_t images) {
               std::to_string(skipped_layers).c_str());
   std::printf("RTL %.0f vs simulator %.0f cycles (%+.3f %%), worst layer |%.2f| %%\n", total_rtl,
               total_sim, 100.0 * (total_rtl - total_sim) / total_sim, 100.0 * worst);
-  std::printf("%s: verilated SE core %.2f s (%.0f cycles/s, %.2f s per image), cycle simulator "
-              "%.3f s for the whole samples (BENCHMARKS.md)\n",
-              model.c_str(), rtl_s, total_rtl / rtl_s, rtl_s / double(images), sim_s);
+  std::printf(
+      "%s: verilated SE core %.2f s (%.0f cycles/s, %.2f s per image), cycle simulator "
+      "%.3f s for the whole samples (BENCHMARKS.md)\n",
+      model.c_str(), rtl_s, total_rtl / rtl_s, rtl_s / double(images), sim_s);
 }
 
 // Fashion-MNIST test images per model: the first 16 (SE_IMAGES for the paper-size check).
 #ifndef SE_IMAGES
 #define SE_IMAGES 16
 #endif
-constexpr size_t kImages = SE_IMAGES;
-TEST(SeCore, MoeLayersBitExactAndTimed) { replay_model("models/moe-fmnist.toml", kImages); }
-TEST(SeCore, SpikformerLayersBitExactAndTimed) {
-  replay_model("models/spikformer-fmnist.toml", kImages);
+// SS_RTL_IMAGES=<n> changes it (the benchmark in BENCHMARKS.md runs fewer images, repeated).
+size_t images() {
+  const char* e = std::getenv("SS_RTL_IMAGES");
+  return e ? std::max<size_t>(1, std::strtoul(e, nullptr, 10)) : size_t(SE_IMAGES);
 }
-TEST(SeCore, SemmLayersBitExactAndTimed) { replay_model("models/semm-fmnist.toml", kImages); }
+TEST(SeCore, MoeLayersBitExactAndTimed) { replay_model("models/moe-fmnist.toml", images()); }
+TEST(SeCore, SpikformerLayersBitExactAndTimed) {
+  replay_model("models/spikformer-fmnist.toml", images());
+}
+TEST(SeCore, SemmLayersBitExactAndTimed) { replay_model("models/semm-fmnist.toml", images()); }
 
 }  // namespace
