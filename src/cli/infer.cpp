@@ -29,7 +29,13 @@ struct InferOptions {
 namespace {
 
 void run(const InferOptions& o) {
-  if (!o.kernels.empty()) kern::select(o.kernels);
+  if (!o.kernels.empty()) {
+    try {
+      kern::select(o.kernels);
+    } catch (const Error& e) {  // unknown here: a bad option value (exit 2)
+      throw CLI::ValidationError("--kernels", e.what());
+    }
+  }
   Mode mode = parse_mode(o.mode);
   Network net = load_network(o.model, mode);
   const auto& sp = net.spec();

@@ -37,6 +37,23 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "spikestack 0.1.0");
   for (auto& [order, add] : ss::cli::commands()) add(app);
+  // CLI11 reports an unknown command as "a subcommand is required": name it and the known ones
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string known;
+    bool found = false;
+    for (const auto* c : app.get_subcommands([](CLI::App*) { return true; })) {
+      found = found || c->get_name() == argv[1];
+      known += (known.empty() ? "" : ", ") + c->get_name();
+    }
+    if (!found) {
+      std::string name;  // printable ASCII only: the terminal gets no control bytes
+      for (const char* p = argv[1]; *p && name.size() < 64; ++p)
+        name += (*p >= 0x20 && *p < 0x7f) ? *p : '?';
+      std::cerr << "spikestack: usage error: unknown command '" << name << "' (commands: " << known
+                << "; see --help)\n";
+      return ss::cli::kExitUsage;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

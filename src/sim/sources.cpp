@@ -172,6 +172,8 @@ Trace load_trace(const std::string& path, const Workload& w) {
     }
   }
   Trace tr = Trace::load(path);
+  if (tr.layers().empty())
+    throw error_at(path, "metadata.layers", "no layers (expected the model's layer names)");
   const int64_t S = tr.samples();
   if (S < 1 || S > (int64_t(1) << 40))
     throw error_at(path, "metadata.samples", "{}, expected 1 to 2^40", S);
