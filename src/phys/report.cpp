@@ -206,7 +206,9 @@ std::string comparison_table(const std::vector<SiliconResult>& rs) {
     for (const auto& r : rs) {
       const double v = value(m, r, base);
       std::string cell = fmt::format(fmt::runtime(m.fmt), v);
-      if (&r != &base) cell += fmt::format(" ({:+.1f}%)", pct(v, value(m, base, base)));
+      const double b = value(m, base, base);
+      // No change against a baseline of 0 (a 2D die has no top tier, no bonds).
+      if (&r != &base && b != 0) cell += fmt::format(" ({:+.1f}%)", pct(v, b));
       out += fmt::format("{:>22}", cell);
     }
     out += "\n";
