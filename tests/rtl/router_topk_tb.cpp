@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "Vrouter_topk.h"
+#include "Vrouter_topk_head.h"
 #include "Vrouter_topk_odd.h"
 #include "Vrouter_topk_paper.h"
 #include "rtl/rtl_bits.h"
@@ -229,4 +230,58 @@ TEST(RouterTopK, NextTokenOverlapsSelection) {
   EXPECT_EQ(get_u(m.topk_idx_o, 2, 2), 1u);  // 100
 }
 
+}  // namespace
+
+namespace {
+// The same block as the classification head's scorer (E = classes, K = 1, token_done once
+// after every token and step): prediction = the first argmax of double(acc * mul + b) / 2^24
+// (engine/network.cpp), acc_c = sum_{t,n,i} x q_ic.
+TEST(RouterTopK, AsClassificationHead) {
+  constexpr int kClasses = 10, kLanes = 4, D = 64, T = 4, N = 49;
+  std::mt19937 rng(11);
+  for (int img = 0; img < 40; ++img) {
+    Router r = random_router(rng, kClasses, 1, D, T);
+    if (img % 4 == 0) {  // ties: classes 3 and 7 identical to class 5
+      for (int i = 0; i < D; ++i)
+        r.q[i * kClasses + 3] = r.q[i * kClasses + 7] = r.q[i * kClasses + 5];
+      r.mul[3] = r.mul[7] = r.mul[5], r.bias[3] = r.bias[7] = r.bias[5];
+    }
+    Bench<Vrouter_topk_head, kClasses, 1, kLanes> b(r);
+    auto& m = b.model();
+    std::vector<int64_t> acc(kClasses, 0);
+    // all T x N rows of the final residual stream as bit-serial events, one class per lane
+    std::vector<int> lane_e, lane_w, lane_b;
+    for (int row = 0; row < T * N; ++row)
+      for (int i = 0; i < D; ++i) {
+        const int x = rng() % 4 == 0 ? int(rng() % 7) : 0;
+        for (int bit = 0; bit < 3; ++bit)
+          if (x >> bit & 1)
+            for (int c = 0; c < kClasses; ++c) {
+              lane_e.push_back(c), lane_w.push_back(r.q[i * kClasses + c]), lane_b.push_back(bit);
+              acc[c] += int64_t(r.q[i * kClasses + c]) << bit;
+            }
+      }
+    for (size_t k = 0; k < lane_e.size();) {
+      m.upd_valid_i = 0;
+      for (int l = 0; l < kLanes && k < lane_e.size(); ++l, ++k) {
+        m.upd_valid_i |= 1u << l;
+        put(m.upd_expert_i, l * 4, 4, lane_e[k]);
+        put(m.upd_weight_i, l * kWW, kWW, lane_w[k]);
+        put(m.upd_plane_i, l * kPlaneW, kPlaneW, lane_b[k]);
+      }
+      m.token_done_i = k == lane_e.size();
+      ss::rtl::tick(m);
+    }
+    m.upd_valid_i = 0;
+    m.token_done_i = 0;
+    while (!m.topk_valid_o) ss::rtl::tick(m);
+    int label = -1;
+    std::vector<double> score(kClasses);
+    for (int c = 0; c < kClasses; ++c) {
+      score[c] = double(acc[c] * r.mul[c] + r.bias[c]) / double(1 << 24);
+      if (label < 0 || score[c] > score[label]) label = c;
+    }
+    EXPECT_EQ(int(m.topk_idx_o), label) << "image " << img;
+  }
+}
 }  // namespace
