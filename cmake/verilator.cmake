@@ -5,16 +5,21 @@
 set(SS_VERILATOR_FLAGS
   --language 1364-2005 -Wall --x-assign unique --x-initial unique)
 
-# ss_verilate(<target> TOP <module> SOURCES <hw/*.v ...> [PREFIX <class>] [PARAMS -GNAME=VAL ...])
+# ss_verilate(<target> TOP <module> SOURCES <hw/*.v ...> [PREFIX <class>] [PARAMS -GNAME=VAL ...]
+#             [TRACE])   TRACE: the model can write a VCD (switching activity)
 # Adds one verilated model (C++ class <PREFIX>, default V<TOP>) to an existing target; call it
 # more than once to put several parameterisations of a block into one testbench.
 function(ss_verilate target)
-  cmake_parse_arguments(V "" "TOP;PREFIX" "SOURCES;PARAMS" ${ARGN})
+  cmake_parse_arguments(V "TRACE" "TOP;PREFIX" "SOURCES;PARAMS" ${ARGN})
   if(NOT V_TOP OR NOT V_SOURCES)
     message(FATAL_ERROR "ss_verilate(${target}): TOP and SOURCES are required")
   endif()
   if(NOT V_PREFIX)
     set(V_PREFIX V${V_TOP})
+  endif()
+  set(trace)
+  if(V_TRACE)
+    set(trace TRACE)
   endif()
   set(srcs)
   foreach(s ${V_SOURCES})
@@ -26,7 +31,8 @@ function(ss_verilate target)
     SOURCES ${srcs}
     VERILATOR_ARGS ${SS_VERILATOR_FLAGS} ${V_PARAMS}
     OPT_FAST -O1
-    OPT_SLOW -O0)
+    OPT_SLOW -O0
+    ${trace})
 endfunction()
 
 # ss_verilator_test(<name> TOP <module> SOURCES <hw/*.v ...> TB <tests/rtl/*_tb.cpp ...>
