@@ -8,6 +8,10 @@
 
 namespace ss::rtl {
 
+// Registers and memories start as random bits, not zeros (the models are verilated with
+// --x-initial unique): a block that depends on a value it never reset fails its test.
+inline const bool kRandomInitialValues = (Verilated::randReset(2), true);
+
 template <class T>
 inline bool get_bit(const T& w, int i) {
   if constexpr (std::is_integral_v<T>)
