@@ -2,12 +2,12 @@
 // tiled as the cycle simulator tiles them, against a plain C++ (Q K^T) V count per lane; the
 // cycles spent equal the simulator's qk + av channel counts per map tile.
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include <cstdint>
 #include <deque>
 #include <memory>
 #include <random>
-#include <toml++/toml.h>
 #include <vector>
 
 #include "Vattention_core.h"
@@ -92,7 +92,9 @@ class Core {
   }
   // A.V result of the channel issued in the previous cycle: sum[r * kL + l]
   bool out_valid() const { return m_->av_valid_o; }
-  int64_t sum(int r, int l) const { return int64_t(get_u(m_->av_sum_o, (r * kL + l) * kOutW, kOutW)); }
+  int64_t sum(int r, int l) const {
+    return int64_t(get_u(m_->av_sum_o, (r * kL + l) * kOutW, kOutW));
+  }
   int64_t cycles() const { return cycles_; }
 
  private:
@@ -106,7 +108,11 @@ class Core {
 
 TEST(AttentionCore, HandCase) {
   Core<Vattention_core, 4, 4, 2, 8> a;  // configs/arch/small.toml: 4 x 4, 2 lanes, 8 bits
-  auto qbits = [](int r, int l) { std::vector<int> b(8, 0); b[r * 2 + l] = 1; return b; };
+  auto qbits = [](int r, int l) {
+    std::vector<int> b(8, 0);
+    b[r * 2 + l] = 1;
+    return b;
+  };
   const std::vector<int> none(8, 0);
   // channel 0: q row 0 lane 0 only; channels 1, 2: q row 0 and k col 1, lane 0; channel 3:
   // k col 1 only -> map[0][1][0] = 2, every other entry 0
@@ -225,7 +231,9 @@ void random_heads(int N, int dh, int heads, uint32_t seed) {
 // small.toml core on EMSA-sized heads (dh 24) of 10 tokens (partial tiles), and a wider core
 // with 4 lanes on Spikformer-sized heads (dh 16) of 20 tokens.
 TEST(AttentionCore, RandomHeadsSmall) { random_heads<Vattention_core, 4, 4, 2, 8>(10, 24, 40, 1); }
-TEST(AttentionCore, RandomHeadsWide) { random_heads<Vattention_core_wide, 8, 8, 4, 12>(20, 16, 20, 2); }
+TEST(AttentionCore, RandomHeadsWide) {
+  random_heads<Vattention_core_wide, 8, 8, 4, 12>(20, 16, 20, 2);
+}
 
 // A map entry counts at most dh matches per lane (one per channel; the lanes are separate time
 // steps), so SCORE_BITS is exact when dh <= 2^SCORE_BITS - 1. Holds for every shipped model on
@@ -235,10 +243,11 @@ TEST(AttentionCore, ShippedShapesNeverSaturate) {
     const auto t = toml::parse_file(std::string(SS_SOURCE_DIR) + "/" + arch);
     const int64_t score_bits = t["arch"]["score_bits"].value_or(int64_t(0));
     ASSERT_GT(score_bits, 0) << arch;
-    for (const char* model : {"models/spikformer-fmnist.toml", "models/moe-fmnist.toml",
-                              "models/semm-fmnist.toml"}) {
+    for (const char* model :
+         {"models/spikformer-fmnist.toml", "models/moe-fmnist.toml", "models/semm-fmnist.toml"}) {
       const auto s = ss::ModelSpec::load(std::string(SS_SOURCE_DIR) + "/" + model);
-      const int dh = s.attention.type == "emsa" ? s.attention.expert_dim : s.dim / s.attention.heads;
+      const int dh =
+          s.attention.type == "emsa" ? s.attention.expert_dim : s.dim / s.attention.heads;
       EXPECT_LE(dh, (int64_t(1) << score_bits) - 1) << arch << " " << model;
     }
   }

@@ -47,7 +47,8 @@ class BusBench {
     for (int i = 0; i < kN; ++i) {
       if (q_[i].empty()) continue;
       valid |= 1u << i;
-      for (int w = 0; w < kWords; ++w) put(m_->req_data_i, i * kWidth + 32 * w, 32, q_[i].front().words[w]);
+      for (int w = 0; w < kWords; ++w)
+        put(m_->req_data_i, i * kWidth + 32 * w, 32, q_[i].front().words[w]);
       put(m_->req_dst_i, i * kDstW, kDstW, q_[i].front().dst);
     }
     m_->req_valid_i = valid;
@@ -72,8 +73,10 @@ class BusBench {
       q_[g].pop_front();
     }
     hist_.push_back(now);
-    if (kLatency == 0) check(now);
-    else check(due);
+    if (kLatency == 0)
+      check(now);
+    else
+      check(due);
     ss::rtl::tick(*m_);
     return g;
   }

@@ -31,7 +31,7 @@ struct Token {
 };
 struct Router {
   int E, K;
-  std::vector<int> q;           // [i * E + e], int8
+  std::vector<int> q;  // [i * E + e], int8
   std::vector<int64_t> mul, bias;
 };
 
@@ -154,7 +154,10 @@ TEST(RouterTopK, HandCase) {
   EXPECT_EQ(cycles, 12 + 6);
   // Negative scores and a 64-bit bias: bias 2^40 on expert 3 wins; then expert 0
   // (score 14 - 2^33 vs -6 - 2^34 and 14 - 2^34).
-  Router r2{4, 2, {1, -2, 5, 5, 4, 0, -1, -1}, {2, 1, 1, 1},
+  Router r2{4,
+            2,
+            {1, -2, 5, 5, 4, 0, -1, -1},
+            {2, 1, 1, 1},
             {-(int64_t(1) << 33), -(int64_t(1) << 34), -(int64_t(1) << 34), int64_t(1) << 40}};
   Bench<Vrouter_topk, 4, 2, 1> b2(r2);
   EXPECT_EQ(b2.run({1, 2, {3, 1}}, cycles, ops), (std::vector<int>{3, 0}));
@@ -180,10 +183,11 @@ void random_tokens(int tokens, uint32_t seed) {
     // Per token. The simulator rounds the layer's totals instead (ceil(sum ops / LANES)), and
     // an all-zero token costs it no score cycle while the RTL spends one on token_done: the
     // RTL is at most one cycle per token per phase slower (docs/rtl_blocks.md).
-    const int64_t sim = std::max<int64_t>((ops + kLanes - 1) / kLanes, 1) + (cmp + kLanes - 1) / kLanes;
+    const int64_t sim =
+        std::max<int64_t>((ops + kLanes - 1) / kLanes, 1) + (cmp + kLanes - 1) / kLanes;
     ASSERT_EQ(cycles, sim) << "token " << n;
-    ties += std::count(want.begin(), want.end(), 2) > 0 &&
-            std::count(want.begin(), want.end(), 1) > 0;
+    ties +=
+        std::count(want.begin(), want.end(), 2) > 0 && std::count(want.begin(), want.end(), 1) > 0;
   }
   if (kE >= 3) {
     EXPECT_GT(ties, 0);  // the tie between experts 1 and 2 was exercised

@@ -46,10 +46,10 @@ TEST(RrArbiter, HandRotation) {
   // After reset requester 0 has the highest priority.
   EXPECT_EQ(a.step(0b1111), 0);  // 0 granted -> priority 1,2,3,0
   EXPECT_EQ(a.step(0b1111), 1);
-  EXPECT_EQ(a.step(0b1001), 3);  // 2 not requesting: 3 is next
-  EXPECT_EQ(a.step(0b1001), 0);  // wrapped: 0 before 3
-  EXPECT_EQ(a.step(0b0000), -1); // no request, no rotation
-  EXPECT_EQ(a.step(0b1001), 3);  // priority still at 1: 3 before 0
+  EXPECT_EQ(a.step(0b1001), 3);   // 2 not requesting: 3 is next
+  EXPECT_EQ(a.step(0b1001), 0);   // wrapped: 0 before 3
+  EXPECT_EQ(a.step(0b0000), -1);  // no request, no rotation
+  EXPECT_EQ(a.step(0b1001), 3);   // priority still at 1: 3 before 0
   // Without ack the grant is held and priority does not move.
   EXPECT_EQ(a.step(0b0101, false), 0);
   EXPECT_EQ(a.step(0b0101, false), 0);

@@ -93,9 +93,9 @@ Out golden(const Format& f, int mem_bits, const Step& s) {
   return {spk != 0, v};
 }
 
-const Format kLayer{16, 8, 32768, false, 0};   // every shipped layer: A 16, F 8, tau 2
-const Format kPixel{24, 0, 32768, false, 0};   // pixel-fed first conv: A + 8, max(0, F - 8)
-const Format kAttn{16, 8, 32768, true, 32};    // attention: llround(0.125 * 2^8) = 32
+const Format kLayer{16, 8, 32768, false, 0};  // every shipped layer: A 16, F 8, tau 2
+const Format kPixel{24, 0, 32768, false, 0};  // pixel-fed first conv: A + 8, max(0, F - 8)
+const Format kAttn{16, 8, 32768, true, 32};   // attention: llround(0.125 * 2^8) = 32
 
 TEST(SpikeGen, HandWorkedLayerSteps) {
   SpikeGen<Vspike_gen, 24> g;
@@ -188,40 +188,57 @@ TEST(SpikeGen, LatencyOneCycleAndValid) {
 class Stimulus {
  public:
   explicit Stimulus(uint32_t seed) : rng_(seed) {}
-  int64_t pick(int64_t lo, int64_t hi) { return std::uniform_int_distribution<int64_t>(lo, hi)(rng_); }
+  int64_t pick(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
   int32_t acc(const Format& f) {
     const int64_t a = int64_t(1) << (f.A - 1);
     switch (pick(0, 7)) {
-      case 0: return int32_t(pick(-a - 4, -a + 4));
-      case 1: return int32_t(pick(a - 5, a + 3));
-      case 2: return int32_t(pick(INT32_MIN, INT32_MAX));
-      case 3: return int32_t(pick(-8, 8));
-      case 4: return pick(0, 1) ? INT32_MIN : INT32_MAX;
-      default: return int32_t(pick(-2 * a, 2 * a));
+      case 0:
+        return int32_t(pick(-a - 4, -a + 4));
+      case 1:
+        return int32_t(pick(a - 5, a + 3));
+      case 2:
+        return int32_t(pick(INT32_MIN, INT32_MAX));
+      case 3:
+        return int32_t(pick(-8, 8));
+      case 4:
+        return pick(0, 1) ? INT32_MIN : INT32_MAX;
+      default:
+        return int32_t(pick(-2 * a, 2 * a));
     }
   }
   int32_t bias(const Format& f) {
     const int64_t c = int64_t(1) << (f.A + f.F);
     switch (pick(0, 4)) {
-      case 0: return int32_t(pick(0, 1) ? -c : c - 1);
-      case 1: return int32_t(pick(-256, 256));
-      default: return int32_t(pick(-c, c - 1));
+      case 0:
+        return int32_t(pick(0, 1) ? -c : c - 1);
+      case 1:
+        return int32_t(pick(-256, 256));
+      default:
+        return int32_t(pick(-c, c - 1));
     }
   }
   int32_t mem(int mem_bits) {
     const int64_t m = int64_t(1) << (mem_bits - 1);
     switch (pick(0, 5)) {
-      case 0: return int32_t(pick(0, 1) ? -m : m - 1);
-      case 1: return int32_t(pick(-300, 300));
-      default: return int32_t(pick(-m, m - 1));
+      case 0:
+        return int32_t(pick(0, 1) ? -m : m - 1);
+      case 1:
+        return int32_t(pick(-300, 300));
+      default:
+        return int32_t(pick(-m, m - 1));
     }
   }
   int32_t threshold(const Format& f, int mem_bits) {
     const int64_t m = int64_t(1) << (mem_bits - 1);
     switch (pick(0, 4)) {
-      case 0: return int32_t(m - 1);  // fx::threshold's clamp
-      case 1: return int32_t(pick(1, int64_t(4) << f.F));
-      default: return int32_t(pick(-m, m - 1));
+      case 0:
+        return int32_t(m - 1);  // fx::threshold's clamp
+      case 1:
+        return int32_t(pick(1, int64_t(4) << f.F));
+      default:
+        return int32_t(pick(-m, m - 1));
     }
   }
 
