@@ -105,7 +105,8 @@ struct LayerRun {
 template <class V>
 class CoreT {
  public:
-  CoreT() : m_(std::make_unique<V>()) {
+  // registers and memories start random (Verilated::randReset(2)): the reset must suffice
+  CoreT() : m_((Verilated::randReset(2), std::make_unique<V>())) {
     m_->clk_i = 0;
     m_->rst_ni = 0;
     for (int i = 0; i < 4; ++i) tick();
