@@ -237,7 +237,11 @@ TEST(Evaluate, JsonCarriesWhatAReportNeeds) {
     for (const char* k : {"footprint_mm2", "silicon_area_mm2", "clock_mhz", "fmax_mhz",
                           "latency_us", "energy_uj", "power_mw", "memory_latency_ns",
                           "peak_temperature_k", "area", "energy", "energy_by_tier_pj", "paths",
-                          "buffers", "links", "bonds", "thermal", "change_vs_baseline_pct"})
+                          "buffers", "links", "bonds", "thermal", "change_vs_baseline_pct",
+                          // issue 14, part 1
+                          "power_at_target_clock_mw", "fmax_typical_mhz", "meets_target_clock",
+                          "silicon_area_w2w_mm2", "silicon_area_d2w_mm2", "fill_bottom_pct",
+                          "fill_top_pct", "bonds_outside_overlap_pct"})
       EXPECT_TRUE(s.contains(k)) << k;
     double sum = 0;
     for (const auto& e : s["energy"]) sum += e["energy_pj"].get<double>();
