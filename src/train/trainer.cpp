@@ -64,6 +64,10 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
              "polish_epochs", "polish_lr", "seed", "log_every", "eval_batch", "detach_reset"});
     TrainConfig& c = r.train;
     c.dataset = tr.string("dataset", c.dataset);
+    if (c.dataset != "fashion-mnist" && c.dataset != "cifar10" && c.dataset != "cifar100")
+      throw error_at(origin, "train.dataset",
+                     "unknown data set '{}', expected fashion-mnist, cifar10 or cifar100",
+                     c.dataset);
     c.data_root = tr.string("data_root", c.data_root);
     c.epochs = int(tr.integer("epochs", c.epochs, 1, 100000));
     c.batch_size = int(tr.integer("batch_size", c.batch_size, 2, 65536));

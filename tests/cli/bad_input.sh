@@ -325,5 +325,63 @@ mknod "$d/full" c 1 7 2>/dev/null || ln -s /dev/full "$d/full"
 bad 1 "$d/full" "No space left" -- "$SS" sim -m "$P" -n 1 -q --no-silicon --out "$d/full"
 bad 1 "$d/full" "No space left" -- "$SS" infer -m "$M" -n 2 -q --trace "$d/full"
 
+# ---- training recipes and data sets ---------------------------------------------------------
+if "$SS" --help | grep -q '^  train'; then
+  cat > "$d/recipe.toml" <<'T'
+[model]
+name = "bad-input"
+input = [1, 28, 28]
+classes = 10
+timesteps = 2
+dim = 16
+blocks = 1
+[tokenizer]
+channels = [8, 16]
+pool = [true, true]
+[attention]
+type = "ssa"
+heads = 2
+[ffn]
+type = "mlp"
+hidden = 16
+[train]
+epochs = 1
+batch_size = 32
+T
+  rc() { sed -e "$2" "$d/recipe.toml" > "$d/$1"; }
+  TR=(train --limit 64 --threads 1 --out "$o/rep")
+  rc r1.toml 's/^name = .*/name = "..\/..\/escaped"/'
+  bad 1 "r1.toml" "model.name" -- "$SS" "${TR[@]}" --config "$d/r1.toml"
+  rc r2.toml 's/^name = .*/name = ""/'
+  bad 1 "r2.toml" "model.name" -- "$SS" "${TR[@]}" --config "$d/r2.toml"
+  rc r3.toml 's/^batch_size = .*/batch_sise = 32/'
+  bad 1 "r3.toml" "train.batch_sise" -- "$SS" "${TR[@]}" --config "$d/r3.toml"
+  rc r4.toml 's/^epochs = .*/epochs = 0/'
+  bad 1 "r4.toml" "train.epochs" -- "$SS" "${TR[@]}" --config "$d/r4.toml"
+  rc r5.toml 's/^batch_size = .*/batch_size = 1/'
+  bad 1 "r5.toml" "train.batch_size" -- "$SS" "${TR[@]}" --config "$d/r5.toml"
+  rc r6.toml 's/^batch_size = .*/batch_size = 32\nlr = -1.0/'
+  bad 1 "r6.toml" "train.lr" -- "$SS" "${TR[@]}" --config "$d/r6.toml"
+  rc r7.toml 's/^batch_size = .*/batch_size = 32\nlr = nan/'
+  bad 1 "r7.toml" "train.lr" -- "$SS" "${TR[@]}" --config "$d/r7.toml"
+  rc r8.toml 's/^batch_size = .*/batch_size = 32\ndataset = "mnist"/'
+  bad 1 "r8.toml" "train.dataset" "mnist" -- "$SS" "${TR[@]}" --config "$d/r8.toml"
+  rc r9.toml 's/^batch_size = .*/batch_size = 32\ndata_root = "\/nonexistent\/fm"/'
+  bad 1 "/nonexistent/fm" -- "$SS" "${TR[@]}" --config "$d/r9.toml"
+  rc r10.toml 's/^input = .*/input = [3, 32, 32]/'
+  bad 1 "r10.toml" "model expects" -- "$SS" "${TR[@]}" --config "$d/r10.toml"
+  rc r11.toml 's/^batch_size = .*/batch_size = 32\nhflip = "no"/'
+  bad 1 "r11.toml" "train.hflip" -- "$SS" "${TR[@]}" --config "$d/r11.toml"
+  bad 2 "--limit" "got '-1'" -- "$SS" train --config "$d/recipe.toml" --limit -1 --out "$o/rep"
+  bad 2 "--epochs" -- "$SS" train --config "$d/recipe.toml" --epochs 0 --out "$o/rep"
+  bad 2 "--config" -- "$SS" train --config "$d/nope.toml" --out "$o/rep"
+  bad 2 "--threads" -- "$SS" train --config "$d/recipe.toml" --threads 0 --out "$o/rep"
+fi
+bad 1 "cifar" -- "$SS" "${INF[@]}" --data cifar10 -m "$M"
+bad 1 "/nonexistent/cifar" -- "$SS" "${INF[@]}" --data cifar10 --data-root /nonexistent/cifar -m "$M"
+bad 1 "/nonexistent/fm" -- "$SS" "${INF[@]}" --data-root /nonexistent/fm -m "$M"
+mkdir -p "$d/fm"; head -c 100 /dev/zero > "$d/fm/t10k-images-idx3-ubyte"
+bad 1 "$d/fm" -- "$SS" "${INF[@]}" --data-root "$d/fm" -m "$M"
+
 echo "bad inputs: tried $tried, clear $clear, crash $crash, silent $silent, unclear $unclear, damaged $damaged"
 [ $clear -eq $tried ] && [ $damaged -eq 0 ]
