@@ -7,4 +7,5 @@ cd "$(dirname "$0")/../.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPIKESTACK_RTL_PAPER=ON >/dev/null
 cmake --build build -j "$(nproc)" --target rtl_se_core_paper
+ulimit -s unlimited  # the 32 x 32 model keeps wide signals on the stack
 ./build/tests/rtl/rtl_se_core_paper "$@"

@@ -313,11 +313,22 @@ class Replay : public sim::WeightLayerObserver {
     }
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
-    const std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
-    Core core;
-    const auto t0 = std::chrono::steady_clock::now();
-    const LayerRun r = core.run(ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau));
-    rtl_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    // every SE core runs its own ops (its output tiles, or the expert it holds), concurrently:
+    // the layer takes as long as the busiest core
+    std::vector<rtl::SeOp> ops;
+    LayerRun r;
+    for (int k = 0; k < a_.se.count; ++k) {
+      const std::vector<rtl::SeOp> core_ops = rtl::se_ops(d, s, in, toks, q, p_, k);
+      if (core_ops.empty()) continue;
+      Core core;
+      const auto t0 = std::chrono::steady_clock::now();
+      const LayerRun rk = core.run(core_ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau));
+      rtl_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      r.cycles = std::max(r.cycles, rk.cycles);
+      r.issue_cycles += rk.issue_cycles, r.steps += rk.steps;
+      for (const auto& [f, v] : rk.out) EXPECT_TRUE(r.out.emplace(f, v).second) << d.name;
+      ops.insert(ops.end(), core_ops.begin(), core_ops.end());
+    }
     // spikes: the engine's output on the tokens and channels computed
     const SpikeTensor& eng = s_.at(d.name);
     int64_t mismatches = 0, fired = 0;
