@@ -25,6 +25,7 @@ struct RunOptions {
 void run(RunOptions o) {
   o.study.styles = parse_styles(o.styles);
   check_output_dir(o.out);  // not after the whole study
+  report::check_report_dir(o.out);
   if (o.json) o.study.quiet = true;
   Study st = run_study(o.study);
   auto written = report::write_report(st.report, o.out);

@@ -43,7 +43,40 @@ void remove_stale_stages(const fs::path& out) {
   }
 }
 
+// An existing output directory can be replaced if every entry is a regular file: the
+// report's own are rewritten, any other (a screenshot, notes) is carried into the new one.
+void check_existing(const fs::path& out, const std::string& out_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(out, ec)) throw error_at(out_dir, "", "exists and is not a directory");
+  for (const auto& e : fs::directory_iterator(out, ec))
+    if (!e.is_regular_file(ec))
+      throw error_at(out_dir, "",
+                     "holds '{}', which is not a regular file: expected a new directory or one "
+                     "of files (it is replaced as a whole)",
+                     e.path().filename().string());
+  if (ec) throw error_at(out_dir, "", "cannot list directory ({})", ec.message());
+}
+
+// Files of `out` that are not the report's, hard-linked into the new directory (same file
+// system: the stage is out's sibling), so they survive the exchange untouched.
+void carry_other_files(const fs::path& out, const fs::path& stage, const std::string& out_dir) {
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(out, ec)) {
+    const std::string n = e.path().filename().string();
+    if (is_report_file(n)) continue;
+    fs::create_hard_link(e.path(), stage / n, ec);
+    if (ec) fs::copy_file(e.path(), stage / n, ec);
+    if (ec) throw error_at(out_dir, "", "cannot keep '{}' ({})", n, ec.message());
+  }
+}
+
 }  // namespace
+
+void check_report_dir(const std::string& out_dir) {
+  std::error_code ec;
+  const fs::path out(out_dir);
+  if (fs::exists(out, ec)) check_existing(fs::canonical(out, ec), out_dir);
+}
 
 std::vector<std::string> write_report(const nlohmann::json& doc, const std::string& out_dir,
                                       const std::string& source) {
@@ -64,18 +97,7 @@ std::vector<std::string> write_report(const nlohmann::json& doc, const std::stri
     if (ec) throw error_at(out_dir, "", "cannot resolve symbolic link ({})", ec.message());
   }
   const bool exists = fs::exists(out, ec);
-  if (exists) {
-    if (!fs::is_directory(out, ec)) throw error_at(out_dir, "", "exists and is not a directory");
-    for (const auto& e : fs::directory_iterator(out, ec)) {
-      const std::string n = e.path().filename().string();
-      if (!e.is_regular_file(ec) || !is_report_file(n))
-        throw error_at(out_dir, "",
-                       "holds '{}', which is not part of a report: expected a new, empty or "
-                       "report directory (it is replaced as a whole)",
-                       n);
-    }
-    if (ec) throw error_at(out_dir, "", "cannot list directory ({})", ec.message());
-  }
+  if (exists) check_existing(out, out_dir);
   fs::create_directories(out.parent_path(), ec);
   if (ec) throw error_at(out_dir, "", "cannot create directory: {}", ec.message());
   remove_stale_stages(out);
@@ -85,6 +107,7 @@ std::vector<std::string> write_report(const nlohmann::json& doc, const std::stri
     throw error_at(out_dir, "", "cannot create directory {} ({})", stage.string(), ec.message());
   std::vector<std::string> written;
   try {
+    if (exists) carry_other_files(out, stage, out_dir);
     for (const auto& [name, text] : files) {
       write_file_atomic((stage / name).string(), text);
       written.push_back((fs::path(out_dir) / name).string());

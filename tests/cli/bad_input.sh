@@ -312,8 +312,9 @@ bad 1 "array.json" "object" -- "$SS" report "$d/array.json" --out "$o/rep"
 : > "$d/empty.json"
 bad 1 "empty.json" "JSON" -- "$SS" report "$d/empty.json" --out "$o/rep"
 bad 1 "nope.json" -- "$SS" report "$d/nope.json" --out "$o/rep"
-mkdir -p "$d/mine"; echo mine > "$d/mine/notes.txt"
-bad 1 "mine" "notes.txt" -- "$SS" report "$R" --out "$d/mine"
+mkdir -p "$d/mine/runs"; echo mine > "$d/mine/notes.txt"
+bad 1 "mine" "'runs'" "not a regular file" -- "$SS" report "$R" --out "$d/mine"
+bad 1 "mine" "'runs'" -- "$SS" run --out "$d/mine" -n 1000000
 
 # ---- outputs that cannot be written ---------------------------------------------------------
 bad 1 "$o/rep" "directory" -- "$SS" sim -m "$P" -n 1 -q --no-silicon --out "$o/rep"

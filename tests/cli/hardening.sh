@@ -127,6 +127,8 @@ echo keep > "$d/afile"
 expect_code 1 "$d/afile: $d/afile is not a directory" -- "$SS" run --out "$d/afile"
 expect_code 1 "$d/afile/sub: $d/afile is not a directory" -- "$SS" run --out "$d/afile/sub"
 [ "$(cat "$d/afile")" = keep ] && passes=$((passes+1)) || { echo "FAIL: $d/afile modified"; fails=$((fails+1)); }
+mkdir -p "$d/mine/runs"; echo mine > "$d/mine/notes.txt"
+expect_code 1 "$d/mine: holds 'runs', which is not a regular file" -- "$SS" run --out "$d/mine" -n 1000000
 mkdir "$d/outdir"
 expect_code 1 "$d/outdir: is a directory, expected the path of the model file" -- "$SS" random-weights "$P" -o "$d/outdir"
 expect_code 1 "is a directory" -- "$SS" random-weights "$P" -o "$d/outdir/"
