@@ -12,6 +12,15 @@ namespace ss {
 
 namespace {
 constexpr int64_t kMaxSide = 65536;  // largest size along one axis (image side, channels, width)
+
+// A value from the file echoed in a message: control and non-ASCII bytes as \xNN, so a
+// hostile file cannot drive the terminal.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s)
+    out += c >= 0x20 && c < 0x7f ? std::string(1, char(c)) : fmt::format("\\x{:02x}", c);
+  return out;
+}
 }  // namespace
 
 int ModelSpec::grid_height() const {
@@ -98,7 +107,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
     s.attention.expert_dim = int(a.integer("expert_dim", {}, 1, kMaxSide));
   } else {
     throw error_at(origin, "attention.type", "unknown '{}' (expected \"ssa\" or \"emsa\")",
-                   s.attention.type);
+                   printable(s.attention.type));
   }
 
   auto f = root.sub("ffn");
@@ -114,7 +123,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
     s.ffn.expert_hidden = int(f.integer("expert_hidden", {}, 1, 1 << 20));
   } else {
     throw error_at(origin, "ffn.type", "unknown '{}' (expected \"mlp\", \"emsp\" or \"moe\")",
-                   s.ffn.type);
+                   printable(s.ffn.type));
   }
 
   if (auto q = root.opt_sub("quant")) {

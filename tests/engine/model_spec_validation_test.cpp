@@ -102,3 +102,15 @@ TEST(ModelSpecValidation, StoredValuesMatchTheShippedWeightFiles) {
 }
 
 }  // namespace
+
+namespace {
+
+// A value echoed in a message cannot drive the terminal (ESC [ 2 J clears the screen).
+TEST(ModelSpecValidation, EchoedValuesAreEscaped) {
+  std::string text = model("[3, 32, 32]");
+  text.replace(text.find("type = \"ssa\""), 12, "type = \"\\u001b[2J\"");
+  EXPECT_EQ(error_of(text),
+            "m.toml: attention.type: unknown '\\x1b[2J' (expected \"ssa\" or \"emsa\")");
+}
+
+}  // namespace
