@@ -157,6 +157,7 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
                      (spread ? 1 : concurrency);
   LayerCost cost;
   std::vector<CoreTime> cores(P);
+  for (auto& k : cores) k.bank.assign(size_t(c.comps.se->weight_banks()), {0.0, 0.0});
   // per (time chunk, input tile, token) counts; dense layers reuse them for every output tile
   std::vector<TileCount> cnt;
   if (!dw) {
@@ -199,8 +200,7 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
     const double wl = std::ceil(wbits / wbw), sl = std::ceil(sbits / sbw);
     // weight-bank reuse: this pass's bank held the tile of pass k - banks until its last
     // vector reached the last PE (docs/sim.md, timing)
-    const int banks = c.comps.se->weight_banks();
-    core.bank.resize(size_t(banks), {0.0, 0.0});
+    const int banks = int(core.bank.size());
     auto& prev = core.bank[size_t(core.passes % banks)];
     if (core.passes >= banks && prev.second > 0) {
       const double gap = prev.first + prev.second + c.comps.se->bank_reuse_cycles() - core.time;
