@@ -4,7 +4,7 @@ set -euo pipefail
 pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       libgtest-dev libgmock-dev libbenchmark-dev
       nlohmann-json3-dev libcli11-dev libfmt-dev libtomlplusplus-dev
-      libtorch-dev python3-torch python3-numpy
+      libtorch-dev python3-torch python3-numpy pybind11-dev python3-dev python3-pytest
       dataset-fashion-mnist
       qflow-tech-osu018
       verilator yosys qflow graywolf qrouter opensta
