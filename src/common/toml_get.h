@@ -80,6 +80,16 @@ class TomlReader {
       throw error_at(file_, key(k), "'{}' out of range", *n->value<std::string>());
     return v;
   }
+  // The same with the bounds written in a unit ("0.01 um^2", "100 um^2"), so an error says
+  // what range was expected in the unit a user writes.
+  double quantity(const std::string& k, const Dim& expected, const std::string& lo,
+                  const std::string& hi) const {
+    const double v = quantity(k, expected, std::nullopt, -1e308, 1e308);
+    if (!(v >= parse_quantity_as(lo, expected) && v <= parse_quantity_as(hi, expected)))
+      throw error_at(file_, key(k), "'{}' out of range, expected {} to {}",
+                     *t_->get(k)->value<std::string>(), lo, hi);
+    return v;
+  }
   bool boolean(const std::string& k, std::optional<bool> def = {}) const {
     auto* n = t_->get(k);
     if (!n) {

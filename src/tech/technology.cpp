@@ -84,7 +84,10 @@ void read_sram(const TomlReader& r, SramTech& m) {
   r.only({"bitcell_area", "array_efficiency", "macro_overhead_area", "mat_rows", "mat_cols",
           "bitline_cap_per_cell", "wordline_cap_per_cell", "cell_read_current", "sense_swing",
           "sense_delay_fo4", "write_energy_ratio", "leakage_per_bit", "energy_points"});
-  m.bitcell_area_m2 = pos(r, "bitcell_area", dim::area);
+  // Reported 6T cells span 0.021 um^2 (5 and 3 nm high-density) to about 5 um^2 (0.18 um,
+  // osu018.toml); a value far outside (1e12 m^2 made a die the thermal solver cannot solve)
+  // is a typo, named here rather than as "conjugate gradients did not converge".
+  m.bitcell_area_m2 = r.quantity("bitcell_area", dim::area, "0.001 um^2", "1000 um^2");
   m.array_efficiency = r.number("array_efficiency", std::nullopt, 0.05, 1.0);
   m.macro_overhead_area_m2 = nonneg(r, "macro_overhead_area", dim::area);
   m.mat_rows = static_cast<int>(r.integer("mat_rows", std::nullopt, 8, 4096));

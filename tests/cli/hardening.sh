@@ -204,4 +204,8 @@ start=$(date +%s)
 expect_code 1 "vast.toml" "weights need" "GiB of memory to generate, this machine has" -- "$SS" random-weights "$d/vast.toml" -o "$d/vast-w.toml"
 [ $(( $(date +%s) - start )) -le 5 ] && [ ! -e "$d/vast-w.safetensors" ] && passes=$((passes+1)) || { echo "FAIL: vast model not refused up front"; fails=$((fails+1)); }
 
+# 8. an absurd bitcell area reached the thermal solver: "conjugate gradients did not converge"
+sed 's|^bitcell_area = .*|bitcell_area = "1e12 m^2"|' "$SRC/technologies/28nm.toml" > "$d/cell.toml"
+expect_code 1 "cell.toml: sram.bitcell_area: '1e12 m^2' out of range, expected 0.001 um^2 to 1000 um^2" -- "$SS" sim -m "$P" --rate 0.1 -n 1 --mode analytical -q --tech "$d/cell.toml"
+
 finish
