@@ -183,14 +183,16 @@ def _macro_base(typ, macros):
     return None
 
 
-def clean_blif(src, dst, macros=()):
+def clean_blif(src, dst, macros=(), driver_cells=None):
     """Rewrites yosys' BLIF with safe net names (private '$..' names -> '_N_', public names
     with any character outside [A-Za-z0-9_] replaced by '_'), drops .cname lines and returns
     (driver_hier: {net: hier path of its driving cell}, rename: {old: new},
     macro_insts: [{'type','module','hier','width','depth','pins':{pin: net},'outputs':[pin]}]).
     A black-box macro instance gets a type named after its size, '<module>_<depth>x<width>'
     (width = rdata bits, depth = 2^address bits: the black box keeps no parameters), and pin
-    names without brackets ('rdata_o[3]' -> 'rdata_o_3_')."""
+    names without brackets ('rdata_o[3]' -> 'rdata_o_3_'). driver_cells, when given, is
+    filled with {net: name of its driving cell} for cells with public names (yosys
+    'rename -wire': '<register>[bit]_reg')."""
     lines = open(src).read().replace('\\\n', ' ').split('\n')
     ports = set()
     for ln in lines:
@@ -236,9 +238,12 @@ def clean_blif(src, dst, macros=()):
         elif t[0] == '.cname':
             if last is not None:
                 hier = _hier_of(' '.join(t[1:]))
+                cname = ' '.join(t[1:])
                 for p, n in last['pins'].items():
                     if p in OUTPUT_PINS:
                         driver_hier[n] = hier
+                        if driver_cells is not None and not cname.startswith('$'):
+                            driver_cells[n] = cname.replace('$flatten\\', '')
                 if macro_insts and macro_insts[-1]['pins'] is last['pins']:
                     macro_insts[-1]['hier'] = ' '.join(t[1:]).replace('$flatten\\', '')
         elif t[0] == '.names':

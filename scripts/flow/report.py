@@ -8,6 +8,7 @@
 """
 import glob
 import json
+import math
 import os
 import sys
 
@@ -31,7 +32,7 @@ def pct(a, b):
 
 
 def sweep_tables(rows):
-    names = sorted({n for n, _ in rows}, key=lambda n: rows.get((n, '2d'), {}).get('cells', {}).get('count', 0))
+    names = order(rows)
     out = ['### Per design point and style', '',
            '| point | style | cells | cell area (um^2) | die (um^2) | footprint (um^2) | util. | '
            'wirelength (mm) | p50 / p90 net (um) | net switching (mW) | total (mW) | '
@@ -104,23 +105,180 @@ def sweep_tables(rows):
         out.append('| point | style | ' + ' | '.join('>=%g' % e for e in edges) + ' |')
         out.append('|' + '---|' * (len(edges) + 2))
         out += lines
-    out += ['', '### Runtime per point (s, this machine: 2 cores shared by 5 engineers)', '',
-            '| point | style | cells | synth | place | route | extract + STA + metrics | total | '
-            'tool CPU (s) |', '|' + '---|' * 9]
-    for n in names:
+    return out
+
+
+def order(rows):
+    return sorted({n for n, _ in rows},
+                  key=lambda n: (n.rsplit('_', 1)[0], rows.get((n, '2d'), {}).get('cells', {}).get('count', 0)))
+
+
+def independent(rows):
+    """(name, style, result) of every layout that was placed and routed (a 3d-mol row of a
+    design without macros reuses the 2d layout and is left out)."""
+    for n in order(rows):
         for s in STYLES:
             r = rows.get((n, s))
-            if not r:
-                continue
-            t = r['runtime_s']
-            note = ' (layout of 2d reused)' if s == '3d-mol' and not r.get('3d', {}).get('macros') else ''
-            cpu = r.get('cpu_s') or {}
-            cpu_txt = ('%.0f' % sum(v for v in cpu.values() if v)) if cpu and all(
-                v is not None for v in cpu.values()) else '-'
-            out.append('| %s | %s%s | %d | %.0f | %.0f | %.0f | %.1f | %.0f | %s |' % (
-                n, s, note, r['cells']['count'], t['synth'], t['place'], t['route'],
-                t['extract'] + t['sta'] + t['metrics'], t['total'], cpu_txt))
+            if r and not (s == '3d-mol' and not r.get('3d', {}).get('macros')):
+                yield n, s, r
+
+
+def physmodel_tables(rows):
+    """The raw quantities the physical model transfers to other nodes (docs/physical.md)."""
+    out = ['### Raw quantities for the physical model', '',
+           'Net lengths in gate pitches (gate pitch = sqrt(mean cell area)); wire share = '
+           'C_wire / (C_wire + C_pin) over all nets; buffers per mm = buffers and inverters '
+           '(of them added by blifFanout) per mm of routed wire; clock wire per sink = clock-tree '
+           'wire / flip-flop clock pins; cut nets per cell = bonds / cells (3d-lol).', '',
+           '| point | style | gate pitch (um) | net p10 / p50 / p90 / mean (pitches) | '
+           'wire C (pF) | pin C (pF) | wire share | buf/inv per mm (added) | '
+           'clock wire per sink (um) | fanout mean / p90 / max | cut nets per cell |',
+           '|' + '---|' * 11]
+    for n, s, r in independent(rows):
+        g = r['wirelength']['per_net_gate_pitches']
+        c = r['capacitance']
+        mm = r['wirelength']['total_um'] / 1000.0
+        f = r['fanout']
+        cut = r.get('3d', {}).get('bonds', {}).get('cut_nets_per_cell') if s == '3d-lol' else None
+        out.append('| %s | %s | %.2f | %.2f / %.2f / %.2f / %.2f | %.1f | %.1f | %.3f | %.2f (%.2f) | '
+                   '%.1f | %.2f / %.0f / %d | %s |' % (
+                       n, s, r['gate_pitch_um'], g['p10'], g['p50'], g['p90'], g['mean'],
+                       c['wire_ff'] / 1000, c['pin_ff'] / 1000,
+                       c['wire_ff'] / (c['wire_ff'] + c['pin_ff']),
+                       r['cells']['buffers_inverters'] / mm, r['cells']['buffers_inverters_added'] / mm,
+                       r['clock']['length_um'] / max(r['clock']['sinks'], 1),
+                       f['mean'], f['p90'], f['max'], ('%.3f' % cut) if cut is not None else '-'))
+    out += ['', '### Fanout histogram (share of nets with this many sinks, %)', '']
+    edges = None
+    lines = []
+    for n, s, r in independent(rows):
+        h = r['fanout']['histogram']
+        edges = [b['from'] for b in h]
+        tot = sum(b['count'] for b in h) or 1
+        lines.append('| %s | %s | ' % (n, s) + ' | '.join('%.1f' % (100.0 * b['count'] / tot) for b in h)
+                     + ' |')
+    if edges:
+        out.append('| point | style | ' + ' | '.join(
+            ('%d' % e) if i + 1 < len(edges) and edges[i + 1] == e + 1 else
+            ('%d-%d' % (e, edges[i + 1] - 1)) if i + 1 < len(edges) else '>=%d' % e
+            for i, e in enumerate(edges)) + ' |')
+        out.append('|' + '---|' * (len(edges) + 2))
+        out += lines
     return out
+
+
+def fit_power_law(xs, ys):
+    """Least squares of log y = log a + b log x: returns (a, b, r^2)."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    n = len(lx)
+    mx, my = sum(lx) / n, sum(ly) / n
+    sxx = sum((x - mx) ** 2 for x in lx)
+    sxy = sum((x - mx) * (y - my) for x, y in zip(lx, ly))
+    b = sxy / sxx
+    a = math.exp(my - b * mx)
+    ss_res = sum((y - (math.log(a) + b * x)) ** 2 for x, y in zip(lx, ly))
+    ss_tot = sum((y - my) ** 2 for y in ly)
+    return a, b, 1 - ss_res / ss_tot if ss_tot else 1.0
+
+
+def se_array_cells(rows):
+    """(n, cells) of the se_array n x n 2d points."""
+    pts = []
+    for (n, s), r in rows.items():
+        if s == '2d' and n.startswith('se_array_'):
+            k = int(r['design']['params']['ROWS'])
+            pts.append((k, r['cells']['count']))
+    return sorted(pts)
+
+
+def growth_tables(rows):
+    """Runtime per step against cell count over every placed and routed point, a fitted
+    exponent per step, and an extrapolation to the full 32 x 32 SE core."""
+    pts = [(r['cells']['count'], r['runtime_s'], r.get('cpu_s') or {}, n, s)
+           for n, s, r in independent(rows)]
+    out = ['### Runtime growth', '',
+           'Fit of wall seconds t = a x cells^b over every placed and routed point above (%d '
+           'layouts; the wall time depends on the load of the shared machine, so the exponent is '
+           'a rough one):' % len(pts), '',
+           '| step | a (s) | exponent b | r^2 | t at 10 k cells (s) |', '|---|---|---|---|---|']
+    fits = {}
+    for step in ('place', 'route', 'total'):
+        xs = [c for c, t, _, _, _ in pts if t.get(step, 0) > 0]
+        ys = [t[step] for c, t, _, _, _ in pts if t.get(step, 0) > 0]
+        if len(xs) < 3:
+            continue
+        a, b, r2 = fit_power_law(xs, ys)
+        fits[step] = (a, b)
+        out.append('| %s | %.3g | %.2f | %.2f | %.0f |' % (step, a, b, r2, a * 1e4 ** b))
+    sa = se_array_cells(rows)
+    if 'total' in fits and len(sa) >= 3:
+        # cells of the n x n array: quadratic in n through the stored sizes (least squares)
+        k = [x for x, _ in sa]
+        c = [y for _, y in sa]
+        # normal equations of c = p n^2 + q n + r
+        m = [[sum(x ** (i + j) for x in k) for j in (2, 1, 0)] for i in (2, 1, 0)]
+        v = [sum(y * x ** i for x, y in zip(k, c)) for i in (2, 1, 0)]
+        coef = _solve3(m, v)
+        n32 = coef[0] * 32 ** 2 + coef[1] * 32 + coef[2]
+        a, b = fits['total']
+        out += ['', '**Extrapolation (not a measurement)**: the se_array cells follow '
+                'cells = %.1f n^2 %+.1f n %+.0f for n = %s; a 32 x 32 array (the synaptic '
+                'array of one paper.toml SE core, without spike generator, accumulators and '
+                'buffers) would be %.0f k cells, and the fitted total runtime t = %.3g x '
+                'cells^%.2f gives %.1f h for it in one 2D run; the whole SE core at the issue\'s '
+                'estimate of ~1.5 M cells gives %.0f h. graywolf and qrouter are single-threaded, '
+                'so more cores do not help one run.' % (
+                    coef[0], coef[1], coef[2], ', '.join(str(x) for x in k), n32 / 1000, a, b,
+                    a * n32 ** b / 3600, a * 1.5e6 ** b / 3600)]
+    out += ['', '| point | style | cells | synth | place | route | extract + STA + metrics | '
+            'total | tool CPU (s) |', '|' + '---|' * 9]
+    for c, t, cpu, n, s in sorted(pts, key=lambda p: (p[0], p[3], p[4])):
+        cpu_txt = ('%.0f' % sum(v for v in cpu.values() if v)) if cpu and all(
+            v is not None for v in cpu.values()) else '-'
+        out.append('| %s | %s | %d | %.0f | %.0f | %.0f | %.1f | %.0f | %s |' % (
+            n, s, c, t['synth'], t['place'], t['route'], t['extract'] + t['sta'] + t['metrics'],
+            t['total'], cpu_txt))
+    return out
+
+
+def _solve3(m, v):
+    """Gaussian elimination of a 3 x 3 system."""
+    m = [row[:] + [x] for row, x in zip(m, v)]
+    for i in range(3):
+        p = max(range(i, 3), key=lambda r: abs(m[r][i]))
+        m[i], m[p] = m[p], m[i]
+        for r in range(3):
+            if r != i:
+                f = m[r][i] / m[i][i]
+                m[r] = [x - f * y for x, y in zip(m[r], m[i])]
+    return [m[i][3] / m[i][i] for i in range(3)]
+
+
+def spikes_table(rows):
+    """Power with the switching activity of real spikes (results/rtl/*-spikes.json, written by
+    the RTL testbench's activity file through flow.py --activity) next to the default rate."""
+    out = []
+    for f in sorted(glob.glob(os.path.join(REPO, 'results', 'rtl', '*-spikes.json'))):
+        r = json.load(open(f))
+        if not r.get('complete'):
+            continue
+        d = rows.get((r['name'], r['style']))
+        pw = r['power']
+        out.append('| %s | %s | %s | %.3f | %d | %.3f | %.3f | %.3f | %s | %s |' % (
+            r['name'], r['style'], pw.get('activity_file', '-'), pw['activity_per_cycle'],
+            pw.get('activity_nets_matched', 0), pw['internal_w'] * 1e3, pw['switching_w'] * 1e3,
+            pw['total_w'] * 1e3, ('%.3f' % (d['power']['switching_w'] * 1e3)) if d else '-',
+            ('%.3f' % (d['power']['total_w'] * 1e3)) if d else '-'))
+    if not out:
+        return []
+    return ['### Power with real spike activity', '',
+            'Layouts of the sweep priced with an RTL testbench\'s toggle file (`--activity`; '
+            'results/rtl/*-spikes.json); the last two columns are the same layout at the default '
+            '0.1 per cycle.', '',
+            '| point | style | activity file | mean toggles per cycle | nets matched | internal '
+            '(mW) | net switching (mW) | total (mW) | default: net switching (mW) | default: total '
+            '(mW) |', '|' + '---|' * 10] + out
 
 
 def synth_table():
@@ -143,7 +301,8 @@ def synth_table():
 
 def main():
     rows = load()
-    text = '\n'.join(sweep_tables(rows) + [''] + synth_table())
+    text = '\n'.join(sweep_tables(rows) + [''] + physmodel_tables(rows) + [''] + spikes_table(rows)
+                     + [''] + growth_tables(rows) + [''] + synth_table())
     if '--print' in sys.argv:
         print(text)
         return 0

@@ -4,7 +4,8 @@
 in results/flow/<point>-<style>.json. A point already complete with the same command is kept.
 
     python3 scripts/flow/sweep.py                 # every point below
-    python3 scripts/flow/sweep.py se_core_2x2     # the named points only
+    python3 scripts/flow/sweep.py se_tile_2x2     # the named points only
+    python3 scripts/flow/sweep.py se_tile_2x2:3d-lol   # one style of a point
 """
 import json
 import os
@@ -18,45 +19,75 @@ OUT = os.path.join(REPO, 'results', 'flow')
 TINY = ['tests/flow/data/tiny_mac.v', 'tests/flow/data/tiny_pe.v']
 TINY_SRAM = TINY + ['tests/flow/data/sram_macro.v']
 SE_ARRAY = ['hw/se_array.v', 'hw/se_pe.v']
-SE_CORE = ['hw/se_core.v', 'hw/se_array.v', 'hw/se_pe.v', 'hw/spike_gen.v']
+SE_TILE = ['scripts/flow/designs/se_tile.v', 'hw/se_array.v', 'hw/se_pe.v', 'hw/glb.v',
+           'hw/sram_bank.v', 'hw/sram_macro.v']
+MACROS = ['--define', 'SS_SRAM_MACRO', '--macro', 'sram_macro']
+# router_topk narrowed so that a point stays a few thousand cells (at the RTL's defaults,
+# 64-bit scores and 32-bit multipliers, one expert alone is ~8 k cells): 12-bit accumulators,
+# 8-bit multipliers, 20-bit scores (ACC_W + MUL_W); the structure (E accumulators and
+# multipliers, K passes of E - 1 compares) is the RTL's
+ROUTER = ['ACC_W=12', 'MUL_W=8', 'SCORE_W=20']
 
-# name: (rtl, top, params, extra flow options, period ns, styles). 3d-lol tier split: the
-# synaptic array on the bottom tier, everything else (spike generation, membranes,
-# accumulators, weight banks, control) on top. se_core is not swept: at 2x2 with 2 LIF lanes it
-# maps to 36 k cells (the LIF's two multipliers per lane), beyond graywolf's budget here.
-LOL = ['2d', '3d-mol', '3d-lol']
-MOL = ['2d', '3d-mol']  # a design with macros: 3d-lol would need a shrunk macro view
+# name: dict(rtl, top, params, opts (every style), tier (3d-lol only), period ns, styles).
+# 3d-lol partition, as the seed's: the synaptic array on the bottom tier, everything else
+# (spike generation, membranes, accumulators, weight banks, control) on top. Blocks without
+# sub-modules (attention_core, router_topk) are split by register (--bottom-regs): the map
+# counters of attention_core, the score accumulators and multipliers of router_topk on the
+# bottom; the A.V read-out and the top-k selection on top. se_core is not swept: at 2x2 with 2
+# LIF lanes it maps to 36 k cells (the LIF's runtime multipliers), beyond graywolf's budget.
+ALL = ['2d', '3d-mol', '3d-lol']
+MOL = ['2d', '3d-mol']  # tiny_mac_sram: a design with macros in 2d and memory-on-logic only
+
+
+def _p(rtl, top, params, tier, styles=ALL, opts=(), period=10.0):
+    return {'rtl': rtl, 'top': top, 'params': params, 'opts': list(opts), 'tier': tier,
+            'period': period, 'styles': styles}
+
+
 POINTS = {
-    'tiny_mac_2x2': (TINY, 'tiny_mac', ['ROWS=2', 'COLS=2'], ['--bottom-tier', 'g_pe'], 10.0, LOL),
-    'tiny_mac_sram_2x2': (TINY_SRAM, 'tiny_mac', ['ROWS=2', 'COLS=2', 'USE_SRAM=1'],
-                          ['--macro', 'sram_macro'], 10.0, MOL),
-    'se_array_2x2': (SE_ARRAY, 'se_array', ['ROWS=2', 'COLS=2'], ['--bottom-tier', 'g_row'], 10.0,
-                     LOL),
-    'se_array_3x3': (SE_ARRAY, 'se_array', ['ROWS=3', 'COLS=3'], ['--bottom-tier', 'g_row'], 10.0,
-                     LOL),
-    'se_array_4x4': (SE_ARRAY, 'se_array', ['ROWS=4', 'COLS=4'], ['--bottom-tier', 'g_row'], 10.0,
-                     LOL),
+    'tiny_mac_2x2': _p(TINY, 'tiny_mac', ['ROWS=2', 'COLS=2'], ['--bottom-tier', 'g_pe']),
+    'tiny_mac_sram_2x2': _p(TINY_SRAM, 'tiny_mac', ['ROWS=2', 'COLS=2', 'USE_SRAM=1'], [], MOL,
+                            ['--macro', 'sram_macro']),
 }
+for _n in (2, 3, 4, 5, 6):
+    POINTS['se_array_%dx%d' % (_n, _n)] = _p(SE_ARRAY, 'se_array', ['ROWS=%d' % _n, 'COLS=%d' % _n],
+                                             ['--bottom-tier', 'g_row'])
+# memory-on-logic on the project's blocks: the array fed by its weight buffer (glb, 2 banks)
+# and spike buffer (sram_bank), all three sram_macro macros; 3d-lol moves logic only
+POINTS['se_tile_2x2'] = _p(SE_TILE, 'se_tile', ['ROWS=2', 'COLS=2'],
+                           ['--bottom-tier', 'u_array.g_row'], ALL, MACROS)
+for _n in (2, 4, 6):
+    POINTS['attention_core_%dx%d' % (_n, _n)] = _p(
+        ['hw/attention_core.v'], 'attention_core', ['ROWS=%d' % _n, 'COLS=%d' % _n],
+        ['--bottom-regs', 'map_q'], ALL, ['--name-registers'])
+for _e, _k in ((2, 1), (4, 2)):
+    POINTS['router_topk_e%d' % _e] = _p(
+        ['hw/router_topk.v'], 'router_topk', ['E=%d' % _e, 'K=%d' % _k] + ROUTER,
+        ['--bottom-regs', 'acc_q', '--bottom-regs', 'score_q'], ALL, ['--name-registers'])
 
 
 def command(name, style):
-    rtl, top, params, extra, period, _ = POINTS[name]
-    cmd = ['python3', 'scripts/flow/flow.py', '--rtl'] + rtl + ['--top', top]
-    for p in params:
-        cmd += ['--param', p]
-    cmd += ['--name', name, '--style', style, '--period-ns', str(period),
+    p = POINTS[name]
+    cmd = ['python3', 'scripts/flow/flow.py', '--rtl'] + p['rtl'] + ['--top', p['top']]
+    for x in p['params']:
+        cmd += ['--param', x]
+    cmd += ['--name', name, '--style', style, '--period-ns', str(p['period']),
             '--out', 'results/flow/%s-%s.json' % (name, style)]
-    cmd += [x for x in extra if style == '3d-lol' or not x.endswith('-tier')
-            and not (extra.index(x) > 0 and extra[extra.index(x) - 1].endswith('-tier'))]
+    cmd += p['opts'] + (p['tier'] if style == '3d-lol' else [])
     return cmd
 
 
 def main(names):
+    """names: points, or point:style for one style only."""
     names = names or list(POINTS)
     os.makedirs(OUT, exist_ok=True)
     failed = 0
-    for name in names:
-        for style in POINTS[name][5]:
+    for arg in names:
+        name, _, only = arg.partition(':')
+        if name not in POINTS:
+            print('sweep: unknown point %s (known: %s)' % (name, ', '.join(POINTS)), file=sys.stderr)
+            return 1
+        for style in ([only] if only else POINTS[name]['styles']):
             cmd = command(name, style)
             t0 = time.time()
             p = subprocess.run(cmd, cwd=REPO)
