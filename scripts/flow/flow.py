@@ -153,8 +153,9 @@ class Point:
         if p.returncode != 0:
             raise StepError(step, log, 'exit %d' % p.returncode)
 
-    def stamped(self, step, stamp_dir, key, outputs, fn):
-        """Runs fn() unless stamp_dir/<step>.stamp holds key and all outputs exist."""
+    def stamped(self, step, stamp_dir, key, outputs, fn, log=None):
+        """Runs fn() unless stamp_dir/<step>.stamp holds key and all outputs exist; log is the
+        file a missing output is reported with."""
         stamp = os.path.join(stamp_dir, step + '.stamp')
         if os.path.exists(stamp) and all(os.path.exists(o) for o in outputs):
             s = json.load(open(stamp))
@@ -174,7 +175,7 @@ class Point:
         self.cpu[step] = cpu
         for o in outputs:
             if not os.path.exists(o):
-                raise StepError(step, os.path.join(stamp_dir, 'log', step + '.log'),
+                raise StepError(step, log or os.path.join(stamp_dir, 'log', step + '.log'),
                                 'missing output ' + os.path.basename(o))
         self.runtime[step] = dt
         tmp = stamp + '.tmp'
@@ -318,7 +319,7 @@ def step_synth(pt):
         json.dump(d, open(info, 'w'))
         return {'info': info}
 
-    pt.stamped('synth', sd, key, [blif, info], run)
+    pt.stamped('synth', sd, key, [blif, info], run, log=os.path.join(sd, 'log', 'synth.log'))
     return sd, json.load(open(info))
 
 
@@ -366,6 +367,13 @@ def step_place_route(pt, sd, synth):
             if os.path.exists(dst):
                 shutil.rmtree(dst)
             shutil.copytree(os.path.join(sd, 'source', 'macros'), dst)
+            if scale != 1.0:  # full-size macros, pins on the shrunk metal2 tracks
+                for inst in synth['macro_insts']:
+                    v = synth['macro_views'][inst['type']]
+                    lef = fl.macro_views(inst, v['width_um'], v['height_um'], MACRO_ACCESS_NS,
+                                         MACRO_SETUP_NS, MACRO_PIN_CAP_FF, MACRO_CLK_CAP_FF,
+                                         pitch=0.8 * scale)[0]
+                    open(os.path.join(dst, inst['type'] + '.lef'), 'w').write(lef)
             with open(os.path.join(proj, 'project_vars.sh'), 'a') as f:
                 f.write('set hard_macros = "macros"\n')
         if style == '3d-mol':
@@ -398,7 +406,7 @@ def step_place_route(pt, sd, synth):
                             else 'routing did not finish')
         return {'place_s': t1 - t0, 'route_s': time.time() - t1}
 
-    d = pt.stamped('place_route', proj, key, [defo], run)
+    d = pt.stamped('place_route', proj, key, [defo], run, log=route_log)
     pt.runtime['place'] = d['place_s']
     pt.runtime['route'] = d['route_s']
     return proj
@@ -798,7 +806,7 @@ def step_sta(pt, proj, spef, activity, synth):
         if 'Error' in text and '@@WNS' not in text:
             raise StepError('sta', out, 'OpenSTA error')
         return {}
-    pt.stamped('sta', rep, key, [out], run)
+    pt.stamped('sta', rep, key, [out], run, log=out)
     text = open(out).read()
     m = re.search(r'@@WNS\s+(-?[\d.]+)', text)
     if not m:
@@ -1092,9 +1100,12 @@ def main(argv=None):
               'rtl_sha256': {_rel(r): sha(os.path.abspath(r)) for r in a.rtl if os.path.isfile(r)},
               'command': 'python3 scripts/flow/flow.py ' + ' '.join(shlex.quote(x) for x in
                                                                     (argv if argv is not None else sys.argv[1:]))}
+    stage = ['synth', os.path.join(pt.work, 'synth', 'log', 'synth.log')]
     try:
         sd, synth = step_synth(pt)
+        stage[:] = ['place_route', os.path.join(pt.style_dir, 'pnr', 'log')]
         proj = step_place_route(pt, sd, synth)
+        stage[:] = ['extract', os.path.join(proj, a.top + '.def')]
         synth['outputs'] = _blif_ports(os.path.join(proj, a.top + '.blif'))
         synth['ports'] = _blif_ports(os.path.join(proj, a.top + '.blif'), ('.inputs', '.outputs'))
         t0 = time.time()
@@ -1121,8 +1132,9 @@ def main(argv=None):
                 raise StepError('power', a.activity, 'bad toggle file: %s' % e)
             act_kind = 'file'
             activity = toggles['mean']
-        t0 = time.time()
+        stage[:] = ['sta', os.path.join(proj, 'sta', 'sta.out')]
         sta = step_sta(pt, proj, spef, activity, synth)
+        stage[:] = ['metrics', os.path.join(proj, 'sta', 'sta.out')]
         t0 = time.time()
         m = metrics(pt, proj, d, nets, sta, tiers, synth)
         m['power']['activity'] = act_kind
@@ -1164,6 +1176,12 @@ def main(argv=None):
         result['complete'] = True
     except StepError as e:
         print('flow: %s: %s failed: see %s' % (a.name, e.step, e.log), file=sys.stderr)
+        _write(a.out + '.partial', result)
+        return 1
+    except Exception as e:  # a bug or an unexpected tool output: still one line, no result
+        print('flow: %s: %s failed: internal error (%s: %s): see %s'
+              % (a.name, stage[0], type(e).__name__, str(e).split('\n')[0][:200], stage[1]),
+              file=sys.stderr)
         _write(a.out + '.partial', result)
         return 1
     _write(a.out, result)

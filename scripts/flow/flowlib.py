@@ -256,18 +256,22 @@ def clean_blif(src, dst, macros=(), driver_cells=None):
     return driver_hier, rename, macro_insts
 
 
-def macro_views(inst, width_um, height_um, access_ns, setup_ns, pin_cap_ff, clk_cap_ff):
+def macro_views(inst, width_um, height_um, access_ns, setup_ns, pin_cap_ff, clk_cap_ff,
+                pitch=0.8):
     """LEF and Liberty text of a black-box SRAM macro: pins on metal2 along the bottom edge
     (every other metal2 track), routing blocked on metal1-3 above a 2 um pin strip; timing:
-    outputs valid access_ns after clk_i rises, inputs set up setup_ns before it."""
+    outputs valid access_ns after clk_i rises, inputs set up setup_ns before it. pitch: the
+    metal2 track pitch the pins sit on (every other track, half a pitch in: 0.8 um for osu018,
+    0.56 um in the Shrunk-2D LEF, where a full-size macro keeps its size but its pins must be on
+    the shrunk tracks)."""
     name = inst['type']
     pins = sorted(inst['pins'])
-    w = math.ceil(max(width_um, 1.6 * (len(pins) + 2)) / 0.8) * 0.8
+    w = math.ceil(max(width_um, 2 * pitch * (len(pins) + 2)) / pitch) * pitch
     h = math.ceil(height_um / 10.0) * 10.0
     lef = ['MACRO %s' % name, '  CLASS BLOCK ;', '  FOREIGN %s 0 0 ;' % name, '  ORIGIN 0 0 ;',
            '  SIZE %.3f BY %.3f ;' % (w, h), '  SYMMETRY X Y ;']
     for k, p in enumerate(pins):
-        x = 0.4 + 1.6 * (k + 1)
+        x = pitch / 2 + 2 * pitch * (k + 1)
         lef += ['  PIN %s' % p,
                 # INOUT, not INPUT: qflow's blif2cel would write a buffer-tree pin_group,
                 # which graywolf rejects inside a hardcell

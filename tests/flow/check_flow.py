@@ -33,7 +33,12 @@ METRICS = [  # dotted paths every complete point must carry
     'capacitance.wire_ff', 'capacitance.pin_ff', 'clock.length_um', 'clock.sinks',
     'timing.worst_slack_ns', 'timing.fmax_mhz', 'power.internal_w', 'power.switching_w',
     'power.leakage_w', 'power.total_w', 'power.activity', 'runtime_s.total', 'tools.yosys',
-    'seed', 'commands', 'command']
+    'seed', 'commands', 'command',
+    # the raw quantities the physical model reads (docs/flow.md, report.py)
+    'gate_pitch_um', 'wirelength.per_net_gate_pitches.histogram', 'wirelength.per_net_um.p90',
+    'wirelength.by_layer_um', 'fanout.p90', 'fanout.max', 'clock.buffers', 'clock.nets',
+    'cells.synthesized_count', 'cells.placed_area_um2', 'die.width_um', 'timing.period_ns',
+    'runtime_s.synth', 'runtime_s.place', 'runtime_s.route', 'runtime_s.sta']
 failures = []
 
 
@@ -124,6 +129,23 @@ def sweep():
     rows = {os.path.basename(f): json.load(open(f)) for f in files}
     rows = {f: r for f, r in rows.items() if r.get('schema') == 'spikestack.flow.point/1'}
     check(len(rows) >= 3, 'no stored sweep in results/flow')
+    check(not glob.glob(os.path.join(where, '*.partial')), 'a partial result is stored')
+    # every point the sweep script lists is stored in each of its styles, with its command
+    sys.path.insert(0, os.path.join(REPO, 'scripts', 'flow'))
+    import sweep as sw
+    if 'FLOW_RESULTS' not in os.environ:
+        for name, p in sw.POINTS.items():
+            for style in p['styles']:
+                f = '%s-%s.json' % (name, style)
+                if style in p['pending']:  # listed, not run: must say why and not be stored
+                    check(bool(p['pending'][style]) and f not in rows,
+                          '%s: pending in sweep.py (%r) but stored, or no reason'
+                          % (f, p['pending'][style]))
+                    continue
+                check(f in rows, '%s: listed in scripts/flow/sweep.py but not stored' % f)
+                if f in rows:
+                    check(rows[f]['command'] == ' '.join(sw.command(name, style)),
+                          f + ': stored command differs from sweep.py\'s')
     for f, r in rows.items():
         check(r.get('complete') is True, f + ': not complete')
         for m in METRICS:
@@ -140,10 +162,22 @@ def sweep():
                 check(r2['design'] == r['design'], f + ': design differs from its 2D row')
                 check(r2['cells']['synthesized_count'] == r['cells']['synthesized_count'],
                       f + ': not the same netlist as its 2D row')
+                if 'rtl_sha256' in r and 'rtl_sha256' in r2:
+                    check(r['rtl_sha256'] == r2['rtl_sha256'], f + ': RTL differs from its 2D row')
         if r['style'] == '3d-lol':
             for m in ('3d.bonds.count', '3d.tiers.top.cells', '3d.tiers.bottom.power.total_w',
-                      '3d.bonds.capacity_at_pitch'):
+                      '3d.bonds.capacity_at_pitch', '3d.bonds.cut_nets_per_cell',
+                      '3d.tiers.top.utilization', '3d.method'):
                 check(get(r, m) is not None, '%s: missing %s' % (f, m))
+            t = get(r, '3d.tiers') or {}
+            check(all(t.get(k, {}).get('cells', 0) > 0 for k in ('top', 'bottom')),
+                  f + ': a tier is empty (the partition found nothing to split)')
+        if r['style'] == '3d-mol':
+            for m in ('3d.bonds.count', '3d.bonds.capacity_at_pitch', '3d.macros', '3d.method'):
+                check(get(r, m) is not None, '%s: missing %s' % (f, m))
+            if get(r, '3d.macros'):
+                check(get(r, '3d.dies.memory_um2') and get(r, '3d.bonds.count') > 0,
+                      f + ': memory-on-logic without memory die or bonds')
 
 
 if __name__ == '__main__':
