@@ -51,6 +51,12 @@ POINTS = {
     'tiny_mac_sram_2x2': _p(TINY_SRAM, 'tiny_mac', ['ROWS=2', 'COLS=2', 'USE_SRAM=1'], [], MOL,
                             ['--macro', 'sram_macro']),
 }
+# styles not stored yet (tests/flow checks that they are not): the flow is run one point at a
+# time on a shared 2-core machine
+QUEUED = {s: 'queued' for s in ALL}
+PENDING = {'se_array_5x5': QUEUED, 'se_array_6x6': QUEUED, 'se_tile_2x2': QUEUED,
+           'attention_core_2x2': QUEUED, 'attention_core_4x4': QUEUED,
+           'attention_core_6x6': QUEUED, 'router_topk_e2': QUEUED, 'router_topk_e4': QUEUED}
 for _n in (2, 3, 4, 5, 6):
     POINTS['se_array_%dx%d' % (_n, _n)] = _p(SE_ARRAY, 'se_array', ['ROWS=%d' % _n, 'COLS=%d' % _n],
                                              ['--bottom-tier', 'g_row'])
@@ -66,6 +72,10 @@ for _e, _k in ((2, 1), (4, 2)):
     POINTS['router_topk_e%d' % _e] = _p(
         ['hw/router_topk.v'], 'router_topk', ['E=%d' % _e, 'K=%d' % _k] + ROUTER,
         ['--bottom-regs', 'acc_q', '--bottom-regs', 'score_q'], ALL, ['--name-registers'])
+
+
+for _k, _v in PENDING.items():
+    POINTS[_k]['pending'] = dict(_v)
 
 
 def command(name, style):
