@@ -190,17 +190,22 @@ TEST(Energy, BreakdownSumsToTheTotal) {
 
 TEST(Energy, ExpertCoreDynamicEnergyMatchesAHandCount) {
   // Second implementation of the st_systolic energy: per accumulate a 16-bit add, a 16-bit
-  // lane mux, a 16-bit partial-sum write, one spike bit, a quarter of an 8-bit weight write;
-  // per skipped op a spike bit; clock pins of 1024 PEs x (4 x 16 + 4) bits over each core's
-  // busy cycles (the simulator sums 3.5e5 over the 4 cores). The 8-bit weight register is
-  // clock-gated since issue 14 (finding 4): it clocks only while a tile shifts in, charged per
-  // pass, and this fixture counts no passes (Review.WeightRegistersClockOnlyWhileATileShiftsIn
-  // checks that part).
+  // lane mux, a 16-bit partial-sum write, one spike bit, a quarter of the 8-bit bank mux;
+  // per skipped op a spike bit; clock pins over each core's busy cycles (the simulator sums
+  // 3.5e5 over the 4 cores) of 1024 PEs x 4 x 16 partial sums, the 4 spikes, valid and bank
+  // bits of every PE but the east column's (16 x 15 per core: theirs have no consumer), plus
+  // each core's skew registers (rows 1..15 delayed r stages of 4 spikes + valid + bank:
+  // 120 x 6 bits) and its 31-stage valid line (hw/se_array.v). The two 8-bit weight banks are
+  // clock-gated (issue 14, finding 4): they clock only while a tile is loaded, charged per pass,
+  // and this fixture counts no passes (Review.WeightRegistersClockOnlyWhileATileShiftsIn checks
+  // that part).
   const auto& l = tech28().logic;
   const double w = 0.5 * l.dff_data_energy_j;  // one register bit written
-  const double e_acc = 16 * l.fa_energy_j + 16 * l.mux2_energy_j + 16 * w + w + 8 * w / 4;
+  const double e_acc =
+      16 * l.fa_energy_j + 16 * l.mux2_energy_j + 16 * w + w + 8 * l.mux2_energy_j / 4;
   const double e_skip = w;
-  const double clock = 1024.0 * 68 * 3.5e5 / 4 * l.dff_clock_energy_j;
+  const double clock =
+      (1024.0 * 64 + 4 * (16 * 15 * 6 + 120 * 6 + 31)) * 3.5e5 / 4 * l.dff_clock_energy_j;
   const double expect = 3.0e8 * e_acc + 1.7e9 * e_skip + clock;
   for (const auto& e : by_style("2d").energy)
     if (e.component == "se_cores" && e.kind == "dynamic") {

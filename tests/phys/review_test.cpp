@@ -173,8 +173,10 @@ TEST(Review, WeightRegistersClockOnlyWhileATileShiftsIn) {
 }
 
 // 4. The clock pins' capacitance is charged (the liberty's internal clock energy leaves it to
-// the clock net): the expert cores' leaf tree is its Steiner wire over all 1024 x 76 sinks plus
-// the 1024 x 68 ungated pins, x V^2, over each core's busy cycles.
+// the clock net): the expert cores' leaf tree is its Steiner wire over all sinks plus the
+// ungated pins, x V^2, over each core's busy cycles. Ungated: 1024 PEs x 64 partial-sum bits
+// + 4 cores x (16 x 15 PEs' 6 spike/valid/bank bits + 120 x 6 skew + 31 valid) bits
+// (Energy.ExpertCoreDynamicEnergyMatchesAHandCount); gated: 1024 x 2 weight banks x 8 bits.
 TEST(Review, ClockPinsLoadTheLeafTree) {
   const auto& r = eval("2d");
   double area = 0, clock = 0;
@@ -183,9 +185,10 @@ TEST(Review, ClockPinsLoadTheLeafTree) {
   for (const auto& e : r.energy)
     if (e.component == "clock:se_cores") clock = e.energy_j;
   // Steiner length 0.7124 sqrt(N A); repeated intermediate wire: 0.2 fF/um x (1 + 2 sqrt(0.4/0.7)).
-  const double wire_f =
-      0.2e-15 / 1e-6 * 0.7124 * std::sqrt(1024.0 * 76 * area) * (1 + 2 * std::sqrt(0.4 / 0.7));
-  const double pins_f = 1024.0 * 68 * 0.449e-15;
+  const double ungated = 1024.0 * 64 + 4 * (16 * 15 * 6 + 120 * 6 + 31), gated = 1024.0 * 16;
+  const double wire_f = 0.2e-15 / 1e-6 * 0.7124 * std::sqrt((ungated + gated) * area) *
+                        (1 + 2 * std::sqrt(0.4 / 0.7));
+  const double pins_f = ungated * 0.449e-15;
   EXPECT_NEAR(clock, (wire_f + pins_f) * 0.81 * 3.5e5 / 4, 1e-9 * clock);
 }
 

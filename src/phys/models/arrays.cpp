@@ -40,34 +40,48 @@ class StSystolic final : public ComponentModel {
     const auto& l = req.tech.logic;
     const auto& s = spec_of(req);
     const int acc = a.acc_bits, w = a.weight_bits, lanes = s.time_lanes;
-    // One PE: an acc-wide adder, a mux selecting the time lane's partial sum, `lanes` partial-sum
-    // registers, the weight register passed along the column, `lanes` spike bits along the row,
-    // and the AND that gates the add on a spike.
-    const double pe_bits = lanes * acc + w + lanes;
-    const double pe_cell = adder(l, acc).area_m2 + mux2(l, acc).area_m2 + and2(l, lanes).area_m2 +
-                           register_clock(l, static_cast<int>(pe_bits)).area_m2;
+    // One PE as hw/se_pe.v builds it (every lane of a token's bit plane is added in the same
+    // cycle, as the simulator counts it): per lane an acc-wide adder and a mux that passes the
+    // partial sum on unchanged when the lane's spike is 0; a weight-bank mux; `lanes` partial-
+    // sum registers, `lanes` spike bits and a valid and a bank bit moving with them; two banks
+    // of the weight (double buffering: the next tile is written beside the one in use, which is
+    // what lets the simulator treat weight streaming as free of stalls, hw/se_array.v).
+    // The east column's spike, valid and bank outputs have no consumer: synthesis removes
+    // those registers (rows x (lanes + 2) per core), so a PE holds on average:
+    const double per_pe = static_cast<double>(s.rows) * s.cols;
+    const double streaming_bits = lanes * acc + (lanes + 2) * (s.cols - 1.0) / s.cols;
+    const double pe_cell = lanes * (adder(l, acc).area_m2 + mux2(l, acc).area_m2) +
+                           mux2(l, w).area_m2 +
+                           register_clock(l, 1).area_m2 * (streaming_bits + 2 * w);
+    // Per core, outside the PEs: row r's spikes enter r cycles late (a skew register of r
+    // stages of lanes + 2 bits), and a valid bit travels rows + cols - 1 stages to the column
+    // outputs (hw/se_array.v).
+    const double skew_bits = 0.5 * s.rows * (s.rows - 1) * (lanes + 2) + (s.rows + s.cols - 1);
     // The partial sums and spikes move every streaming cycle (a systolic column is a pipeline:
     // a PE whose spike is 0 still passes its input partial sum on), so they clock every active
-    // cycle. The weight register changes only while a tile shifts in: it is clock-gated and
-    // its pins are charged per pass (below).
-    Block b = array_block(req, s, pe_cell, lanes * acc + lanes);
-    b.gated_clock_bits = static_cast<double>(s.count) * s.rows * s.cols * w;
-    // A pass shifts a rows x cols tile down the columns: `rows` cycles in which every weight
-    // register of the core clocks.
+    // cycle. The weight banks change only while a tile is written: they are clock-gated and
+    // their pins are charged per pass (below).
+    Block b = array_block(req, s, pe_cell + register_clock(l, 1).area_m2 * skew_bits / per_pe,
+                          streaming_bits + skew_bits / per_pe);
+    b.gated_clock_bits = static_cast<double>(s.count) * s.rows * s.cols * 2 * w;
+    // A pass loads a rows x cols tile into the idle bank: it arrives over `rows` cycles in
+    // which one weight register per PE clocks (se_core stages the tile, then writes the bank).
     b.energy_per_event_j["passes"] = static_cast<double>(s.rows) * s.rows * s.cols *
                                      (register_clock(l, w).energy_j +
                                       w * l.dff_clock_pin_cap_f * req.tech.vdd_v * req.tech.vdd_v);
-    // acc_ops: add, write the partial sum, move 1 spike bit; the weight register is written
-    // once per weight fetch and serves `lanes` time steps.
-    b.energy_per_event_j["acc_ops"] =
-        adder(l, acc).energy_j + mux2(l, acc).energy_j + register_write(l, acc).energy_j +
-        register_write(l, 1).energy_j + register_write(l, w).energy_j / lanes;
+    // acc_ops: add, write the partial sum, move 1 spike bit; the bank mux selects the weight
+    // once per token and serves `lanes` time steps.
+    b.energy_per_event_j["acc_ops"] = adder(l, acc).energy_j + mux2(l, acc).energy_j +
+                                      register_write(l, acc).energy_j +
+                                      register_write(l, 1).energy_j + mux2(l, w).energy_j / lanes;
     b.energy_per_event_j["and_ops"] = and2(l, 1).energy_j + 2 * l.fa_energy_j;
     // A zero spike passing a PE: the gated adder and the AND output stay still; only the spike
     // register may toggle (charged at toggle probability 1/2, an upper bound).
     b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
-    // Register-to-register path inside a PE: clk->Q, lane mux, adder, setup.
-    b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
+    // Register-to-register path inside a PE: clk->Q of the bank bit, bank mux, adder, lane
+    // mux, setup (hw/se_pe.v).
+    b.logic_path_s = l.dff_clk_q_s + mux2(l, w).delay_s + adder(l, acc).delay_s +
+                     mux2(l, acc).delay_s + l.dff_setup_s;
     // Partial sums towards the spike generators: every column emits one word per time lane per
     // streaming cycle (docs/sim.md: each cycle one token's spikes, all lanes, enter the rows).
     b.psum_words_per_busy_cycle = static_cast<double>(s.cols) * lanes;

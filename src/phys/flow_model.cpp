@@ -1,0 +1,266 @@
+#include "phys/flow_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "phys/component_model.h"
+
+namespace ss::phys {
+
+namespace {
+
+using nlohmann::json;
+
+const json& field(const json& j, const std::string& file, const std::string& path) {
+  const json* cur = &j;
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t dot = path.find('.', start);
+    const std::string key = path.substr(start, dot == std::string::npos ? dot : dot - start);
+    if (!cur->is_object() || !cur->contains(key))
+      throw error_at(file, path, "missing (expected a spikestack.flow.point/1 result)");
+    cur = &(*cur)[key];
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  return *cur;
+}
+
+double number(const json& j, const std::string& file, const std::string& path) {
+  const auto& v = field(j, file, path);
+  if (!v.is_number()) throw error_at(file, path, "expected a number");
+  const double x = v.get<double>();
+  if (!std::isfinite(x) || x < 0) throw error_at(file, path, "expected a finite number >= 0");
+  return x;
+}
+
+std::string text(const json& j, const std::string& file, const std::string& path) {
+  const auto& v = field(j, file, path);
+  if (!v.is_string()) throw error_at(file, path, "expected a string");
+  return v.get<std::string>();
+}
+
+const FlowPoint& find(const std::vector<FlowPoint>& ps, const std::string& name,
+                      const std::string& style) {
+  for (const auto& p : ps)
+    if (p.name == name && p.style == style) return p;
+  throw Error(fmt::format("flow fit: no stored point {} in style {}", name, style));
+}
+
+double mean(const std::vector<double>& v) {
+  double s = 0;
+  for (double x : v) s += x;
+  return v.empty() ? 0 : s / static_cast<double>(v.size());
+}
+
+// Model flip-flops and combinational cell area (um^2) of the block.
+struct BlockCells {
+  double flip_flops = 0, comb_um2 = 0;
+};
+BlockCells block_cells(const Block& b, const tech::Technology& t) {
+  const double ff = b.clocked_bits + b.gated_clock_bits;
+  return {ff, (b.cell_area_m2 - ff * t.logic.dff_area_m2) * 1e12};
+}
+
+// The PE's register-to-register path with the carry chain as the flow's synthesis maps it.
+double pe_path_s(const FlowDesign& d, const tech::Technology& t, double carry_per_bit_s) {
+  const auto& l = t.logic;
+  return l.dff_clk_q_s + tech::mux2(l, d.weight_bits).delay_s + d.psum_bits * carry_per_bit_s +
+         tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
+}
+
+// Davis mean point-to-point length (gate pitches) of a block of `cells` at the array's Rent
+// parameters (src/phys/component_model.h: p = 0.5, k = 4, fan-out 3).
+double davis_mean(double cells) { return DavisDistribution(cells, kArrayRent).average_length(); }
+
+}  // namespace
+
+FlowPoint load_flow_point(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw error_at(path, "", "cannot read");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    throw error_at(path, "", "not JSON ({})", e.what());
+  }
+  if (!j.is_object() || j.value("schema", "") != "spikestack.flow.point/1")
+    throw error_at(path, "schema", "expected spikestack.flow.point/1");
+  if (!field(j, path, "complete").is_boolean() || !j["complete"].get<bool>())
+    throw error_at(path, "complete", "the flow did not finish this point");
+  FlowPoint p;
+  p.file = path;
+  p.name = text(j, path, "name");
+  p.style = text(j, path, "style");
+  p.top = text(j, path, "design.top");
+  const auto& params = field(j, path, "design.params");
+  if (!params.is_object()) throw error_at(path, "design.params", "expected an object");
+  for (const auto& [k, v] : params.items()) {
+    try {
+      p.params[k] = v.is_number_integer() ? v.get<int>() : std::stoi(v.get<std::string>());
+    } catch (const std::exception&) {
+      throw error_at(path, "design.params." + k, "expected an integer");
+    }
+  }
+  p.cells = number(j, path, "cells.count");
+  p.cell_area_um2 = number(j, path, "cells.area_um2");
+  p.synthesized_area_um2 = number(j, path, "cells.synthesized_area_um2");
+  p.flip_flops = number(j, path, "cells.flip_flops");
+  p.die_um2 = number(j, path, "die.area_um2");
+  p.footprint_um2 = number(j, path, "footprint_um2");
+  p.density_target = number(j, path, "density_target");
+  p.gate_pitch_um = number(j, path, "gate_pitch_um");
+  p.wirelength_um = number(j, path, "wirelength.total_um");
+  p.nets = number(j, path, "wirelength.per_net_um.count");
+  p.sinks = number(j, path, "fanout.total");
+  p.wire_ff = number(j, path, "capacitance.wire_ff");
+  p.pin_ff = number(j, path, "capacitance.pin_ff");
+  p.clock_wire_um = number(j, path, "clock.length_um");
+  p.clock_buffers = number(j, path, "clock.buffers");
+  p.period_ns = number(j, path, "timing.period_ns");
+  p.fmax_mhz = number(j, path, "timing.fmax_mhz");
+  p.internal_w = number(j, path, "power.internal_w");
+  p.switching_w = number(j, path, "power.switching_w");
+  p.leakage_w = number(j, path, "power.leakage_w");
+  p.total_w = number(j, path, "power.total_w");
+  p.activity = number(j, path, "power.activity_per_cycle");
+  p.clock_mhz = number(j, path, "power.clock_mhz");
+  p.macros = static_cast<int>(number(j, path, "macros.count"));
+  if (j.contains("3d") && j["3d"].is_object() && j["3d"].contains("bonds"))
+    p.bonds = number(j, path, "3d.bonds.count");
+  return p;
+}
+
+std::vector<FlowPoint> load_flow_points(const std::string& dir) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    const auto f = e.path().filename().string();
+    if (e.path().extension() == ".json" && f.rfind("synth_blocks", 0) != 0)
+      files.push_back(e.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<FlowPoint> out;
+  for (const auto& f : files) out.push_back(load_flow_point(f));
+  return out;
+}
+
+FlowDesign se_array_design(const FlowPoint& p) {
+  if (p.top != "se_array") throw error_at(p.file, "design.top", "'{}' is not se_array", p.top);
+  FlowDesign d;  // hw/se_array.v's parameter defaults
+  auto get = [&](const char* k, int& v) {
+    if (p.params.count(k)) v = p.params.at(k);
+  };
+  get("ROWS", d.rows), get("COLS", d.cols), get("LANES", d.lanes);
+  get("WEIGHT_BITS", d.weight_bits), get("PSUM_BITS", d.psum_bits), get("META_BITS", d.meta_bits);
+  return d;
+}
+
+Block flow_block(const FlowDesign& d, const tech::Technology& t) {
+  arch::Arch a;
+  a.file = "<flow point>";
+  a.name = fmt::format("se_array_{}x{}", d.rows, d.cols);
+  a.weight_bits = d.weight_bits;
+  a.acc_bits = d.psum_bits;
+  a.se = {"st_systolic", 1, d.rows, d.cols, d.lanes, arch::Tier::bottom};
+  a.attention.count = 0;
+  return component_model("st_systolic", a.file, "se_cores")
+      .build({a, t, "se_cores", "st_systolic", arch::Tier::bottom});
+}
+
+double rtl_only_flip_flops(const FlowDesign& d) {
+  return static_cast<double>(d.meta_bits) * (d.rows + d.cols - 1);
+}
+
+FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::string>& names,
+                 const tech::Technology& t) {
+  FlowFit f;
+  f.fitted_on = names;
+  const double dff_um2 = t.logic.dff_area_m2 * 1e12;
+  std::vector<double> mapping, fanout, cell, npc, nlf, clk, pins, eff, carry, cut;
+  double wire_ff = 0, wire_um = 0;
+  for (const auto& n : names) {
+    const auto& p = find(points, n, "2d");
+    if (f.activity > 0 && p.activity != f.activity)
+      throw error_at(p.file, "power.activity_per_cycle", "fitted points must share one activity");
+    f.activity = p.activity;
+    const auto d = se_array_design(p);
+    const auto bc = block_cells(flow_block(d, t), t);
+    mapping.push_back((p.synthesized_area_um2 - p.flip_flops * dff_um2) / bc.comb_um2);
+    fanout.push_back(p.cell_area_um2 / p.synthesized_area_um2);
+    cell.push_back(p.cell_area_um2 / p.cells);
+    npc.push_back(p.nets / p.cells);
+    nlf.push_back(p.wirelength_um / p.nets / (davis_mean(p.cells) * p.gate_pitch_um));
+    clk.push_back(p.clock_wire_um / (0.7124 * std::sqrt(p.flip_flops * p.die_um2)));
+    wire_ff += p.wire_ff, wire_um += p.wirelength_um;
+    pins.push_back((p.pin_ff - p.flip_flops * t.logic.dff_clock_pin_cap_f * 1e15) / p.cells);
+    eff.push_back(p.internal_w / (p.clock_mhz * 1e6) / p.flip_flops);
+    const auto& l = t.logic;
+    const double fixed = l.dff_clk_q_s + tech::mux2(l, d.weight_bits).delay_s +
+                         tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
+    carry.push_back((1 / (p.fmax_mhz * 1e6) - fixed) / d.psum_bits);
+    const auto& q = find(points, n, "3d-lol");
+    cut.push_back(q.bonds / q.cells);
+  }
+  f.comb_mapping = mean(mapping);
+  f.fanout_area = mean(fanout);
+  f.mean_cell_um2 = mean(cell);
+  f.nets_per_cell = mean(npc);
+  f.net_length_factor = mean(nlf);
+  f.clock_wire_factor = mean(clk);
+  f.wire_ff_per_um = wire_ff / wire_um;
+  f.data_pin_ff_per_cell = mean(pins);
+  f.ff_internal_j = mean(eff);
+  f.carry_delay_per_bit_s = mean(carry);
+  f.cut_nets_per_cell = mean(cut);
+  return f;
+}
+
+FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Technology& t) {
+  const auto d = se_array_design(p);
+  if (p.activity != f.activity)
+    throw error_at(p.file, "power.activity_per_cycle",
+                   "{} differs from the fitted points' {} (internal energy is fitted per cycle)",
+                   p.activity, f.activity);
+  const auto bc = block_cells(flow_block(d, t), t);
+  FlowPrediction r;
+  r.name = p.name;
+  r.style = p.style;
+  const double dff_um2 = t.logic.dff_area_m2 * 1e12;
+  r.flip_flops = bc.flip_flops + rtl_only_flip_flops(d);
+  r.cell_area_um2 = (r.flip_flops * dff_um2 + bc.comb_um2 * f.comb_mapping) * f.fanout_area;
+  r.cells = r.cell_area_um2 / f.mean_cell_um2;
+  r.die_um2 = r.cell_area_um2 / p.density_target;
+  // 3d-lol folds the block over two tiers (Shrunk-2D): half the footprint, every planar length
+  // x 1/sqrt(2). 3d-mol of a design without macros is its 2D layout (docs/flow.md).
+  const bool folded = p.style == "3d-lol";
+  if (p.style == "3d-mol" && p.macros > 0)
+    throw error_at(p.file, "style", "memory-on-logic with macros is not modelled for se_array");
+  const double shrink = folded ? kFoldLengthRatio : 1.0;
+  r.footprint_um2 = folded ? r.die_um2 / 2 : r.die_um2;
+  const double nets = r.cells * f.nets_per_cell;
+  const double pitch_um = std::sqrt(f.mean_cell_um2);
+  r.wirelength_um = shrink * nets * f.net_length_factor * davis_mean(r.cells) * pitch_um;
+  r.clock_wire_um = shrink * f.clock_wire_factor * 0.7124 * std::sqrt(r.flip_flops * r.die_um2);
+  r.bonds = folded ? f.cut_nets_per_cell * r.cells : 0;
+  // Net switching as OpenSTA books it: clock nets two transitions per cycle, data nets
+  // `activity` transitions per cycle, 1/2 C V^2 per transition.
+  const double v2 = t.vdd_v * t.vdd_v, hz = p.clock_mhz * 1e6;
+  const double c_clock_f =
+      r.flip_flops * t.logic.dff_clock_pin_cap_f + r.clock_wire_um * f.wire_ff_per_um * 1e-15;
+  const double c_data_f =
+      ((r.wirelength_um - r.clock_wire_um) * f.wire_ff_per_um + r.cells * f.data_pin_ff_per_cell) *
+          1e-15 +
+      r.bonds * t.bond.c_f;
+  r.switching_w = v2 * hz * (c_clock_f + 0.5 * p.activity * c_data_f);
+  r.internal_w = hz * r.flip_flops * f.ff_internal_j;
+  r.leakage_w = r.cell_area_um2 * 1e-12 * t.logic.leakage_w_per_m2;
+  r.total_w = r.internal_w + r.switching_w + r.leakage_w;
+  r.fmax_mhz = 1e-6 / pe_path_s(d, t, f.carry_delay_per_bit_s);
+  return r;
+}
+
+}  // namespace ss::phys

@@ -1,0 +1,101 @@
+// The physical model on the open flow's design points (docs/flow.md): the same block model
+// (src/phys/models, chosen by the arch's impl name) and technology (technologies/osu018.toml)
+// sized as a flow point (se_array ROWS x COLS with hw/se_array.v's parameters), predicting what
+// the flow measures: cell area, wirelength, power at the flow's clock and activity (internal /
+// net switching / leakage), fmax, in 2D and in the flow's pseudo-3D styles. The constants that
+// say how our synthesis, placement and routing realize a block are fitted on named flow points
+// (`fit_flow`) and never on the points the model is checked against (docs/validation.md).
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+#include "phys/block.h"
+#include "tech/technology.h"
+
+namespace ss::phys {
+
+// One stored flow result (results/flow/*.json, schema spikestack.flow.point/1): the fields the
+// model predicts or is fitted on.
+struct FlowPoint {
+  std::string file, name, style, top;
+  std::map<std::string, int> params;  // the design's Verilog parameters as the flow set them
+  double cells = 0, cell_area_um2 = 0, synthesized_area_um2 = 0, flip_flops = 0;
+  double die_um2 = 0, footprint_um2 = 0, density_target = 0, gate_pitch_um = 0;
+  double wirelength_um = 0, nets = 0, sinks = 0;
+  double wire_ff = 0, pin_ff = 0;
+  double clock_wire_um = 0, clock_buffers = 0;
+  double period_ns = 0, fmax_mhz = 0;
+  double internal_w = 0, switching_w = 0, leakage_w = 0, total_w = 0;
+  double activity = 0, clock_mhz = 0;
+  double bonds = 0;
+  int macros = 0;
+};
+
+// Reads one result; a missing or mistyped field is one ss::Error naming the file and the key.
+FlowPoint load_flow_point(const std::string& path);
+// Every complete se_array / tiny_mac ... result in a directory, sorted by name then style.
+std::vector<FlowPoint> load_flow_points(const std::string& dir);
+
+// The design a flow point built, in the architecture's terms (hw/se_array.v's parameters; the
+// defaults are that file's when the flow did not set them).
+struct FlowDesign {
+  int rows = 4, cols = 4, lanes = 2, weight_bits = 8, psum_bits = 16, meta_bits = 8;
+};
+FlowDesign se_array_design(const FlowPoint& p);
+
+// How our flow realizes a block model's netlist, measured on named points (2D, and 3d-lol for
+// the cut nets). Each is a ratio or a per-unit quantity of the flow, not of the architecture.
+struct FlowFit {
+  std::vector<std::string> fitted_on;  // "se_array_2x2", ...
+  double activity = 0;  // toggles per cycle of the fitted points' data nets (internal energy)
+  // Synthesis: yosys/abc's combinational area per unit of the model's combinational area
+  // (liberty primitives: full adders, muxes), at the flow's delay target.
+  double comb_mapping = 1;
+  // blifFanout: placed cell area / synthesized cell area (buffers and inverters added).
+  double fanout_area = 1;
+  double mean_cell_um2 = 0;  // placed cell area per cell (= the flow's gate pitch squared)
+  double nets_per_cell = 0;
+  // Routed length per net / the Davis mean point-to-point length at the block's Rent exponent
+  // (in gate pitches): the Steiner sharing of multi-sink nets and the rows' detours.
+  double net_length_factor = 0;
+  // Clock wire / the Beardwood-Halton-Hammersley Steiner length 0.7124 sqrt(N A) over the die.
+  double clock_wire_factor = 0;
+  double wire_ff_per_um = 0;        // extracted wire capacitance per routed um (layer mix)
+  double data_pin_ff_per_cell = 0;  // sink pin capacitance of data nets per cell
+  // Internal energy: per flip-flop and clock cycle (its clock buffer's share included), and
+  // per cell and output transition of the data nets (least squares over the fitted points).
+  double ff_internal_j = 0, cell_internal_j = 0;
+  // The PE's ripple carry as abc maps it at a loose delay target: the register-to-register
+  // path minus the liberty's clk->Q, muxes and setup, per accumulator bit.
+  double carry_delay_per_bit_s = 0;
+  double cut_nets_per_cell = 0;  // 3d-lol: nets with cells on both tiers, per cell
+};
+
+struct FlowPrediction {
+  std::string name, style;
+  double flip_flops = 0, cells = 0, cell_area_um2 = 0, die_um2 = 0, footprint_um2 = 0;
+  double wirelength_um = 0, clock_wire_um = 0;
+  double internal_w = 0, switching_w = 0, leakage_w = 0, total_w = 0;
+  double fmax_mhz = 0;
+  double bonds = 0;
+};
+
+// The block model of the point's design (st_systolic, sized as the flow's se_array).
+Block flow_block(const FlowDesign& d, const tech::Technology& t);
+// Flip-flops of hw/se_array.v beyond the block model: the caller's tag travelling with each
+// vector (meta_bits x (rows + cols - 1)); the model's arrays have no tag.
+double rtl_only_flip_flops(const FlowDesign& d);
+
+// Fits the constants on `points` (2D points of se_array; 3d-lol points of the same names give
+// the cut nets); throws when a point is missing.
+FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::string>& names,
+                 const tech::Technology& osu018);
+// The model's prediction for `p`'s design, style, clock and activity.
+FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& fit, const tech::Technology& osu018);
+
+// Shrunk-2D's geometric factor: two tiers share one footprint, so every planar length is
+// 1/sqrt(2) of the 2D layout's (Panth et al., TCAD 2017); derived, not fitted.
+inline constexpr double kFoldLengthRatio = 0.70710678118654752;
+
+}  // namespace ss::phys
