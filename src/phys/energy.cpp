@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phys/flow_carried.h"
+
 namespace ss::phys {
 
 double active_cycles(const Block& b, const ActivityView& act) {
@@ -18,17 +20,24 @@ double active_cycles(const Block& b, const ActivityView& act) {
 
 double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   if (b.gates < 4) return 0;
-  const DavisDistribution d(b.gates, b.rent);
-  // The gates' own area (macros inside a logic block, e.g. accumulators, are not gates).
-  const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / b.gates);
-  const double wire_cap = d.average_length() * pitch * t.wire("local").c_f_per_m;
-  return wire_cap / (b.rent.fanout * 4 * t.driver.c0_f);
+  // Nets per cell, their routed length and their pin load as our open flow measured them
+  // (src/phys/flow_carried.h), re-priced with this node's wire c and minimum-inverter C0: the
+  // routed length is the Davis mean over the block's cells in pitches of its placed area
+  // (the gates' own area: macros inside a logic block, e.g. accumulators, are not cells).
+  const double cells = b.gates / kGateEquivalentsPerCell;
+  const DavisDistribution d(cells, b.rent);
+  const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
+  const double wire_cap =
+      kNetLengthPerDavisMean * d.average_length() * pitch * t.wire("local").c_f_per_m;
+  return wire_cap / (kDataPinLoadPerCellC0 * t.driver.c0_f);
 }
 
 double clock_leaf_cap_f(double sinks, double area_m2, const tech::Technology& t) {
   if (sinks <= 0) return 0;
-  // The wire and its buffers; the sinks' pins are added by the caller (switching_energy).
-  return tech::repeated_wire_cap_f(t.wire("intermediate"), 0.7124 * std::sqrt(sinks * area_m2));
+  // The wire and its buffers; the sinks' pins are added by the caller (switching_energy). The
+  // Steiner length x the buffered tree's detours measured on our flow (flow_carried.h).
+  return tech::repeated_wire_cap_f(t.wire("intermediate"),
+                                   kClockWirePerSteiner * 0.7124 * std::sqrt(sinks * area_m2));
 }
 
 double clock_trunk_cap_f(double outline_m2, const tech::Technology& t) {

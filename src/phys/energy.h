@@ -28,12 +28,14 @@ struct EnergyEntry {
 // accesses for memories; all cycles when the simulator gives nothing.
 double active_cycles(const Block& b, const ActivityView& act);
 
-// Ratio of a block's internal net capacitance to the pin capacitance its gates switch, from
-// the Davis distribution: (average length x pitch x c_local) / (fan-out x 4 C0).
+// Ratio of a block's internal net capacitance to the pin capacitance its gates switch: the
+// Davis mean length over its cells x the flow's routed-length factor x placed pitch x c_local,
+// over the flow's pin load per cell (3.47 C0); constants in flow_carried.h.
 double internal_wire_ratio(const Block& b, const tech::Technology& t);
 
 // Clock distribution wire of a block: a Steiner tree over its N sinks spread over its area A,
-// ~0.7124 sqrt(N A) (Beardwood-Halton-Hammersley constant), repeated. Toggles every cycle.
+// ~0.7124 sqrt(N A) (Beardwood-Halton-Hammersley constant) x the flow's measured detour factor
+// 1.383 (flow_carried.h), repeated. Toggles every cycle.
 double clock_leaf_cap_f(double sinks, double area_m2, const tech::Technology& t);
 // The trunk that brings the clock to every block of a tier: an H-tree over the outline,
 // ~2 die sides of repeated intermediate wire.

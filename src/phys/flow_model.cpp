@@ -180,7 +180,7 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
   FlowFit f;
   f.fitted_on = names;
   const double dff_um2 = t.logic.dff_area_m2 * 1e12;
-  std::vector<double> mapping, fanout, cell, npc, nlf, clk, pins, eff, carry, cut;
+  std::vector<double> mapping, fanout, cell, npc, nlf, nlfp, clk, pins, eff, carry, cut;
   double wire_ff = 0, wire_um = 0;
   for (const auto& n : names) {
     const auto& p = find(points, n, "2d");
@@ -194,6 +194,8 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
     cell.push_back(p.cell_area_um2 / p.cells);
     npc.push_back(p.nets / p.cells);
     nlf.push_back(p.wirelength_um / p.nets / (davis_mean(p.cells) * p.gate_pitch_um));
+    nlfp.push_back(p.wirelength_um / p.nets /
+                   (davis_mean(p.cells) * std::sqrt(p.die_um2 / p.cells)));
     clk.push_back(p.clock_wire_um / (0.7124 * std::sqrt(p.flip_flops * p.die_um2)));
     wire_ff += p.wire_ff, wire_um += p.wirelength_um;
     pins.push_back((p.pin_ff - p.flip_flops * t.logic.dff_clock_pin_cap_f * 1e15) / p.cells);
@@ -210,6 +212,7 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
   f.mean_cell_um2 = mean(cell);
   f.nets_per_cell = mean(npc);
   f.net_length_factor = mean(nlf);
+  f.net_length_factor_placed = mean(nlfp);
   f.clock_wire_factor = mean(clk);
   f.wire_ff_per_um = wire_ff / wire_um;
   f.data_pin_ff_per_cell = mean(pins);

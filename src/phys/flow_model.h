@@ -59,6 +59,9 @@ struct FlowFit {
   // Routed length per net / the Davis mean point-to-point length at the block's Rent exponent
   // (in gate pitches): the Steiner sharing of multi-sink nets and the rows' detours.
   double net_length_factor = 0;
+  // The same in pitches of the placed area, sqrt(die / cells) (the form that carries to a block
+  // placed at another utilization: src/phys/flow_carried.h).
+  double net_length_factor_placed = 0;
   // Clock wire / the Beardwood-Halton-Hammersley Steiner length 0.7124 sqrt(N A) over the die.
   double clock_wire_factor = 0;
   double wire_ff_per_um = 0;        // extracted wire capacitance per routed um (layer mix)

@@ -272,3 +272,22 @@ TEST(FlowValidation, SynthesizedBlocksBesideTheModel) {
 
 }  // namespace
 }  // namespace ss::phys
+
+#include "phys/flow_carried.h"
+
+namespace ss::phys {
+namespace {
+
+// The constants the 28 nm model carries from the flow are the fit on 2x2 and 3x3 (to the
+// digits written in src/phys/flow_carried.h).
+TEST(FlowValidation, CarriedConstantsAreTheFit) {
+  const auto& f = fit();
+  const auto& t = osu();
+  EXPECT_NEAR(kNetLengthPerDavisMean, f.net_length_factor_placed, 5e-4);
+  EXPECT_NEAR(kGateEquivalentsPerCell, f.mean_cell_um2 / (t.logic.nand2_area_m2 * 1e12), 5e-4);
+  EXPECT_NEAR(kDataPinLoadPerCellC0, f.data_pin_ff_per_cell / (t.driver.c0_f * 1e15), 5e-3);
+  EXPECT_NEAR(kClockWirePerSteiner, f.clock_wire_factor, 5e-4);
+}
+
+}  // namespace
+}  // namespace ss::phys

@@ -1,0 +1,26 @@
+// Quantities measured on our open flow (docs/flow.md) that carry from osu018 (0.18 um) to
+// another node because they are ratios or lengths in pitches, not absolute capacitances or
+// delays. Each was fitted on se_array 2x2 and 3x3 only (2D; FlowValidation.
+// CarriedConstantsAreTheFit recomputes them from results/flow and checks these values);
+// the node's own constants (wire c per um, minimum-inverter C0, utilization, cell areas)
+// re-price them (docs/physical.md, "What carries from the flow to 28 nm").
+#pragma once
+
+namespace ss::phys {
+
+// Routed length of a net / the Davis mean point-to-point length of its block (Rent p of the
+// block kind), in pitches of the placed area sqrt(block area / cells): the Steiner sharing of
+// multi-sink nets and routing detours. 2x2: 1.40, 3x3: 1.47.
+inline constexpr double kNetLengthPerDavisMean = 1.437;
+// Cells per NAND2 gate equivalent of cell area: osu018's mean placed cell (38.90 um^2) over
+// its NAND2X1 (24 um^2); the netlist's cell mix (flip-flops, XNORs, AOIs, buffers), which a
+// 28 nm library maps to a similar mix.
+inline constexpr double kGateEquivalentsPerCell = 1.621;
+// Input-pin capacitance on a cell's output net (its data sinks), in minimum-inverter input
+// capacitances C0: 32.35 fF / osu018 INVX1's 9.32 fF (mean fan-out 2.0 sinks of ~1.9 C0).
+inline constexpr double kDataPinLoadPerCellC0 = 3.47;
+// Clock-tree wire / the Beardwood-Halton-Hammersley Steiner length 0.7124 sqrt(N_ff A) over
+// the placed area: the buffered tree's detours. 2x2: 1.27, 3x3: 1.49.
+inline constexpr double kClockWirePerSteiner = 1.383;
+
+}  // namespace ss::phys
