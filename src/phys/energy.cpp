@@ -24,8 +24,9 @@ double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   // (src/phys/flow_carried.h), re-priced with this node's wire c and minimum-inverter C0: the
   // routed length is the Davis mean over the block's cells in pitches of its placed area
   // (the gates' own area: macros inside a logic block, e.g. accumulators, are not cells).
+  // Identical cores are placed as separate blocks: the distribution is one core's.
   const double cells = b.gates / kGateEquivalentsPerCell;
-  const DavisDistribution d(cells, b.rent);
+  const DavisDistribution d(cells / std::max(1, b.instances), b.rent);
   const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
   const double wire_cap =
       kNetLengthPerDavisMean * d.average_length() * pitch * t.wire("local").c_f_per_m;
