@@ -152,7 +152,8 @@ TEST(FlowValidation, HeldOutPointsAgreeWithTheFlow) {
   EXPECT_FALSE(doc.empty());
   for (const auto& r : doc)
     EXPECT_TRUE(std::find(rows.begin(), rows.end(), r) != rows.end())
-        << "docs/validation.md row no longer matches the stored flow results:\n"
+        << "docs/validation.md row no longer matches the stored flow results (paste the tables "
+           "printed above between its flow-validation markers, and re-read its text):\n"
         << r;
 }
 
@@ -266,7 +267,9 @@ TEST(FlowValidation, SynthesizedBlocksBesideTheModel) {
   EXPECT_FALSE(doc.empty());
   for (const auto& r : doc)
     EXPECT_TRUE(std::find(rows.begin(), rows.end(), r) != rows.end())
-        << "docs/validation.md synthesis row no longer matches results/flow/synth_blocks.json:\n"
+        << "docs/validation.md synthesis row no longer matches results/flow/synth_blocks.json "
+           "(paste the table printed above between its synth-table markers, and re-read its "
+           "explanations):\n"
         << r;
 }
 

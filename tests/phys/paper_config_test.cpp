@@ -1,8 +1,8 @@
 // End to end on the paper-matched configuration: configs/arch/paper.toml with the activity the
 // simulator produced for paper-scale models (regenerate with
 //   spikestack sim -m models/paper/moe-4-384.toml -a configs/arch/paper.toml --rate 0.15 -n 4
-//   -q -o tests/phys/data/paper-moe-4-384-rate0.15.activity.json
-// and the same for spikformer-4-384; "layers" stripped, the physical model reads components).
+//   -q --no-silicon -o tests/phys/data/paper-moe-4-384-rate0.15.activity.json
+// and the same for spikformer-4-384; the physical model reads the components, not the layers).
 // docs/validation.md discusses the numbers this prints.
 #include <gtest/gtest.h>
 
