@@ -135,11 +135,12 @@ FlowPoint load_flow_point(const std::string& path) {
   return p;
 }
 
-std::vector<FlowPoint> load_flow_points(const std::string& dir) {
+std::vector<FlowPoint> load_flow_points(const std::string& dir, const std::string& prefix) {
   std::vector<std::string> files;
   for (const auto& e : std::filesystem::directory_iterator(dir)) {
     const auto f = e.path().filename().string();
-    if (e.path().extension() == ".json" && f.rfind("synth_blocks", 0) != 0)
+    if (e.path().extension() == ".json" && f.rfind("synth_blocks", 0) != 0 &&
+        f.rfind(prefix, 0) == 0)
       files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());

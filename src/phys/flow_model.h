@@ -34,8 +34,9 @@ struct FlowPoint {
 
 // Reads one result; a missing or mistyped field is one ss::Error naming the file and the key.
 FlowPoint load_flow_point(const std::string& path);
-// Every complete se_array / tiny_mac ... result in a directory, sorted by name then style.
-std::vector<FlowPoint> load_flow_points(const std::string& dir);
+// Every result in a directory whose file name starts with `prefix` (e.g. "se_array_"), sorted
+// by file name; the synthesis table (synth_blocks*.json) is not a design point.
+std::vector<FlowPoint> load_flow_points(const std::string& dir, const std::string& prefix = "");
 
 // The design a flow point built, in the architecture's terms (hw/se_array.v's parameters; the
 // defaults are that file's when the flow did not set them).
