@@ -296,3 +296,39 @@ TEST(FlowValidation, CarriedConstantsAreTheFit) {
 
 }  // namespace
 }  // namespace ss::phys
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.h"
+
+namespace ss::phys {
+namespace {
+
+// A result the model cannot read is one error naming the file and the key.
+TEST(FlowValidation, BadResultNamesFileAndKey) {
+  const auto dir = std::filesystem::temp_directory_path() / "ss_flow_bad_result";
+  std::filesystem::create_directories(dir);
+  const auto path = (dir / "se_array_9x9-2d.json").string();
+  std::ofstream(path) << R"({"schema": "spikestack.flow.point/1", "complete": true,
+    "name": "se_array_9x9", "style": "2d", "design": {"top": "se_array", "params": {}},
+    "cells": {"area_um2": 1}})";
+  try {
+    load_flow_point(path);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(path + ": cells.count: missing"), std::string::npos)
+        << e.what();
+  }
+  std::ofstream(path) << R"({"schema": "spikestack.flow.point/1", "complete": false})";
+  try {
+    load_flow_point(path);
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("complete"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ss::phys
