@@ -130,7 +130,7 @@ TEST(FlowValidation, HeldOutPointsAgreeWithTheFlow) {
   for (const auto& r : rows) std::cout << r << "\n";
   // The 3D change against 2D of the same point, model and flow.
   std::cout << "\n| point | style | wirelength vs 2D, model / flow | net switching | total power | "
-               "fmax |\n|---|---|---|---|---|---|\n";
+               "fmax | bonds |\n|---|---|---|---|---|---|---|\n";
   for (const auto& p : points()) {
     if (!held_out(p) || p.style == "2d") continue;
     const FlowPoint* base = nullptr;
@@ -141,11 +141,11 @@ TEST(FlowValidation, HeldOutPointsAgreeWithTheFlow) {
     const auto d = [](double a, double b) { return err_pct(a, b); };
     const auto r = fmt::format(
         "| {} | {} | {:+.1f} % / {:+.1f} % | {:+.1f} % / {:+.1f} % | {:+.1f} % / {:+.1f} % | "
-        "{:+.1f} % / {:+.1f} % |",
+        "{:+.1f} % / {:+.1f} % | {:.0f} / {:.0f} |",
         p.name, p.style, d(m.wirelength_um, m2.wirelength_um),
         d(p.wirelength_um, base->wirelength_um), d(m.switching_w, m2.switching_w),
         d(p.switching_w, base->switching_w), d(m.total_w, m2.total_w), d(p.total_w, base->total_w),
-        d(m.fmax_mhz, m2.fmax_mhz), d(p.fmax_mhz, base->fmax_mhz));
+        d(m.fmax_mhz, m2.fmax_mhz), d(p.fmax_mhz, base->fmax_mhz), m.bonds, p.bonds);
     rows.push_back(r);
     std::cout << r << "\n";
   }
