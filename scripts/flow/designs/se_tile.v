@@ -14,6 +14,7 @@ module se_tile #(
   parameter integer WB_BANKS    = 2,     // weight-buffer banks; a word is 1 / WB_BANKS of a tile
   parameter integer WB_DEPTH    = 128,   // weight-buffer words in all (WB_BANKS x 2^k)
   parameter integer SB_DEPTH    = 256,   // spike-buffer words (token bit planes)
+  parameter integer SB_MACRO    = 1,     // 1: the spike buffer is an sram_bank (a macro)
   parameter integer WW          = ROWS * COLS * WEIGHT_BITS / WB_BANKS,  // bits of a weight word
   parameter integer VEC         = ROWS * LANES,                         // bits of a bit plane
   parameter integer WB_AW       = $clog2(WB_DEPTH),
@@ -57,14 +58,27 @@ module se_tile #(
     .bank_en_o (wb_bank_en)
   );
 
-  sram_bank #(.WIDTH(VEC), .DEPTH(SB_DEPTH)) u_sbuf (
-    .clk_i   (clk_i),
-    .en_i    (sb_en_i),
-    .we_i    (sb_we_i),
-    .addr_i  (sb_addr_i),
-    .wdata_i (sb_wdata_i),
-    .rdata_o (sb_rdata)
-  );
+  generate
+    if (SB_MACRO != 0) begin : g_sbuf_macro
+      sram_bank #(.WIDTH(VEC), .DEPTH(SB_DEPTH)) u_sbuf (
+        .clk_i   (clk_i),
+        .en_i    (sb_en_i),
+        .we_i    (sb_we_i),
+        .addr_i  (sb_addr_i),
+        .wdata_i (sb_wdata_i),
+        .rdata_o (sb_rdata)
+      );
+    end else begin : g_sbuf_regs
+      // a register file (graywolf 0.1.6's macro compaction crashes with two or more macros)
+      reg [VEC-1:0] mem_q [0:SB_DEPTH-1];
+      reg [VEC-1:0] rdata_q;
+      always @(posedge clk_i) begin
+        if (sb_en_i && sb_we_i)  mem_q[sb_addr_i] <= sb_wdata_i;
+        if (sb_en_i && !sb_we_i) rdata_q <= mem_q[sb_addr_i];
+      end
+      assign sb_rdata = rdata_q;
+    end
+  endgenerate
 
   // read data arrive the cycle after the request: its control follows one register behind
   reg                 wr_q, wr_bank_q, in_q, in_bank_q;
