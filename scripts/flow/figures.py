@@ -131,16 +131,32 @@ def bars_by_point(rows):
     return out
 
 
+def spike_rows():
+    """Layouts priced with an RTL testbench's toggle file (results/rtl/*-spikes.json)."""
+    out = {}
+    for f in sorted(report.glob.glob(os.path.join(REPO, 'results', 'rtl', '*-spikes.json'))):
+        r = report.json.load(open(f))
+        if r.get('complete'):
+            out[(r['name'], r['style'])] = r
+    return out
+
+
 def power(rows, path):
-    """Horizontal stacked bars: internal / switching / leakage relative to the 2d total."""
-    items = bars_by_point(rows)
+    """Horizontal stacked bars: internal / switching / leakage relative to the 2d total;
+    a layout also priced with real spike activity gets a second bar ('spikes')."""
+    spikes = spike_rows()
+    items = []
+    for n, s, r in bars_by_point(rows):
+        items.append((n, s, r))
+        if (n, s) in spikes:
+            items.append((n, s + ' spikes', spikes[(n, s)]))
     if not items:
         return
     bh, gap, left = 16, 8, 210
     h = 70 + len(items) * (bh + 4) + len({n for n, _, _ in items}) * gap + 30
     svg = Svg(960, h)
-    svg.text(10, 20, 'Power at 100 MHz, default activity 0.1 per cycle: share of the 2d total '
-             'of the same point', 13, weight='bold')
+    svg.text(10, 20, 'Power at 100 MHz, default activity 0.1 per cycle ("spikes": the RTL '
+             'testbench\'s toggles): share of the 2d total of the same point', 13, weight='bold')
     legend(svg, 20, 42, [('internal', PART_COLOR['internal']), ('net switching',
                                                                  PART_COLOR['switching']),
                          ('leakage', PART_COLOR['leakage'])])

@@ -211,6 +211,11 @@ def growth_tables(rows):
         a, b, r2 = fit_power_law(xs, ys)
         fits[step] = (a, b)
         out.append('| %s | %.3g | %.2f | %.2f | %.0f |' % (step, a, b, r2, a * 1e4 ** b))
+    cp = [(c, cpu['place_route']) for c, _, cpu, _, _ in pts if cpu.get('place_route')]
+    if len(cp) >= 3:  # CPU seconds of graywolf + qrouter: much less sensitive to the load
+        a, b, r2 = fit_power_law([c for c, _ in cp], [t for _, t in cp])
+        out.append('| place + route, tool CPU (%d layouts that recorded it) | %.3g | %.2f | %.2f | '
+                   '%.0f |' % (len(cp), a, b, r2, a * 1e4 ** b))
     sa = se_array_cells(rows)
     if 'total' in fits and len(sa) >= 3:
         # cells of the n x n array: quadratic in n through the stored sizes (least squares)
@@ -223,9 +228,9 @@ def growth_tables(rows):
         n32 = coef[0] * 32 ** 2 + coef[1] * 32 + coef[2]
         a, b = fits['total']
         out += ['', '**Extrapolation (not a measurement)**: the se_array cells follow '
-                'cells = %.1f n^2 %+.1f n %+.0f for n = %s; a 32 x 32 array (the synaptic '
-                'array of one paper.toml SE core, without spike generator, accumulators and '
-                'buffers) would be %.0f k cells, and the fitted total runtime t = %.3g x '
+                'cells = %.1f n^2 %+.1f n %+.0f for n = %s (least squares; 2 lanes, 8-bit weights, '
+                '16-bit sums); a 32 x 32 array at these widths (paper.toml\'s array has 4 lanes: '
+                'more) without spike generator, accumulators and buffers would be %.0f k cells, and the fitted total runtime t = %.3g x '
                 'cells^%.2f gives %.1f h for it in one 2D run; the whole SE core at the issue\'s '
                 'estimate of ~1.5 M cells gives %.0f h. graywolf and qrouter are single-threaded, '
                 'so more cores do not help one run.' % (
