@@ -7,10 +7,6 @@
 #include "cli/command.h"
 #include "common/error.h"
 
-#ifndef SS_SOURCE_DIR
-#define SS_SOURCE_DIR "."
-#endif
-
 namespace ss::cli {
 
 namespace {
@@ -21,12 +17,6 @@ std::multimap<int, AddCommand>& commands() {
 }  // namespace
 
 RegisterCommand::RegisterCommand(int order, AddCommand add) { commands().emplace(order, add); }
-
-std::string home_path(const std::string& rel) {
-  const char* h = std::getenv("SPIKESTACK_HOME");
-  std::filesystem::path base = h ? h : SS_SOURCE_DIR;
-  return (base / rel).string();
-}
 
 }  // namespace ss::cli
 

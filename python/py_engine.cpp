@@ -1,0 +1,221 @@
+// spikestack.Model and its inference: the engine on a data set or on NumPy images, returning
+// accuracy, predictions, logits, firing rates, the trace and (on request) every layer's spikes
+// as NumPy arrays that own the engine's buffers.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "bindings.h"
+#include "cli/inference.h"
+#include "cli/progress.h"
+#include "common/error.h"
+#include "convert.h"
+#include "engine/network.h"
+#include "engine/trace.h"
+#include "spike_arrays.h"
+
+namespace ss::py {
+
+namespace {
+
+struct Model {
+  std::string path;
+  std::shared_ptr<const Network> net;
+};
+
+// What Model.infer returns; every field is a Python object built once.
+struct Inference {
+  pb::object samples, correct, accuracy, predictions, labels, logits, rates, trace, spikes, routes,
+      mode, seconds;
+};
+
+// [n, C, H, W] or [C, H, W] uint8 pixels (and optional labels [n]) as a data set for the model.
+Dataset images_as_dataset(const ModelSpec& sp, const pb::array& images, const pb::object& labels) {
+  if (!images.dtype().is(pb::dtype::of<uint8_t>()))
+    throw Error(fmt::format("images: expected uint8 pixels 0..255, got dtype {}",
+                            std::string(pb::str(images.dtype()))));
+  const pb::ssize_t nd = images.ndim();
+  if (nd != 3 && nd != 4) throw Error("images: expected shape [n, C, H, W] or [C, H, W]");
+  const pb::ssize_t n = nd == 4 ? images.shape(0) : 1;
+  const pb::ssize_t c = images.shape(nd - 3), h = images.shape(nd - 2), w = images.shape(nd - 1);
+  if (c != sp.in_channels || h != sp.in_height || w != sp.in_width)
+    throw error_at(sp.file, "model.input", "model expects {}x{}x{} images, got {}x{}x{}",
+                   sp.in_channels, sp.in_height, sp.in_width, c, h, w);
+  Dataset ds;
+  ds.name = "images";
+  ds.channels = int(c), ds.height = int(h), ds.width = int(w), ds.classes = sp.classes;
+  auto contiguous = pb::array_t<uint8_t, pb::array::c_style>::ensure(images);
+  const uint8_t* p = contiguous.data();
+  ds.pixels.assign(p, p + size_t(n) * ds.image_size());
+  ds.labels.assign(size_t(n), -1);
+  if (!labels.is_none()) {
+    auto l = pb::array_t<int64_t, pb::array::c_style | pb::array::forcecast>::ensure(labels);
+    if (!l || l.ndim() != 1 || l.shape(0) != n)
+      throw Error(fmt::format("labels: expected {} integer labels, one per image", n));
+    for (pb::ssize_t i = 0; i < n; ++i) {
+      if (l.at(i) < 0 || l.at(i) >= sp.classes)
+        throw Error(fmt::format("labels[{}]: expected a class 0..{}, got {}", i, sp.classes - 1, l.at(i)));
+      ds.labels[size_t(i)] = int32_t(l.at(i));
+    }
+  }
+  return ds;
+}
+
+struct Run {
+  size_t samples = 0, correct = 0;
+  double seconds = 0;
+  Trace trace;
+  std::vector<int32_t> labels;  // predicted
+  std::vector<double> scores;   // [samples][classes]
+  int classes = 0;
+};
+
+// The engine over a data set on worker threads (contiguous chunks, as `spikestack infer`
+// runs them), each with its own trace and, with spikes, a sink writing into the arrays.
+Run run(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
+                     SpikeArrays* arrays) {
+  const size_t n = ds.count(), classes = size_t(net.spec().classes);
+  threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
+  std::vector<Trace> traces(threads);
+  std::vector<size_t> correct(threads, 0);
+  std::vector<std::exception_ptr> failed(threads);
+  Run r;
+  r.labels.assign(n, -1);
+  r.scores.assign(n * classes, 0.0);
+  cli::Progress prog("infer", n, quiet);
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < threads; ++w)
+    pool.emplace_back([&, w] {
+      try {
+        std::optional<SpikeArrays::Sink> sink;
+        if (arrays) sink.emplace(*arrays);
+        TeeObserver obs({&traces[w], sink ? &*sink : nullptr});
+        for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) {
+          if (sink) sink->set_sample(int64_t(i));
+          const Prediction p = net.run(ds.image(i), &obs);
+          correct[w] += p.label == ds.labels[i];
+          r.labels[i] = p.label;
+          std::copy(p.scores.begin(), p.scores.end(), r.scores.begin() + std::ptrdiff_t(i * classes));
+          prog.tick();
+        }
+      } catch (...) {
+        failed[w] = std::current_exception();
+      }
+    });
+  for (auto& t : pool) t.join();
+  for (auto& f : failed)
+    if (f) std::rethrow_exception(f);
+  prog.done();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.samples = n;
+  r.classes = int(classes);
+  for (unsigned w = 0; w < threads; ++w) {
+    r.correct += correct[w];
+    r.trace.merge(traces[w]);
+  }
+  return r;
+}
+
+Inference infer(const Model& m, const pb::object& images, const pb::object& labels,
+                const std::string& data, const std::string& split, const std::string& data_root,
+                size_t limit, unsigned threads, bool spikes, bool progress) {
+  const ModelSpec& sp = m.net->spec();
+  Dataset ds = images.is_none() ? cli::load_model_data(sp, data, split, data_root, limit)
+                                : images_as_dataset(sp, pb::array::ensure(images), labels);
+  if (!images.is_none() && limit) ds.truncate(limit);
+  const bool labelled = images.is_none() || !labels.is_none();
+  if (!threads) threads = std::max(1u, std::thread::hardware_concurrency());
+  std::optional<SpikeArrays> arrays;
+  Run r;
+  {
+    pb::gil_scoped_release free_python;
+    if (spikes) {  // the layout from one probe run of the first image
+      SampleLayout layout;
+      if (ds.count()) m.net->run(ds.image(0), &layout);
+      arrays.emplace(layout, int64_t(ds.count()));
+    }
+    r = run(*m.net, ds, threads, !progress, arrays ? &*arrays : nullptr);
+  }
+  const auto n = pb::ssize_t(r.samples);
+  Inference out;
+  out.samples = pb::int_(r.samples);
+  out.mode = pb::str(mode_name(m.net->mode()));
+  out.seconds = pb::float_(r.seconds);
+  out.correct = labelled ? pb::object(pb::int_(r.correct)) : pb::none();
+  out.accuracy = labelled && r.samples ? pb::object(pb::float_(double(r.correct) / double(r.samples)))
+                                       : pb::none();
+  out.predictions = adopt(std::move(r.labels), {n});
+  out.labels = labelled ? pb::object(adopt(std::vector<int32_t>(ds.labels), {n})) : pb::none();
+  out.logits = adopt(std::move(r.scores), {n, pb::ssize_t(r.classes)});
+  pb::dict rates;
+  for (const auto& l : r.trace.layers()) rates[pb::str(l.name)] = l.rate();
+  out.rates = rates;
+  out.trace = to_python(cli::trace_json(r.trace));
+  out.spikes = arrays ? pb::object(arrays->take_spikes()) : pb::none();
+  out.routes = arrays ? pb::object(arrays->take_routes()) : pb::none();
+  return out;
+}
+
+}  // namespace
+
+void bind_engine(pb::module_& m) {
+  pb::class_<Model>(m, "Model", R"(A trained model (model file + its safetensors weights) loaded
+for the engine in one numerics: "float" (the training framework's) or "int" (the hardware's
+golden model). docs/python.md.)")
+      .def(pb::init([](const std::string& path, const std::string& mode) {
+             return Model{path, std::make_shared<const Network>(load_network(path, parse_mode(mode)))};
+           }),
+           pb::arg("path"), pb::arg("mode") = "float")
+      .def_property_readonly("path", [](const Model& m) { return m.path; })
+      .def_property_readonly("name", [](const Model& m) { return m.net->spec().name; })
+      .def_property_readonly("mode", [](const Model& m) { return std::string(mode_name(m.net->mode())); })
+      .def_property_readonly("layers", [](const Model& m) { return m.net->layer_names(); },
+                             "spiking layers in execution order (the keys of spikes and rates)")
+      .def_property_readonly("timesteps", [](const Model& m) { return m.net->spec().timesteps; })
+      .def_property_readonly("tokens", [](const Model& m) { return m.net->spec().tokens(); })
+      .def_property_readonly("dim", [](const Model& m) { return m.net->spec().dim; })
+      .def_property_readonly("classes", [](const Model& m) { return m.net->spec().classes; })
+      .def_property_readonly("input_shape", [](const Model& m) {
+        const auto& s = m.net->spec();
+        return pb::make_tuple(s.in_channels, s.in_height, s.in_width);
+      })
+      .def_property_readonly("spec_toml", [](const Model& m) { return m.net->spec().to_toml(); },
+                             "the model file as the engine understood it")
+      .def("infer", &infer, pb::arg("images") = pb::none(), pb::arg("labels") = pb::none(),
+           pb::arg("data") = "fashion-mnist", pb::arg("split") = "test", pb::arg("data_root") = "",
+           pb::arg("limit") = 0, pb::arg("threads") = 0, pb::arg("spikes") = false,
+           pb::arg("progress") = false,
+           R"(Runs the model on NumPy images (uint8 [n, C, H, W], optional labels) or on a data set
+(data, split, data_root), first `limit` samples (0 = all). Returns an Inference; with
+spikes=True its .spikes holds every layer's spikes, uint8 [samples, T, tokens, channels].)")
+      .def("__repr__", [](const Model& m) {
+        return fmt::format("<spikestack.Model {} ({} mode) from {}>", m.net->spec().name,
+                           mode_name(m.net->mode()), m.path);
+      });
+
+  pb::class_<Inference>(m, "Inference", "What Model.infer returns (docs/python.md)")
+      .def_readonly("samples", &Inference::samples)
+      .def_readonly("correct", &Inference::correct, "None without labels")
+      .def_readonly("accuracy", &Inference::accuracy, "correct / samples; None without labels")
+      .def_readonly("predictions", &Inference::predictions, "int32 [samples]: first argmax")
+      .def_readonly("labels", &Inference::labels, "int32 [samples]; None without labels")
+      .def_readonly("logits", &Inference::logits,
+                    "float64 [samples, classes]: logits (float mode), scores (int mode)")
+      .def_readonly("rates", &Inference::rates, "{layer: firing rate over samples, steps, neurons}")
+      .def_readonly("trace", &Inference::trace,
+                    "per-layer rates per step and synaptic operations, expert usage (as infer --json)")
+      .def_readonly("spikes", &Inference::spikes,
+                    "{layer: uint8 [samples, T, tokens, channels]} with spikes=True, else None")
+      .def_readonly("routes", &Inference::routes,
+                    "{block: int32 [samples, tokens, K]} routed MoE choices with spikes=True")
+      .def_readonly("mode", &Inference::mode)
+      .def_readonly("seconds", &Inference::seconds);
+}
+
+}  // namespace ss::py
