@@ -88,6 +88,21 @@ def sweep_tables(rows):
                 n, t, tt['cells'], tt['area_um2'], tt.get('utilization', 0),
                 tt['wirelength_um'] / 1000, tt['power']['total_w'] * 1e3,
                 r['3d']['bonds']['cut_nets_per_cell']))
+    mol = [(n, rows[(n, '3d-mol')], rows.get((n, '2d'))) for n in names
+           if rows.get((n, '3d-mol'), {}).get('3d', {}).get('macros')]
+    if mol:
+        out += ['', '### Memory-on-logic (3d-mol) dies', '',
+                '| point | macros | memory die (um^2) | logic die (um^2) | 2d die, logic + macros '
+                '(um^2) | footprint vs 2d | bonds | logic wire vs 2d |', '|' + '---|' * 8]
+        for n, r, r2 in mol:
+            dd = r['3d']['dies']
+            out.append('| %s | %s | %.0f | %.0f | %s | %s | %d | %s |' % (
+                n, ', '.join('%d x %s' % (v, k) for k, v in sorted(
+                    (r2 or r)['macros']['by_type'].items())) or r['3d']['macros'],
+                dd['memory_um2'], dd['logic_um2'], ('%.0f' % r2['die']['area_um2']) if r2 else '-',
+                pct(r['footprint_um2'], r2['footprint_um2']) if r2 else '-',
+                r['3d']['bonds']['count'],
+                pct(r['wirelength']['total_um'], r2['wirelength']['total_um']) if r2 else '-'))
     out += ['', '### Net length distribution (share of nets per length bin, um)', '']
     edges = None
     lines = []
@@ -148,6 +163,18 @@ def physmodel_tables(rows):
                        r['cells']['buffers_inverters'] / mm, r['cells']['buffers_inverters_added'] / mm,
                        r['clock']['length_um'] / max(r['clock']['sinks'], 1),
                        f['mean'], f['p90'], f['max'], ('%.3f' % cut) if cut is not None else '-'))
+    out += ['', '### Net length distribution in gate pitches (share of nets per bin, %)', '']
+    edges, lines = None, []
+    for n, s, r in independent(rows):
+        h = r['wirelength']['per_net_gate_pitches']['histogram']
+        edges = [b['from'] for b in h]
+        tot = sum(b['count'] for b in h) or 1
+        lines.append('| %s | %s | ' % (n, s) + ' | '.join('%.1f' % (100.0 * b['count'] / tot) for b in h)
+                     + ' |')
+    if edges:
+        out.append('| point | style | ' + ' | '.join('>=%g' % e for e in edges) + ' |')
+        out.append('|' + '---|' * (len(edges) + 2))
+        out += lines
     out += ['', '### Fanout histogram (share of nets with this many sinks, %)', '']
     edges = None
     lines = []
