@@ -900,7 +900,7 @@ def metrics(pt, proj, d, nets, sta, tiers, synth):
                        'by_layer_um': _sum_layers(nets)},
         'fanout': fl.distribution(fan, FANOUT_EDGES),
         'capacitance': {'wire_ff': total_wire_c, 'pin_ff': total_pin_c},
-        'clock': {'nets': len(clock_nets), 'length_um': sum(nets[n]['len_um'] for n in clock_nets),
+        'clock': {'nets': len(clock_nets), 'length_um': sum(nets[n]['len_um'] for n in sorted(clock_nets)),
                   'sinks': sinks, 'buffers': len(clock_nets) - 1 if clock_nets else 0},
         'timing': {'period_ns': a.period_ns, 'worst_slack_ns': sta['wns'],
                    'fmax_mhz': 1000.0 / (a.period_ns - sta['wns']) if a.period_ns - sta['wns'] > 0 else None,
@@ -1079,6 +1079,7 @@ def main(argv=None):
     ap.add_argument('--bottom-regs', action='append', default=None,
                     help='3d-lol for a block without sub-modules: register-name prefix of the '
                          'bottom tier; gates follow the registers they feed (repeatable)')
+    ap.add_argument('--rtl-commit', help='read every --rtl file as it is in this git commit')
     ap.add_argument('--name-registers', action='store_true',
                     help='synthesis names flip-flop cells after their registers (--bottom-regs)')
     ap.add_argument('--activity', help='toggle file (JSON {net: toggles per cycle})')
@@ -1091,13 +1092,23 @@ def main(argv=None):
     if a.bottom_regs and not a.name_registers:
         ap.error('--bottom-regs needs --name-registers (in every style of the point: one netlist)')
     pt = Point(a)
+    rtl_named = list(a.rtl)
+    if a.rtl_commit:  # the RTL as committed, not as the working tree has it now
+        try:
+            a.rtl = pin_rtl(a.rtl, a.rtl_commit, os.path.join(pt.work, 'rtl-' + a.rtl_commit[:12]))
+        except (OSError, subprocess.CalledProcessError) as e:
+            print('flow: %s: synth failed: RTL not readable from commit %s (%s)'
+                  % (a.name, a.rtl_commit, str(e).split('\n')[0][:160]), file=sys.stderr)
+            return 1
     t_start = time.time()
     result = {'schema': SCHEMA, 'complete': False, 'name': a.name, 'style': a.style,
-              'design': {'top': a.top, 'rtl': [_rel(r) for r in a.rtl],
+              'design': {'top': a.top, 'rtl': [_rel(r) for r in rtl_named],
                          'params': dict(p.split('=', 1) for p in a.param),
                          **({'defines': a.define} if a.define else {})},
               # the RTL this point ran (hw/ changes under the flow): sha256 of each file
-              'rtl_sha256': {_rel(r): sha(os.path.abspath(r)) for r in a.rtl if os.path.isfile(r)},
+              'rtl_sha256': {_rel(n): sha(os.path.abspath(r)) for n, r in zip(rtl_named, a.rtl)
+                             if os.path.isfile(r)},
+              **({'rtl_commit': a.rtl_commit} if a.rtl_commit else {}),
               'command': 'python3 scripts/flow/flow.py ' + ' '.join(shlex.quote(x) for x in
                                                                     (argv if argv is not None else sys.argv[1:]))}
     stage = ['synth', os.path.join(pt.work, 'synth', 'log', 'synth.log')]
@@ -1192,6 +1203,23 @@ def main(argv=None):
         result['wirelength']['total_um'], result['timing']['worst_slack_ns'],
         result['power']['total_w'], a.out))
     return 0
+
+
+def pin_rtl(files, commit, dst):
+    """Writes each RTL file as it is in git commit `commit` under dst (same relative path) and
+    returns the new paths: hw/ changes under the flow while a point's styles run."""
+    out = []
+    for f in files:
+        rel = os.path.relpath(os.path.abspath(f), REPO)
+        text = subprocess.run(['git', '-C', REPO, 'show', '%s:%s' % (commit, rel)], check=True,
+                              capture_output=True, stdin=subprocess.DEVNULL).stdout
+        path = os.path.join(dst, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = path + '.tmp'
+        open(tmp, 'wb').write(text)
+        os.replace(tmp, path)
+        out.append(path)
+    return out
 
 
 def _rel(p):
