@@ -45,6 +45,10 @@ struct Block {
   // cell_area_m2); `accumulator` is the slowest core's store (timing).
   std::optional<tech::SramMacro> accumulator;
   double accumulator_area_m2 = 0;
+  // Folded over both tiers (Style::folds): area_m2 and cell_area_m2 are one tier's half; each
+  // cut net is a bond whose capacitance its net carries (per cell, averaged).
+  bool folded = false;
+  double fold_bond_cap_per_cell_f = 0;
 };
 
 }  // namespace ss::phys

@@ -29,7 +29,8 @@ double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   const DavisDistribution d(cells / std::max(1, b.instances), b.rent);
   const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
   const double wire_cap =
-      kNetLengthPerDavisMean * d.average_length() * pitch * t.wire("local").c_f_per_m;
+      kNetLengthPerDavisMean * d.average_length() * pitch * t.wire("local").c_f_per_m +
+      b.fold_bond_cap_per_cell_f;
   return wire_cap / (kDataPinLoadPerCellC0 * t.driver.c0_f);
 }
 

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "phys/component_model.h"
 #include "phys/floorplan.h"
+#include "phys/flow_carried.h"
 #include "phys/thermal.h"
 
 namespace ss::phys {
@@ -41,6 +42,15 @@ std::vector<Block> build_blocks(const arch::Arch& a, const tech::Technology& t, 
       throw error_at(a.file, name + ".impl", "missing (the physical model needs it)");
     const auto& m = component_model(impl, a.file, name);
     blocks.push_back(m.build({a, t, name, impl, st.tier_of(name, a)}));
+    auto& b = blocks.back();
+    if (st.folds(name, a) && b.kind != BlockKind::memory) {
+      // Half of the block on each tier, stacked on itself: the floorplan places one half, whose
+      // pitch, clock tree and distances are 1/sqrt(2) of the unfolded block's.
+      b.folded = true;
+      b.area_m2 *= 0.5, b.cell_area_m2 *= 0.5, b.accumulator_area_m2 *= 0.5;
+      b.local_wire_m *= std::sqrt(0.5);
+      b.fold_bond_cap_per_cell_f = kCutNetsPerCell * t.bond.c_f;
+    }
   }
   return blocks;
 }
@@ -103,25 +113,50 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   derive_partial_sums(blocks, act);
   r.links = make_links(blocks, act, a.acc_bits);
   const auto fp = make_floorplan(blocks, opt.whitespace, link_affinity(r.links));
-  r.stacked = fp.stacked;
+  // A folded block's other half sits on the top tier, over the half the floorplan placed.
+  double folded_half_m2 = 0, fold_bonds = 0;
+  for (const auto& b : blocks)
+    if (b.folded) {
+      folded_half_m2 += b.area_m2;
+      fold_bonds += kCutNetsPerCell * b.gates / kGateEquivalentsPerCell;
+    }
+  const bool folded = folded_half_m2 > 0;
+  r.stacked = fp.stacked || folded;
   r.footprint_m2 = fp.footprint_m2;
   r.outline_w_m = fp.outline_w_m, r.outline_h_m = fp.outline_h_m;
-  r.silicon_area_m2 = fp.silicon_area_m2;
+  r.silicon_area_m2 = folded ? 2 * fp.footprint_m2 : fp.silicon_area_m2;
   for (const auto& [tier, area] : fp.tier_block_area_m2) r.tier_fill[tier] = area / fp.footprint_m2;
-  for (const auto& b : blocks) r.area.push_back({b.name, b.tier, b.area_m2});
+  if (folded) r.tier_fill[arch::Tier::top] = folded_half_m2 / fp.footprint_m2;
+  for (const auto& b : blocks) {
+    r.area.push_back({b.name, b.tier, b.area_m2});
+    if (b.folded) r.area.push_back({b.name, arch::Tier::top, b.area_m2});
+  }
 
   route_links(r.links, fp, t);
   r.bonds = check_bonds(r.links, fp, t.bond, style.name(), t.file);
+  if (folded) {
+    // The cut nets of the folded blocks (not checked against the sites: reported, since a
+    // gate-level fold needs a bond pitch the technology may not have).
+    r.bonds.required += fold_bonds;
+    r.bonds.capacity = tech::signal_bond_capacity(t.bond, fp.footprint_m2);
+    LinkBonds cut;
+    cut.link = "cut nets of the folded blocks";
+    cut.required = fold_bonds;
+    cut.overlap_m2 = fp.footprint_m2;
+    cut.capacity = r.bonds.capacity;
+    cut.outside = std::max(0.0, fold_bonds - cut.capacity);
+    r.bonds.links.push_back(cut);
+  }
   // Bonds that need device-layer keep-out (zero for face-to-face bonds on the top metal) add
   // that area to each die of the pair.
   const double keepout_m2 = r.bonds.required * t.bond.keepout_area_m2;
   r.footprint_m2 += keepout_m2;
-  r.silicon_area_m2 += keepout_m2 * (fp.stacked ? 2 : 1);
+  r.silicon_area_m2 += keepout_m2 * (r.stacked ? 2 : 1);
   r.silicon_area_w2w_m2 = r.silicon_area_m2;
   r.silicon_area_d2w_m2 = r.footprint_m2;
-  if (fp.stacked) {
+  if (fp.stacked || folded) {
     const auto top = fp.tier_block_area_m2.find(arch::Tier::top);
-    const double top_m2 = top == fp.tier_block_area_m2.end() ? 0.0 : top->second;
+    const double top_m2 = (top == fp.tier_block_area_m2.end() ? 0.0 : top->second) + folded_half_m2;
     r.silicon_area_d2w_m2 += top_m2 / (1 - opt.whitespace) + keepout_m2;
   }
 

@@ -22,5 +22,8 @@ inline constexpr double kDataPinLoadPerCellC0 = 3.47;
 // Clock-tree wire / the Beardwood-Halton-Hammersley Steiner length 0.7124 sqrt(N_ff A) over
 // the placed area: the buffered tree's detours. 2x2: 1.27, 3x3: 1.49.
 inline constexpr double kClockWirePerSteiner = 1.383;
+// Nets with cells on both tiers of a Shrunk-2D fold (PE rows below, banks and control above),
+// per cell: 2x2 0.097, 3x3 0.092 (it falls with size: 4x4 0.080, an upper bound there).
+inline constexpr double kCutNetsPerCell = 0.0948;
 
 }  // namespace ss::phys

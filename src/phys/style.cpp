@@ -43,7 +43,9 @@ std::vector<std::string> style_names() {
 
 std::vector<std::string> default_style_names() {
   auto n = style_names();
+  // "arch" follows the file's own tiers; "3d-fold" is not one of the seed's styles (opt-in).
   n.erase(std::remove(n.begin(), n.end(), "arch"), n.end());
+  n.erase(std::remove(n.begin(), n.end(), "3d-fold"), n.end());
   return n;
 }
 

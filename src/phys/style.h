@@ -15,12 +15,17 @@ class Style {
   virtual ~Style() = default;
   virtual std::string name() const = 0;
   virtual std::string description() const = 0;
-  virtual std::string label() const = 0;  // what people read in tables and charts ("3D memory-on-logic")
+  virtual std::string label()
+      const = 0;                     // what people read in tables and charts ("3D memory-on-logic")
   virtual int order() const = 0;     // position in comparison tables (2D first)
   virtual bool stacked() const = 0;  // two face-to-face tiers
   // Tier of an architecture block: "se_cores", "attention_cores", "spike_gen", "router",
   // "noc" or "buffers.<role>".
   virtual arch::Tier tier_of(const std::string& block, const arch::Arch& a) const = 0;
+  // Gate-level fold (Shrunk-2D, as our open flow measures it): the block's cells are spread over
+  // both tiers, half its area on each, stacked on itself; its planar lengths shrink by
+  // 1/sqrt(2) and its cut nets become bonds. Block-level styles fold nothing.
+  virtual bool folds(const std::string& /*block*/, const arch::Arch& /*a*/) const { return false; }
 };
 
 bool register_style(std::function<std::unique_ptr<Style>()> make);

@@ -25,8 +25,8 @@ sim::Activity activity(const std::string& name) {
 std::vector<SiliconResult> run(const std::string& workload) {
   const auto a = arch::load_arch(std::string(SS_SOURCE_DIR) + "/configs/arch/paper.toml");
   const auto t = tech::load_technology(testing::tech_path("28nm"));
-  auto rs =
-      evaluate_styles(a, activity(workload), t, {"2d", "3d-mol", "3d-lol", "3d-mol+lol", "arch"});
+  auto rs = evaluate_styles(a, activity(workload), t,
+                            {"2d", "3d-mol", "3d-lol", "3d-mol+lol", "arch", "3d-fold"});
   std::cout << workload << "\n" << comparison_table(rs);
   if (std::getenv("SS_PHYS_DUMP")) std::cout << to_json(rs).dump(1) << "\n";
   return rs;
