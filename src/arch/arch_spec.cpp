@@ -53,7 +53,9 @@ void check_keys(const toml::table& t, const std::string& file, const std::string
     if (!found) {
       std::string list;
       for (auto* n : a) list += (list.empty() ? "" : ", ") + std::string(n);
-      throw error_at(file, table.empty() ? std::string(k.str()) : table + "." + std::string(k.str()),
+      throw error_at(file,
+                     printable(table.empty() ? std::string(k.str())
+                                             : table + "." + std::string(k.str())),
                      "unknown key (expected one of: {})", list);
     }
   }

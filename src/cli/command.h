@@ -20,20 +20,22 @@ struct RegisterCommand {
 inline constexpr int kExitError = 1;
 inline constexpr int kExitUsage = 2;
 
-// A count, limit or seed: decimal digits only, at most `max`. CLI11 reads "-5" into an
-// unsigned as 2^64 - 5 and saturates 10^20, which a limit then takes as "all".
-inline CLI::Validator whole_number(uint64_t max) {
+// A count, limit or seed: decimal digits only, from `min` to `max`. CLI11 reads "-5" into an
+// unsigned as 2^64 - 5 and saturates 10^20, which a limit then takes as "all"; its own
+// PositiveNumber check prints its range as a 300-digit number.
+inline CLI::Validator whole_number(uint64_t max, uint64_t min = 0) {
   return CLI::Validator(
-      [max](std::string& s) -> std::string {
+      [max, min](std::string& s) -> std::string {
         bool ok = !s.empty() && s.size() <= 20;
         for (char c : s) ok = ok && c >= '0' && c <= '9';
         errno = 0;
         const unsigned long long v = ok ? std::strtoull(s.c_str(), nullptr, 10) : 0;
-        if (ok && errno != ERANGE && v <= max) return {};
+        if (ok && errno != ERANGE && v >= min && v <= max) return {};
         const std::string shown = s.size() > 24 ? s.substr(0, 21) + "..." : s;
-        return "expected a whole number from 0 to " + std::to_string(max) + ", got '" + shown + "'";
+        return "expected a whole number from " + std::to_string(min) + " to " +
+               std::to_string(max) + ", got '" + shown + "'";
       },
-      "0.." + std::to_string(max), "whole number");
+      std::to_string(min) + ".." + std::to_string(max), "whole number");
 }
 
 // --data: what ss::load_dataset reads (a wrong name is a malformed value: exit 2)

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "cli/command.h"
@@ -14,6 +15,7 @@
 #include "data/dataset.h"
 #include "engine/kernels/kernels.h"
 #include "engine/network.h"
+#include "engine/spike_dump.h"
 #include "engine/trace.h"
 
 namespace ss::cli {
@@ -41,8 +43,13 @@ void run(const InferOptions& o) {
   const auto& sp = net.spec();
   Dataset ds = load_model_data(sp, o.data, o.split, o.data_root, o.limit);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
-  SpikeDump dump;
-  InferResult r = run_inference(net, ds, threads, o.quiet, o.dump.empty() ? nullptr : &dump);
+  std::optional<SpikeDumpFile> dump;
+  if (!o.dump.empty()) {  // the layout from one probe run of the first image
+    DumpLayout layout;
+    if (ds.count()) net.run(ds.image(0), &layout);
+    dump.emplace(o.dump, layout, int64_t(ds.count()));
+  }
+  InferResult r = run_inference(net, ds, threads, o.quiet, dump ? &*dump : nullptr);
   double acc = r.samples ? double(r.correct) / double(r.samples) : 0.0;
   double ips = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
   const bool json_stdout = o.json == "-";
@@ -87,7 +94,7 @@ void run(const InferOptions& o) {
     else
       write_file_atomic(o.json, j.dump(2) + "\n");
   }
-  if (!o.dump.empty()) dump.save(o.dump);
+  if (dump) dump->commit();
   if (!o.trace.empty()) r.trace.save(o.trace, mode_name(mode));
 }
 

@@ -1,6 +1,8 @@
 #include "cli/inference.h"
 
 #include <chrono>
+#include <exception>
+#include <optional>
 #include <thread>
 
 #include "cli/progress.h"
@@ -9,29 +11,37 @@
 namespace ss::cli {
 
 InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                          SpikeDump* dump) {
+                          SpikeDumpFile* dump) {
   const size_t n = ds.count();
   threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
   std::vector<Trace> traces(threads);
-  std::vector<SpikeDump> dumps(dump ? threads : 0);
   std::vector<size_t> correct(threads, 0);
   std::vector<int> labels(n, -1);
   Progress prog("infer", n, quiet);
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> failed(threads);  // a dump write failing (disk full)
   for (unsigned w = 0; w < threads; ++w)
     pool.emplace_back([&, w] {
-      // contiguous chunks keep the dump in sample order after merging
-      size_t lo = n * w / threads, hi = n * (w + 1) / threads;
-      TeeObserver obs({&traces[w], dump ? &dumps[w] : nullptr});
-      for (size_t i = lo; i < hi; ++i) {
-        auto p = net.run(ds.image(i), &obs);
-        correct[w] += p.label == ds.labels[i];
-        labels[i] = p.label;
-        prog.tick();
+      try {
+        size_t lo = n * w / threads, hi = n * (w + 1) / threads;
+        std::optional<SpikeDumpFile::Sink> sink;
+        if (dump) sink.emplace(*dump);
+        TeeObserver obs({&traces[w], sink ? &*sink : nullptr});
+        for (size_t i = lo; i < hi; ++i) {
+          if (sink) sink->set_sample(int64_t(i));
+          auto p = net.run(ds.image(i), &obs);
+          correct[w] += p.label == ds.labels[i];
+          labels[i] = p.label;
+          prog.tick();
+        }
+      } catch (...) {
+        failed[w] = std::current_exception();
       }
     });
   for (auto& t : pool) t.join();
+  for (auto& f : failed)
+    if (f) std::rethrow_exception(f);
   prog.done();
   InferResult r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -40,7 +50,6 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
   for (unsigned w = 0; w < threads; ++w) {
     r.correct += correct[w];
     r.trace.merge(traces[w]);
-    if (dump) dump->merge(std::move(dumps[w]));
   }
   return r;
 }

@@ -5,6 +5,7 @@
 
 #include "data/dataset.h"
 #include "engine/network.h"
+#include "engine/spike_dump.h"
 #include "engine/trace.h"
 
 namespace ss::cli {
@@ -22,7 +23,7 @@ Dataset load_model_data(const ModelSpec& spec, const std::string& data, const st
                         const std::string& root, size_t limit);
 
 InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                          SpikeDump* dump);
+                          SpikeDumpFile* dump);
 // Per-layer rates and synaptic operations, expert usage.
 nlohmann::json trace_json(const Trace& tr);
 

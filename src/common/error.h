@@ -5,6 +5,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace ss {
 
@@ -12,6 +13,20 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+
+// Text from a file echoed in a message: bytes outside printable ASCII (control characters,
+// non-ASCII) become \xNN, so a hostile file cannot move the cursor, change colours or break
+// the message over several lines.
+inline std::string printable(std::string_view s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (c >= 0x20 && c < 0x7f)
+      out += char(c);
+    else
+      out += fmt::format("\\x{:02x}", c);
+  }
+  return out;
+}
 
 // "<file>: <field>: <message>" (file or field may be empty).
 template <typename... Args>

@@ -1,9 +1,11 @@
 #include "common/files.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -109,9 +111,88 @@ void write_file_atomic(const std::string& path, const void* data, size_t size) {
   }
 }
 
+namespace {
+void mkparents(const std::string& path, const fs::path& p) {
+  if (!p.has_parent_path()) return;
+  std::error_code ec;
+  fs::create_directories(p.parent_path(), ec);
+  if (ec) throw error_at(path, "", "cannot create directory: {}", ec.message());
+}
+}  // namespace
+
+OutputFile::OutputFile(const std::string& path) : path_(path) {
+  struct stat st;
+  const bool special = ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode);
+  if (special && S_ISDIR(st.st_mode)) throw error_at(path, "", "is a directory, expected a file");
+  if (special) {
+    std::error_code ec;
+    const fs::path dir = fs::temp_directory_path(ec);
+    fd_ = ::open((ec ? fs::path("/tmp") : dir).c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  } else {
+    const fs::path p = link_target(path);
+    mkparents(path, p);
+    tmp_ = p.string() + ".tmp." + std::to_string(::getpid());
+    fd_ = ::open(tmp_.c_str(), O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0644);
+  }
+  if (fd_ < 0) throw error_at(path, "", "cannot write ({})", std::strerror(errno));
+}
+
+OutputFile::~OutputFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void OutputFile::write_at(uint64_t offset, const void* data, size_t size) {
+  const auto* p = static_cast<const char*>(data);
+  for (size_t done = 0; done < size;) {
+    ssize_t n = ::pwrite(fd_, p + done, size - done, off_t(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw error_at(path_, "", "write failed ({})", std::strerror(n < 0 ? errno : EIO));
+    done += size_t(n);
+  }
+}
+
+void OutputFile::commit() {
+  if (tmp_.empty()) {  // copy the unnamed file to the device or FIFO, in place
+    int out = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (out < 0) throw error_at(path_, "", "cannot write ({})", std::strerror(errno));
+    std::vector<char> buf(1 << 20);
+    for (off_t at = 0;;) {
+      ssize_t n = ::pread(fd_, buf.data(), buf.size(), at);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) throw error_at(path_, "", "read back failed ({})", std::strerror(errno));
+      if (n == 0) break;
+      for (ssize_t done = 0; done < n;) {
+        ssize_t w = ::write(out, buf.data() + done, size_t(n - done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) {
+          int err = w < 0 ? errno : EIO;
+          ::close(out);
+          throw error_at(path_, "", "write failed ({})", std::strerror(err));
+        }
+        done += w;
+      }
+      at += n;
+    }
+    if (::close(out) != 0) throw error_at(path_, "", "write failed ({})", std::strerror(errno));
+    return;
+  }
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) throw error_at(path_, "", "write failed ({})", std::strerror(errno));
+  std::error_code ec;
+  fs::rename(tmp_, link_target(path_), ec);
+  if (ec) throw error_at(path_, "", "cannot rename temporary file: {}", ec.message());
+  tmp_.clear();
+}
+
 uint64_t physical_memory_bytes() {
   const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
-  return pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+  uint64_t mem = pages > 0 && page > 0 ? uint64_t(pages) * uint64_t(page) : 0;
+  struct rlimit lim;  // `ulimit -v`: what this process may map, whatever the machine has
+  if (::getrlimit(RLIMIT_AS, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY)
+    mem = mem ? std::min<uint64_t>(mem, lim.rlim_cur) : uint64_t(lim.rlim_cur);
+  return mem;
 }
 
 std::string gib(uint64_t bytes) {

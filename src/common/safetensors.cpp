@@ -10,19 +10,6 @@
 namespace ss {
 
 namespace {
-// Header text made safe for one terminal line: bytes outside printable ASCII become \xNN
-// (a hostile file cannot move the cursor or change colours through our messages).
-std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c >= 0x20 && c < 0x7f)
-      out += char(c);
-    else
-      out += fmt::format("\\x{:02x}", c);
-  }
-  return out;
-}
-
 struct DTypeInfo {
   DType t;
   const char* name;
@@ -206,15 +193,22 @@ void SafeTensorsWriter::add(const std::string& name, DType dtype, std::vector<in
   entries_[name] = std::move(e);
 }
 
-std::vector<uint8_t> SafeTensorsWriter::serialize() const {
+uint64_t TensorSpec::bytes() const {
+  uint64_t n = dtype_size(dtype);
+  for (auto d : shape) n *= uint64_t(d);
+  return n;
+}
+
+std::vector<uint8_t> safetensors_header(const std::map<std::string, TensorSpec>& tensors,
+                                        const std::map<std::string, std::string>& metadata,
+                                        std::map<std::string, uint64_t>* offsets) {
   nlohmann::json h = nlohmann::json::object();
-  if (!metadata_.empty()) h["__metadata__"] = metadata_;
+  if (!metadata.empty()) h["__metadata__"] = metadata;
   uint64_t off = 0;
-  for (auto& [name, e] : entries_) {
-    h[name] = {{"dtype", dtype_name(e.dtype)},
-               {"shape", e.shape},
-               {"data_offsets", {off, off + e.data.size()}}};
-    off += e.data.size();
+  for (auto& [name, t] : tensors) {
+    const uint64_t size = t.bytes();
+    h[name] = {{"dtype", dtype_name(t.dtype)}, {"shape", t.shape}, {"data_offsets", {off, off + size}}};
+    off += size;
   }
   std::string hs = h.dump();
   while ((8 + hs.size()) % 8) hs += ' ';  // align data to 8 bytes
@@ -222,6 +216,17 @@ std::vector<uint8_t> SafeTensorsWriter::serialize() const {
   uint64_t hlen = hs.size();
   std::memcpy(out.data(), &hlen, 8);
   std::memcpy(out.data() + 8, hs.data(), hs.size());
+  if (offsets) {
+    off = out.size();
+    for (auto& [name, t] : tensors) (*offsets)[name] = off, off += t.bytes();
+  }
+  return out;
+}
+
+std::vector<uint8_t> SafeTensorsWriter::serialize() const {
+  std::map<std::string, TensorSpec> specs;
+  for (auto& [name, e] : entries_) specs[name] = {e.dtype, e.shape};
+  std::vector<uint8_t> out = safetensors_header(specs, metadata_);
   for (auto& [name, e] : entries_) out.insert(out.end(), e.data.begin(), e.data.end());
   return out;
 }

@@ -67,6 +67,18 @@ class SafeTensorsWriter {
   std::map<std::string, std::string> metadata_;
 };
 
+// The bytes before the data of a file whose tensors are stored one after another in name
+// order (what SafeTensorsWriter writes); `offsets` receives each tensor's data offset from the
+// start of the file. Lets a writer place data it has not computed yet (a streamed spike dump).
+struct TensorSpec {
+  DType dtype;
+  std::vector<int64_t> shape;
+  uint64_t bytes() const;
+};
+std::vector<uint8_t> safetensors_header(const std::map<std::string, TensorSpec>& tensors,
+                                        const std::map<std::string, std::string>& metadata,
+                                        std::map<std::string, uint64_t>* offsets = nullptr);
+
 std::string shape_str(const std::vector<int64_t>& s);
 
 }  // namespace ss

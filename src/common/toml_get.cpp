@@ -9,7 +9,8 @@ toml::table parse_toml_text(const std::string& text, const std::string& origin) 
     return toml::parse(text, origin);
   } catch (const toml::parse_error& e) {
     const auto& b = e.source().begin;
-    throw Error(fmt::format("{}:{}:{}: {}", origin, b.line, b.column, e.description()));
+    throw Error(fmt::format("{}:{}:{}: {}", origin, b.line, b.column,
+                                 printable(e.description())));
   }
 }
 

@@ -74,10 +74,10 @@ class TomlReader {
     try {
       v = parse_quantity_as(*n->value<std::string>(), expected);
     } catch (const Error& e) {
-      throw error_at(file_, key(k), "{}", e.what());
+      throw error_at(file_, key(k), "{}", printable(e.what()));
     }
     if (!(v >= lo && v <= hi))
-      throw error_at(file_, key(k), "'{}' out of range", *n->value<std::string>());
+      throw error_at(file_, key(k), "'{}' out of range", printable(*n->value<std::string>()));
     return v;
   }
   // The same with the bounds written in a unit ("0.01 um^2", "100 um^2"), so an error says
@@ -87,7 +87,7 @@ class TomlReader {
     const double v = quantity(k, expected, std::nullopt, -1e308, 1e308);
     if (!(v >= parse_quantity_as(lo, expected) && v <= parse_quantity_as(hi, expected)))
       throw error_at(file_, key(k), "'{}' out of range, expected {} to {}",
-                     *t_->get(k)->value<std::string>(), lo, hi);
+                     printable(*t_->get(k)->value<std::string>()), lo, hi);
     return v;
   }
   bool boolean(const std::string& k, std::optional<bool> def = {}) const {
@@ -142,7 +142,7 @@ class TomlReader {
     for (auto& [k, v] : *t_) {
       bool ok = false;
       for (auto* a : allowed) ok |= (k.str() == a);
-      if (!ok) throw error_at(file_, key(std::string(k.str())), "unknown key");
+      if (!ok) throw error_at(file_, printable(key(std::string(k.str()))), "unknown key");
     }
   }
 

@@ -13,14 +13,6 @@ namespace ss {
 namespace {
 constexpr int64_t kMaxSide = 65536;  // largest size along one axis (image side, channels, width)
 
-// A value from the file echoed in a message: control and non-ASCII bytes as \xNN, so a
-// hostile file cannot drive the terminal.
-std::string printable(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s)
-    out += c >= 0x20 && c < 0x7f ? std::string(1, char(c)) : fmt::format("\\x{:02x}", c);
-  return out;
-}
 }  // namespace
 
 int ModelSpec::grid_height() const {

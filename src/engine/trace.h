@@ -78,24 +78,4 @@ class Trace : public Observer {
   InputTrace input_;
 };
 
-// Collects every layer's output spikes as 0/1 bytes, for --dump-spikes.
-class SpikeDump : public Observer {
- public:
-  void on_layer(const LayerEvent& e) override;
-  void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
-  void merge(SpikeDump&& o);
-  void save(const std::string& path) const;
-
- private:
-  struct Entry {
-    int T = 0, tokens = 0, channels = 0;
-    int64_t samples = 0;
-    std::vector<uint8_t> bytes;
-  };
-  std::vector<std::string> order_;
-  std::map<std::string, Entry> layers_;
-  std::map<std::string, std::pair<int, std::vector<int32_t>>> routes_;  // block -> (K, data)
-  std::map<std::string, int64_t> route_samples_;
-};
-
 }  // namespace ss

@@ -42,15 +42,17 @@ Examples:
       ->check(CLI::ExistingFile);
   sub->add_option("--out", opts->out, "output directory (default runs/<model name>)");
   sub->add_flag("--resume", opts->resume, "continue from <out>/checkpoint.pt when it exists");
-  sub->add_option("--epochs", opts->epochs, "override train.epochs")->check(CLI::PositiveNumber);
+  // the recipe's bounds (Recipe::load: train.epochs 1..100000, train.polish_epochs 0..100000)
+  sub->add_option("--epochs", opts->epochs, "override train.epochs")
+      ->check(cli::whole_number(100000, 1));
   sub->add_option("--polish-epochs", opts->polish_epochs, "override train.polish_epochs")
-      ->check(CLI::NonNegativeNumber);
+      ->check(cli::whole_number(100000));
   sub->add_option("--limit", opts->limit, "use only the first N training and N test images")
       ->check(cli::whole_number(cli::kMaxSamples));
   sub->add_flag("--json", opts->json,
                 "print the run's summary (summary.json) to stdout; progress lines go to stderr");
   sub->add_option("--threads", opts->threads, "LibTorch threads")
-      ->check(CLI::PositiveNumber)
+      ->check(cli::whole_number(cli::kMaxThreads, 1))
       ->capture_default_str();
   sub->callback([opts] {
     check_recipe_name(opts->config);
