@@ -17,7 +17,7 @@ SUBSET = 1000
 
 
 def infer(ss, model, mode, limit, threads, out):
-    cmd = [ss, "infer", "-m", model, "--mode", mode, "-q", "--json", out, "-j", str(threads)]
+    cmd = [ss, "infer", "-m", model, "--mode", mode, "-q", "--out", out, "-j", str(threads)]
     if limit:
         cmd += ["-n", str(limit)]
     subprocess.run(cmd, check=True)
@@ -57,8 +57,8 @@ def section(name, full, sub, summary):
         "## Engine measurements (full test set, 10,000 images)",
         "",
         "```",
-        f"spikestack infer -m models/{name}.toml --mode float --json float.json",
-        f"spikestack infer -m models/{name}.toml --mode int --json int.json",
+        f"spikestack infer -m models/{name}.toml --mode float --out float.json",
+        f"spikestack infer -m models/{name}.toml --mode int --out int.json",
         "```",
         "",
         f"- Float mode: **{100 * fl['accuracy']:.2f} %** ({fl['correct']}/{fl['samples']}).{torch_line}",

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "arch/arch_spec.h"
 #include "cli/command.h"
@@ -17,6 +18,7 @@ struct RtlOptions {
   std::string model, arch, out, data = "fashion-mnist", data_root;
   std::vector<std::string> sets;
   size_t images = 1;
+  bool json = false;
 };
 
 namespace {
@@ -34,6 +36,17 @@ void run(const RtlOptions& o) {
     g.images = &ds;
   }
   const rtl::GenerateSummary s = rtl::generate(a, spec, g);
+  if (o.json) {
+    std::cout << nlohmann::json{{"out", o.out},
+                                {"verilog_files", s.verilog_files},
+                                {"programs", s.programs},
+                                {"ops", s.ops},
+                                {"weights", g.weights},
+                                {"unsupported", s.unsupported}}
+                     .dump(2)
+              << "\n";
+    return;
+  }
   std::cout << fmt::format("{}: {} Verilog files, ss_params.vh, {} programs ({} ops){}\n", o.out,
                            s.verilog_files, s.programs, s.ops,
                            g.weights ? "" : " (shape-only model: no program)");
@@ -63,6 +76,7 @@ void add(CLI::App& app) {
       ->check(CLI::Range(size_t(0), size_t(10000)));
   c->add_option("-d,--data", o->data, "Data set of the images")->capture_default_str();
   c->add_option("--data-root", o->data_root, "Directory of the data set files");
+  c->add_flag("--json", o->json, "Print what was written as JSON instead of the summary line");
   c->callback([o] { run(*o); });
 }
 

@@ -13,7 +13,8 @@ namespace ss::imp {
 
 namespace {
 
-// The stored (uncompressed) entries of a zip archive, as views into its bytes.
+// The stored (uncompressed) entries of a zip archive, as views into its bytes. torch.save
+// stores every entry; a compressed one (re-zipped file) is then missing where it is needed.
 std::map<std::string, std::string_view> zip_entries(const std::string& bytes, const std::string& path) {
   auto bad = [&](const std::string& what) {
     return error_at(path, "", "not a readable PyTorch checkpoint: {}", what);
@@ -51,8 +52,8 @@ std::map<std::string, std::string_view> zip_entries(const std::string& bytes, co
     (void)rd(at + 46, nlen);
     std::string name = bytes.substr(at + 46, nlen);
     at += 46 + nlen + xlen + clen;
-    if (method != 0 || csize != usize)
-      throw bad("entry " + name + " is compressed (torch.save stores entries uncompressed)");
+    // compressed entries (a TorchScript archive's code) are never read: left out
+    if (method != 0 || csize != usize) continue;
     if (rd(local, 4) != 0x04034b50) throw bad("corrupt zip entry " + name);
     const size_t data = local + 30 + rd(local + 26, 2) + rd(local + 28, 2);
     (void)rd(data, usize);  // the whole entry is there
@@ -98,7 +99,7 @@ NamedTensor load_tensor(const std::string& name, const TensorRef& t,
   if (!es) throw error_at(path, name, "unsupported tensor type {}", t.storage_type);
   auto it = entries.find(prefix + "data/" + t.storage_key);
   if (it == entries.end())
-    throw error_at(path, name, "its data (archive entry data/{}) is missing: truncated file?", t.storage_key);
+    throw error_at(path, name, "its data (archive entry data/{}) is missing or compressed", t.storage_key);
   const std::string_view data = it->second;
   if (t.storage_numel < 0 || data.size() / es < uint64_t(t.storage_numel))
     throw error_at(path, name, "its data holds {} bytes, expected {} elements of {} bytes (truncated?)",
@@ -159,7 +160,8 @@ TorchCheckpoint read_torch_checkpoint(const std::string& path) {
       pkl = n;
       break;
     }
-  if (pkl.empty()) throw error_at(path, "", "not a readable PyTorch checkpoint: no data.pkl in the archive");
+  if (pkl.empty())
+    throw error_at(path, "", "not a readable PyTorch checkpoint: no stored data.pkl in the archive");
   const std::string prefix = pkl.substr(0, pkl.size() - 8);
   if (auto bo = entries.find(prefix + "byteorder"); bo != entries.end() && bo->second != "little")
     throw error_at(path, "", "tensors are stored {}-endian; only little-endian files are read",
