@@ -24,11 +24,25 @@ struct InferOptions {
   std::string model, data = "fashion-mnist", data_root, split = "test", mode = "float";
   size_t limit = 0;
   unsigned threads = 0;
-  std::string json, dump, trace, kernels;
-  bool quiet = false;
+  std::string out, dump, trace, kernels, predictions;
+  bool json = false, quiet = false;
 };
 
 namespace {
+
+// CSV, one row per image: index, label, predicted class, then the logits (float mode) or the
+// int mode's scores, each printed so that it reads back to the same double.
+void write_predictions(const std::string& path, const Dataset& ds, const InferResult& r) {
+  std::string csv = "index,label,predicted";
+  for (int c = 0; c < r.classes; ++c) csv += fmt::format(",logit_{}", c);
+  csv += "\n";
+  for (size_t i = 0; i < r.samples; ++i) {
+    csv += fmt::format("{},{},{}", i, ds.labels[i], r.labels[i]);
+    for (int c = 0; c < r.classes; ++c) csv += fmt::format(",{}", r.scores[i * size_t(r.classes) + size_t(c)]);
+    csv += "\n";
+  }
+  write_file_atomic(path, csv);
+}
 
 void run(const InferOptions& o) {
   if (!o.kernels.empty()) {
@@ -52,8 +66,7 @@ void run(const InferOptions& o) {
   InferResult r = run_inference(net, ds, threads, o.quiet, dump ? &*dump : nullptr);
   double acc = r.samples ? double(r.correct) / double(r.samples) : 0.0;
   double ips = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
-  const bool json_stdout = o.json == "-";
-  if (!o.quiet && !json_stdout) {
+  if (!o.quiet && !o.json) {
     fmt::print("model     {} ({} mode, kernels {})\n", sp.name, mode_name(mode), kern::kernels().name);
     fmt::print("data      {} {} ({} samples)\n", o.data, o.split, r.samples);
     fmt::print("accuracy  {:.2f} % ({}/{})\n", 100.0 * acc, r.correct, r.samples);
@@ -76,7 +89,7 @@ void run(const InferOptions& o) {
       fmt::print("\n");
     }
   }
-  if (!o.json.empty()) {
+  if (o.json || !o.out.empty()) {
     nlohmann::json j = trace_json(r.trace);
     j["model"] = sp.name;
     j["model_file"] = o.model;
@@ -89,11 +102,10 @@ void run(const InferOptions& o) {
     j["images_per_second"] = ips;
     j["threads"] = threads;
     j["kernels"] = kern::kernels().name;
-    if (json_stdout)
-      std::cout << j.dump(2) << "\n";
-    else
-      write_file_atomic(o.json, j.dump(2) + "\n");
+    if (!o.out.empty()) write_file_atomic(o.out, j.dump(2) + "\n");
+    if (o.json) std::cout << j.dump(2) << "\n";
   }
+  if (!o.predictions.empty()) write_predictions(o.predictions, ds, r);
   if (dump) dump->commit();
   if (!o.trace.empty()) r.trace.save(o.trace, mode_name(mode));
 }
@@ -105,7 +117,8 @@ void add(CLI::App& app) {
   c->footer(
       "Examples:\n"
       "  spikestack infer                                  # shipped Spikformer, Fashion-MNIST test set\n"
-      "  spikestack infer --model models/moe-fmnist.toml --mode int --limit 1000 --json out.json\n"
+      "  spikestack infer --model models/moe-fmnist.toml --mode int --limit 1000 --out out.json\n"
+      "  spikestack infer --limit 100 --predictions pred.csv -q        # per image: label, class, logits\n"
       "  spikestack infer --data cifar10 --data-root ~/cifar-10-batches-bin --model my.toml\n"
       "  spikestack infer --limit 16 --dump-spikes spikes.safetensors --trace trace.safetensors");
   c->add_option("-m,--model", o->model, "Model file (TOML); weights are named inside")->capture_default_str();
@@ -120,17 +133,33 @@ void add(CLI::App& app) {
       ->capture_default_str()->check(CLI::IsMember({"float", "int"}));
   c->add_option("-j,--threads", o->threads, "Worker threads (0 = all cores)")
       ->check(whole_number(kMaxThreads));
-  auto* json = c->add_option("--json", o->json,
-                             "Accuracy, per-layer rates and SOPs, throughput as JSON: to FILE, or to "
-                             "stdout without one")
+  // --json FILE was this command's spelling of --out FILE; it still works, with a note
+  auto old_json = std::make_shared<std::string>();
+  auto* json = c->add_option("--json", *old_json,
+                             "Print the JSON (accuracy, per-layer rates and SOPs, throughput) to "
+                             "stdout instead of the table")
                    ->expected(0, 1);
+  c->add_option("-o,--out", o->out, "Write the same JSON to this file (atomic)");
+  c->add_option("--predictions", o->predictions,
+                "Write per image index, label, predicted class and logits (CSV; docs/formats.md)");
   c->add_option("--dump-spikes", o->dump, "Write every layer's spikes (safetensors, uint8 [samples,T,tokens,channels])");
   c->add_option("--trace", o->trace, "Write the activity trace (safetensors; see docs/formats.md)");
   c->add_option("--kernels", o->kernels, "Force a kernel set: scalar, avx2, avx512 (default: best)");
   c->add_flag("-q,--quiet", o->quiet, "No progress or table on the terminal");
-  c->callback([o, json] {
-    if (json->count() && o->json.empty()) o->json = "-";
+  c->callback([o, json, old_json] {
+    const bool deprecated = json->count() && !old_json->empty();
+    if (deprecated) {
+      if (!o->out.empty() && o->out != *old_json)
+        throw CLI::ValidationError("--json", "names a file and so does --out: give only --out");
+      o->out = *old_json;
+    } else {
+      o->json = json->count() > 0;
+    }
     run(*o);
+    // after the work, so that an error stays the one line on stderr
+    if (deprecated)
+      std::cerr << "spikestack: note: 'infer --json FILE' is deprecated: use --out FILE (--json "
+                   "alone prints the JSON, as in every command)\n";
   });
 }
 

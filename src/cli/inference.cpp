@@ -1,5 +1,6 @@
 #include "cli/inference.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -17,6 +18,8 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
   std::vector<Trace> traces(threads);
   std::vector<size_t> correct(threads, 0);
   std::vector<int> labels(n, -1);
+  const size_t classes = size_t(net.spec().classes);
+  std::vector<double> scores(n * classes, 0.0);
   Progress prog("infer", n, quiet);
   auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
@@ -33,6 +36,7 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
           auto p = net.run(ds.image(i), &obs);
           correct[w] += p.label == ds.labels[i];
           labels[i] = p.label;
+          std::copy(p.scores.begin(), p.scores.end(), scores.begin() + std::ptrdiff_t(i * classes));
           prog.tick();
         }
       } catch (...) {
@@ -47,6 +51,8 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.samples = n;
   r.labels = std::move(labels);
+  r.classes = int(classes);
+  r.scores = std::move(scores);
   for (unsigned w = 0; w < threads; ++w) {
     r.correct += correct[w];
     r.trace.merge(traces[w]);

@@ -14,7 +14,9 @@ struct InferResult {
   size_t samples = 0, correct = 0;
   double seconds = 0;
   Trace trace;
-  std::vector<int> labels;  // predicted label per sample
+  std::vector<int> labels;     // predicted label per sample
+  int classes = 0;
+  std::vector<double> scores;  // [samples][classes]: logits (float mode), scores x 2^-24 (int)
 };
 
 // The data set split a model runs on, first `limit` samples (0 = all); an image shape that is
