@@ -8,7 +8,8 @@ pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       dataset-fashion-mnist
       qflow-tech-osu018
       verilator yosys qflow graywolf qrouter opensta
-      chromium chromium-driver fonts-dejavu-core)
+      chromium chromium-driver fonts-dejavu-core
+      clang-14 libclang-rt-14-dev)  # the fuzzers (libFuzzer, docs/hardening.md)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
