@@ -136,7 +136,7 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
   {
     pb::gil_scoped_release free_python;
     if (spikes) {  // the layout from one probe run of the first image
-      SampleLayout layout;
+      DumpLayout layout;
       if (ds.count()) m.net->run(ds.image(0), &layout);
       arrays.emplace(layout, int64_t(ds.count()));
     }

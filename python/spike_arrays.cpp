@@ -6,7 +6,7 @@
 
 namespace ss::py {
 
-SpikeArrays::SpikeArrays(const SampleLayout& layout, int64_t samples) : samples_(samples) {
+SpikeArrays::SpikeArrays(const DumpLayout& layout, int64_t samples) : samples_(samples) {
   for (const auto& l : layout.layers) {
     order_.push_back(l.name);
     layers_[l.name] = {l.T, l.tokens, l.channels,

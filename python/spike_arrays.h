@@ -9,30 +9,13 @@
 
 #include "convert.h"
 #include "engine/network.h"
+#include "engine/spike_dump.h"
 
 namespace ss::py {
 
-// What one sample emits, from a probe run: each layer's shape in execution order, and each
-// routed block's K and choices per sample.
-class SampleLayout : public Observer {
- public:
-  void on_layer(const LayerEvent& e) override {
-    layers.push_back({e.name, e.spikes.T(), e.spikes.tokens(), e.spikes.channels()});
-  }
-  void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override {
-    routes[block] = {k, int64_t(experts.size())};
-  }
-  struct Layer {
-    std::string name;
-    int T = 0, tokens = 0, channels = 0;
-  };
-  std::vector<Layer> layers;
-  std::map<std::string, std::pair<int, int64_t>> routes;  // block -> (K, choices per sample)
-};
-
 class SpikeArrays {
  public:
-  SpikeArrays(const SampleLayout& layout, int64_t samples);
+  SpikeArrays(const DumpLayout& layout, int64_t samples);  // DumpLayout: one probe run
 
   // The observer of one worker: set_sample(i) before running sample i.
   class Sink : public Observer {
