@@ -1,13 +1,17 @@
 // The SE cores' spatio-temporal systolic array: ROWS x COLS weight-stationary PEs. One token's
 // bit plane (ROWS inputs x LANES time steps) enters per cycle, skewed one cycle per row; spikes
 // move east, partial sums south; column c's sums leave the bottom ROWS + c cycles after entry.
+// With DW = 1 a second input, one bit per PE and lane (the depthwise gate: column c is channel
+// c, row r tap r, so every PE sees its own spike), follows the same skew and eastward delay and
+// replaces the row's broadcast spikes while dw_i is set.
 module se_array #(
   parameter integer ROWS        = 4,   // input channels per pass (reduction)
   parameter integer COLS        = 4,   // output neurons per pass
   parameter integer LANES       = 2,   // time steps per weight fetch
   parameter integer WEIGHT_BITS = 8,   // signed weights
   parameter integer PSUM_BITS   = 16,  // signed column sum of one plane (>= WEIGHT_BITS + log2 ROWS)
-  parameter integer META_BITS   = 8    // caller's tag travelling with each vector to the outputs
+  parameter integer META_BITS   = 8,   // caller's tag travelling with each vector to the outputs
+  parameter integer DW          = 0    // 1: per-PE inputs (depthwise gate) are built in
 ) (
   input  wire                               clk_i,
   input  wire                               rst_ni,
@@ -20,6 +24,9 @@ module se_array #(
   input  wire                               in_bank_i,  // weight bank of this vector's tile
   input  wire [ROWS*LANES-1:0]              in_x_i,     // row r, lane l at bit r*LANES + l
   input  wire [META_BITS-1:0]               in_meta_i,
+  // per-PE inputs (DW = 1): PE (r, c), lane l at bit (r*COLS + c)*LANES + l; used while dw_i
+  input  wire                               dw_i,       // static during a layer
+  input  wire [ROWS*COLS*LANES-1:0]         in_xd_i,
   // column outputs, each column ROWS + c cycles after its input entered
   output wire [COLS-1:0]                    out_valid_o,
   output wire [COLS*LANES*PSUM_BITS-1:0]    out_psum_o,   // column c, lane l at (c*LANES + l)
@@ -74,7 +81,37 @@ module se_array #(
         assign h_bank[r*(COLS+1)]             = sb_q[r-1];
         assign h_x[r*(COLS+1)*LANES +: LANES] = sx_q[(r-1)*LANES +: LANES];
       end
+      // per-PE inputs: row r's COLS x LANES bits skewed r cycles, then one more per column
+      // (column c uses slice c of dx[c]: synthesis removes the rest)
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [COLS*LANES-1:0] dx [0:COLS-1];
+      /* verilator lint_on UNUSEDSIGNAL */
+      if (DW != 0) begin : g_dw
+        /* verilator lint_off UNUSEDSIGNAL */
+        reg  [COLS*LANES-1:0] dsk_q [0:ROWS-1];   // dsk_q[k]: k + 1 cycles late (k < r used)
+        /* verilator lint_on UNUSEDSIGNAL */
+        reg  [COLS*LANES-1:0] dh_q  [1:COLS-1];   // dh_q[c]: c cycles east of column 0
+        integer k;
+        always @(posedge clk_i) begin
+          dsk_q[0] <= in_xd_i[r*COLS*LANES +: COLS*LANES];
+          for (k = 1; k < ROWS; k = k + 1) dsk_q[k] <= dsk_q[k-1];
+        end
+        assign dx[0] = (r == 0) ? in_xd_i[r*COLS*LANES +: COLS*LANES] : dsk_q[(r == 0) ? 0 : r-1];
+        for (c = 1; c < COLS; c = c + 1) begin : g_h
+          always @(posedge clk_i) dh_q[c] <= dx[c-1];
+          assign dx[c] = dh_q[c];
+        end
+      end else begin : g_nodw
+        /* verilator lint_off UNUSEDSIGNAL */
+        wire unused_dw = dw_i ^ (^in_xd_i[r*COLS*LANES +: COLS*LANES]);
+        /* verilator lint_on UNUSEDSIGNAL */
+        for (c = 0; c < COLS; c = c + 1) begin : g_z
+          assign dx[c] = {(COLS*LANES){1'b0}};
+        end
+      end
       for (c = 0; c < COLS; c = c + 1) begin : g_col
+        wire [LANES-1:0] x_in = (DW != 0 && dw_i) ? dx[c][c*LANES +: LANES]
+                                                  : h_x[(r*(COLS+1) + c)*LANES +: LANES];
         se_pe #(.LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS), .PSUM_BITS(PSUM_BITS)) u_pe (
           .clk_i   (clk_i),
           .rst_ni  (rst_ni),
@@ -82,7 +119,7 @@ module se_array #(
           .w1_i    (w1_q[(r*COLS + c)*WEIGHT_BITS +: WEIGHT_BITS]),
           .valid_i (h_valid[r*(COLS+1) + c]),
           .bank_i  (h_bank[r*(COLS+1) + c]),
-          .x_i     (h_x[(r*(COLS+1) + c)*LANES +: LANES]),
+          .x_i     (x_in),
           .psum_i  (v_psum[(r*COLS + c)*PW +: PW]),
           .valid_o (h_valid[r*(COLS+1) + c + 1]),
           .bank_o  (h_bank[r*(COLS+1) + c + 1]),

@@ -11,6 +11,16 @@
 // the spike generator runs membrane update, fire and reset for every (token, column, lane),
 // overlapping the next chunk (the accumulators are ping-pong). Membranes live in the
 // membrane buffer (two-port, synchronous read) reached through the mem_* ports.
+//
+// Two layer modes besides the plain weight layer (cfg_*_i, static during a layer):
+// - depthwise gate (cfg_dw_i, needs DW = 1): every PE gets its own spike (column c = channel c,
+//   row r = tap r); the spike tile then holds ROWS x COLS x LANES bits per token.
+// - classification head (cfg_head_i): every token and lane of a chunk adds into one
+//   accumulator per column (class); firing adds the class sums to the partial sums kept in the
+//   membrane buffer between time chunks (no decay, no threshold) and, in the last time chunk,
+//   puts them on out_acc_o (out_valid_o, no spike) for the scorer (router_topk, K = 1).
+// An op with op_wkeep_i continues the previous op's pass with the weights already in the array
+// (no weight load): a pass over more tokens than one spike tile holds (the head: all tokens).
 module se_core #(
   parameter integer ROWS        = 4,   // array rows: input channels per pass
   parameter integer COLS        = 4,   // array columns: output neurons per pass
@@ -28,7 +38,11 @@ module se_core #(
   parameter integer TOK_W       = 12,  // bits of a token index within the layer
   parameter integer CH_W        = 12,  // bits of an output channel index
   parameter integer T_W         = 6,   // bits of a time step
-  parameter integer CFG_W       = 6    // bits of the runtime A and F
+  parameter integer CFG_W       = 6,   // bits of the runtime A and F
+  parameter integer DW          = 0,   // 1: the depthwise gate's per-PE inputs are built in
+  // spike-tile bits per token (derived; do not set): PLANES x ROWS x LANES, or the depthwise
+  // gate's ROWS x COLS x LANES when that is more
+  parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES
 ) (
   input  wire                              clk_i,
   input  wire                              rst_ni,
@@ -36,6 +50,8 @@ module se_core #(
   input  wire [CFG_W-1:0]                  cfg_acc_bits_i,   // A
   input  wire [CFG_W-1:0]                  cfg_frac_bits_i,  // F
   input  wire [16:0]                       cfg_decay_i,      // llround(2^16 / tau)
+  input  wire                              cfg_dw_i,         // depthwise gate (DW = 1 only)
+  input  wire                              cfg_head_i,       // classification head
   // pass program: one op per pass, with its weight tile and spike tile
   input  wire                              op_valid_i,
   output wire                              op_ready_o,
@@ -50,12 +66,15 @@ module se_core #(
   input  wire                              op_last_i,     // last input tile: fire the chunk
   input  wire                              op_tc_first_i, // first time chunk: membranes start 0
   input  wire                              op_tc_last_i,  // last time chunk: membranes not saved
+  input  wire                              op_wkeep_i,    // same weights as the previous op
   input  wire [T_W-1:0]                    op_t0_i,       // time step of lane 0
   input  wire [TOK_W-1:0]                  op_j0_i,       // index of the chunk's first token
   input  wire [CH_W-1:0]                   op_o0_i,       // first output channel of the tile
   input  wire [ROWS*COLS*WEIGHT_BITS-1:0]  op_wtile_i,    // PE (r, c) at r*COLS + c; unused 0
-  input  wire [CHUNK*PLANES*ROWS*LANES-1:0] op_stile_i,   // token j, plane p, row r, lane l at
-                                                          // ((j*PLANES + p)*ROWS + r)*LANES + l
+  input  wire [CHUNK*TOKB-1:0]             op_stile_i,    // token j, plane p, row r, lane l at
+                                                          // j*TOKB + (p*ROWS + r)*LANES + l;
+                                                          // depthwise: PE (r, c) at
+                                                          // j*TOKB + (r*COLS + c)*LANES + l
   input  wire [COLS*BIAS_W-1:0]            op_bias_i,     // per column of the tile
   input  wire [COLS*MEM_W-1:0]             op_th_i,
   // membrane buffer (two ports; read data the cycle after the request)
@@ -73,6 +92,7 @@ module se_core #(
   output reg  [SG_LANES*TOK_W-1:0]         out_tok_o,
   output reg  [SG_LANES*CH_W-1:0]          out_ch_o,
   output reg  [SG_LANES*T_W-1:0]           out_t_o,
+  output reg  [SG_LANES*ACC_W-1:0]         out_acc_o,     // head: the class sum (else 0)
   // status
   output wire                              idle_o,        // nothing loaded, issued or firing
   output wire                              issue_o        // a vector enters the array (busy)
@@ -80,7 +100,8 @@ module se_core #(
   localparam integer JW   = (CHUNK > 1) ? $clog2(CHUNK) : 1;
   localparam integer WT   = ROWS * COLS * WEIGHT_BITS;
   localparam integer VEC  = ROWS * LANES;                 // one token bit plane
-  localparam integer ST   = CHUNK * PLANES * VEC;
+  localparam integer DWB  = ROWS * COLS * LANES;         // one token of the depthwise gate
+  localparam integer ST   = CHUNK * TOKB;
   localparam integer SKEW = ROWS + COLS - 2;             // last PE reads SKEW cycles after entry
   localparam [15:0]  SKEW16 = SKEW[15:0];
   localparam integer MB   = 1 + 1 + JW + 4;              // meta: marker, bank, token, plane
@@ -104,6 +125,7 @@ module se_core #(
   reg            l_wb_q, n_wb_q, a_wb_q;      // weight bank
   reg            l_ab_q, n_ab_q, a_ab_q;      // accumulator bank (chunk parity)
   reg [ST-1:0]   l_st_q, n_st_q, a_st_q;
+  reg            l_wk_q;                      // keeps the previous op's weights
   reg [COLS*BIAS_W-1:0] l_bias_q, n_bias_q, a_bias_q;
   reg [COLS*MEM_W-1:0]  l_th_q, n_th_q, a_th_q;
   reg [WT-1:0]   l_wt_q;
@@ -117,12 +139,11 @@ module se_core #(
 
   // non-zero tokens of the active tile
   reg [CHUNK-1:0] a_nz;
-  integer jj, pp;
+  integer jj;
   always @* begin
     for (jj = 0; jj < CHUNK; jj = jj + 1) begin
       a_nz[jj] = 1'b0;
-      for (pp = 0; pp < PLANES; pp = pp + 1)
-        a_nz[jj] = a_nz[jj] | (|a_st_q[(jj*PLANES + pp)*VEC +: VEC]);
+      a_nz[jj] = |a_st_q[jj*TOKB +: TOKB];
       if (jj >= a_ntok_q) a_nz[jj] = 1'b0;
     end
   end
@@ -167,7 +188,8 @@ module se_core #(
   // ------------------------------------------------------------------ weight-bank hazard
   // bank b may be rewritten once the last PE has read the last vector that used it
   reg [15:0] since_q [0:1];
-  wire bank_free_l = (issue && a_wb_q == l_wb_q) ? (SKEW <= 0) : (since_q[l_wb_q] >= SKEW16);
+  wire bank_free_l = l_wk_q ||
+                     ((issue && a_wb_q == l_wb_q) ? (SKEW <= 0) : (since_q[l_wb_q] >= SKEW16));
 
   wire l_loaded = l_v_q && (l_wcred_q >= l_wbits_q) && (l_scred_q >= l_sbits_q);
   wire n_free   = !n_v_q || (a_free && n_v_q);
@@ -184,19 +206,30 @@ module se_core #(
   wire                         marker = a_done && a_last_q;  // chunk's last pass leaves A
   wire [MB-1:0]                in_meta = {marker, a_ab_q, cur_j, a_p_q};
 
+  wire [31:0] tok_base = {{(32-JW){1'b0}}, cur_j} * TOKB;
+  wire [DWB-1:0] a_xd;                         // the depthwise gate's per-PE spikes
+  generate
+    if (DW != 0) begin : g_xd
+      assign a_xd = a_st_q[tok_base +: DWB];
+    end else begin : g_noxd
+      assign a_xd = {DWB{1'b0}};
+    end
+  endgenerate
   se_array #(
     .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS),
-    .PSUM_BITS(PSUM_BITS), .META_BITS(MB)
+    .PSUM_BITS(PSUM_BITS), .META_BITS(MB), .DW(DW)
   ) u_array (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .wr_en_i     (l_to_n),
+    .wr_en_i     (l_to_n && !l_wk_q),
     .wr_bank_i   (l_wb_q),
     .wr_tile_i   (l_wt_q),
     .in_valid_i  (issue),
     .in_bank_i   (a_wb_q),
-    .in_x_i      (a_st_q[({{(32-JW){1'b0}}, cur_j}*PLANES + {28'd0, a_p_q})*VEC +: VEC]),
+    .in_x_i      (a_st_q[tok_base + {28'd0, a_p_q}*VEC +: VEC]),
     .in_meta_i   (in_meta),
+    .dw_i        (cfg_dw_i),
+    .in_xd_i     (a_xd),
     .out_valid_o (col_v),
     .out_psum_o  (col_psum),
     .out_meta_o  (col_meta)
@@ -221,14 +254,19 @@ module se_core #(
         l_first_q <= op_first_i; l_last_q <= op_last_i;
         l_tcf_q <= op_tc_first_i; l_tcl_q <= op_tc_last_i;
         l_t0_q <= op_t0_i; l_j0_q <= op_j0_i; l_o0_q <= op_o0_i;
-        l_wb_q <= wbank_next_q; wbank_next_q <= ~wbank_next_q;
+        l_wk_q <= op_wkeep_i;
+        if (op_wkeep_i) l_wb_q <= ~wbank_next_q;   // the bank of the op before
+        else begin
+          l_wb_q <= wbank_next_q; wbank_next_q <= ~wbank_next_q;
+        end
         l_ab_q <= op_first_i ? ~abank_q : abank_q;
         if (op_first_i) abank_q <= ~abank_q;
         l_st_q <= op_stile_i; l_wt_q <= op_wtile_i;
         l_bias_q <= op_bias_i; l_th_q <= op_th_i;
         // bits the bus carries for this pass; the first beat moves in the accept cycle
-        l_wbits_q <= {16'd0, op_ru_i} * {16'd0, op_cu_i} * WEIGHT_BITS;
-        l_sbits_q <= {24'd0, op_ntok_i} * {28'd0, op_planes_i} * {16'd0, op_ru_i} * {24'd0, op_nl_i};
+        l_wbits_q <= op_wkeep_i ? 32'd0 : {16'd0, op_ru_i} * {16'd0, op_cu_i} * WEIGHT_BITS;
+        l_sbits_q <= {24'd0, op_ntok_i} * {28'd0, op_planes_i} * {16'd0, op_ru_i} * {24'd0, op_nl_i} *
+                     (cfg_dw_i ? {16'd0, op_cu_i} : 32'd1);
         l_wcred_q <= WBW;
         l_scred_q <= SBW;
       end else if (l_to_n) begin
@@ -283,15 +321,23 @@ module se_core #(
       wire [3:0]            pl  = m[3:0];
       wire [JW-1:0]         jx  = m[4 +: JW];
       wire                  bk  = m[4 + JW];
-      wire [JW:0]           idx = {bk, jx};
+      // the head sums every token and lane of the chunk into entry 0, lane 0
+      wire [JW:0]           idx = {bk, cfg_head_i ? {JW{1'b0}} : jx};
       reg  [LANES*ACC_W-1:0] upd;
+      reg  [ACC_W-1:0]      lsum;
       integer ll;
       always @* begin
-        for (ll = 0; ll < LANES; ll = ll + 1)
+        lsum = {ACC_W{1'b0}};
+        for (ll = 0; ll < LANES; ll = ll + 1) begin
           upd[ll*ACC_W +: ACC_W] =
               (wr_q[idx] ? mem_q[idx][ll*ACC_W +: ACC_W] : {ACC_W{1'b0}}) +
               ({{(ACC_W-PSUM_BITS){col_psum[gc*PW + ll*PSUM_BITS + PSUM_BITS-1]}},
                 col_psum[gc*PW + ll*PSUM_BITS +: PSUM_BITS]} << pl);
+          lsum = lsum + ({{(ACC_W-PSUM_BITS){col_psum[gc*PW + ll*PSUM_BITS + PSUM_BITS-1]}},
+                          col_psum[gc*PW + ll*PSUM_BITS +: PSUM_BITS]} << pl);
+        end
+        if (cfg_head_i)
+          upd[0 +: ACC_W] = (wr_q[idx] ? mem_q[idx][0 +: ACC_W] : {ACC_W{1'b0}}) + lsum;
       end
       always @(posedge clk_i) begin
         if (col_v[gc]) mem_q[idx] <= upd;
@@ -330,9 +376,9 @@ module se_core #(
     end else begin
       if (fire_push) begin
         fq_v_q[a_ab_q] <= 1'b1; fq_rdy_q[a_ab_q] <= 1'b0;
-        fq_ntok_q[a_ab_q] <= a_ntok_q; fq_nl_q[a_ab_q] <= a_nl_q; fq_ns_q[a_ab_q] <= a_ns_q; fq_cu_q[a_ab_q] <= a_cu_q;
+        fq_ntok_q[a_ab_q] <= cfg_head_i ? 8'd1 : a_ntok_q; fq_nl_q[a_ab_q] <= a_nl_q; fq_ns_q[a_ab_q] <= a_ns_q; fq_cu_q[a_ab_q] <= a_cu_q;
         fq_tcf_q[a_ab_q] <= a_tcf_q; fq_tcl_q[a_ab_q] <= a_tcl_q; fq_t0_q[a_ab_q] <= a_t0_q;
-        fq_j0_q[a_ab_q] <= a_j0_q; fq_o0_q[a_ab_q] <= a_o0_q;
+        fq_j0_q[a_ab_q] <= cfg_head_i ? {TOK_W{1'b0}} : a_j0_q; fq_o0_q[a_ab_q] <= a_o0_q;
         fq_bias_q[a_ab_q] <= a_bias_q; fq_th_q[a_ab_q] <= a_th_q;
       end
       if (marker_out) fq_rdy_q[marker_bk] <= 1'b1;
@@ -361,7 +407,7 @@ module se_core #(
   end
   wire [7:0]  cur_ntok = fq_ntok_q[sg_b_q];
   wire [7:0]  cur_ns   = fq_ns_q[sg_b_q];             // steps per neuron
-  wire [7:0]  acc_lane = (fq_nl_q[sg_b_q] == 8'd1) ? 8'd0 : sg_l_q;  // one integrated lane
+  wire [7:0]  acc_lane = (fq_nl_q[sg_b_q] == 8'd1 || cfg_head_i) ? 8'd0 : sg_l_q;  // one lane
   // chunks fire in the order they were pushed: the bank after the one fired last
   reg         sg_next_q;
   wire        sg_start = !sg_busy_q && fq_v_q[sg_next_q] && fq_rdy_q[sg_next_q];
@@ -383,7 +429,7 @@ module se_core #(
   always @* begin
     for (ui = 0; ui < SG_LANES; ui = ui + 1) begin
       unit_ok[ui] = (u_j[ui] < cur_ntok);
-      lif_v[ui]   = step && unit_ok[ui];
+      lif_v[ui]   = step && unit_ok[ui] && !cfg_head_i;
       // (u_c < cu <= COLS, u_j < CHUNK and sg_l < LANES wherever the step is valid)
       lif_acc[ui*ACC_W +: ACC_W] = acc_flat[((u_c[ui] * 2 * CHUNK) + {{(31-JW){1'b0}}, sg_b_q, u_j[ui][JW-1:0]}) *
                                             LANES * ACC_W + acc_lane * ACC_W +: ACC_W];
@@ -415,8 +461,31 @@ module se_core #(
     .spike_o          (lif_spk),
     .v_o              (lif_vout)
   );
-  assign out_valid_o = lif_vo;
-  assign out_spike_o = lif_spk;
+  // head: partial class sum + this chunk's sum, registered like the LIF's output
+  reg  [SG_LANES-1:0]       hd_v_q;          // a class sum leaves (last time chunk only)
+  reg  [SG_LANES-1:0]       hd_w_q;          // a class sum was stepped (any time chunk)
+  reg  [SG_LANES*ACC_W-1:0] hd_sum_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) begin
+      hd_v_q <= {SG_LANES{1'b0}}; hd_w_q <= {SG_LANES{1'b0}};
+    end else begin
+      for (ui = 0; ui < SG_LANES; ui = ui + 1) begin
+        hd_w_q[ui] <= step && unit_ok[ui] && cfg_head_i;
+        hd_v_q[ui] <= step && unit_ok[ui] && cfg_head_i && fq_tcl_q[sg_b_q];
+      end
+    end
+  end
+  always @(posedge clk_i) begin
+    for (ui = 0; ui < SG_LANES; ui = ui + 1)
+      hd_sum_q[ui*ACC_W +: ACC_W] <= lif_acc[ui*ACC_W +: ACC_W] +
+          {{(ACC_W-MEM_W){lif_vin[ui*MEM_W + MEM_W-1]}}, lif_vin[ui*MEM_W +: MEM_W]};
+  end
+  assign out_valid_o = lif_vo | hd_v_q;
+  assign out_spike_o = lif_spk & ~hd_v_q;
+  always @* begin
+    for (ui = 0; ui < SG_LANES; ui = ui + 1)
+      out_acc_o[ui*ACC_W +: ACC_W] = hd_v_q[ui] ? hd_sum_q[ui*ACC_W +: ACC_W] : {ACC_W{1'b0}};
+  end
 
   // membrane write-back one cycle after a round's last lane (the LIF output register)
   reg             wb_pend_q;
@@ -445,7 +514,9 @@ module se_core #(
     mem_wr_en_o   = wb_pend_q && !wb_tcl_q ? wb_ok_q : {SG_LANES{1'b0}};
     mem_wr_tok_o  = wb_tok_q;
     mem_wr_ch_o   = wb_ch_q;
-    mem_wr_data_o = lif_vout;
+    for (ui = 0; ui < SG_LANES; ui = ui + 1)
+      mem_wr_data_o[ui*MEM_W +: MEM_W] = cfg_head_i ? hd_sum_q[ui*ACC_W +: MEM_W]
+                                                    : lif_vout[ui*MEM_W +: MEM_W];
   end
 
   always @(posedge clk_i) begin
@@ -491,5 +562,5 @@ module se_core #(
   end
 
   assign idle_o = !l_v_q && !n_v_q && !a_v_q && !fq_v_q[0] && !fq_v_q[1] && !sg_busy_q &&
-                  !wb_pend_q && (lif_vo == {SG_LANES{1'b0}});
+                  !wb_pend_q && (lif_vo == {SG_LANES{1'b0}}) && (hd_w_q == {SG_LANES{1'b0}});
 endmodule

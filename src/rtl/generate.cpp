@@ -42,7 +42,8 @@ std::vector<std::pair<std::string, int>> se_core_fields(const SeCoreParams& p) {
           {"SBW", p.sbw},
           {"TOK_W", p.tok_w},
           {"CH_W", p.ch_w},
-          {"T_W", p.t_w}};
+          {"T_W", p.t_w},
+          {"DW", p.dw}};
 }
 
 std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreParams& p) {
@@ -77,9 +78,9 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
 // hex (docs/rtl.md, "Programs").
 std::string op_line(const SeOp& op) {
   const auto& p = op.pass;
-  std::string s = fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} ", p.nt, op.planes, p.nl,
+  std::string s = fmt::format("{} {} {} {} {} {} {} {} {} {} {} {} {} {} ", p.nt, op.planes, p.nl,
                               op.steps, p.ru, p.cu, int(p.first_in), int(p.last_in),
-                              int(op.tc_first), int(op.tc_last), p.t0, p.j0, p.c0);
+                              int(op.tc_first), int(op.tc_last), int(op.wkeep), p.t0, p.j0, p.c0);
   for (int8_t w : op.w) s += fmt::format("{:02x}", uint8_t(w));
   s += ' ';
   // spike bits, 4 per hex digit, bit 0 first
@@ -107,32 +108,35 @@ class ProgramWriter : public sim::WeightLayerObserver {
 
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
-    if (d.kind == sim::Kind::head || d.kind == sim::Kind::dwconv) {
-      if (image_ == 0) sum_.unsupported.push_back(d.name);
-      return;
-    }
     const LayerQuant q = quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     for (int core = 0; core < a_.se.count; ++core) {
       const std::vector<SeOp> ops = se_ops(d, s, in, toks, q, p_, core);
       if (ops.empty()) continue;
       std::string text = fmt::format(
-          "# {} image {} core {}: ntok planes nl steps ru cu first last tc_first tc_last t0 j0 "
-          "o0 wtile stile bias th\n",
+          "# {} image {} core {}: ntok planes nl steps ru cu first last tc_first tc_last wkeep t0 "
+          "j0 o0 wtile stile bias th\n",
           d.name, image_, core);
       for (const auto& op : ops) text += op_line(op);
       const std::string file = fmt::format("image{}/{}.core{}.ops", image_, d.name, core);
       write_file_atomic((dir_ / file).string(), text);
-      layers_.push_back({{"image", image_},
-                         {"layer", d.name},
-                         {"core", core},
-                         {"file", file},
-                         {"ops", ops.size()},
-                         {"acc_bits", q.acc_bits},
-                         {"frac_bits", q.frac_bits},
-                         {"decay", fx::decay(m_.neuron.tau)},
-                         {"tokens", toks},
-                         {"simulated_cycles", cost.cycles}});
+      const char* mode = d.kind == sim::Kind::head     ? "head"
+                         : d.kind == sim::Kind::dwconv ? "dwconv"
+                                                       : "weight";
+      nlohmann::json entry = {{"image", image_},
+                              {"layer", d.name},
+                              {"mode", mode},
+                              {"core", core},
+                              {"file", file},
+                              {"ops", ops.size()},
+                              {"acc_bits", q.acc_bits},
+                              {"frac_bits", q.frac_bits},
+                              {"decay", fx::decay(m_.neuron.tau)},
+                              {"tokens", toks},
+                              {"simulated_cycles", cost.cycles}};
+      if (d.kind == sim::Kind::head)  // the scorer's constants (router_topk, K = 1)
+        entry["head"] = {{"mul", q.mul}, {"bias", q.score_bias}};
+      layers_.push_back(entry);
       ++sum_.programs;
       sum_.ops += int(ops.size());
     }

@@ -25,6 +25,9 @@ LayerQuant quantize_layer(const ModelSpec& m, const SafeTensors& w, const sim::L
     case Kind::head:
       s = Synapse(ctx, w, d.name, d.cout, d.cin, false, /*bn=*/false);
       break;
+    case Kind::router:  // as the engine's MoE route() builds it
+      s = Synapse(ctx, w, d.name, d.experts, d.cin, false, /*bn=*/false);
+      break;
     default:
       throw Error("layer " + d.name + " runs on the " + sim::unit_name(d.unit) +
                   ", not on the SE cores: it has no weight tile");
@@ -36,9 +39,19 @@ LayerQuant quantize_layer(const ModelSpec& m, const SafeTensors& w, const sim::L
   q.q = s.qweight_t();
   q.bias_fx = s.qbias();
   q.th.resize(size_t(q.cout));
-  for (int o = 0; o < q.cout; ++o)
+  for (int o = 0; o < q.cout && d.kind != Kind::router; ++o)
     q.th[size_t(o)] =
         fx::threshold(m.neuron.threshold, s.scale()[size_t(o)], q.frac_bits, m.quant.mem_bits);
+  if (d.kind == Kind::head || d.kind == Kind::router) {
+    // the engine's own expressions (Network::run: mean over steps and tokens; MoE route():
+    // mean over steps)
+    const int64_t count = d.kind == Kind::head ? int64_t(d.T) * d.tokens : int64_t(d.T);
+    for (int o = 0; o < q.cout; ++o) {
+      q.mul.push_back(
+          fx::round_half_away(double(s.scale()[size_t(o)]) / double(count) * double(1 << 24)));
+      q.score_bias.push_back(fx::round_half_away(double(s.bias()[size_t(o)]) * double(1 << 24)));
+    }
+  }
   return q;
 }
 

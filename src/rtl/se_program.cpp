@@ -54,45 +54,67 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
   if (p.wbw < 1)
     unbuildable(a, "noc.width", "the bus leaves less than one weight bit per cycle per SE core");
   p.tok_w = std::max(12, bits_for(m.tokens()));
+  p.dw = m.ffn.type == "emsp";  // the EMSP gate is the only depthwise layer
   return p;
 }
 
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
                          const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
                          int core) {
-  if (d.kind == sim::Kind::dwconv || d.kind == sim::Kind::head)
-    throw Error("layer " + d.name + ": the RTL SE core does not run " +
-                (d.kind == sim::Kind::head ? "the classification head" : "the depthwise gate") +
-                " yet (docs/rtl.md, limits)");
+  const bool pixel = d.kind == sim::Kind::pixel_conv, dw = d.kind == sim::Kind::dwconv;
+  const bool head = d.kind == sim::Kind::head;
+  if (dw && !p.dw)
+    throw Error("layer " + d.name + ": the depthwise gate needs the core built with DW = 1");
   if (d.in_bits > p.planes)
     throw Error("layer " + d.name + ": " + std::to_string(d.in_bits) + "-bit inputs exceed the " +
                 std::to_string(p.planes) + " planes of the core");
-  const bool pixel = d.kind == sim::Kind::pixel_conv;
+  const int tokb = p.tok_bits(), planes = std::min<int>(d.in_bits, int(in.p.size()));
   std::vector<SeOp> ops;
   for (const sim::WeightPass& ps : s.passes) {
     if (ps.core != core) continue;
-    SeOp op;
-    op.pass = ps;
-    op.planes = d.in_bits;
-    op.steps = pixel ? d.T : ps.nl;
-    op.tc_first = ps.tc == 0, op.tc_last = ps.tc + 1 == s.tcs;
-    op.w.assign(size_t(p.rows) * p.cols, 0);
-    for (int r = 0; r < ps.ru; ++r)
-      for (int c = 0; c < ps.cu; ++c) op.w[size_t(r) * p.cols + c] = q.w(ps.r0 + r, ps.c0 + c);
-    op.x.assign(size_t(p.chunk) * p.planes * p.rows * p.lanes, 0);
-    for (int j = 0; j < ps.nt; ++j)
-      for (int b = 0; b < std::min<int>(d.in_bits, int(in.p.size())); ++b)
+    if (!head && ps.nt > p.chunk)
+      throw Error("layer " + d.name + ": a chunk of " + std::to_string(ps.nt) +
+                  " tokens exceeds the core's " + std::to_string(p.chunk));
+    const int pieces = std::max(1, (ps.nt + p.chunk - 1) / p.chunk);
+    for (int k = 0; k < pieces; ++k) {
+      SeOp op;
+      op.pass = ps;
+      op.pass.j0 = ps.j0 + k * p.chunk;
+      op.pass.nt = std::min(p.chunk, ps.nt - k * p.chunk);
+      op.pass.first_in = ps.first_in && k == 0;
+      op.pass.last_in = ps.last_in && k + 1 == pieces;
+      op.wkeep = k > 0;
+      op.planes = d.in_bits;
+      op.steps = pixel ? d.T : (head ? 1 : ps.nl);
+      op.tc_first = ps.tc == 0, op.tc_last = ps.tc + 1 == s.tcs;
+      op.w.assign(size_t(p.rows) * p.cols, 0);
+      for (int r = 0; r < ps.ru; ++r)
+        for (int c = 0; c < ps.cu; ++c) op.w[size_t(r) * p.cols + c] = q.w(ps.r0 + r, ps.c0 + c);
+      op.x.assign(size_t(p.chunk) * tokb, 0);
+      for (int j = 0; j < op.pass.nt; ++j) {
+        const int tok = toks[size_t(op.pass.j0 + j)];
+        uint8_t* x = &op.x[size_t(j) * tokb];
         for (int r = 0; r < ps.ru; ++r)
-          for (int l = 0; l < ps.nl; ++l)
-            op.x[((size_t(j) * p.planes + b) * p.rows + r) * p.lanes + l] =
-                in.p[size_t(b)].get(ps.t0 + l, toks[size_t(ps.j0 + j)], ps.r0 + r);
-    op.bias.assign(size_t(p.cols), 0);
-    op.th.assign(size_t(p.cols), 0);
-    for (int c = 0; c < ps.cu; ++c) {
-      op.bias[size_t(c)] = q.bias_fx[size_t(ps.c0 + c)];
-      op.th[size_t(c)] = q.th[size_t(ps.c0 + c)];
+          for (int l = 0; l < ps.nl; ++l) {
+            if (dw) {  // im2col of the gate input: tap-major, row k x C + channel
+              for (int c = 0; c < ps.cu; ++c)
+                x[(size_t(r) * p.cols + c) * p.lanes + l] =
+                    in.p[0].get(ps.t0 + l, tok, (ps.r0 + r) * d.cout + ps.c0 + c);
+            } else {
+              for (int b = 0; b < planes; ++b)
+                x[(size_t(b) * p.rows + r) * p.lanes + l] =
+                    in.p[size_t(b)].get(ps.t0 + l, tok, ps.r0 + r);
+            }
+          }
+      }
+      op.bias.assign(size_t(p.cols), 0);
+      op.th.assign(size_t(p.cols), 0);
+      for (int c = 0; c < ps.cu && !head; ++c) {
+        op.bias[size_t(c)] = q.bias_fx[size_t(ps.c0 + c)];
+        op.th[size_t(c)] = q.th[size_t(ps.c0 + c)];
+      }
+      ops.push_back(std::move(op));
     }
-    ops.push_back(std::move(op));
   }
   return ops;
 }

@@ -26,26 +26,36 @@ struct SeCoreParams {
   int planes = 8;          // widest bit-serial input (8-bit pixels)
   int wbw = 64, sbw = 64;  // weight / spike bits per cycle reaching one core
   int tok_w = 12, ch_w = 12, t_w = 6;
+  int dw = 0;  // 1: the depthwise gate's per-PE inputs (the model has an EMSP gate)
+  // spike-tile bits per token (hw/se_core.v TOKB)
+  int tok_bits() const {
+    return (dw && cols > planes) ? rows * cols * lanes : planes * rows * lanes;
+  }
 };
 
 // Parameters for architecture `a` running model `m`; throws naming the key for combinations
 // the RTL cannot build (e.g. membranes narrower than the model's int mode).
 SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m);
 
-// One pass as the core's op port takes it.
+// One pass, or one piece of a pass, as the core's op port takes it. A pass over more tokens
+// than the spike tile holds (the head's one chunk of all tokens) is cut into ops of `chunk`
+// tokens; all but the first keep the weights already in the array (wkeep).
 struct SeOp {
-  sim::WeightPass pass;
+  sim::WeightPass pass;  // nt, j0 (and first_in / last_in) of this piece
+  bool wkeep = false;
   int planes = 1;  // bit planes of the input (the layer's in_bits)
   int steps = 1;   // LIF steps fired per neuron (T for the pixel conv, else nl)
   bool tc_first = true, tc_last = true;
   std::vector<int8_t> w;      // [rows][cols], zero outside ru x cu
-  std::vector<uint8_t> x;     // [chunk][planes][rows][lanes] bits (0/1)
+  std::vector<uint8_t> x;     // [chunk][tok_bits] bits (0/1): [planes][rows][lanes], or for
+                              // the depthwise gate [rows][cols][lanes]
   std::vector<int32_t> bias;  // [cols]
   std::vector<int32_t> th;    // [cols]
 };
 
 // The ops of weight layer `d` that core `core` runs, in order: the schedule's passes with the
-// layer's input `in` (tokens `toks`) and constants `q`.
+// layer's input `in` (tokens `toks`) and constants `q`. The head's ops are one chunk per (time
+// chunk, output tile): first / last mark its first and last piece.
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
                          const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
                          int core);

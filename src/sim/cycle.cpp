@@ -73,7 +73,9 @@ class SampleRun {
       LayerCost cost;
       const int conc_group = d.group >= 0 ? int(busy_cores[d.group].size()) : 0;
       if (d.kind == Kind::router) {
-        cost = router_cycle(d, input(d.inputs[0], d), c_, st);
+        const Planes& in = input(d.inputs[0], d);
+        cost = router_cycle(d, in, c_, st);
+        if (obs_) obs_->on_router_layer(d, in, cost);
         r.elems[i] = double(d.tokens) * d.T * d.cin;
       } else if (d.kind == Kind::attention) {
         cost = attention(d, conc_group, st, r.elems[i]);
@@ -266,6 +268,7 @@ class SampleRun {
           for (int c = h * d.dh; c < (h + 1) * d.dh; ++c) fired += out.get(t, n, c);
     cost.spikes_fired = fired;
     st.out_spikes += fired;
+    if (obs_) obs_->on_attention_layer(d, q, k, v, rows, heads, cost);
     return cost;
   }
 

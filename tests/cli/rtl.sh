@@ -27,14 +27,21 @@ assert re.search(r"SE_ROWS\s+= 4;", vh) and re.search(r"SE_MEM_W\s+= 24;", vh)
 layers = {p["layer"] for p in s["programs"]}
 assert "blocks.0.attn.q" in layers and "sps.conv0" in layers and "blocks.0.ffn.experts.0.fc1" in layers or \
        "blocks.0.ffn.experts.1.fc1" in layers, layers
-assert s["not_in_rtl_yet"] == ["head"], s["not_in_rtl_yet"]
+assert s["not_in_rtl_yet"] == [], s["not_in_rtl_yet"]
+assert s["se_core"]["DW"] == 0  # no depthwise gate in the MoE model
+heads = [p for p in s["programs"] if p["mode"] == "head"]
+assert [p["layer"] for p in heads] == ["head"] and len(heads[0]["head"]["mul"]) == 10, heads
 for p in s["programs"]:
     lines = [l for l in open(f"{d}/small/program/{p['file']}") if not l.startswith("#")]
     assert len(lines) == p["ops"] > 0
     f = lines[0].split()
-    assert len(f) == 17, len(f)
-    assert len(f[13]) == 4 * 4 * 2           # weight tile: 16 bytes in hex
-    assert len(f[14]) == 4 * 8 * 4 * 2 // 4  # spike tile: chunk x planes x rows x lanes bits
+    assert len(f) == 18, len(f)
+    assert f[10] == "0"                      # the first op loads its weights (wkeep 0)
+    assert len(f[14]) == 4 * 4 * 2           # weight tile: 16 bytes in hex
+    assert len(f[15]) == 4 * 8 * 4 * 2 // 4  # spike tile: chunk x planes x rows x lanes bits
+    if p["mode"] == "head":  # a pass over all tokens: pieces of 4 after the first keep the weights
+        passes = sum(l.split()[10] == "0" for l in lines)
+        assert len(lines) % passes == 0 and len(lines) // passes > 1, (len(lines), passes)
 p = json.load(open(f"{d}/paper/manifest.json"))
 assert p["se_core"]["ROWS"] == 32 and p["se_core"]["CHUNK"] == 64 and p["programs"] == []
 vh = open(f"{d}/paper/ss_params.vh").read()

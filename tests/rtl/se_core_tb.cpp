@@ -12,13 +12,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "Vhead_score.h"
 #include "Vse_core.h"
 #ifdef SE_TRACE
 #include "Vse_core_tr.h"
@@ -71,6 +72,14 @@ void put(VlWide<N>& s, int lsb, int w, uint64_t v) {
     s[b / 32] = (s[b / 32] & ~(1u << (b % 32))) | (uint32_t((v >> i) & 1) << (b % 32));
   }
 }
+template <class I>
+requires std::is_integral_v<I>
+void put(I& s, int lsb, int w, uint64_t v) {
+  for (int i = 0; i < w; ++i) s = I((s & ~(I(1) << (lsb + i))) | (I((v >> i) & 1) << (lsb + i)));
+}
+template <class I>
+requires std::is_integral_v<I>
+void zero(I& s) { s = 0; }
 uint64_t get(uint64_t s, int lsb, int w) {
   return (s >> lsb) & ((w == 64) ? ~0ull : ((1ull << w) - 1));
 }
@@ -93,11 +102,15 @@ struct Fired {
 };
 
 struct LayerRun {
-  int64_t cycles = 0;         // first op offered .. core idle
-  int64_t issue_cycles = 0;   // cycles a vector entered the array
-  int64_t steps = 0;          // neuron-steps the spike generator ran
-  std::map<Fired, bool> out;  // every neuron-step's spike
+  int64_t cycles = 0;                // first op offered .. core idle
+  int64_t issue_cycles = 0;          // cycles a vector entered the array
+  int64_t steps = 0;                 // neuron-steps the spike generator ran (head: class sums out)
+  std::map<Fired, bool> out;         // every neuron-step's spike
+  std::map<int, int64_t> score_acc;  // head: class -> its sum (out_acc_o)
 };
+
+// Layer modes of hw/se_core.v (cfg_dw_i, cfg_head_i).
+enum class CoreMode { weight, dwconv, head };
 
 // Drives one se_core through a layer's ops; the membrane buffer is a map here.
 // Drives one se_core through a layer's ops; the membrane buffer is a map here. `V` is the
@@ -129,11 +142,14 @@ class CoreT {
 #endif
   int64_t issue_edges = 0;  // rising and falling edges of issue_o while traced
 
-  LayerRun run(const std::vector<rtl::SeOp>& ops, int acc_bits, int frac_bits, int decay) {
+  LayerRun run(const std::vector<rtl::SeOp>& ops, int acc_bits, int frac_bits, int decay,
+               CoreMode mode = CoreMode::weight) {
     LayerRun r;
     m_->cfg_acc_bits_i = acc_bits;
     m_->cfg_frac_bits_i = frac_bits;
     m_->cfg_decay_i = decay;
+    m_->cfg_dw_i = mode == CoreMode::dwconv;
+    m_->cfg_head_i = mode == CoreMode::head;
     std::map<std::pair<int, int>, int64_t> membrane;
     size_t next = 0;
     for (int64_t cyc = 0; cyc < 10'000'000; ++cyc) {
@@ -158,6 +174,10 @@ class CoreT {
           EXPECT_EQ(r.out.count(f), 0u)
               << "neuron-step fired twice: tok " << f.tok << " ch " << f.ch << " t " << f.t;
           r.out[f] = (m_->out_spike_o >> u) & 1;
+          if (mode == CoreMode::head) {
+            EXPECT_FALSE(r.out[f]) << "the head fires no spike";
+            r.score_acc[f.ch] = sext(get(m_->out_acc_o, u * 32, 32), 32);
+          }
           ++r.steps;
         }
       }
@@ -214,6 +234,7 @@ class CoreT {
     m_->op_last_i = p.last_in;
     m_->op_tc_first_i = op.tc_first;
     m_->op_tc_last_i = op.tc_last;
+    m_->op_wkeep_i = op.wkeep;
     m_->op_t0_i = p.t0;
     m_->op_j0_i = p.j0;
     m_->op_o0_i = p.c0;
@@ -240,8 +261,11 @@ using Core = CoreT<Vse_core>;
 
 TEST(SeCore, ParametersAreTheGeneratorsForSmallToml) {
   const arch::Arch a = test_arch();
-  const ModelSpec m = ModelSpec::load(src("models/moe-fmnist.toml"));
+  // the depthwise inputs are built for a model with an EMSP gate (SEMM) only
+  EXPECT_EQ(rtl::se_core_params(a, ModelSpec::load(src("models/moe-fmnist.toml"))).dw, 0);
+  const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
   const rtl::SeCoreParams p = rtl::se_core_params(a, m);
+  EXPECT_EQ(p.dw, SE_DW);
   EXPECT_EQ(p.rows, kRows);
   EXPECT_EQ(p.cols, kCols);
   EXPECT_EQ(p.lanes, kLanes);
@@ -301,18 +325,56 @@ TEST(SeCore, OnePassByHand) {
   EXPECT_EQ(r.cycles, 18);
 }
 
+// The head's scorer: router_topk with E = classes, K = 1, fed the class sums out of the SE
+// core(s), SG_LANES a cycle, the last with token_done; score_c = acc_c x mul_c + b_c in int64
+// and the first argmax, as the engine's Network::run. Returns the class; `cycles` counts the
+// edges from the first update to the registered result.
+constexpr int kClasses = 10, kScoreAccW = 40, kScoreMulW = 24;
+int score_head(const std::map<int, int64_t>& acc, const rtl::LayerQuant& q, int64_t& cycles) {
+  Verilated::randReset(2);
+  Vhead_score m;
+  auto tick = [&] { m.clk_i = 0, m.eval(), m.clk_i = 1, m.eval(); };
+  m.rst_ni = 0, tick(), m.rst_ni = 1;
+  EXPECT_EQ(int(acc.size()), kClasses);
+  zero(m.cfg_mul_i);
+  zero(m.cfg_bias_i);
+  for (int c = 0; c < kClasses; ++c) {
+    EXPECT_LT(std::abs(q.mul[size_t(c)]), int64_t(1) << (kScoreMulW - 1)) << "mul of class " << c;
+    put(m.cfg_mul_i, c * kScoreMulW, kScoreMulW, uint64_t(q.mul[size_t(c)]));
+    put(m.cfg_bias_i, c * 64, 64, uint64_t(q.score_bias[size_t(c)]));
+  }
+  cycles = 0;
+  for (int c0 = 0; c0 < kClasses; c0 += kSg) {
+    m.upd_valid_i = 0;
+    zero(m.upd_weight_i);
+    zero(m.upd_expert_i);
+    zero(m.upd_plane_i);
+    for (int l = 0; l < kSg && c0 + l < kClasses; ++l) {
+      m.upd_valid_i |= 1u << l;
+      put(m.upd_expert_i, 4 * l, 4, uint64_t(c0 + l));
+      put(m.upd_weight_i, l * 32, 32, uint64_t(acc.at(c0 + l)));
+    }
+    m.token_done_i = c0 + kSg >= kClasses;
+    tick(), ++cycles;
+  }
+  m.upd_valid_i = 0, m.token_done_i = 0;
+  while (!m.topk_valid_o && cycles < 1000) tick(), ++cycles;
+  return int(m.topk_idx_o);
+}
+
 // Replays a sample's weight layers through the RTL as the cycle model ran them.
 class Replay : public sim::WeightLayerObserver {
  public:
-  Replay(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, const arch::Arch& a)
-      : m_(m), w_(w), s_(s), a_(a), p_(rtl::se_core_params(a, m)) {}
+  Replay(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, const arch::Arch& a,
+         const Prediction& pred)
+      : m_(m), w_(w), s_(s), a_(a), pred_(pred), p_(rtl::se_core_params(a, m)) {}
 
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
-    if (d.kind == sim::Kind::head || d.kind == sim::Kind::dwconv) {
-      ++skipped[d.kind == sim::Kind::head ? "head" : "dwconv"];
-      return;
-    }
+    const bool head = d.kind == sim::Kind::head;
+    const CoreMode mode = head                          ? CoreMode::head
+                          : d.kind == sim::Kind::dwconv ? CoreMode::dwconv
+                                                        : CoreMode::weight;
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     // every SE core runs its own ops (its output tiles, or the expert it holds), concurrently:
@@ -324,45 +386,67 @@ class Replay : public sim::WeightLayerObserver {
       if (core_ops.empty()) continue;
       Core core;
       const auto t0 = std::chrono::steady_clock::now();
-      const LayerRun rk = core.run(core_ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau));
+      const LayerRun rk =
+          core.run(core_ops, q.acc_bits, q.frac_bits, fx::decay(m_.neuron.tau), mode);
       rtl_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       r.cycles = std::max(r.cycles, rk.cycles);
       r.issue_cycles += rk.issue_cycles, r.steps += rk.steps;
       for (const auto& [f, v] : rk.out) EXPECT_TRUE(r.out.emplace(f, v).second) << d.name;
+      for (const auto& [c, v] : rk.score_acc)
+        EXPECT_TRUE(r.score_acc.emplace(c, v).second) << d.name;
       ops.insert(ops.end(), core_ops.begin(), core_ops.end());
     }
-    // spikes: the engine's output on the tokens and channels computed
-    const SpikeTensor& eng = s_.at(d.name);
-    int64_t mismatches = 0, fired = 0;
-    for (int t = 0; t < d.T; ++t)
-      for (size_t j = 0; j < toks.size(); ++j)
-        for (int c = 0; c < kept; ++c) {
-          auto it = r.out.find({int(j), c, t});
-          if (it == r.out.end()) {
-            ++mismatches;
-            continue;
+    int64_t fired = 0;
+    if (head) {
+      // scores: (acc x mul + b) / 2^24 of the RTL's class sums is the engine's score, exactly;
+      // the scorer's argmax is the engine's predicted class
+      ASSERT_EQ(int(r.score_acc.size()), kept) << d.name;
+      for (const auto& [c, acc] : r.score_acc)
+        EXPECT_EQ(double(acc * q.mul[size_t(c)] + q.score_bias[size_t(c)]) / double(1 << 24),
+                  pred_.scores[size_t(c)])
+            << d.name << " class " << c;
+      label = score_head(r.score_acc, q, score_cycles);
+      EXPECT_EQ(label, pred_.label) << "predicted class";
+      EXPECT_EQ(r.steps, kept) << d.name;
+    } else {
+      // spikes: the engine's output on the tokens and channels computed
+      const SpikeTensor& eng = s_.at(d.name);
+      int64_t mismatches = 0;
+      for (int t = 0; t < d.T; ++t)
+        for (size_t j = 0; j < toks.size(); ++j)
+          for (int c = 0; c < kept; ++c) {
+            auto it = r.out.find({int(j), c, t});
+            if (it == r.out.end()) {
+              ++mismatches;
+              continue;
+            }
+            fired += it->second;
+            mismatches += it->second != eng.get(t, toks[j], c);
           }
-          fired += it->second;
-          mismatches += it->second != eng.get(t, toks[j], c);
-        }
-    EXPECT_EQ(mismatches, 0) << d.name;
-    EXPECT_EQ(r.steps, int64_t(d.T) * int64_t(toks.size()) * kept) << d.name;
-    // activity: the RTL's events equal the simulator's counters of the same layer
-    int64_t wbits = 0;
-    for (const auto& op : ops) wbits += int64_t(op.pass.ru) * op.pass.cu * 8;
+      EXPECT_EQ(mismatches, 0) << d.name;
+      EXPECT_EQ(r.steps, int64_t(d.T) * int64_t(toks.size()) * kept) << d.name;
+    }
+    // activity: the RTL's events equal the simulator's counters of the same layer (an op that
+    // keeps the weights continues its pass: no pass, no weight read)
+    int64_t wbits = 0, passes = 0;
+    for (const auto& op : ops)
+      if (!op.wkeep) wbits += int64_t(op.pass.ru) * op.pass.cu * 8, ++passes;
     EXPECT_EQ(double(r.issue_cycles), cost.busy) << d.name << ": array cycles vs cycles_busy";
     EXPECT_EQ(double(r.steps), cost.membrane_updates) << d.name;
     EXPECT_EQ(double(fired), cost.spikes_fired) << d.name;
-    EXPECT_EQ(double(ops.size()), cost.passes) << d.name;
+    EXPECT_EQ(double(passes), cost.passes) << d.name;
     EXPECT_EQ(double(wbits), cost.read_bits[sim::kWeight]) << d.name;
     layers += 1, spikes += fired;
+    ++kinds[head ? "head" : (mode == CoreMode::dwconv ? "dwconv" : "weight")];
     rtl_cycles[d.name] = r.cycles, sim_cycles[d.name] = cost.cycles;
   }
 
   int layers = 0;
   int64_t spikes = 0;
-  double rtl_seconds = 0;  // wall time inside the verilated model
-  std::map<std::string, int> skipped;
+  double rtl_seconds = 0;            // wall time inside the verilated model
+  std::map<std::string, int> kinds;  // layers run, by mode
+  int label = -1;                    // the head scorer's class
+  int64_t score_cycles = 0;
   std::map<std::string, double> rtl_cycles, sim_cycles;
 
  private:
@@ -370,6 +454,7 @@ class Replay : public sim::WeightLayerObserver {
   const SafeTensors& w_;
   const sim::SampleSpikes& s_;
   const arch::Arch& a_;
+  const Prediction& pred_;
   rtl::SeCoreParams p_;
 };
 
@@ -383,35 +468,49 @@ void replay_model(const std::string& model, size_t images) {
   const sim::Workload wl = sim::build_workload(m);
   const sim::SimContext ctx(a);
   double worst = 0, total_rtl = 0, total_sim = 0, rtl_s = 0, sim_s = 0;
-  int skipped_layers = 0;
+  std::map<std::string, int> kinds;
+  int labels = 0;
   for (size_t i = 0; i < images; ++i) {
     sim::SampleRecorder rec;
-    net.run(ds.image(i), &rec);
+    const Prediction pred = net.run(ds.image(i), &rec);
     sim::SampleSpikes s = rec.take();
     s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
-    Replay rp(m, w, s, a);
+    Replay rp(m, w, s, a, pred);
     sim::simulate_sample(wl, s, ctx, &rp);
     rtl_s += rp.rtl_seconds;
     const auto t0 = std::chrono::steady_clock::now();  // the cycle model alone, same sample
     sim::simulate_sample(wl, s, ctx);
     sim_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    for (auto& [k, v] : rp.skipped) skipped_layers += v;
+    for (auto& [k, v] : rp.kinds) kinds[k] += v;
+    EXPECT_EQ(rp.kinds["head"], 1) << model << " image " << i;
+    labels += rp.label == pred.label;
+    // the scorer: ceil(classes / lanes) update cycles, the last with token_done, then
+    // ceil((classes - 1) / lanes) compare cycles, whose result is registered at the last edge
+    EXPECT_EQ(rp.score_cycles, (kClasses + kSg - 1) / kSg + (kClasses - 1 + kSg - 1) / kSg)
+        << model << " image " << i;
     EXPECT_GT(rp.layers, 3) << model;
     EXPECT_GT(rp.spikes, 0) << model;
     // Cycles: within 1.5 % + 16 cycles per layer of the cycle simulator (measured over these
     // 48 image-model pairs: -0.3 % to +1.1 %); the unmodelled remainder (the first tile's load
     // before the first pass, loads running two passes ahead, ping-pong accumulator waits) is
-    // described in docs/rtl.md.
+    // described in docs/rtl.md. The EMSP depthwise gate within 3 % + 16 (measured +1.5 % to
+    // +2.3 %): its last token chunk (1 of 49 tokens) makes passes shorter than the array's skew
+    // right after load-bound ones, and the RTL counts the weight-bank hazard from the last
+    // vector actually issued, one load later than the pass start the simulator counts from
+    // (docs/rtl.md, "What the comparison found").
     for (auto& [name, rc] : rp.rtl_cycles) {
       const double sc = rp.sim_cycles[name];
-      EXPECT_LE(std::abs(rc - sc), sc * 0.015 + 16)
+      const double rel = name.ends_with(".ffn.gate") ? 0.03 : 0.015;
+      EXPECT_LE(std::abs(rc - sc), sc * rel + 16)
           << model << " image " << i << " " << name << ": rtl " << rc << " sim " << sc;
       worst = std::max(worst, std::abs(rc - sc) / sc);
       total_rtl += rc, total_sim += sc;
     }
   }
-  std::printf("%s: %zu images, %s SE layers skipped (not in the RTL yet): ", model.c_str(), images,
-              std::to_string(skipped_layers).c_str());
+  std::printf(
+      "%s: %zu images, predicted class identical for %d; SE layers run: %d weight, %d "
+      "depthwise gate, %d head; ",
+      model.c_str(), images, labels, kinds["weight"], kinds["dwconv"], kinds["head"]);
   std::printf("RTL %.0f vs simulator %.0f cycles (%+.3f %%), worst layer |%.2f| %%\n", total_rtl,
               total_sim, 100.0 * (total_rtl - total_sim) / total_sim, 100.0 * worst);
   std::printf(
@@ -446,7 +545,7 @@ namespace {
 std::map<std::string, int64_t> vcd_toggles(const std::string& path, const std::string& scope) {
   std::ifstream in(path);
   std::map<std::string, std::vector<std::pair<std::string, int>>> vars;  // id -> (name, lsb)
-  std::map<std::string, std::string> value;                             // id -> last bits
+  std::map<std::string, std::string> value;                              // id -> last bits
   std::map<std::string, int> width;
   std::map<std::string, int64_t> toggles;
   std::vector<std::string> stack;
@@ -459,7 +558,8 @@ std::map<std::string, int64_t> vcd_toggles(const std::string& path, const std::s
     auto v = vars.find(id);
     if (v == vars.end()) return;
     const int w = width[id];
-    if (int(bits.size()) < w) bits.insert(0, size_t(w) - bits.size(), bits[0] == '1' ? '0' : bits[0]);
+    if (int(bits.size()) < w)
+      bits.insert(0, size_t(w) - bits.size(), bits[0] == '1' ? '0' : bits[0]);
     auto& old = value[id];
     if (!old.empty())
       for (int b = 0; b < w; ++b)
@@ -497,7 +597,8 @@ std::map<std::string, int64_t> vcd_toggles(const std::string& path, const std::s
       std::string id;
       in >> id;
       change(id, tok.substr(1));
-    } else if ((tok[0] == '0' || tok[0] == '1' || tok[0] == 'x' || tok[0] == 'z') && tok.size() > 1) {
+    } else if ((tok[0] == '0' || tok[0] == '1' || tok[0] == 'x' || tok[0] == 'z') &&
+               tok.size() > 1) {
       change(tok.substr(1), tok.substr(0, 1));
     }
   }
@@ -555,7 +656,7 @@ TEST(SeCore, SwitchingActivityOfRealSpikes) {
     for (const auto& [n, t] : tg) {
       const double rate = double(t) / kCycles;
       if (n == "clk_i" || n.ends_with(".clk_i")) {  // the clock: twice per cycle (the flow
-        EXPECT_EQ(t, 2 * kCycles - 1) << n;           // times clock nets itself, a = 2)
+        EXPECT_EQ(t, 2 * kCycles - 1) << n;         // times clock nets itself, a = 2)
         continue;
       }
       EXPECT_LE(rate, 1.0) << n;  // a register bit changes at most once per clock
@@ -563,7 +664,8 @@ TEST(SeCore, SwitchingActivityOfRealSpikes) {
     }
     const nlohmann::json out = {
         {"source", "tests/rtl/se_core_tb.cpp SeCore.SwitchingActivityOfRealSpikes"},
-        {"design", "se_array (configs/arch/small.toml: 4 x 4, 2 lanes, 8-bit weights, 16-bit sums)"},
+        {"design",
+         "se_array (configs/arch/small.toml: 4 x 4, 2 lanes, 8-bit weights, 16-bit sums)"},
         {"workload", "moe-fmnist blocks.0.attn.q, Fashion-MNIST test image 0, int mode"},
         {"cycles", kCycles},
         {"unit", "toggles per clock cycle"},

@@ -1,0 +1,357 @@
+// The attention core, the routed-MoE router and the SEMM merges on the shipped models' real
+// spikes: the first 16 Fashion-MNIST test images through the engine's int mode, each sample
+// walked by the cycle simulator on configs/arch/small.toml, which hands every attention layer
+// (Q, K, V, the query rows and heads it computed), router (its input) and merge input to this
+// testbench. Asserted per layer and image:
+// - attention (hw/attention_core.v, tiled as sim::attention_cycle tiles it, then the int-mode
+//   attention LIF in hw/spike_gen.v): every output spike equal to the engine's; the channels
+//   the core ran equal the simulator's cycles_busy, the LIF steps its membrane_updates and the
+//   spikes its spikes_fired;
+// - router (hw/router_topk.v): the chosen experts of every token equal the engine's routing;
+//   score updates equal the simulator's score_ops; cycles = the simulator's router_busy plus
+//   one per all-zero token (docs/rtl_blocks.md);
+// - merges (hw/gate_merge.v): EMSA Y and EMSP G AND B of every token and step equal the input
+//   the simulator rebuilt for the projection / fc2 (which the SE-core replay runs).
+#include <gtest/gtest.h>
+#include <verilated.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "Vattention_core.h"
+#include "Vgate_merge.h"
+#include "Vrouter_topk.h"
+#include "Vspike_gen.h"
+#include "arch/arch_spec.h"
+#include "common/safetensors.h"
+#include "data/dataset.h"
+#include "engine/network.h"
+#include "engine/synapse.h"
+#include "rtl/layer_quant.h"
+#include "rtl/rtl_bits.h"
+#include "sim/cycle.h"
+#include "sim/sample.h"
+#include "sim/simulate.h"
+#include "sim/workload.h"
+
+namespace {
+
+using namespace ss;
+using rtl::get_s;
+using rtl::get_u;
+using rtl::put;
+using rtl::set_bit;
+
+std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/" + rel; }
+
+// The verilated parameters (tests/rtl/CMakeLists.txt): small.toml's attention core (4 x 4,
+// 2 lanes, 8-bit map entries), a 4-lane LIF with 24-bit membranes, the router of moe-fmnist
+// (4 experts, top 2) with small.toml's 1 lane, the merges of semm-fmnist (4 experts, 24 channels).
+constexpr int kR = 4, kC = 4, kL = 2, kScore = 8, kOutW = kScore + 3;  // clog2(kC + 1) = 3
+constexpr int kSg = 4, kMemW = 24;
+constexpr int kE = 4, kK = 2, kEIdxW = 2, kRouterWW = 8, kPlaneW = 3;
+constexpr int kMergeE = 4, kMergeCh = 24, kYW = 3;
+
+template <class M>
+std::unique_ptr<M> make_reset() {
+  Verilated::randReset(2);
+  Verilated::randSeed(1);
+  auto m = std::make_unique<M>();
+  m->rst_ni = 0;
+  rtl::tick(*m);
+  m->rst_ni = 1;
+  return m;
+}
+
+struct Totals {
+  int64_t attn_layers = 0, attn_spikes = 0, attn_busy = 0, attn_sim_cycles = 0;
+  int64_t routed_tokens = 0, router_cycles = 0, zero_tokens = 0;
+  int64_t merge_vectors = 0;
+};
+
+class Units : public sim::WeightLayerObserver {
+ public:
+  Units(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, Totals& tot)
+      : m_(m), w_(w), s_(s), tot_(tot) {}
+
+  // Merges: the projection (EMSA Y) and fc2 (EMSP G AND B) inputs, as the SE core consumes them.
+  void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>&, int, int,
+                       const sim::LayerCost&) override {
+    if (!d.inputs.empty() && d.inputs[0].ends_with(":y")) emsa(d, in);
+    if (d.inputs.size() == 2 && d.inputs[1].ends_with(".ffn.fc1")) emsp(d, in);
+  }
+
+  void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
+                          const SpikeTensor& v, const std::vector<int>& rows,
+                          const std::vector<int>& heads, const sim::LayerCost& cost) override {
+    auto core = make_reset<Vattention_core>();
+    auto lif = make_reset<Vspike_gen>();
+    const int T = d.T, N = d.tokens, dh = d.dh, nr = int(rows.size());
+    const int A = m_.quant.acc_bits, F = m_.quant.mem_frac_bits;
+    lif->cfg_acc_bits_i = A, lif->cfg_frac_bits_i = F, lif->cfg_attn_i = 1;
+    lif->cfg_attn_scale_i = uint32_t(fx::round_half_away(m_.neuron.attn_scale * double(1 << F)));
+    lif->cfg_decay_i = fx::decay(m_.neuron.tau);
+    const int32_t th = fx::threshold(m_.neuron.attn_threshold, 1.0, F, m_.quant.mem_bits);
+    const SpikeTensor& eng = s_.at(d.name);
+    int64_t busy = 0, steps = 0, fired = 0, mismatches = 0;
+    for (int h : heads) {
+      std::vector<int64_t> vmem(size_t(nr) * dh, 0);  // the membrane buffer
+      for (int t0 = 0; t0 < T; t0 += kL) {
+        const int nl = std::min(kL, T - t0);
+        std::vector<int64_t> cnt(size_t(nr) * dh * kL, 0);  // the spike generator's sums
+        std::vector<std::pair<int, int>> pending;           // (row tile, channel) of an A.V
+        auto collect = [&] {
+          if (!core->av_valid_o) return;
+          ASSERT_FALSE(pending.empty());
+          const auto [r0, dd] = pending.front();
+          pending.erase(pending.begin());
+          for (int r = 0; r < kR && r0 + r < nr; ++r)
+            for (int l = 0; l < nl; ++l)
+              cnt[(size_t(r0 + r) * dh + dd) * kL + l] +=
+                  int64_t(get_u(core->av_sum_o, (r * kL + l) * kOutW, kOutW));
+        };
+        auto edge = [&] {
+          rtl::tick(*core);
+          collect();
+        };
+        // map tiles in attention_cycle's order: query rows by R, key tokens by C
+        for (int r0 = 0; r0 < nr; r0 += kR)
+          for (int m0 = 0; m0 < N; m0 += kC) {
+            bool clear = true;
+            for (int c = 0; c < dh; ++c) {  // Q.K^T: channels where some Q row and K column fire
+              core->q_i = 0, core->k_i = 0;
+              bool anyq = false, anyk = false;
+              for (int r = 0; r < kR && r0 + r < nr; ++r)
+                for (int l = 0; l < nl; ++l) {
+                  const bool b = q.get(t0 + l, rows[size_t(r0 + r)], h * dh + c);
+                  set_bit(core->q_i, r * kL + l, b), anyq |= b;
+                }
+              for (int mm = 0; mm < kC && m0 + mm < N; ++mm)
+                for (int l = 0; l < nl; ++l) {
+                  const bool b = k.get(t0 + l, m0 + mm, h * dh + c);
+                  set_bit(core->k_i, mm * kL + l, b), anyk |= b;
+                }
+              if (!(anyq && anyk)) continue;
+              core->clear_i = clear, core->qk_valid_i = 1, core->av_valid_i = 0;
+              clear = false, ++busy;
+              edge();
+            }
+            for (int dd = 0; dd < dh; ++dd) {  // A.V: channels where some key token fires
+              core->v_i = 0;
+              bool anyv = false;
+              for (int mm = 0; mm < kC && m0 + mm < N; ++mm)
+                for (int l = 0; l < nl; ++l) {
+                  const bool b = v.get(t0 + l, m0 + mm, h * dh + dd);
+                  set_bit(core->v_i, mm * kL + l, b), anyv |= b;
+                }
+              if (!anyv) continue;
+              core->clear_i = clear, core->qk_valid_i = 0, core->av_valid_i = 1;
+              clear = false, ++busy;
+              pending.push_back({r0, dd});
+              edge();
+            }
+            core->qk_valid_i = 0, core->av_valid_i = 0, core->clear_i = 0;
+          }
+        edge();  // the last A.V result leaves the output register
+        EXPECT_TRUE(pending.empty());
+        // attention LIF: neurons (row, channel) kSg at a time, lanes in order, V chained
+        for (int n0 = 0; n0 < nr * dh; n0 += kSg) {
+          const int nu = std::min(kSg, nr * dh - n0);
+          for (int l = 0; l < nl; ++l) {
+            lif->valid_i = (1u << nu) - 1;
+            for (int u = 0; u < nu; ++u) {
+              const int idx = n0 + u;
+              put(lif->acc_i, u * 32, 32, cnt[size_t(idx) * kL + l]);
+              put(lif->bias_i, u * 32, 32, 0);
+              put(lif->th_i, u * kMemW, kMemW, th);
+              put(lif->v_i, u * kMemW, kMemW, vmem[size_t(idx)]);
+            }
+            rtl::tick(*lif);
+            for (int u = 0; u < nu; ++u) {
+              const int idx = n0 + u, j = idx / dh, dd = idx % dh;
+              EXPECT_TRUE(get_u(lif->valid_o, u, 1));
+              vmem[size_t(idx)] = get_s(lif->v_o, u * kMemW, kMemW);
+              const bool spk = get_u(lif->spike_o, u, 1);
+              fired += spk, ++steps;
+              mismatches += spk != eng.get(t0 + l, rows[size_t(j)], h * dh + dd);
+            }
+          }
+          lif->valid_i = 0;
+        }
+      }
+    }
+    EXPECT_EQ(mismatches, 0) << d.name;
+    EXPECT_EQ(double(busy), cost.busy) << d.name << ": channels run vs cycles_busy";
+    EXPECT_EQ(double(steps), cost.membrane_updates) << d.name;
+    EXPECT_EQ(double(fired), cost.spikes_fired) << d.name;
+    tot_.attn_layers += 1, tot_.attn_spikes += fired, tot_.attn_busy += busy;
+    tot_.attn_sim_cycles += int64_t(cost.cycles);
+  }
+
+  void on_router_layer(const sim::LayerDesc& d, const Planes& in,
+                       const sim::LayerCost& cost) override {
+    ASSERT_EQ(d.experts, kE);
+    ASSERT_EQ(d.top_k, kK);
+    const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
+    auto r = make_reset<Vrouter_topk>();
+    for (int e = 0; e < kE; ++e) {
+      put(r->cfg_mul_i, e * 32, 32, q.mul[size_t(e)]);
+      put(r->cfg_bias_i, e * 64, 64, q.score_bias[size_t(e)]);
+    }
+    const std::vector<int32_t>& route = s_.routes.at("blocks." + std::to_string(d.block));
+    int64_t cycles = 0, updates = 0, zero = 0;
+    for (int n = 0; n < d.tokens; ++n) {
+      // one update per input event and expert: plane b of x[t][n][i] adds q_ie << b
+      struct Upd {
+        int e, w, b;
+      };
+      std::vector<Upd> u;
+      for (int t = 0; t < d.T; ++t)
+        for (int i = 0; i < d.cin; ++i)
+          for (int b = 0; b < int(in.p.size()); ++b)
+            if (in.p[size_t(b)].get(t, n, i))
+              for (int e = 0; e < kE; ++e) u.push_back({e, q.w(i, e), b});
+      updates += int64_t(u.size()), zero += u.empty();
+      size_t k = 0;
+      do {  // one update per cycle (1 lane), token_done with the last (alone if none)
+        r->upd_valid_i = k < u.size();
+        if (k < u.size()) {
+          r->upd_expert_i = u[k].e;
+          r->upd_weight_i = uint8_t(u[k].w);
+          r->upd_plane_i = u[k].b;
+          ++k;
+        }
+        r->token_done_i = k == u.size();
+        rtl::tick(*r), ++cycles;
+      } while (k < u.size());
+      r->upd_valid_i = 0, r->token_done_i = 0;
+      int wait = 0;
+      while (!r->topk_valid_o && ++wait < 100) rtl::tick(*r), ++cycles;
+      for (int j = 0; j < kK; ++j)
+        EXPECT_EQ(int(get_u(r->topk_idx_o, j * kEIdxW, kEIdxW)), route[size_t(n) * kK + j])
+            << d.name << " token " << n << " choice " << j;
+    }
+    EXPECT_EQ(double(updates), cost.score_ops) << d.name;
+    EXPECT_EQ(double(cycles), cost.router_busy + double(zero)) << d.name;
+    tot_.routed_tokens += d.tokens, tot_.router_cycles += cycles, tot_.zero_tokens += zero;
+  }
+
+ private:
+  // Y[t][n][c] = sum_i R_i AND O_i[c] against the projection's input planes.
+  void emsa(const sim::LayerDesc& d, const Planes& in) {
+    const std::string p = d.inputs[0].substr(0, d.inputs[0].size() - 2);
+    const SpikeTensor& r = s_.at(p + ".router");
+    ASSERT_EQ(r.channels(), kMergeE);
+    auto g = make_reset<Vgate_merge>();
+    std::vector<const SpikeTensor*> o;
+    for (int i = 0; i < kMergeE; ++i) o.push_back(&s_.at(p + ".o" + std::to_string(i)));
+    ASSERT_EQ(o[0]->channels(), kMergeCh);
+    int64_t bad = 0;
+    for (int t = 0; t < d.T; ++t)
+      for (int n = 0; n < d.tokens; ++n) {
+        g->emsa_valid_i = 1, g->emsp_valid_i = 0;
+        g->emsa_r_i = 0;
+        for (int i = 0; i < kMergeE; ++i) {
+          set_bit(g->emsa_r_i, i, r.get(t, n, i));
+          for (int c = 0; c < kMergeCh; ++c)
+            set_bit(g->emsa_o_i, i * kMergeCh + c, o[size_t(i)]->get(t, n, c));
+        }
+        rtl::tick(*g);
+        for (int c = 0; c < kMergeCh; ++c) {
+          int y = 0;
+          for (size_t b = 0; b < in.p.size(); ++b) y |= int(in.p[b].get(t, n, c)) << b;
+          bad += int(get_u(g->emsa_y_o, c * kYW, kYW)) != y;
+        }
+        ++tot_.merge_vectors;
+      }
+    EXPECT_EQ(bad, 0) << d.name << ": EMSA merge";
+  }
+  // G AND B (G: the gate's spikes, B: the second half of fc1) against fc2's input.
+  void emsp(const sim::LayerDesc& d, const Planes& in) {
+    const SpikeTensor& G = s_.at(d.inputs[0]);
+    const SpikeTensor& h1 = s_.at(d.inputs[1]);
+    const int C = d.cin;
+    auto g = make_reset<Vgate_merge>();
+    int64_t bad = 0;
+    for (int t = 0; t < d.T; ++t)
+      for (int n = 0; n < d.tokens; ++n)
+        for (int c0 = 0; c0 < C; c0 += kMergeCh) {
+          g->emsa_valid_i = 0, g->emsp_valid_i = 1;
+          for (int c = 0; c < kMergeCh; ++c) {
+            const bool on = c0 + c < C;
+            set_bit(g->emsp_g_i, c, on && G.get(t, n, c0 + c));
+            set_bit(g->emsp_b_i, c, on && h1.get(t, n, C + c0 + c));
+          }
+          rtl::tick(*g);
+          for (int c = 0; c < kMergeCh && c0 + c < C; ++c)
+            bad += get_u(g->emsp_gb_o, c, 1) != in.p[0].get(t, n, c0 + c);
+          ++tot_.merge_vectors;
+        }
+    EXPECT_EQ(bad, 0) << d.name << ": EMSP merge";
+  }
+
+  const ModelSpec& m_;
+  const SafeTensors& w_;
+  const sim::SampleSpikes& s_;
+  Totals& tot_;
+};
+
+Totals replay(const std::string& model, size_t images) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), {});
+  EXPECT_EQ(a.attention.rows, kR);
+  EXPECT_EQ(a.attention.cols, kC);
+  EXPECT_EQ(a.attention.time_lanes, kL);
+  EXPECT_EQ(a.score_bits, kScore);
+  EXPECT_EQ(a.router.lanes, 1);
+  EXPECT_EQ(a.attention_order, "qk_first");
+  const ModelSpec m = ModelSpec::load(src(model));
+  EXPECT_EQ(m.quant.mem_bits, kMemW);
+  const SafeTensors w = SafeTensors::load(m.weights);
+  const Network net(m, w, Mode::Int);
+  Dataset ds = load_dataset("fashion-mnist", "test");
+  ds.truncate(images);
+  const sim::Workload wl = sim::build_workload(m);
+  const sim::SimContext ctx(a);
+  Totals tot;
+  for (size_t i = 0; i < images; ++i) {
+    sim::SampleRecorder rec;
+    net.run(ds.image(i), &rec);
+    sim::SampleSpikes s = rec.take();
+    s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
+    Units u(m, w, s, tot);
+    sim::simulate_sample(wl, s, ctx, &u);
+  }
+  std::printf(
+      "%s: %zu images: %lld attention layers bit-exact (%lld spikes), core %lld channel cycles "
+      "(the simulator's busy; its layer cycles with loads and LIF: %lld); %lld tokens routed as "
+      "the engine (router %lld cycles, %lld all-zero tokens); %lld merge vectors\n",
+      model.c_str(), images, (long long)tot.attn_layers, (long long)tot.attn_spikes,
+      (long long)tot.attn_busy, (long long)tot.attn_sim_cycles, (long long)tot.routed_tokens,
+      (long long)tot.router_cycles, (long long)tot.zero_tokens, (long long)tot.merge_vectors);
+  return tot;
+}
+
+constexpr size_t kImages = 16;
+
+TEST(ModelUnits, SpikformerAttention) {
+  const Totals t = replay("models/spikformer-fmnist.toml", kImages);
+  EXPECT_GT(t.attn_layers, 0);
+  EXPECT_GT(t.attn_spikes, 0);
+}
+TEST(ModelUnits, MoeAttentionAndRouter) {
+  const Totals t = replay("models/moe-fmnist.toml", kImages);
+  EXPECT_GT(t.attn_layers, 0);
+  EXPECT_GT(t.routed_tokens, 0);
+}
+TEST(ModelUnits, SemmAttentionAndMerges) {
+  const Totals t = replay("models/semm-fmnist.toml", kImages);
+  EXPECT_GT(t.attn_layers, 0);
+  EXPECT_GT(t.merge_vectors, 0);
+}
+
+}  // namespace
