@@ -278,6 +278,8 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
   std::vector<uint64_t> qb(size_t(std::max(nr, 1)) * W), kb(size_t(N) * W), vb(size_t(N) * W);
   std::vector<int64_t> qn(std::max(nr, 1)), kn(N), vn(N);
   std::vector<uint64_t> acc1(W), acc2(W);
+  double qs = 0;  // Q spikes of the current query-row tile
+  const std::vector<AttentionTile> qk_tiles = attention_tiles(nr, N, A);
   for (size_t hi = 0; hi < heads.size(); ++hi) {
     const int h = heads[hi], c0 = h * dh;
     CoreTime& core = cores[spread ? int(hi) % P : d.expert % P];
@@ -314,16 +316,17 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
         cost.passes += 1;
       };
       if (!kv) {
-        for (int r0 = 0; r0 < nr; r0 += R) {
-          const int Rn = std::min(R, nr - r0);
-          std::fill(acc1.begin(), acc1.end(), 0);
-          double qs = 0;
-          for (int j = r0; j < r0 + Rn; ++j) {
-            for (int w = 0; w < W; ++w) acc1[w] |= qb[size_t(j) * W + w];
-            qs += double(qn[j]);
+        for (const AttentionTile& tile : qk_tiles) {  // sim/schedule.h: the RTL's tile order
+          const int r0 = tile.r0, Rn = tile.nr, m0 = tile.m0, Cm = tile.nm;
+          if (m0 == 0) {  // a new query-row tile: its rows' OR over the head's channels
+            std::fill(acc1.begin(), acc1.end(), 0);
+            qs = 0;
+            for (int j = r0; j < r0 + Rn; ++j) {
+              for (int w = 0; w < W; ++w) acc1[w] |= qb[size_t(j) * W + w];
+              qs += double(qn[j]);
+            }
           }
-          for (int m0 = 0; m0 < N; m0 += C) {
-            const int Cm = std::min(C, N - m0);
+          {
             std::vector<uint64_t> kor(W, 0), vor(W, 0);
             double vs = 0;
             for (int m = m0; m < m0 + Cm; ++m) {

@@ -42,4 +42,13 @@ WeightSchedule weight_schedule(const LayerDesc& d, int n, int kept_out, const ar
   return s;
 }
 
+std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::Arch& a) {
+  const int R = a.attention.rows, C = a.attention.cols;
+  std::vector<AttentionTile> t;
+  for (int r0 = 0; r0 < n_rows; r0 += R)
+    for (int m0 = 0; m0 < n_keys; m0 += C)
+      t.push_back({r0, std::min(R, n_rows - r0), m0, std::min(C, n_keys - m0)});
+  return t;
+}
+
 }  // namespace ss::sim

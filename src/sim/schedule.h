@@ -38,4 +38,16 @@ struct WeightSchedule {
 // tokens and `kept_out` output channels on the architecture's SE cores.
 WeightSchedule weight_schedule(const LayerDesc& d, int n_tokens, int kept_out, const arch::Arch& a);
 
+// One map tile of an attention head in qk_first order: query rows [r0, r0 + nr) of the rows
+// computed x key tokens [m0, m0 + nm), held in the attention core while the head's Q.K^T and
+// then A.V channels stream through.
+struct AttentionTile {
+  int r0 = 0, nr = 0, m0 = 0, nm = 0;
+};
+// The map tiles of one head and time chunk over `n_rows` query rows and `n_keys` key tokens, in
+// hardware order (query-row tile > key tile). Heads run on core `hi % count` (hi: the index
+// among the heads computed), an EMSA expert head on `expert % count`; time chunks of
+// attention_cores.time_lanes steps, outermost after the head.
+std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::Arch& a);
+
 }  // namespace ss::sim

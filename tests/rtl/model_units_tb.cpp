@@ -36,6 +36,7 @@
 #include "rtl/rtl_bits.h"
 #include "sim/cycle.h"
 #include "sim/sample.h"
+#include "sim/schedule.h"
 #include "sim/simulate.h"
 #include "sim/workload.h"
 
@@ -76,8 +77,9 @@ struct Totals {
 
 class Units : public sim::WeightLayerObserver {
  public:
-  Units(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, Totals& tot)
-      : m_(m), w_(w), s_(s), tot_(tot) {}
+  Units(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, const arch::Arch& a,
+        Totals& tot)
+      : m_(m), w_(w), s_(s), a_(a), tot_(tot) {}
 
   // Merges: the projection (EMSA Y) and fc2 (EMSP G AND B) inputs, as the SE core consumes them.
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>&, int, int,
@@ -119,9 +121,10 @@ class Units : public sim::WeightLayerObserver {
           rtl::tick(*core);
           collect();
         };
-        // map tiles in attention_cycle's order: query rows by R, key tokens by C
-        for (int r0 = 0; r0 < nr; r0 += kR)
-          for (int m0 = 0; m0 < N; m0 += kC) {
+        // the map tiles attention_cycle costs: query-row tiles > key tiles (sim/schedule.h)
+        for (const sim::AttentionTile& tile : sim::attention_tiles(nr, N, a_)) {
+          const int r0 = tile.r0, m0 = tile.m0;
+          {
             bool clear = true;
             for (int c = 0; c < dh; ++c) {  // Q.K^T: channels where some Q row and K column fire
               core->q_i = 0, core->k_i = 0;
@@ -157,6 +160,7 @@ class Units : public sim::WeightLayerObserver {
             }
             core->qk_valid_i = 0, core->av_valid_i = 0, core->clear_i = 0;
           }
+        }
         edge();  // the last A.V result leaves the output register
         EXPECT_TRUE(pending.empty());
         // attention LIF: neurons (row, channel) kSg at a time, lanes in order, V chained
@@ -298,6 +302,7 @@ class Units : public sim::WeightLayerObserver {
   const ModelSpec& m_;
   const SafeTensors& w_;
   const sim::SampleSpikes& s_;
+  const arch::Arch& a_;
   Totals& tot_;
 };
 
@@ -323,7 +328,7 @@ Totals replay(const std::string& model, size_t images) {
     net.run(ds.image(i), &rec);
     sim::SampleSpikes s = rec.take();
     s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
-    Units u(m, w, s, tot);
+    Units u(m, w, s, a, tot);
     sim::simulate_sample(wl, s, ctx, &u);
   }
   std::printf(
