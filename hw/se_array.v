@@ -110,8 +110,6 @@ module se_array #(
         end
       end
       for (c = 0; c < COLS; c = c + 1) begin : g_col
-        wire [LANES-1:0] x_in = (DW != 0 && dw_i) ? dx[c][c*LANES +: LANES]
-                                                  : h_x[(r*(COLS+1) + c)*LANES +: LANES];
         se_pe #(.LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS), .PSUM_BITS(PSUM_BITS)) u_pe (
           .clk_i   (clk_i),
           .rst_ni  (rst_ni),
@@ -119,7 +117,8 @@ module se_array #(
           .w1_i    (w1_q[(r*COLS + c)*WEIGHT_BITS +: WEIGHT_BITS]),
           .valid_i (h_valid[r*(COLS+1) + c]),
           .bank_i  (h_bank[r*(COLS+1) + c]),
-          .x_i     (x_in),
+          .x_i     ((DW != 0 && dw_i) ? dx[c][c*LANES +: LANES]
+                                      : h_x[(r*(COLS+1) + c)*LANES +: LANES]),
           .psum_i  (v_psum[(r*COLS + c)*PW +: PW]),
           .valid_o (h_valid[r*(COLS+1) + c + 1]),
           .bank_o  (h_bank[r*(COLS+1) + c + 1]),

@@ -210,7 +210,7 @@ module se_core #(
   wire [DWB-1:0] a_xd;                         // the depthwise gate's per-PE spikes
   generate
     if (DW != 0) begin : g_xd
-      assign a_xd = a_st_q[tok_base +: DWB];
+      assign a_xd = cfg_dw_i ? a_st_q[tok_base +: DWB] : {DWB{1'b0}};  // quiet otherwise
     end else begin : g_noxd
       assign a_xd = {DWB{1'b0}};
     end
