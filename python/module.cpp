@@ -10,8 +10,9 @@
 
 PYBIND11_MODULE(spikestack, m) {
   namespace pb = pybind11;
-  m.doc() = "spikestack: spiking MoE / MHA transformers from trained model to 2D and 3D silicon "
-            "(docs/python.md)";
+  m.doc() =
+      "spikestack: spiking MoE / MHA transformers from trained model to 2D and 3D silicon "
+      "(docs/python.md)";
   m.attr("__version__") = "0.1.0";
   static pb::exception<ss::Error> error(m, "Error", PyExc_ValueError);
   static pb::exception<CLI::Error> usage(m, "UsageError", error.ptr());

@@ -59,7 +59,8 @@ Dataset images_as_dataset(const ModelSpec& sp, const pb::array& images, const pb
       throw Error(fmt::format("labels: expected {} integer labels, one per image", n));
     for (pb::ssize_t i = 0; i < n; ++i) {
       if (l.at(i) < 0 || l.at(i) >= sp.classes)
-        throw Error(fmt::format("labels[{}]: expected a class 0..{}, got {}", i, sp.classes - 1, l.at(i)));
+        throw Error(
+            fmt::format("labels[{}]: expected a class 0..{}, got {}", i, sp.classes - 1, l.at(i)));
       ds.labels[size_t(i)] = int32_t(l.at(i));
     }
   }
@@ -77,8 +78,7 @@ struct Run {
 
 // The engine over a data set on worker threads (contiguous chunks, as `spikestack infer`
 // runs them), each with its own trace and, with spikes, a sink writing into the arrays.
-Run run(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                     SpikeArrays* arrays) {
+Run run(const Network& net, const Dataset& ds, unsigned threads, bool quiet, SpikeArrays* arrays) {
   const size_t n = ds.count(), classes = size_t(net.spec().classes);
   threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
   std::vector<Trace> traces(threads);
@@ -101,7 +101,8 @@ Run run(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
           const Prediction p = net.run(ds.image(i), &obs);
           correct[w] += p.label == ds.labels[i];
           r.labels[i] = p.label;
-          std::copy(p.scores.begin(), p.scores.end(), r.scores.begin() + std::ptrdiff_t(i * classes));
+          std::copy(p.scores.begin(), p.scores.end(),
+                    r.scores.begin() + std::ptrdiff_t(i * classes));
           prog.tick();
         }
       } catch (...) {
@@ -148,8 +149,9 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
   out.mode = pb::str(mode_name(m.net->mode()));
   out.seconds = pb::float_(r.seconds);
   out.correct = labelled ? pb::object(pb::int_(r.correct)) : pb::none();
-  out.accuracy = labelled && r.samples ? pb::object(pb::float_(double(r.correct) / double(r.samples)))
-                                       : pb::none();
+  out.accuracy = labelled && r.samples
+                     ? pb::object(pb::float_(double(r.correct) / double(r.samples)))
+                     : pb::none();
   out.predictions = adopt(std::move(r.labels), {n});
   out.labels = labelled ? pb::object(adopt(std::vector<int32_t>(ds.labels), {n})) : pb::none();
   out.logits = adopt(std::move(r.scores), {n, pb::ssize_t(r.classes)});
@@ -169,24 +171,29 @@ void bind_engine(pb::module_& m) {
 for the engine in one numerics: "float" (the training framework's) or "int" (the hardware's
 golden model). docs/python.md.)")
       .def(pb::init([](const std::string& path, const std::string& mode) {
-             return Model{path, std::make_shared<const Network>(load_network(path, parse_mode(mode)))};
+             return Model{path,
+                          std::make_shared<const Network>(load_network(path, parse_mode(mode)))};
            }),
            pb::arg("path"), pb::arg("mode") = "float")
       .def_property_readonly("path", [](const Model& m) { return m.path; })
       .def_property_readonly("name", [](const Model& m) { return m.net->spec().name; })
-      .def_property_readonly("mode", [](const Model& m) { return std::string(mode_name(m.net->mode())); })
-      .def_property_readonly("layers", [](const Model& m) { return m.net->layer_names(); },
-                             "spiking layers in execution order (the keys of spikes and rates)")
+      .def_property_readonly("mode",
+                             [](const Model& m) { return std::string(mode_name(m.net->mode())); })
+      .def_property_readonly(
+          "layers", [](const Model& m) { return m.net->layer_names(); },
+          "spiking layers in execution order (the keys of spikes and rates)")
       .def_property_readonly("timesteps", [](const Model& m) { return m.net->spec().timesteps; })
       .def_property_readonly("tokens", [](const Model& m) { return m.net->spec().tokens(); })
       .def_property_readonly("dim", [](const Model& m) { return m.net->spec().dim; })
       .def_property_readonly("classes", [](const Model& m) { return m.net->spec().classes; })
-      .def_property_readonly("input_shape", [](const Model& m) {
-        const auto& s = m.net->spec();
-        return pb::make_tuple(s.in_channels, s.in_height, s.in_width);
-      })
-      .def_property_readonly("spec_toml", [](const Model& m) { return m.net->spec().to_toml(); },
-                             "the model file as the engine understood it")
+      .def_property_readonly("input_shape",
+                             [](const Model& m) {
+                               const auto& s = m.net->spec();
+                               return pb::make_tuple(s.in_channels, s.in_height, s.in_width);
+                             })
+      .def_property_readonly(
+          "spec_toml", [](const Model& m) { return m.net->spec().to_toml(); },
+          "the model file as the engine understood it")
       .def("infer", &infer, pb::arg("images") = pb::none(), pb::arg("labels") = pb::none(),
            pb::arg("data") = "fashion-mnist", pb::arg("split") = "test", pb::arg("data_root") = "",
            pb::arg("limit") = 0, pb::arg("threads") = 0, pb::arg("spikes") = false,
@@ -208,8 +215,9 @@ spikes=True its .spikes holds every layer's spikes, uint8 [samples, T, tokens, c
       .def_readonly("logits", &Inference::logits,
                     "float64 [samples, classes]: logits (float mode), scores (int mode)")
       .def_readonly("rates", &Inference::rates, "{layer: firing rate over samples, steps, neurons}")
-      .def_readonly("trace", &Inference::trace,
-                    "per-layer rates per step and synaptic operations, expert usage (as infer --json)")
+      .def_readonly(
+          "trace", &Inference::trace,
+          "per-layer rates per step and synaptic operations, expert usage (as infer --json)")
       .def_readonly("spikes", &Inference::spikes,
                     "{layer: uint8 [samples, T, tokens, channels]} with spikes=True, else None")
       .def_readonly("routes", &Inference::routes,

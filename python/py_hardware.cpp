@@ -59,9 +59,9 @@ std::vector<std::string> prefixed(const std::vector<std::string>& sets, const st
 pb::object simulate(const std::string& model, const pb::object& arch, const pb::object& tech,
                     const std::string& mode, const std::string& numerics, const std::string& data,
                     const std::string& split, const std::string& data_root, size_t limit,
-                    const std::string& spikes, const std::string& trace, double rate,
-                    uint64_t seed, const std::vector<std::string>& styles,
-                    const std::vector<std::string>& sets, bool silicon) {
+                    const std::string& spikes, const std::string& trace, double rate, uint64_t seed,
+                    const std::vector<std::string>& styles, const std::vector<std::string>& sets,
+                    bool silicon) {
   const ArchFile a = arch_of(arch);
   cli::SimRequest q;
   q.model = model, q.arch = a.path, q.mode = mode, q.numerics = numerics, q.data = data;

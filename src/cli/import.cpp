@@ -32,11 +32,13 @@ std::vector<int> numbers(const std::string& option, const std::string& csv, size
     bool ok = !s.empty() && s.size() <= 5;
     for (char c : s) ok = ok && c >= '0' && c <= '9';
     if (!ok || std::stoi(s) < 1 || std::stoi(s) > 65536)
-      throw CLI::ValidationError(option, fmt::format("expected whole numbers 1..65536, got '{}'", csv));
+      throw CLI::ValidationError(option,
+                                 fmt::format("expected whole numbers 1..65536, got '{}'", csv));
     v.push_back(std::stoi(s));
   }
   if (v.size() != n)
-    throw CLI::ValidationError(option, fmt::format("expected {} comma-separated numbers, got '{}'", n, csv));
+    throw CLI::ValidationError(
+        option, fmt::format("expected {} comma-separated numbers, got '{}'", n, csv));
   return v;
 }
 
@@ -45,7 +47,8 @@ void run(Opts& o) {
   fs::path out(o.out), weights = fs::path(o.out).replace_extension(".safetensors");
   std::error_code ec;
   if (!out.has_filename() || fs::is_directory(out, ec))
-    throw error_at(o.out, "", "is a directory, expected the path of the model file to write (e.g. {})",
+    throw error_at(o.out, "",
+                   "is a directory, expected the path of the model file to write (e.g. {})",
                    (out / "model.toml").string());
   if (weights == out)
     throw error_at(o.out, "", "the weights go to <out>.safetensors: expected a .toml path");
@@ -57,7 +60,8 @@ void run(Opts& o) {
   if (!o.pools.empty())
     for (const auto& s : split_list(o.pools)) {
       if (s != "0" && s != "1" && s != "true" && s != "false")
-        throw CLI::ValidationError("--pool", fmt::format("expected 0/1 per stage, got '{}'", o.pools));
+        throw CLI::ValidationError("--pool",
+                                   fmt::format("expected 0/1 per stage, got '{}'", o.pools));
       o.imp.pools.push_back(s == "1" || s == "true");
     }
   o.imp.name = o.name.empty() ? out.stem().string() : o.name;
@@ -66,7 +70,8 @@ void run(Opts& o) {
   const imp::TorchCheckpoint ck = imp::read_torch_checkpoint(o.checkpoint);
   imp::ImportedModel m = imp::import_spikformer(ck, o.imp);
   if (channels && channels != m.spec.in_channels)
-    throw error_at(o.checkpoint, m.layout == "spikformer" ? "patch_embed.proj_conv.weight" : "sps.conv0.weight",
+    throw error_at(o.checkpoint,
+                   m.layout == "spikformer" ? "patch_embed.proj_conv.weight" : "sps.conv0.weight",
                    "takes {} input channels, --input says {}", m.spec.in_channels, channels);
   SafeTensorsWriter w;
   for (const auto& t : m.tensors) w.add_f32(t.name, t.shape, t.values);
@@ -106,17 +111,26 @@ void add(CLI::App& app) {
       "A state dict holds no time steps, heads or image size: give them (docs/import.md).\n"
       "Examples:\n"
       "  spikestack import model.pth --heads 12 --out my.toml              # CIFAR, T = 4\n"
-      "  spikestack import model.pth --heads 4 --input 1,28,28 --out fm.toml && spikestack infer -m fm.toml");
-  c->add_option("checkpoint", o->checkpoint, "PyTorch checkpoint (.pth / .pt, torch.save's zip format)")
+      "  spikestack import model.pth --heads 4 --input 1,28,28 --out fm.toml && spikestack infer "
+      "-m fm.toml");
+  c->add_option("checkpoint", o->checkpoint,
+                "PyTorch checkpoint (.pth / .pt, torch.save's zip format)")
       ->required();
-  c->add_option("-o,--out", o->out, "Model file to write (TOML); the weights go next to it (.safetensors)")
+  c->add_option("-o,--out", o->out,
+                "Model file to write (TOML); the weights go next to it (.safetensors)")
       ->required();
   c->add_option("--heads", o->imp.heads, "Attention heads of the SSA blocks (not in a state dict)")
       ->check(CLI::Range(1, 4096));
-  c->add_option("-T,--timesteps", o->imp.timesteps, "Time steps T")->capture_default_str()->check(CLI::Range(1, 4096));
-  c->add_option("--input", o->input, "Image channels,height,width (default: the first conv's channels, 32, 32)");
-  c->add_option("--pool", o->pools, "Max pool after each tokenizer stage, e.g. 0,0,1,1 (default: after the last two)");
-  c->add_option("--top-k", o->imp.top_k, "Routed MoE: experts per token")->capture_default_str()->check(CLI::Range(1, 4096));
+  c->add_option("-T,--timesteps", o->imp.timesteps, "Time steps T")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  c->add_option("--input", o->input,
+                "Image channels,height,width (default: the first conv's channels, 32, 32)");
+  c->add_option("--pool", o->pools,
+                "Max pool after each tokenizer stage, e.g. 0,0,1,1 (default: after the last two)");
+  c->add_option("--top-k", o->imp.top_k, "Routed MoE: experts per token")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
   c->add_option("--name", o->name, "model.name (default: the output file's stem)");
   c->add_flag("--json", o->json, "Print the written paths as JSON");
   c->add_flag("-q,--quiet", o->quiet, "Print nothing");

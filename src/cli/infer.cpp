@@ -38,7 +38,8 @@ void write_predictions(const std::string& path, const Dataset& ds, const InferRe
   csv += "\n";
   for (size_t i = 0; i < r.samples; ++i) {
     csv += fmt::format("{},{},{}", i, ds.labels[i], r.labels[i]);
-    for (int c = 0; c < r.classes; ++c) csv += fmt::format(",{}", r.scores[i * size_t(r.classes) + size_t(c)]);
+    for (int c = 0; c < r.classes; ++c)
+      csv += fmt::format(",{}", r.scores[i * size_t(r.classes) + size_t(c)]);
     csv += "\n";
   }
   write_file_atomic(path, csv);

@@ -23,7 +23,8 @@ SimOutcome run_simulation(const SimRequest& o) {
                                "the cycle mode takes spikes, not firing statistics; use --mode "
                                "analytical (or --spikes with a dump)");
   if (o.mode != "cycle" && o.mode != "analytical")
-    throw CLI::ValidationError("--mode", fmt::format("expected cycle or analytical, got '{}'", o.mode));
+    throw CLI::ValidationError("--mode",
+                               fmt::format("expected cycle or analytical, got '{}'", o.mode));
   SimOutcome out;
   out.spec = ModelSpec::load(o.model);
   const ModelSpec& spec = out.spec;
@@ -44,20 +45,25 @@ SimOutcome run_simulation(const SimRequest& o) {
       (void)sim::dump_source(o.spikes, w, nullptr, o.limit);
       Dataset ds = dataset();
       Progress prog("simulate", o.limit ? std::min(o.limit, ds.count()) : ds.count(), o.quiet);
-      r = sim::simulate_cycle(a, w, with_progress(sim::dump_source(o.spikes, w, &ds, o.limit), prog));
+      r = sim::simulate_cycle(a, w,
+                              with_progress(sim::dump_source(o.spikes, w, &ds, o.limit), prog));
       prog.done();
       source = "spike dump " + o.spikes;
     } else if (!spec.weights.empty()) {
       Network net = load_network(o.model, parse_mode(o.numerics));
       Dataset ds = dataset();
       Progress prog("simulate", ds.count(), o.quiet);
-      r = sim::simulate_cycle(a, w, with_progress(sim::engine_source(net, ds, ds.count(), nullptr), prog));
+      r = sim::simulate_cycle(
+          a, w, with_progress(sim::engine_source(net, ds, ds.count(), nullptr), prog));
       prog.done();
-      source = fmt::format("engine ({} mode) on {} {} x {}", o.numerics, o.data, o.split, ds.count());
+      source =
+          fmt::format("engine ({} mode) on {} {} x {}", o.numerics, o.data, o.split, ds.count());
     } else {
-      r = sim::simulate_cycle(a, w, sim::synthetic_source(w, o.rate, o.seed, std::max<size_t>(o.limit, 1)));
-      source = fmt::format("SYNTHETIC Bernoulli spikes, rate {} per layer, seed {} (shape-only model)",
-                           o.rate, o.seed);
+      r = sim::simulate_cycle(
+          a, w, sim::synthetic_source(w, o.rate, o.seed, std::max<size_t>(o.limit, 1)));
+      source =
+          fmt::format("SYNTHETIC Bernoulli spikes, rate {} per layer, seed {} (shape-only model)",
+                      o.rate, o.seed);
     }
   } else {
     std::vector<sim::LayerStats> st;
@@ -68,7 +74,8 @@ SimOutcome run_simulation(const SimRequest& o) {
       } catch (const Error& e) {
         throw error_at(o.trace, "", "does not match model {}: {}", o.model, e.what());
       }
-      source = fmt::format("firing statistics from the trace {} ({} samples)", o.trace, tr.samples());
+      source =
+          fmt::format("firing statistics from the trace {} ({} samples)", o.trace, tr.samples());
     } else if (!spec.weights.empty()) {
       Network net = load_network(o.model, parse_mode(o.numerics));
       Dataset ds = dataset();

@@ -3,7 +3,6 @@
 // synthetic spikes, or analytically from firing statistics; then the physical model per style.
 #pragma once
 #include <nlohmann/json.hpp>
-
 #include <string>
 #include <vector>
 

@@ -135,7 +135,8 @@ class Unpickler {
   PyRef call(const PyRef& fn, const PyRef& args, size_t at) {
     const std::string name = fn->kind == PyValue::Kind::Global ? fn->s : std::string();
     const auto& a = args->items;
-    if (name == "collections.OrderedDict" || name == "builtins.dict") return make(PyValue::Kind::Dict);
+    if (name == "collections.OrderedDict" || name == "builtins.dict")
+      return make(PyValue::Kind::Dict);
     if (name == "torch._utils._rebuild_tensor_v2" || name == "torch._utils._rebuild_tensor") {
       if (a.size() < 4 || a[0]->kind != PyValue::Kind::Storage) fail(at, "malformed tensor");
       auto t = make(PyValue::Kind::Tensor);
@@ -143,7 +144,8 @@ class Unpickler {
       t->tensor.offset = as_int(a[1], at, *this);
       t->tensor.shape = int_tuple(a[2], at);
       t->tensor.stride = int_tuple(a[3], at);
-      if (t->tensor.shape.size() != t->tensor.stride.size()) fail(at, "tensor sizes and strides differ in rank");
+      if (t->tensor.shape.size() != t->tensor.stride.size())
+        fail(at, "tensor sizes and strides differ in rank");
       return t;
     }
     if (name == "torch._utils._rebuild_parameter" ||
@@ -159,36 +161,139 @@ class Unpickler {
   void step(uint8_t op, size_t at) {
     using K = PyValue::Kind;
     switch (op) {
-      case 0x80: (void)u8(); break;              // PROTO
-      case 0x95: (void)le(8); break;             // FRAME
-      case '(': marks_.push_back(stack_.size()); break;
-      case ')': stack_.push_back(tuple({})); break;
-      case 't': stack_.push_back(tuple(pop_mark(at))); break;
-      case 0x85: { auto a = pop(at); stack_.push_back(tuple({a})); break; }
-      case 0x86: { auto b = pop(at), a = pop(at); stack_.push_back(tuple({a, b})); break; }
-      case 0x87: { auto c = pop(at), b = pop(at), a = pop(at); stack_.push_back(tuple({a, b, c})); break; }
-      case ']': stack_.push_back(make(K::List)); break;
-      case 'l': { auto l = make(K::List); l->items = pop_mark(at); stack_.push_back(l); break; }
-      case 'a': { auto v = pop(at); top(at)->items.push_back(v); break; }
-      case 'e': { auto v = pop_mark(at); auto& l = top(at)->items; l.insert(l.end(), v.begin(), v.end()); break; }
-      case '}': stack_.push_back(make(K::Dict)); break;
-      case 'd': { auto d = make(K::Dict); set_items(at, d, pop_mark(at)); stack_.push_back(d); break; }
-      case 's': { auto v = pop(at), k = pop(at); set_items(at, top(at), {k, v}); break; }
-      case 'u': { auto kv = pop_mark(at); set_items(at, top(at), kv); break; }
-      case 0x8f: stack_.push_back(make(K::List)); break;  // EMPTY_SET: kept as a list
-      case 0x90: { auto v = pop_mark(at); auto& l = top(at)->items; l.insert(l.end(), v.begin(), v.end()); break; }
-      case 0x91: { auto l = make(K::List); l->items = pop_mark(at); stack_.push_back(l); break; }
-      case 'X': { auto n = le(4); stack_.push_back(make_str(bytes(n))); break; }
-      case 0x8c: { auto n = le(1); stack_.push_back(make_str(bytes(n))); break; }
-      case 0x8d: { auto n = le(8); stack_.push_back(make_str(bytes(n))); break; }
-      case 'U': { auto n = le(1); stack_.push_back(make_str(bytes(n))); break; }
-      case 'T': { auto n = le(4); stack_.push_back(make_str(bytes(n))); break; }
-      case 'C': { auto n = le(1); stack_.push_back(make_str(bytes(n), K::Bytes)); break; }
-      case 'B': { auto n = le(4); stack_.push_back(make_str(bytes(n), K::Bytes)); break; }
-      case 0x8e: { auto n = le(8); stack_.push_back(make_str(bytes(n), K::Bytes)); break; }
-      case 'K': stack_.push_back(make_int(int64_t(le(1)))); break;
-      case 'M': stack_.push_back(make_int(int64_t(le(2)))); break;
-      case 'J': stack_.push_back(make_int(int64_t(int32_t(uint32_t(le(4)))))); break;
+      case 0x80:
+        (void)u8();
+        break;  // PROTO
+      case 0x95:
+        (void)le(8);
+        break;  // FRAME
+      case '(':
+        marks_.push_back(stack_.size());
+        break;
+      case ')':
+        stack_.push_back(tuple({}));
+        break;
+      case 't':
+        stack_.push_back(tuple(pop_mark(at)));
+        break;
+      case 0x85: {
+        auto a = pop(at);
+        stack_.push_back(tuple({a}));
+        break;
+      }
+      case 0x86: {
+        auto b = pop(at), a = pop(at);
+        stack_.push_back(tuple({a, b}));
+        break;
+      }
+      case 0x87: {
+        auto c = pop(at), b = pop(at), a = pop(at);
+        stack_.push_back(tuple({a, b, c}));
+        break;
+      }
+      case ']':
+        stack_.push_back(make(K::List));
+        break;
+      case 'l': {
+        auto l = make(K::List);
+        l->items = pop_mark(at);
+        stack_.push_back(l);
+        break;
+      }
+      case 'a': {
+        auto v = pop(at);
+        top(at)->items.push_back(v);
+        break;
+      }
+      case 'e': {
+        auto v = pop_mark(at);
+        auto& l = top(at)->items;
+        l.insert(l.end(), v.begin(), v.end());
+        break;
+      }
+      case '}':
+        stack_.push_back(make(K::Dict));
+        break;
+      case 'd': {
+        auto d = make(K::Dict);
+        set_items(at, d, pop_mark(at));
+        stack_.push_back(d);
+        break;
+      }
+      case 's': {
+        auto v = pop(at), k = pop(at);
+        set_items(at, top(at), {k, v});
+        break;
+      }
+      case 'u': {
+        auto kv = pop_mark(at);
+        set_items(at, top(at), kv);
+        break;
+      }
+      case 0x8f:
+        stack_.push_back(make(K::List));
+        break;  // EMPTY_SET: kept as a list
+      case 0x90: {
+        auto v = pop_mark(at);
+        auto& l = top(at)->items;
+        l.insert(l.end(), v.begin(), v.end());
+        break;
+      }
+      case 0x91: {
+        auto l = make(K::List);
+        l->items = pop_mark(at);
+        stack_.push_back(l);
+        break;
+      }
+      case 'X': {
+        auto n = le(4);
+        stack_.push_back(make_str(bytes(n)));
+        break;
+      }
+      case 0x8c: {
+        auto n = le(1);
+        stack_.push_back(make_str(bytes(n)));
+        break;
+      }
+      case 0x8d: {
+        auto n = le(8);
+        stack_.push_back(make_str(bytes(n)));
+        break;
+      }
+      case 'U': {
+        auto n = le(1);
+        stack_.push_back(make_str(bytes(n)));
+        break;
+      }
+      case 'T': {
+        auto n = le(4);
+        stack_.push_back(make_str(bytes(n)));
+        break;
+      }
+      case 'C': {
+        auto n = le(1);
+        stack_.push_back(make_str(bytes(n), K::Bytes));
+        break;
+      }
+      case 'B': {
+        auto n = le(4);
+        stack_.push_back(make_str(bytes(n), K::Bytes));
+        break;
+      }
+      case 0x8e: {
+        auto n = le(8);
+        stack_.push_back(make_str(bytes(n), K::Bytes));
+        break;
+      }
+      case 'K':
+        stack_.push_back(make_int(int64_t(le(1))));
+        break;
+      case 'M':
+        stack_.push_back(make_int(int64_t(le(2))));
+        break;
+      case 'J':
+        stack_.push_back(make_int(int64_t(int32_t(uint32_t(le(4))))));
+        break;
       case 0x8a: {  // LONG1: little-endian two's complement of n bytes
         const size_t n = le(1);
         if (n > 8) fail(at, "integer wider than 64 bits");
@@ -215,8 +320,16 @@ class Unpickler {
         stack_.push_back(d);
         break;
       }
-      case 'N': stack_.push_back(make(K::None)); break;
-      case 0x88: case 0x89: { auto v = make(K::Bool); v->i = op == 0x88; stack_.push_back(v); break; }
+      case 'N':
+        stack_.push_back(make(K::None));
+        break;
+      case 0x88:
+      case 0x89: {
+        auto v = make(K::Bool);
+        v->i = op == 0x88;
+        stack_.push_back(v);
+        break;
+      }
       case 'c': {
         std::string mod = line(), name = line();
         stack_.push_back(make_str(mod + "." + name, K::Global));
@@ -227,9 +340,22 @@ class Unpickler {
         stack_.push_back(make_str(mod->s + "." + name->s, K::Global));
         break;
       }
-      case 'R': { auto args = pop(at), fn = pop(at); stack_.push_back(call(fn, args, at)); break; }
-      case 0x81: { auto args = pop(at), cls = pop(at); stack_.push_back(call(cls, args, at)); break; }
-      case 0x92: { (void)pop(at); auto args = pop(at), cls = pop(at); stack_.push_back(call(cls, args, at)); break; }
+      case 'R': {
+        auto args = pop(at), fn = pop(at);
+        stack_.push_back(call(fn, args, at));
+        break;
+      }
+      case 0x81: {
+        auto args = pop(at), cls = pop(at);
+        stack_.push_back(call(cls, args, at));
+        break;
+      }
+      case 0x92: {
+        (void)pop(at);
+        auto args = pop(at), cls = pop(at);
+        stack_.push_back(call(cls, args, at));
+        break;
+      }
       case 'b': {  // BUILD: an object's state; a dict's (OrderedDict _metadata) is dropped
         auto st = pop(at);
         PyRef& o = top(at);
@@ -253,17 +379,38 @@ class Unpickler {
         stack_.push_back(s);
         break;
       }
-      case 'q': memo_put(le(1), at); break;
-      case 'r': memo_put(le(4), at); break;
-      case 0x94: memo_put(memo_.size(), at); break;
-      case 'p': memo_put(std::stoull(line()), at); break;
-      case 'h': stack_.push_back(memo_get(le(1), at)); break;
-      case 'j': stack_.push_back(memo_get(le(4), at)); break;
-      case 'g': stack_.push_back(memo_get(std::stoull(line()), at)); break;
-      case '0': (void)pop(at); break;
-      case '1': (void)pop_mark(at); break;
-      case '2': stack_.push_back(top(at)); break;
-      default: fail(at, "unsupported pickle opcode 0x" + fmt::format("{:02x}", op));
+      case 'q':
+        memo_put(le(1), at);
+        break;
+      case 'r':
+        memo_put(le(4), at);
+        break;
+      case 0x94:
+        memo_put(memo_.size(), at);
+        break;
+      case 'p':
+        memo_put(std::stoull(line()), at);
+        break;
+      case 'h':
+        stack_.push_back(memo_get(le(1), at));
+        break;
+      case 'j':
+        stack_.push_back(memo_get(le(4), at));
+        break;
+      case 'g':
+        stack_.push_back(memo_get(std::stoull(line()), at));
+        break;
+      case '0':
+        (void)pop(at);
+        break;
+      case '1':
+        (void)pop_mark(at);
+        break;
+      case '2':
+        stack_.push_back(top(at));
+        break;
+      default:
+        fail(at, "unsupported pickle opcode 0x" + fmt::format("{:02x}", op));
     }
   }
 };
@@ -276,7 +423,8 @@ PyRef unpickle(std::string_view bytes, const std::string& origin) {
   } catch (const std::invalid_argument&) {
     throw error_at(origin, "", "not a readable PyTorch checkpoint: malformed number in the pickle");
   } catch (const std::out_of_range&) {
-    throw error_at(origin, "", "not a readable PyTorch checkpoint: number out of range in the pickle");
+    throw error_at(origin, "",
+                   "not a readable PyTorch checkpoint: number out of range in the pickle");
   }
 }
 

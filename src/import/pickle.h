@@ -25,15 +25,29 @@ struct TensorRef {
 };
 
 struct PyValue {
-  enum class Kind { None, Bool, Int, Float, Str, Bytes, Tuple, List, Dict, Global, Object, Storage, Tensor };
+  enum class Kind {
+    None,
+    Bool,
+    Int,
+    Float,
+    Str,
+    Bytes,
+    Tuple,
+    List,
+    Dict,
+    Global,
+    Object,
+    Storage,
+    Tensor
+  };
   Kind kind = Kind::None;
   int64_t i = 0;
   double f = 0;
-  std::string s;                               // Str, Bytes; Global / Object: "module.name"
-  std::vector<PyRef> items;                    // Tuple, List; Object: its arguments
-  std::vector<std::pair<PyRef, PyRef>> dict;   // Dict (insertion order); Object: its state dict
-  PyRef state;                                 // Object: a BUILD state that is not a dict
-  TensorRef tensor;                            // Storage (key, type, numel), Tensor
+  std::string s;                              // Str, Bytes; Global / Object: "module.name"
+  std::vector<PyRef> items;                   // Tuple, List; Object: its arguments
+  std::vector<std::pair<PyRef, PyRef>> dict;  // Dict (insertion order); Object: its state dict
+  PyRef state;                                // Object: a BUILD state that is not a dict
+  TensorRef tensor;                           // Storage (key, type, numel), Tensor
 };
 
 PyRef unpickle(std::string_view bytes, const std::string& origin);

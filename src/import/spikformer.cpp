@@ -23,10 +23,13 @@ std::optional<std::string> from_public(const std::string& n) {
       {std::regex(std::string(R"(patch_embed\.proj_bn(\d*)\.)") + kBn), "sps.conv$1.bn.$2"},
       {std::regex(R"(patch_embed\.rpe_conv\.(weight|bias))"), "sps.rpe.$1"},
       {std::regex(std::string(R"(patch_embed\.rpe_bn\.)") + kBn), "sps.rpe.bn.$1"},
-      {std::regex(R"(block\.(\d+)\.attn\.(q|k|v|proj)_linear\.(weight|bias))"), "blocks.$1.attn.$2.$3"},
-      {std::regex(std::string(R"(block\.(\d+)\.attn\.(q|k|v|proj)_bn\.)") + kBn), "blocks.$1.attn.$2.bn.$3"},
+      {std::regex(R"(block\.(\d+)\.attn\.(q|k|v|proj)_linear\.(weight|bias))"),
+       "blocks.$1.attn.$2.$3"},
+      {std::regex(std::string(R"(block\.(\d+)\.attn\.(q|k|v|proj)_bn\.)") + kBn),
+       "blocks.$1.attn.$2.bn.$3"},
       {std::regex(R"(block\.(\d+)\.mlp\.(fc1|fc2)_linear\.(weight|bias))"), "blocks.$1.ffn.$2.$3"},
-      {std::regex(std::string(R"(block\.(\d+)\.mlp\.(fc1|fc2)_bn\.)") + kBn), "blocks.$1.ffn.$2.bn.$3"},
+      {std::regex(std::string(R"(block\.(\d+)\.mlp\.(fc1|fc2)_bn\.)") + kBn),
+       "blocks.$1.ffn.$2.bn.$3"},
       {std::regex(R"(head\.(weight|bias))"), "head.$1"},
       // declared by the public Block but never called in its forward pass
       {std::regex(R"(block\.\d+\.norm[12]\.(weight|bias))"), ""},
@@ -119,14 +122,16 @@ ImportedModel import_spikformer(const TorchCheckpoint& ck, const ImportOptions& 
     const auto* s = shape(engine);
     if (!s) throw error_at(path, is_public ? to_public(engine) : engine, "missing tensor");
     if (s->size() != rank)
-      throw error_at(path, name_of(engine), "shape {}, expected {} dimensions", shape_str(*s), rank);
+      throw error_at(path, name_of(engine), "shape {}, expected {} dimensions", shape_str(*s),
+                     rank);
     return *s;
   };
 
   ModelSpec sp;
   if (!ck.fingerprint.empty()) {
     // `spikestack train`'s checkpoint.pt: the model file it trains, then "seed=... batch=..."
-    sp = ModelSpec::parse(ck.fingerprint.substr(0, ck.fingerprint.rfind("seed=")), path + " (fingerprint)");
+    sp = ModelSpec::parse(ck.fingerprint.substr(0, ck.fingerprint.rfind("seed=")),
+                          path + " (fingerprint)");
     sp.file = path;
     sp.name = o.name;
     sp.weights.clear();
@@ -140,8 +145,10 @@ ImportedModel import_spikformer(const TorchCheckpoint& ck, const ImportOptions& 
       const std::string w = "sps.conv" + std::to_string(i) + ".weight";
       const auto& s = need(w, 4);
       if (s[2] != 3 || s[3] != 3)
-        throw error_at(path, name_of(w), "shape {}: a {}x{} kernel, the engine runs 3x3 convolutions "
-                       "(stride 1, padding 1)", shape_str(s), s[2], s[3]);
+        throw error_at(path, name_of(w),
+                       "shape {}: a {}x{} kernel, the engine runs 3x3 convolutions "
+                       "(stride 1, padding 1)",
+                       shape_str(s), s[2], s[3]);
       if (i == 0) sp.in_channels = int(s[1]);
       sp.tokenizer.channels.push_back(int(s[0]));
     }
@@ -197,7 +204,7 @@ ImportedModel import_spikformer(const TorchCheckpoint& ck, const ImportOptions& 
       }
     }
     sp.classes = int(need("head.weight", 2)[0]);
-}
+  }
   // every check of a model file (sizes, heads dividing dim, ...) with the checkpoint as origin
   sp = ModelSpec::parse(sp.to_toml(), path);
 

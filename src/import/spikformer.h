@@ -14,12 +14,12 @@
 namespace ss::imp {
 
 struct ImportOptions {
-  std::string name;                // model.name
-  int timesteps = 4;               // T (Spikformer CIFAR: 4)
-  int heads = 0;                   // SSA heads; 0 = required unless the checkpoint says
-  int height = 32, width = 32;     // image size (channels come from the first conv)
-  std::vector<bool> pools;         // empty: pools after the last two tokenizer stages
-  int top_k = 2;                   // routed MoE experts per token
+  std::string name;             // model.name
+  int timesteps = 4;            // T (Spikformer CIFAR: 4)
+  int heads = 0;                // SSA heads; 0 = required unless the checkpoint says
+  int height = 32, width = 32;  // image size (channels come from the first conv)
+  std::vector<bool> pools;      // empty: pools after the last two tokenizer stages
+  int top_k = 2;                // routed MoE experts per token
 };
 
 struct ImportedModel {

@@ -15,7 +15,8 @@ namespace {
 
 // The stored (uncompressed) entries of a zip archive, as views into its bytes. torch.save
 // stores every entry; a compressed one (re-zipped file) is then missing where it is needed.
-std::map<std::string, std::string_view> zip_entries(const std::string& bytes, const std::string& path) {
+std::map<std::string, std::string_view> zip_entries(const std::string& bytes,
+                                                    const std::string& path) {
   auto bad = [&](const std::string& what) {
     return error_at(path, "", "not a readable PyTorch checkpoint: {}", what);
   };
@@ -26,8 +27,9 @@ std::map<std::string, std::string_view> zip_entries(const std::string& bytes, co
     return v;
   };
   if (bytes.size() >= 2 && uint8_t(bytes[0]) == 0x80)
-    throw bad("the legacy format of torch.save before PyTorch 1.6; save it again with a newer "
-              "PyTorch (torch.save(torch.load(f), f))");
+    throw bad(
+        "the legacy format of torch.save before PyTorch 1.6; save it again with a newer "
+        "PyTorch (torch.save(torch.load(f), f))");
   if (bytes.size() < 22 || bytes.compare(0, 4, "PK\x03\x04") != 0)
     throw bad("not a zip archive (torch.save writes one)");
   // end of central directory: the last "PK\5\6" within the final 64 KiB + 22 bytes
@@ -41,7 +43,8 @@ std::map<std::string, std::string_view> zip_entries(const std::string& bytes, co
   }
   if (eocd == std::string::npos) throw bad("zip archive without its directory (truncated?)");
   const uint64_t count = rd(eocd + 10, 2), dir = rd(eocd + 16, 4);
-  if (count == 0xffff || dir == 0xffffffff) throw bad("ZIP64 archives (over 4 GiB) are not supported");
+  if (count == 0xffff || dir == 0xffffffff)
+    throw bad("ZIP64 archives (over 4 GiB) are not supported");
   std::map<std::string, std::string_view> out;
   size_t at = dir;
   for (uint64_t e = 0; e < count; ++e) {
@@ -64,7 +67,7 @@ std::map<std::string, std::string_view> zip_entries(const std::string& bytes, co
 
 size_t element_size(const std::string& type) {
   static const std::map<std::string, size_t> sizes = {
-      {"FloatStorage", 4}, {"DoubleStorage", 8}, {"HalfStorage", 2}, {"BFloat16Storage", 2},
+      {"FloatStorage", 4}, {"DoubleStorage", 8}, {"HalfStorage", 2},  {"BFloat16Storage", 2},
       {"LongStorage", 8},  {"IntStorage", 4},    {"ShortStorage", 2}, {"CharStorage", 1},
       {"ByteStorage", 1},  {"BoolStorage", 1}};
   auto it = sizes.find(type);
@@ -99,10 +102,12 @@ NamedTensor load_tensor(const std::string& name, const TensorRef& t,
   if (!es) throw error_at(path, name, "unsupported tensor type {}", t.storage_type);
   auto it = entries.find(prefix + "data/" + t.storage_key);
   if (it == entries.end())
-    throw error_at(path, name, "its data (archive entry data/{}) is missing or compressed", t.storage_key);
+    throw error_at(path, name, "its data (archive entry data/{}) is missing or compressed",
+                   t.storage_key);
   const std::string_view data = it->second;
   if (t.storage_numel < 0 || data.size() / es < uint64_t(t.storage_numel))
-    throw error_at(path, name, "its data holds {} bytes, expected {} elements of {} bytes (truncated?)",
+    throw error_at(path, name,
+                   "its data holds {} bytes, expected {} elements of {} bytes (truncated?)",
                    data.size(), t.storage_numel, es);
   NamedTensor out{name, t.shape, {}};
   int64_t numel = 1, last = t.offset;
@@ -136,13 +141,16 @@ const PyRef* find(const PyValue& d, const std::string& key) {
 }
 
 // Tensors under a dict (or module object), with dotted names.
-void collect(const PyRef& v, const std::string& name, std::vector<std::pair<std::string, TensorRef>>& out) {
+void collect(const PyRef& v, const std::string& name,
+             std::vector<std::pair<std::string, TensorRef>>& out) {
   using K = PyValue::Kind;
   if (v->kind == K::Tensor) {
     out.emplace_back(name, v->tensor);
   } else if (v->kind == K::Dict || v->kind == K::Object) {
     for (const auto& [k, e] : v->dict) {
-      const std::string key = k->kind == K::Str ? k->s : k->kind == K::Int ? std::to_string(k->i) : "?";
+      const std::string key = k->kind == K::Str   ? k->s
+                              : k->kind == K::Int ? std::to_string(k->i)
+                                                  : "?";
       collect(e, name.empty() ? key : name + "." + key, out);
     }
   }
@@ -161,7 +169,8 @@ TorchCheckpoint read_torch_checkpoint(const std::string& path) {
       break;
     }
   if (pkl.empty())
-    throw error_at(path, "", "not a readable PyTorch checkpoint: no stored data.pkl in the archive");
+    throw error_at(path, "",
+                   "not a readable PyTorch checkpoint: no stored data.pkl in the archive");
   const std::string prefix = pkl.substr(0, pkl.size() - 8);
   if (auto bo = entries.find(prefix + "byteorder"); bo != entries.end() && bo->second != "little")
     throw error_at(path, "", "tensors are stored {}-endian; only little-endian files are read",
@@ -184,7 +193,8 @@ TorchCheckpoint read_torch_checkpoint(const std::string& path) {
     }
   }
   if (sd->kind != PyValue::Kind::Dict && sd->kind != PyValue::Kind::Object)
-    throw error_at(path, "", "holds no dict of tensors (expected torch.save(model.state_dict(), path))");
+    throw error_at(path, "",
+                   "holds no dict of tensors (expected torch.save(model.state_dict(), path))");
   std::vector<std::pair<std::string, TensorRef>> refs;
   collect(sd, "", refs);
   bool all_module = !refs.empty();
@@ -192,7 +202,8 @@ TorchCheckpoint read_torch_checkpoint(const std::string& path) {
   for (const auto& [n, t] : refs)
     ck.tensors.push_back(load_tensor(all_module ? n.substr(7) : n, t, entries, prefix, path));
   if (ck.tensors.empty())
-    throw error_at(path, ck.dict_key, "holds no tensors (expected torch.save(model.state_dict(), path))");
+    throw error_at(path, ck.dict_key,
+                   "holds no tensors (expected torch.save(model.state_dict(), path))");
   return ck;
 }
 
