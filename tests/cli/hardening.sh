@@ -138,27 +138,7 @@ expect_code 1 "expected a .toml path" -- "$SS" random-weights "$P" -o "$d/w.safe
 
 # 6. a recipe's model name is a file name: "../../x" wrote outside --out
 if "$SS" --help | grep -q '^  train'; then
-  cat > "$d/recipe.toml" <<'T'
-[model]
-name = "../../escaped"
-input = [1, 28, 28]
-classes = 10
-timesteps = 2
-dim = 16
-blocks = 1
-[tokenizer]
-channels = [8, 16]
-pool = [true, true]
-[attention]
-type = "ssa"
-heads = 2
-[ffn]
-type = "mlp"
-hidden = 16
-[train]
-epochs = 1
-batch_size = 32
-T
+  tiny_recipe "$d/recipe.toml" ../../escaped
   mkdir -p "$d/a/b"
   expect_code 1 "recipe.toml: model.name: '../../escaped' is used as a file name" -- "$SS" train --config "$d/recipe.toml" --out "$d/a/b/run" --limit 32 --threads 1
   [ -e "$d/a/escaped.toml" ] || [ -e "$d/escaped.toml" ] || [ -e "$d/a/b/escaped.toml" ] && { echo "FAIL: train wrote outside --out"; fails=$((fails+1)); } || passes=$((passes+1))
@@ -242,6 +222,11 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if rc == 0 else -1)
 base=$(rss_kib "$SS" infer -m "$M" -n 400 -j 2 -q)
 peak=$(rss_kib "$SS" infer -m "$M" -n 400 -j 2 -q --dump-spikes "$d/dump.st")
 size=$(( $(stat -c %s "$d/dump.st") / 1024 ))
+# the streamed file does not depend on the threads that wrote it, and sim reads it back
+expect_ok "$SS" infer -m "$M" -n 5 -j 3 -q --dump-spikes "$d/dump3.st"
+expect_ok "$SS" infer -m "$M" -n 5 -j 1 -q --dump-spikes "$d/dump1.st"
+cmp -s "$d/dump1.st" "$d/dump3.st" && passes=$((passes+1)) || { echo "FAIL: --dump-spikes differs between 1 and 3 threads"; fails=$((fails+1)); }
+expect_ok "$SS" sim -m "$M" --spikes "$d/dump3.st" --no-silicon -q
 [ "$base" -gt 0 ] && [ "$peak" -gt 0 ] && [ $((peak - base)) -lt $((size / 4)) ] && passes=$((passes+1)) || { echo "FAIL: --dump-spikes of $size KiB: peak RSS $peak KiB, $base KiB without the dump"; fails=$((fails+1)); }
 
 finish

@@ -41,3 +41,28 @@ expect_code() {
   done
   passes=$((passes+1))
 }
+# `tiny_recipe FILE [NAME]`: the smallest training recipe (one block, D = 16, one epoch of
+# batches of 32) the command-line tests give `spikestack train`; model name NAME.
+tiny_recipe() {
+  cat > "$1" <<T
+[model]
+name = "${2:-tiny}"
+input = [1, 28, 28]
+classes = 10
+timesteps = 2
+dim = 16
+blocks = 1
+[tokenizer]
+channels = [8, 16]
+pool = [true, true]
+[attention]
+type = "ssa"
+heads = 2
+[ffn]
+type = "mlp"
+hidden = 16
+[train]
+epochs = 1
+batch_size = 32
+T
+}
