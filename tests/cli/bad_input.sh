@@ -5,6 +5,7 @@
 # byte for byte as it was. Counts: tried / clear / crash (signal, timeout) / silent (exit 0) /
 # unclear (wrong code, several lines, file or field not named) / damaged (an output changed).
 SS=$1; SRC=$2
+. "$SRC/tests/cli/lib.sh"  # tiny_recipe (its expect_* helpers and counters are not used here)
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
 M="$SRC/models/moe-fmnist.toml"; W="$SRC/models/moe-fmnist.safetensors"
 P="$SRC/models/paper/moe-4-384.toml"; A="$SRC/configs/arch/paper.toml"; TECH="$SRC/technologies/28nm.toml"
@@ -282,6 +283,10 @@ bad 1 "tech2.toml" "logic.utilization" -- "$SS" sim -m "$P" -n 1 -q --out "$o/ou
 sed 's/^vdd = "0.9 V"/vdd = "-0.9 V"/' "$TECH" > "$d/tech3.toml"
 bad 1 "tech3.toml" "vdd" -- "$SS" sim -m "$P" -n 1 -q --out "$o/out.json" --tech "$d/tech3.toml"
 bad 1 "nope.toml" -- "$SS" sim -m "$P" -n 1 -q --out "$o/out.json" --tech "$d/nope.toml"
+sed 's|^bitcell_area = .*|bitcell_area = "1e12 m^2"|' "$TECH" > "$d/tech4.toml"
+bad 1 "tech4.toml" "sram.bitcell_area" "0.001 um^2 to 1000 um^2" -- "$SS" sim -m "$P" -n 1 -q --out "$o/out.json" --tech "$d/tech4.toml"
+{ echo '"\u001b[2J" = 1'; cat "$TECH"; } > "$d/tech5.toml"
+bad 1 "tech5.toml" '\x1b[2J' "unknown key" -- "$SS" sim -m "$P" -n 1 -q --out "$o/out.json" --tech "$d/tech5.toml"
 
 # ---- report documents -----------------------------------------------------------------------
 rcase() {  # rcase NAME PYTHON-STATEMENT NEEDLE...   (r is the fixture document)
@@ -328,28 +333,10 @@ bad 1 "$d/full" "No space left" -- "$SS" infer -m "$M" -n 2 -q --trace "$d/full"
 
 # ---- training recipes and data sets ---------------------------------------------------------
 if "$SS" --help | grep -q '^  train'; then
-  cat > "$d/recipe.toml" <<'T'
-[model]
-name = "bad-input"
-input = [1, 28, 28]
-classes = 10
-timesteps = 2
-dim = 16
-blocks = 1
-[tokenizer]
-channels = [8, 16]
-pool = [true, true]
-[attention]
-type = "ssa"
-heads = 2
-[ffn]
-type = "mlp"
-hidden = 16
-[train]
-epochs = 1
-batch_size = 32
-T
-  rc() { sed -e "$2" "$d/recipe.toml" > "$d/$1"; }
+  tiny_recipe "$d/recipe.toml" bad-input
+  # a variant of the recipe; a missing base recipe stops the suite (sed would write an empty
+  # variant, which train reports as "missing table [train]" and the case counts as unclear)
+  rc() { sed -e "$2" "$d/recipe.toml" > "$d/$1" && [ -s "$d/$1" ] || { echo "setup failed: $1"; exit 1; }; }
   TR=(train --limit 64 --threads 1 --out "$o/rep")
   rc r1.toml 's/^name = .*/name = "..\/..\/escaped"/'
   bad 1 "r1.toml" "model.name" -- "$SS" "${TR[@]}" --config "$d/r1.toml"
@@ -374,7 +361,8 @@ T
   rc r11.toml 's/^batch_size = .*/batch_size = 32\nhflip = "no"/'
   bad 1 "r11.toml" "train.hflip" -- "$SS" "${TR[@]}" --config "$d/r11.toml"
   bad 2 "--limit" "got '-1'" -- "$SS" train --config "$d/recipe.toml" --limit -1 --out "$o/rep"
-  bad 2 "--epochs" -- "$SS" train --config "$d/recipe.toml" --epochs 0 --out "$o/rep"
+  bad 2 "--epochs" "from 1 to 100000" -- "$SS" train --config "$d/recipe.toml" --epochs 0 --out "$o/rep"
+  bad 2 "--polish-epochs" "from 0 to 100000" -- "$SS" train --config "$d/recipe.toml" --polish-epochs -1 --out "$o/rep"
   bad 2 "--config" -- "$SS" train --config "$d/nope.toml" --out "$o/rep"
   bad 2 "--threads" -- "$SS" train --config "$d/recipe.toml" --threads 0 --out "$o/rep"
 fi
