@@ -137,7 +137,7 @@ for v in "[1, 28]" "[1, 28, 28, 1]" "[0, 28, 28]" "[1, -28, 28]" "[1, 28.5, 28]"
   mm input.toml "s/^input = .*/input = $v/"
   bad 1 "input.toml" "model.input" -- "$SS" "${INF[@]}" -m "$d/input.toml"
 done
-for kv in "classes = 1" "classes = 100001" "classes = 2.5" "timesteps = 0" "timesteps = 65" \
+for kv in "classes = 1" "classes = 100001" "classes = 2.5" "classes = 1e105" "timesteps = 0" "timesteps = 65" \
           "dim = 0" "dim = 65537" "blocks = -1" "blocks = 257" "bn_eps = 2.0" "bn_eps = -1e-5" \
           'bn_eps = nan' 'dim = "64"'; do
   k=${kv%% =*}
