@@ -74,7 +74,7 @@ PENDING = {
               'stage 2 retries',
         '3d-mol': 'not run: its 2d row failed (3D rows need their 2D row)',
         '3d-lol': 'not run: its 2d row failed'},
-    'se_array_6x6': NOT_RUN, 'attention_core_4x4': {'3d-lol': NOT_RUN['3d-lol']}, 'attention_core_6x6': NOT_RUN,
+    'se_array_6x6': NOT_RUN, 'attention_core_6x6': NOT_RUN,
     'router_topk_e4': NOT_RUN}
 for _n in (2, 3, 4, 5, 6):
     POINTS['se_array_%dx%d' % (_n, _n)] = _p(SE_ARRAY, 'se_array', ['ROWS=%d' % _n, 'COLS=%d' % _n],
