@@ -1,5 +1,6 @@
 #include "engine/attention_core.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -96,9 +97,27 @@ std::vector<int32_t> attention_counts(const Context& ctx, const SpikeTensor& Q,
   return counts_impl(ctx, Q, K, V, t, head, dh, order, e);
 }
 
+std::vector<uint8_t> rank_heads(const SpikeTensor& Q, int heads, int keep,
+                                std::vector<int64_t>* scores) {
+  const int dh = Q.channels() / heads;
+  std::vector<int64_t> score(heads, 0);
+  for (size_t r = 0; r < Q.rows(); ++r)
+    for (int h = 0; h < heads; ++h)
+      for_bits(Q.row(r), h * dh, dh, [&](int) { ++score[h]; });
+  std::vector<int> order(heads);
+  for (int h = 0; h < heads; ++h) order[h] = h;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return score[a] > score[b]; });  // ties: lower index
+  std::vector<uint8_t> run(heads, 0);
+  for (int i = 0; i < std::min(keep, heads); ++i) run[order[i]] = 1;
+  if (scores) *scores = std::move(score);
+  return run;
+}
+
 Currents attention_currents(const Context& ctx, const SpikeTensor& Q, const SpikeTensor& K,
                             const SpikeTensor& V, int heads, std::vector<int64_t>& dense,
-                            std::vector<int64_t>& exec, AttnOrder order) {
+                            std::vector<int64_t>& exec, AttnOrder order,
+                            const std::vector<uint8_t>& run_heads) {
   const int T = Q.T(), N = Q.tokens(), D = Q.channels(), dh = D / heads;
   Currents c;
   c.T = T, c.rows = N, c.cout = D;
@@ -115,6 +134,7 @@ Currents attention_currents(const Context& ctx, const SpikeTensor& Q, const Spik
   exec.assign(T, 0);
   for (int t = 0; t < T; ++t)
     for (int h = 0; h < heads; ++h) {
+      if (!run_heads.empty() && !run_heads[h]) continue;  // pruned: absent, currents 0
       auto a = counts_impl(ctx, Q, K, V, t, h, dh, order, exec[t]);
       for (int m = 0; m < N; ++m)
         for (int d = 0; d < dh; ++d) {

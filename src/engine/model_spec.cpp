@@ -1,6 +1,7 @@
 #include "engine/model_spec.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -28,7 +29,57 @@ int ModelSpec::grid_width() const {
   return w;
 }
 
+int AttentionSpec::heads_kept() const {
+  if (type != "ssa" || !pruning()) return type == "ssa" ? heads : 1;
+  return std::max(1, int(std::ceil(head_keep * heads - 1e-9)));
+}
+
+void ModelSpec::set_head_keep(double keep, const std::string& origin, const std::string& field) {
+  if (!(keep > 0.0 && keep <= 1.0))
+    throw error_at(origin, field, "head keep ratio {:g} out of range (0, 1]", keep);
+  if (keep < 1.0 && (attention.type != "ssa" || blocks == 0))
+    throw error_at(origin, field,
+                   "head pruning needs multi-head attention (attention.type = \"ssa\" and "
+                   "model.blocks >= 1); this model has {}",
+                   blocks == 0 ? std::string("no blocks")
+                               : fmt::format("attention.type = \"{}\"", attention.type));
+  attention.head_keep = keep;
+}
+
 ModelSpec ModelSpec::load(const std::string& path) { return parse(read_file_text(path), path); }
+
+ModelSpec ModelSpec::load(const std::string& path, const std::vector<std::string>& sets) {
+  if (sets.empty()) return load(path);
+  toml::table tbl = parse_toml_text(read_file_text(path), path);
+  for (const auto& kv : sets) {
+    const auto eq = kv.find('=');
+    const std::string key = kv.substr(0, eq);
+    if (eq == std::string::npos || eq == 0 || key.find('.') == std::string::npos)
+      throw error_at(path, "--set model." + kv, "expected model.<table>.<key>=<value>");
+    toml::table v;
+    try {
+      v = toml::parse("v = " + kv.substr(eq + 1));
+    } catch (const toml::parse_error&) {
+      v.insert_or_assign("v", kv.substr(eq + 1));
+    }
+    toml::table* t = &tbl;
+    for (size_t s0 = 0;;) {
+      const auto d = key.find('.', s0);
+      const std::string part = key.substr(s0, d == std::string::npos ? d : d - s0);
+      if (d == std::string::npos) {
+        t->insert_or_assign(part, *v.get("v"));
+        break;
+      }
+      if (!t->contains(part)) t->insert(part, toml::table{});
+      t = t->get(part)->as_table();
+      if (!t) throw error_at(path, "--set model." + key, "'{}' is not a table", part);
+      s0 = d + 1;
+    }
+  }
+  std::ostringstream os;
+  os << tbl;
+  return parse(os.str(), path);
+}
 
 ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
   toml::table tbl = parse_toml_text(text, origin);
@@ -87,7 +138,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
                    s.tokenizer.channels.back(), s.dim);
 
   auto a = root.sub("attention");
-  a.only({"type", "heads", "experts", "expert_dim"});
+  a.only({"type", "heads", "experts", "expert_dim", "head_keep"});
   s.attention.type = a.string("type");
   if (s.attention.type == "ssa") {
     s.attention.heads = int(a.integer("heads", {}, 1, 4096));
@@ -101,6 +152,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
     throw error_at(origin, "attention.type", "unknown '{}' (expected \"ssa\" or \"emsa\")",
                    printable(s.attention.type));
   }
+  if (a.has("head_keep")) s.set_head_keep(a.number("head_keep"), origin, "attention.head_keep");
 
   auto f = root.sub("ffn");
   f.only({"type", "hidden", "experts", "top_k", "expert_hidden"});
@@ -270,8 +322,10 @@ std::string ModelSpec::to_toml() const {
     << arr(tokenizer.channels) << "\npool = " << arr(tokenizer.pool)
     << "\nrpe = " << (tokenizer.rpe ? "true" : "false") << "\n\n[attention]\ntype = \""
     << attention.type << "\"\n";
-  if (attention.type == "ssa")
+  if (attention.type == "ssa") {
     o << "heads = " << attention.heads << "\n";
+    if (attention.pruning()) o << "head_keep = " << fmt::format("{}", attention.head_keep) << "\n";
+  }
   else
     o << "experts = " << attention.experts << "\nexpert_dim = " << attention.expert_dim << "\n";
   o << "\n[ffn]\ntype = \"" << ffn.type << "\"\n";

@@ -32,6 +32,13 @@ struct AttentionSpec {
   int heads = 8;             // ssa: number of heads (dim % heads == 0)
   int experts = 4;           // emsa: number of query experts
   int expert_dim = 32;       // emsa: width of each expert's Q and of the shared K, V
+  // ssa: dynamic head pruning (docs/formats.md §3): per image, the ceil(head_keep x heads)
+  // heads with the most Q spikes run, the others are absent. 1 = off.
+  double head_keep = 1.0;
+  bool pruning() const { return head_keep < 1.0; }
+  // Heads that run per image: max(1, ceil(head_keep x heads - 1e-9)) (the 1e-9 keeps a
+  // product such as 0.7 x 10 = 7.000000000000001 at 7).
+  int heads_kept() const;
 };
 
 struct FfnSpec {
@@ -73,7 +80,15 @@ struct ModelSpec {
   // of Linear units, BatchNorm statistics): what a size check counts before allocating.
   int64_t stored_values() const;
 
+  // Sets attention.head_keep, checked: in (0, 1], and < 1 only for SSA models with blocks.
+  // `origin` and `field` name where the value came from (file and key, or the --set option).
+  void set_head_keep(double keep, const std::string& origin, const std::string& field);
+
   static ModelSpec load(const std::string& path);
+  // The file with command-line overrides of its keys ("attention.head_keep=0.5", the
+  // `--set model.<key>=<value>` options; a key may be absent from the file), validated as a
+  // whole like the file itself.
+  static ModelSpec load(const std::string& path, const std::vector<std::string>& sets);
   static ModelSpec parse(const std::string& text, const std::string& origin);
   std::string to_toml() const;  // round-trips through parse()
 };

@@ -127,9 +127,12 @@ Prediction Network::run(const uint8_t* image, Observer* obs) const {
 }
 
 Network load_network(const std::string& model_path, Mode mode) {
-  ModelSpec spec = ModelSpec::load(model_path);
+  return load_network(ModelSpec::load(model_path), mode);
+}
+
+Network load_network(const ModelSpec& spec, Mode mode) {
   if (spec.weights.empty())
-    throw error_at(model_path, "model.weights", "this model file has no weights (shape-only)");
+    throw error_at(spec.file, "model.weights", "this model file has no weights (shape-only)");
   SafeTensors w = SafeTensors::load(spec.weights);
   return Network(spec, w, mode);
 }

@@ -38,6 +38,17 @@ class Observer {
   // SEMM EMSA: the router's spikes [T, tokens, experts]; expert e's output passes at (t, token)
   // only where channel e fired. `part` is the attention part ("blocks.0.attn").
   virtual void on_gate(const std::string& /*part*/, const SpikeTensor& /*gates*/) {}
+  // SSA with head pruning (model attention.head_keep < 1): which heads ran for this image,
+  // [heads], 1 = ran, 0 = pruned (absent: no K, V or attention work, zero output). Reported
+  // after Q and before K. `part` is the attention part ("blocks.0.attn").
+  virtual void on_heads(const std::string& /*part*/, const std::vector<uint8_t>& /*ran*/) {}
+};
+
+// An observer that is told which sample each run belongs to before it starts (the spike sinks
+// of `infer --dump-spikes` and of the Python module write by sample index).
+class SampleObserver : public Observer {
+ public:
+  virtual void set_sample(int64_t i) = 0;
 };
 
 // Forwards every event to several observers (null entries are skipped).
@@ -59,6 +70,10 @@ class TeeObserver : public Observer {
   void on_gate(const std::string& p, const SpikeTensor& g) override {
     for (auto* o : to_)
       if (o) o->on_gate(p, g);
+  }
+  void on_heads(const std::string& p, const std::vector<uint8_t>& r) override {
+    for (auto* o : to_)
+      if (o) o->on_heads(p, r);
   }
 
  private:
@@ -94,5 +109,7 @@ class Network {
 
 // Convenience: loads model file + its weights file.
 Network load_network(const std::string& model_path, Mode mode);
+// The same for a spec already loaded (e.g. with --set overrides): reads spec.weights.
+Network load_network(const ModelSpec& spec, Mode mode);
 
 }  // namespace ss

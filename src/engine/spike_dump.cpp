@@ -12,6 +12,10 @@ void DumpLayout::on_route(const std::string& block, const std::vector<int32_t>& 
   routes[block] = {k, int64_t(experts.size())};
 }
 
+void DumpLayout::on_heads(const std::string& part, const std::vector<uint8_t>& ran) {
+  heads[part] = int(ran.size());
+}
+
 SpikeDumpFile::SpikeDumpFile(const std::string& path, const DumpLayout& layout, int64_t samples)
     : out_(path), samples_(samples) {
   std::map<std::string, TensorSpec> specs;
@@ -22,6 +26,7 @@ SpikeDumpFile::SpikeDumpFile(const std::string& path, const DumpLayout& layout, 
   }
   for (const auto& [b, r] : layout.routes)
     specs["route." + b] = {DType::I32, {samples, r.second / r.first, r.first}};
+  for (const auto& [p, h] : layout.heads) specs["heads." + p] = {DType::U8, {samples, h}};
   std::map<std::string, uint64_t> offsets;
   const auto header = safetensors_header(specs, {{"layers", names}}, &offsets);
   for (const auto& [name, s] : specs) {
@@ -53,4 +58,10 @@ void SpikeDumpFile::Sink::on_route(const std::string& block, const std::vector<i
   f_->put("route." + block, sample_, experts.data(), experts.size() * sizeof(int32_t));
 }
 
+}  // namespace ss
+
+namespace ss {
+void SpikeDumpFile::Sink::on_heads(const std::string& part, const std::vector<uint8_t>& ran) {
+  f_->put("heads." + part, sample_, ran.data(), ran.size());
+}
 }  // namespace ss

@@ -21,6 +21,7 @@ class DumpLayout : public Observer {
  public:
   void on_layer(const LayerEvent& e) override;
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
+  void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override;
 
   struct Layer {
     std::string name;
@@ -28,6 +29,7 @@ class DumpLayout : public Observer {
   };
   std::vector<Layer> layers;
   std::map<std::string, std::pair<int, int64_t>> routes;  // block -> (K, choices per sample)
+  std::map<std::string, int> heads;                         // pruned SSA part -> heads
 };
 
 class SpikeDumpFile {
@@ -36,12 +38,13 @@ class SpikeDumpFile {
   SpikeDumpFile(const std::string& path, const DumpLayout& layout, int64_t samples);
 
   // The observer of one worker: set_sample(i) before running sample i.
-  class Sink : public Observer {
+  class Sink : public SampleObserver {
    public:
     explicit Sink(SpikeDumpFile& f) : f_(&f) {}
-    void set_sample(int64_t i) { sample_ = i; }
+    void set_sample(int64_t i) override { sample_ = i; }
     void on_layer(const LayerEvent& e) override;
     void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
+    void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override;
 
    private:
     SpikeDumpFile* f_;

@@ -225,4 +225,26 @@ SpikeTensor Synapse::run(const Context& ctx, const Planes& x, double v_th) const
   return s;
 }
 
+SpikeTensor Synapse::run_channels(const Context& ctx, const Planes& x, double v_th,
+                                  const std::vector<uint8_t>& keep) const {
+  if (keep.size() != size_t(cout_))
+    throw Error(name_ + ": channel mask has " + std::to_string(keep.size()) +
+                " entries, expected " + std::to_string(cout_));
+  int64_t kept = 0;
+  for (uint8_t k : keep) kept += k != 0;
+  // Each output channel is independent of the others (its own weights, bias, membrane), so
+  // computing all and clearing the absent ones gives the kept channels' exact spikes.
+  Currents c;
+  auto exec = integrate(ctx, x, c);
+  SpikeTensor s = fire(ctx, c, x.tokens(), v_th);
+  for (size_t r = 0; r < s.rows(); ++r) {
+    uint64_t* w = s.row(r);
+    for (int o = 0; o < cout_; ++o)
+      if (!keep[o]) w[o >> 6] &= ~(uint64_t(1) << (o & 63));
+  }
+  for (auto& e : exec) e = e / cout_ * kept;  // exec[t] = events x cout
+  ctx.report(name_, s, std::vector<int64_t>(x.T(), int64_t(x.tokens()) * cin_ * cout_), exec);
+  return s;
+}
+
 }  // namespace ss

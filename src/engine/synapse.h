@@ -57,6 +57,10 @@ class Synapse {
   SpikeTensor fire(const Context& ctx, const Currents& c, int tokens, double v_th) const;
   // integrate + fire + report to the observer under name().
   SpikeTensor run(const Context& ctx, const Planes& x, double v_th) const;
+  // The same with only the output channels whose `keep` entry is non-zero present (head
+  // pruning): the others emit no spike and count no executed op (events x kept channels).
+  SpikeTensor run_channels(const Context& ctx, const Planes& x, double v_th,
+                           const std::vector<uint8_t>& keep) const;
 
   // Float-mode folded weight [cin][cout] and bias (tests, exporters).
   const std::vector<float>& weight_t() const { return wt_; }

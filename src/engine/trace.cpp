@@ -110,6 +110,12 @@ void Trace::on_gate(const std::string& part, const SpikeTensor& g) {
   u.slots += int64_t(g.T()) * g.tokens();
 }
 
+void Trace::on_heads(const std::string& part, const std::vector<uint8_t>& ran) {
+  auto& h = heads_[part];
+  h.resize(ran.size(), 0);
+  for (size_t i = 0; i < ran.size(); ++i) h[i] += ran[i] != 0;
+}
+
 void Trace::merge(const Trace& o) {
   for (const auto& l : o.layers_) {
     auto it = index_.find(l.name);
@@ -148,6 +154,11 @@ void Trace::merge(const Trace& o) {
     for (size_t e = 0; e < u.open.size(); ++e) d.open[e] += u.open[e];
     d.slots += u.slots;
   }
+  for (const auto& [p, h] : o.heads_) {
+    auto& d = heads_[p];
+    d.resize(h.size(), 0);
+    for (size_t i = 0; i < h.size(); ++i) d[i] += h[i];
+  }
 }
 
 void Trace::save(const std::string& path, const std::string& mode) const {
@@ -182,6 +193,8 @@ void Trace::save(const std::string& path, const std::string& mode) const {
     w.add("expert_gating." + p, DType::I64, {int64_t(u.open.size())}, u.open.data());
     w.add("expert_gating_slots." + p, DType::I64, {1}, &u.slots);
   }
+  for (const auto& [p, h] : heads_)
+    w.add("heads_ran." + p, DType::I64, {int64_t(h.size())}, h.data());
   w.set_metadata("layers", names);
   w.set_metadata("samples", std::to_string(samples()));
   w.set_metadata("mode", mode);
@@ -261,6 +274,8 @@ Trace Trace::load(const std::string& path) {
       GateUsage& u = tr.gating_[part];
       u.open = i64(st, n, st.get(n).numel());
       u.slots = i64(st, "expert_gating_slots." + part, 1)[0];
+    } else if (n.rfind("heads_ran.", 0) == 0) {
+      tr.heads_[n.substr(10)] = i64(st, n, st.get(n).numel());
     }
   return tr;
 }

@@ -59,12 +59,15 @@ class Trace : public Observer {
   const InputTrace& input() const { return input_; }
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
   void on_gate(const std::string& part, const SpikeTensor& gates) override;
+  void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override;
   void merge(const Trace& o);
 
   const std::vector<LayerTrace>& layers() const { return layers_; }
   // expert_usage[block][e] = number of (sample, token) routed to expert e
   const std::map<std::string, std::vector<int64_t>>& expert_usage() const { return usage_; }
   const std::map<std::string, GateUsage>& expert_gating() const { return gating_; }
+  // Head pruning: heads_ran[part][h] = samples in which head h of that SSA part ran.
+  const std::map<std::string, std::vector<int64_t>>& heads_ran() const { return heads_; }
   int64_t samples() const { return layers_.empty() ? 0 : layers_[0].samples; }
   void save(const std::string& path, const std::string& mode) const;
   // Reads a file written by save(); errors name the file and the tensor.
@@ -75,6 +78,7 @@ class Trace : public Observer {
   std::map<std::string, size_t> index_;
   std::map<std::string, std::vector<int64_t>> usage_;
   std::map<std::string, GateUsage> gating_;
+  std::map<std::string, std::vector<int64_t>> heads_;
   InputTrace input_;
 };
 

@@ -53,6 +53,10 @@ struct Capture : ss::Observer {
     routes[block] = experts;
     route_k[block] = k;
   }
+  std::map<std::string, std::vector<uint8_t>> heads;
+  void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override {
+    heads[part] = ran;
+  }
 };
 
 ::testing::AssertionResult same_tensor(const std::string& name, const Tensor& ref,
@@ -105,6 +109,10 @@ struct Capture : ss::Observer {
                << block << ": route of token " << i / top_k << " rank " << i % top_k
                << " is expert " << it->second[i] << ", reference " << route[i];
   }
+  if (eng.heads != ref.heads)
+    return ::testing::AssertionFailure() << "heads that ran: engine reported " << eng.heads.size()
+                                         << " pruned parts, reference " << ref.heads.size()
+                                         << " (or a different choice)";
   if (p.scores.size() != ref.scores.size())
     return ::testing::AssertionFailure() << "engine has " << p.scores.size() << " scores";
   for (size_t c = 0; c < ref.scores.size(); ++c)
@@ -391,3 +399,48 @@ TEST(IntModeSaturation, SaturatingWidthsMatch) {
 }
 
 }  // namespace
+
+// Dynamic head pruning (formats.md §3): for keep ratios giving 1..H-1 of 4 heads (and 3 of 3
+// in the custom model with 0.9), the engine's spikes, choices and scores equal the
+// reference's, which picks the heads its own way. Pruning must also change something: the
+// pruned heads' K, V and attention channels are silent, and some image prunes a head that
+// fires in the unpruned run.
+TEST(IntModeHeadPruning, EngineMatchesReferenceBitForBit) {
+  Rates rates;
+  int runs = 0, changed = 0;
+  for (double keep : {0.25, 0.5, 0.7, 0.75})
+    for (int T : {1, 4})
+      for (uint64_t seed : {1u, 2u}) {
+        const int hw = seed == 2 ? 17 : 12;  // Q K^T first, then K^T V first
+        ss::ModelSpec spec = ss::test::small_spec("ssa", T == 4 ? "moe" : "mlp", T, 72, hw);
+        spec.set_head_keep(keep, "test", "attention.head_keep");
+        runs += check_model(spec, seed * 100 + T, rates, nullptr);
+        if (HasFailure()) return;
+        // the pruned network differs from the unpruned one on some image
+        ss::ModelSpec full = spec;
+        full.attention.head_keep = 1.0;
+        const ss::SafeTensors w = weights_for(spec, seed * 100 + T);
+        const ss::intref::Reference rp(spec, w), rf(full, w);
+        for (const auto& img : images(spec, seed * 100 + T)) {
+          const Result a = rp.run(img.data()), b = rf.run(img.data());
+          const int H = spec.attention.heads;
+          int ran = 0;
+          for (uint8_t r : a.heads.at("blocks.0.attn")) ran += r;
+          EXPECT_EQ(ran, std::max(1, int(std::ceil(keep * H - 1e-9))));
+          if (!same_tensor("k", a.spikes.at("blocks.0.attn.k"), b.spikes.at("blocks.0.attn.k")))
+            ++changed;
+        }
+      }
+  EXPECT_GT(changed, 0) << "pruning never removed a firing head";
+  std::printf("[ pruning  ] %d runs, %d images where pruning silenced firing K channels\n", runs,
+              changed);
+}
+
+TEST(IntModeHeadPruning, CustomModelMatches) {
+  Rates rates;
+  for (double keep : {0.34, 0.9}) {  // 2 and 3 of 3 heads
+    ss::ModelSpec spec = custom_spec("ssa", "moe", true, 3, 3);
+    spec.set_head_keep(keep, "test", "attention.head_keep");
+    check_model(spec, 77, rates, nullptr);
+  }
+}

@@ -352,8 +352,33 @@ Result Reference::run(const uint8_t* image) const {
       Tensor Q = lif(c, linear(c, B.q, xa), B.q.th);
       record(B.q.name, Q);
       Tensor K = lif(c, linear(c, B.k, xa), B.k.th);
-      record(B.k.name, K);
       Tensor V = lif(c, linear(c, B.v, xa), B.v.th);
+      if (sp.attention.head_keep < 1.0) {
+        // head pruning (formats.md §3), written independently of the engine: scores are Q's
+        // spike counts per head; `keep` rounds of "pick the unpicked head with the largest
+        // score, the first one found on a tie"; K and V of the other heads are cleared, so
+        // their attention counts, currents and spikes are 0.
+        const int H = sp.attention.heads, dh = sp.dim / H;
+        int keep = int(std::ceil(sp.attention.head_keep * H - 1e-9));
+        keep = std::max(1, std::min(H, keep));
+        std::vector<int64_t> score(H, 0);
+        for (int t = 0; t < Q.T; ++t)
+          for (int n = 0; n < Q.N; ++n)
+            for (int j = 0; j < sp.dim; ++j) score[j / dh] += Q.at(t, n, j);
+        std::vector<uint8_t> ran(H, 0);
+        for (int round = 0; round < keep; ++round) {
+          int best = -1;
+          for (int h = 0; h < H; ++h)
+            if (!ran[h] && (best < 0 || score[h] > score[best])) best = h;
+          ran[best] = 1;
+        }
+        for (int t = 0; t < K.T; ++t)
+          for (int n = 0; n < K.N; ++n)
+            for (int j = 0; j < sp.dim; ++j)
+              if (!ran[j / dh]) K.at(t, n, j) = 0, V.at(t, n, j) = 0;
+        r.heads["blocks." + std::to_string(b) + ".attn"] = ran;
+      }
+      record(B.k.name, K);
       record(B.v.name, V);
       int64_t unused = 0;
       const std::vector<int64_t> th_attn(
@@ -368,8 +393,8 @@ Result Reference::run(const uint8_t* image) const {
       Tensor R = lif(c, linear(c, B.router, xa), B.router.th);
       record(B.router.name, R);
       Tensor K = lif(c, linear(c, B.k, xa), B.k.th);
-      record(B.k.name, K);
       Tensor V = lif(c, linear(c, B.v, xa), B.v.th);
+      record(B.k.name, K);
       record(B.v.name, V);
       int64_t unused = 0;
       const std::vector<int64_t> th_attn(

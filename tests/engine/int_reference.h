@@ -52,6 +52,7 @@ struct Result {
   std::vector<std::string> order;                      // spiking layers in execution order
   std::map<std::string, Tensor> spikes;                // layer -> [T][tokens][channels] 0/1
   std::map<std::string, std::vector<int32_t>> routes;  // "blocks.{b}" -> [N][K], best first
+  std::map<std::string, std::vector<uint8_t>> heads;   // pruned "blocks.{b}.attn" -> ran [H]
   std::vector<int64_t> scores;                         // head scores, fixed point 2^-24
   int label = -1;
   SatCounts sat;         // load-time clamps plus everything clamped during this run

@@ -19,9 +19,23 @@ class Ssa : public BlockPart {
   void forward(const Context& ctx, const Values& x, Values& residual) const override {
     const double th = ctx.spec.neuron.threshold;
     Planes in = Planes::of(x);
-    SpikeTensor q = q_.run(ctx, in, th), k = k_.run(ctx, in, th), v = v_.run(ctx, in, th);
+    const int H = ctx.spec.attention.heads;
+    SpikeTensor q = q_.run(ctx, in, th), k, v;
+    std::vector<uint8_t> ran;  // empty: every head runs
+    if (ctx.spec.attention.pruning()) {
+      // per image, from the whole Q (all T steps): docs/formats.md §3
+      ran = rank_heads(q, H, ctx.spec.attention.heads_kept());
+      if (ctx.obs) ctx.obs->on_heads(p_, ran);
+      std::vector<uint8_t> ch(size_t(ctx.spec.dim));
+      for (size_t c = 0; c < ch.size(); ++c) ch[c] = ran[c / size_t(ctx.spec.dim / H)];
+      k = k_.run_channels(ctx, in, th, ch);
+      v = v_.run_channels(ctx, in, th, ch);
+    } else {
+      k = k_.run(ctx, in, th);
+      v = v_.run(ctx, in, th);
+    }
     std::vector<int64_t> dense, exec;
-    Currents c = attention_currents(ctx, q, k, v, ctx.spec.attention.heads, dense, exec);
+    Currents c = attention_currents(ctx, q, k, v, H, dense, exec, AttnOrder::Auto, ran);
     SpikeTensor o = attention_fire(ctx, c, x.tokens);
     ctx.report(p_ + ".attn", o, dense, exec);
     residual.add(proj_.run(ctx, Planes::of(o), th));
