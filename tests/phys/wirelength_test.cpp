@@ -59,7 +59,7 @@ namespace {
 // The intra-block wire at 28 nm with what the open flow measured (src/phys/flow_carried.h) and
 // the node's own prices: a block of 10 000 cells (16 210 NAND2 equivalents at 1.621 per cell),
 // Rent p = 0.5, placed at utilization 0.7: routed length per net 1.437 x the Davis mean x the
-// placed pitch sqrt(A / 0.7 / 10 000), at c_local 0.2 fF/um, over 3.47 C0 = 3.47 x 0.15 fF.
+// placed pitch sqrt(A / 0.7 / 10 000), at c_local 0.2 fF/um, over 3.47 C0 = 3.47 x 0.48 fF.
 TEST(Davis, InternalWireIsTheFlowsNetsRepricedAtTheNode) {
   const auto t = tech::load_technology(testing::tech_path("28nm"));
   Block b;
@@ -68,7 +68,7 @@ TEST(Davis, InternalWireIsTheFlowsNetsRepricedAtTheNode) {
   b.rent = {0.5, 4, 3};
   const double pitch = std::sqrt(b.cell_area_m2 / 0.7 / 1e4);
   const double wire_f = 1.437 * DavisDistribution(1e4, b.rent).average_length() * pitch * 0.2e-9;
-  EXPECT_NEAR(internal_wire_ratio(b, t), wire_f / (3.47 * 0.15e-15), 1e-9);
+  EXPECT_NEAR(internal_wire_ratio(b, t), wire_f / (3.47 * 0.48e-15), 1e-9);
 }
 
 }  // namespace

@@ -23,8 +23,10 @@ TEST(Technology, Loads28nmWithScaledHorowitzNumbers) {
   EXPECT_NEAR(t.logic.fa_area_m2, 4.28e-12 * 0.38716, 1e-16);  // 1.657 um^2
   // Delays in FO4 of this node: FA sum 2.23 x 14 ps = 31.2 ps.
   EXPECT_NEAR(t.logic.fa_sum_delay_s, 31.22e-12, 1e-15);
-  // R0 = FO4 / (0.69 x 5 x C0) = 14 ps / (3.45 x 0.15 fF) = 27.05 kOhm.
-  EXPECT_NEAR(t.driver.r0_ohm, 27053.1, 1.0);
+  // C0 = 0.48 fF (28nm.toml [driver]: the FA anchor x osu018's INVX1 / FAX1 ratio), R0 = FO4 /
+  // (0.69 x 5 x C0) = 14 ps / (3.45 x 0.48 fF) = 8.454 kOhm.
+  EXPECT_NEAR(t.driver.c0_f, 0.48e-15, 1e-21);
+  EXPECT_NEAR(t.driver.r0_ohm, 8454.1, 1.0);
   EXPECT_NEAR(t.wire("global").r_ohm_per_m, 0.2e6, 1e-6);
   EXPECT_NEAR(t.bond.c_f, 0.6e-15, 1e-21);
   EXPECT_NEAR(t.thermal.tim_k_w_per_mk, 4.0, 1e-12);
