@@ -67,6 +67,10 @@ module se_core #(
   input  wire                              op_tc_first_i, // first time chunk: membranes start 0
   input  wire                              op_tc_last_i,  // last time chunk: membranes not saved
   input  wire                              op_wkeep_i,    // same weights as the previous op
+  input  wire                              op_dep_i,      // the spike tile is the output of
+                                                          // the ops before: its transfer starts
+                                                          // once they have all fired (drained_o);
+                                                          // the weight tile loads at once
   input  wire [T_W-1:0]                    op_t0_i,       // time step of lane 0
   input  wire [TOK_W-1:0]                  op_j0_i,       // index of the chunk's first token
   input  wire [CH_W-1:0]                   op_o0_i,       // first output channel of the tile
@@ -95,6 +99,10 @@ module se_core #(
   output reg  [SG_LANES*ACC_W-1:0]         out_acc_o,     // head: the class sum (else 0)
   // status
   output wire                              idle_o,        // nothing loaded, issued or firing
+  output wire                              drained_o,     // every op before the one in the load
+                                                          // stage (if it waits with op_dep_i)
+                                                          // has issued and fired: the layer
+                                                          // configuration may change next cycle
   output wire                              issue_o        // a vector enters the array (busy)
 );
   localparam integer JW   = (CHUNK > 1) ? $clog2(CHUNK) : 1;
@@ -126,10 +134,12 @@ module se_core #(
   reg            l_ab_q, n_ab_q, a_ab_q;      // accumulator bank (chunk parity)
   reg [ST-1:0]   l_st_q, n_st_q, a_st_q;
   reg            l_wk_q;                      // keeps the previous op's weights
+  reg            l_dep_q;                     // spike tile waits for the ops before (op_dep_i)
+  reg [15:0]     l_ru_q;
   reg [COLS*BIAS_W-1:0] l_bias_q, n_bias_q, a_bias_q;
   reg [COLS*MEM_W-1:0]  l_th_q, n_th_q, a_th_q;
   reg [WT-1:0]   l_wt_q;
-  reg [31:0]     l_wbits_q, l_sbits_q, l_wcred_q, l_scred_q;
+  reg [31:0]     l_wbits_q, l_wcred_q, l_scred_q;
   reg            wbank_next_q;                // bank of the next op accepted
   reg            abank_q;                     // accumulator bank of the current chunk
 
@@ -176,6 +186,9 @@ module se_core #(
   reg [COLS*BIAS_W-1:0] fq_bias_q [0:1];
   reg [COLS*MEM_W-1:0]  fq_th_q [0:1];
 
+  // something of the ops before the load stage is still armed, issuing, accumulating or firing
+  wire rest_busy;
+
   // A may issue: a new chunk needs its accumulator bank's previous chunk fired
   wire a_bank_ok = !(a_first_q && fq_v_q[a_ab_q]);
   wire a_can    = a_v_q && a_bank_ok;
@@ -191,7 +204,11 @@ module se_core #(
   wire bank_free_l = l_wk_q ||
                      ((issue && a_wb_q == l_wb_q) ? (SKEW <= 0) : (since_q[l_wb_q] >= SKEW16));
 
-  wire l_loaded = l_v_q && (l_wcred_q >= l_wbits_q) && (l_scred_q >= l_sbits_q);
+  // spike bits of the loading op, at the layer's configuration (an op waiting with l_dep_q
+  // counts no spike beat before the configuration has switched: see drained_o)
+  wire [31:0] l_sbits = {24'd0, l_ntok_q} * {28'd0, l_pl_q} * {16'd0, l_ru_q} * {24'd0, l_nl_q} *
+                        (cfg_dw_i ? {16'd0, l_cu_q} : 32'd1);
+  wire l_loaded = l_v_q && (l_wcred_q >= l_wbits_q) && (l_scred_q >= l_sbits);
   wire n_free   = !n_v_q || (a_free && n_v_q);
   wire l_to_n   = l_loaded && n_free && bank_free_l;
   wire n_to_a   = n_v_q && a_free;
@@ -255,6 +272,7 @@ module se_core #(
         l_tcf_q <= op_tc_first_i; l_tcl_q <= op_tc_last_i;
         l_t0_q <= op_t0_i; l_j0_q <= op_j0_i; l_o0_q <= op_o0_i;
         l_wk_q <= op_wkeep_i;
+        l_dep_q <= op_dep_i; l_ru_q <= op_ru_i;
         if (op_wkeep_i) l_wb_q <= ~wbank_next_q;   // the bank of the op before
         else begin
           l_wb_q <= wbank_next_q; wbank_next_q <= ~wbank_next_q;
@@ -265,15 +283,15 @@ module se_core #(
         l_bias_q <= op_bias_i; l_th_q <= op_th_i;
         // bits the bus carries for this pass; the first beat moves in the accept cycle
         l_wbits_q <= op_wkeep_i ? 32'd0 : {16'd0, op_ru_i} * {16'd0, op_cu_i} * WEIGHT_BITS;
-        l_sbits_q <= {24'd0, op_ntok_i} * {28'd0, op_planes_i} * {16'd0, op_ru_i} * {24'd0, op_nl_i} *
-                     (cfg_dw_i ? {16'd0, op_cu_i} : 32'd1);
         l_wcred_q <= WBW;
-        l_scred_q <= SBW;
+        // the first spike beat moves in the accept cycle, unless the tile waits for the ops
+        // before it (op_dep_i) and one of them (or the op leaving L now) has not fired yet
+        l_scred_q <= (op_dep_i && (rest_busy || l_v_q)) ? 32'd0 : SBW;
       end else if (l_to_n) begin
         l_v_q <= 1'b0;
       end else if (l_v_q && !l_loaded) begin
         l_wcred_q <= l_wcred_q + WBW;
-        l_scred_q <= l_scred_q + SBW;
+        if (!l_dep_q || !rest_busy) l_scred_q <= l_scred_q + SBW;
       end
       // N: armed (weights written into the spare bank this cycle)
       if (l_to_n) begin
@@ -561,6 +579,9 @@ module se_core #(
     end
   end
 
+  assign rest_busy = n_v_q || a_v_q || fq_v_q[0] || fq_v_q[1] || sg_busy_q || wb_pend_q ||
+                     (lif_vo != {SG_LANES{1'b0}}) || (hd_w_q != {SG_LANES{1'b0}});
+  assign drained_o = !rest_busy && (!l_v_q || l_dep_q);
   assign idle_o = !l_v_q && !n_v_q && !a_v_q && !fq_v_q[0] && !fq_v_q[1] && !sg_busy_q &&
                   !wb_pend_q && (lif_vo == {SG_LANES{1'b0}}) && (hd_w_q == {SG_LANES{1'b0}});
 endmodule

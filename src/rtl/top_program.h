@@ -1,0 +1,34 @@
+// The program of hw/ss_top.v: one image's SE-core layers as records of the controller
+// (hw/ss_ctrl.v), which it fetches through its off-chip read port. One layout, written here and
+// decoded there; tests/rtl/ss_top_tb.cpp runs whole inferences from it.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "rtl/layer_quant.h"
+#include "rtl/se_program.h"
+
+namespace ss::rtl {
+
+// Record types (bits [1:0] of a record).
+enum class RecordType : uint32_t { op = 0, layer = 1, end = 2, class_consts = 3 };
+
+// One SE-core layer as the controller runs it.
+struct TopLayer {
+  int id = 0;  // the layer's index in the workload (ss_top's layer_o while it runs)
+  int acc_bits = 16, frac_bits = 8, decay = 32768;
+  bool dw = false, head = false;
+  std::vector<SeOp> ops;
+  std::vector<int64_t> class_mul, class_bias;  // the head only: the scorer's constants
+};
+
+// Bits of one record for a core built with `p` (hw/ss_ctrl.v REC_W: a multiple of 32).
+int record_bits(const SeCoreParams& p);
+
+// The program: per layer a layer record, the head's class records, its ops; then an end
+// record. Each record is record_bits(p) / 32 words, bit 0 first. Throws if a field does not
+// fit its width (a layer id above 65535, a scorer multiplier beyond 24 bits).
+std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
+                                               const SeCoreParams& p);
+
+}  // namespace ss::rtl
