@@ -8,6 +8,7 @@ pkgs=(build-essential cmake ninja-build pkg-config zlib1g-dev
       dataset-fashion-mnist
       qflow-tech-osu018
       verilator yosys qflow graywolf qrouter opensta
+      libsqlite3-dev libpagmo-dev libopenmpi-dev openmpi-bin  # spikestack explore (docs/explore.md)
       chromium chromium-driver fonts-dejavu-core
       clang-14 libclang-rt-14-dev)  # the fuzzers (libFuzzer, docs/hardening.md)
 missing=()
