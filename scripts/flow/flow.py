@@ -58,7 +58,7 @@ FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 3}
+STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 5, 'pnr-edge': 1}
 
 
 class StepError(Exception):
@@ -342,8 +342,13 @@ def step_place_route(pt, sd, synth):
     scale = SHRINK if style == '3d-lol' else 1.0
     tech = make_tech(os.path.join(proj, 'tech'), scale)
     blif_src = os.path.join(sd, a.top + '.blif')
+    # 2d with --macro-place edge: the macros are not placed by graywolf (its macro compaction
+    # crashes with >= 2 macros and it leaves a macro off the track grid) but fixed beside the
+    # logic after the logic was placed alone
+    edge = style == '2d' and a.macro_place == 'edge' and bool(synth['macro_insts'])
     key = sha(blif_src, style, a.density, a.seed, scale, STEP_VERSION['pnr'],
-              *([STEP_VERSION['pnr-3d-mol']] if style == '3d-mol' else []))
+              *([STEP_VERSION['pnr-3d-mol']] if style == '3d-mol' else []),
+              *(['edge', a.macro_halo_um, STEP_VERSION['pnr-edge']] if edge else []))
     defo = os.path.join(proj, a.top + '.def')
     place_log = os.path.join(proj, 'log', 'place.log')
     route_log = os.path.join(proj, 'log', 'route.log')
@@ -362,7 +367,21 @@ def step_place_route(pt, sd, synth):
             p = os.path.join(proj, a.top + f)
             if os.path.exists(p):
                 os.remove(p)
-        if style in ('2d', '3d-lol') and synth['macro_insts']:  # 3d-lol: macros not shrunk
+        for f in (a.top + '.cel2', 'preplace.json'):
+            if os.path.exists(os.path.join(proj, f)):
+                os.remove(os.path.join(proj, f))
+        if edge:
+            bonds, _, conns = macros_to_bonds(os.path.join(proj, a.top + '.blif'),
+                                              synth['macro_insts'], a.clock_port)
+            json.dump({'nets': bonds, 'conns': conns},
+                      open(os.path.join(proj, 'preplace.json'), 'w'))
+            # every net of a macro pin leaves the logic on the side the macros will be on
+            # (TimberWolf pad group with a side restriction, qflow's .cel2 hints)
+            open(os.path.join(proj, a.top + '.cel2'), 'w').write(
+                'padgroup macro_side permute\n'
+                + ''.join('twpin_%s nonfixed\n' % n for n in sorted(bonds) if n != a.clock_port)
+                + 'restrict side T\n')
+        elif style in ('2d', '3d-lol') and synth['macro_insts']:  # 3d-lol: macros not shrunk
             dst = os.path.join(proj, 'source', 'macros')
             if os.path.exists(dst):
                 shutil.rmtree(dst)
@@ -377,8 +396,8 @@ def step_place_route(pt, sd, synth):
             with open(os.path.join(proj, 'project_vars.sh'), 'a') as f:
                 f.write('set hard_macros = "macros"\n')
         if style == '3d-mol':
-            bonds, count = macros_to_bonds(os.path.join(proj, a.top + '.blif'),
-                                           synth['macro_insts'], a.clock_port)
+            bonds, count, _ = macros_to_bonds(os.path.join(proj, a.top + '.blif'),
+                                              synth['macro_insts'], a.clock_port)
             json.dump({'nets': bonds, 'count': count}, open(os.path.join(proj, 'bonds.json'), 'w'))
         open(os.path.join(proj, 'log', 'synth.log'), 'w').write('synthesis: see ../../synth\n')
         # fixed seed for graywolf's annealing (TimberWolf .par: random.seed)
@@ -396,6 +415,13 @@ def step_place_route(pt, sd, synth):
         if style == '3d-mol':
             place_bond_pins(os.path.join(proj, a.top + '.def'),
                             json.load(open(os.path.join(proj, 'bonds.json')))['nets'])
+            # router.sh routes <top>_unroute.def when it exists (it copies it over <top>.def):
+            # the moved terminals must be in that file (before this fix they stayed on the edge)
+            shutil.copy(os.path.join(proj, a.top + '.def'),
+                        os.path.join(proj, a.top + '_unroute.def'))
+        if edge:
+            attach_macros(proj, a.top, synth, os.path.join(sd, a.top + '.blif'),
+                          a.macro_halo_um)
         t1 = time.time()
         pt.run('route', ['tcsh', os.path.join(QSCRIPTS, 'router.sh'), proj, a.top],
                os.path.join(proj, 'log', 'route.driver.log'), proj, timeout=a.timeout_s)
@@ -417,7 +443,7 @@ def macros_to_bonds(blif, macro_insts, clock_port):
     pin (as the buffered netlist has it) becomes a port of the logic die named
     bond<k>_<pin>, a bond terminal. A net that is already a port of the design (an input
     that feeds the macro directly) stays as it is and is counted as a bond. Returns
-    ({port: 'in'|'out'|'clock'|'io'}, bond count)."""
+    ({port: 'in'|'out'|'clock'|'io'}, bond count, [(instance, type, pin, net)])."""
     types = {i['type']: i for i in macro_insts}
     text = open(blif).read().replace('\\\n', ' ')
     lines = text.split('\n')
@@ -427,17 +453,22 @@ def macros_to_bonds(blif, macro_insts, clock_port):
         if t and t[0] in ('.inputs', '.outputs'):
             ports.update(t[1:])
     kept, bonds, rename, count, k = [], {}, {}, 0, 0
+    conns, per_type = [], {}
     for ln in lines:
         t = ln.split()
         if t and t[0] in ('.gate', '.subckt') and t[1] in types:
             k += 1
+            per_type[t[1]] = per_type.get(t[1], 0) + 1
+            inst = '%s_%d' % (t[1], per_type[t[1]])  # blif2cel's / blif2Verilog's name
             for p, n in (x.split('=', 1) for x in t[2:]):
                 count += 1
                 if n == clock_port or n in ports:
                     bonds[n] = 'io'
+                    conns.append((inst, t[1], p, n))
                     continue
                 name = rename.get(n) or 'bond%d_%s' % (k, p)
                 rename[n] = name
+                conns.append((inst, t[1], p, name))
                 if p == 'clk_i' or n.startswith(clock_port + '_bF$'):
                     bonds[name] = 'clock'  # a clock-tree leaf drives the macro's clock bond
                 else:
@@ -462,7 +493,7 @@ def macros_to_bonds(blif, macro_insts, clock_port):
             out[i] = ln + ' ' + ' '.join(outs)
             outs = []
     open(blif, 'w').write('\n'.join(out))
-    return bonds, count
+    return bonds, count, conns
 
 
 def place_bond_pins(defpath, bonds):
@@ -476,8 +507,16 @@ def place_bond_pins(defpath, bonds):
     ty = re.search(r'TRACKS Y (-?[\d.]+) DO \d+ STEP (\d+) LAYER metal3', text)
     x0, sx = (float(tx.group(1)), float(tx.group(2))) if tx else (0.0, 80.0)
     y0, sy = (float(ty.group(1)), float(ty.group(2))) if ty else (0.0, 100.0)
+    # power stripes (qflow's addspacers: vertical metal6 straps with a via stack down to metal1
+    # every few rows): a terminal on their column has no tap on metal4; keep 2 um away
+    stripes = [float(m.group(1)) for m in
+               re.finditer(r'NEW metal6 \d+ \( (-?\d+) -?\d+ \) \( \* -?\d+ \)', text)]
     used = set()
     where = {}
+
+    def free(gx, gy):
+        x = x0 + gx * sx
+        return (gx, gy) not in used and all(abs(x - s) >= 2 * u for s in stripes)
     for n, kind in bonds.items():
         if kind == 'io':
             continue  # a design input that feeds the macro directly stays on the die edge
@@ -488,7 +527,7 @@ def place_bond_pins(defpath, bonds):
         cx = sum(p[0] for p in pts) / len(pts) * u
         cy = sum(p[1] for p in pts) / len(pts) * u
         gx, gy = round((cx - x0) / sx), round((cy - y0) / sy)
-        while (gx, gy) in used:
+        while not free(gx, gy):
             gx += 2
         used.add((gx, gy))
         where[n] = (int(x0 + gx * sx), int(y0 + gy * sy))
@@ -513,6 +552,157 @@ def place_bond_pins(defpath, bonds):
                     ln = ln[:m2.start()] + 'FIXED ( %d %d ) N' % where[cur] + ln[m2.end():]
         out.append(ln)
     open(defpath, 'w').write('\n'.join(out))
+
+
+def attach_macros(proj, top, synth, full_blif, halo_um):
+    """2d with --macro-place edge: the logic was placed alone with every net of a macro pin on
+    its top edge (preplace.json); here the macros become FIXED components of the DEF above the
+    logic, side by side, centred, halo_um from the logic and from each other, their pins (metal2,
+    bottom edge) on the metal2 tracks and a metal1 track crossing each pin; the die, the tracks
+    and qflow's routing fence grow to hold them; the bond ports of the logic-only netlist turn
+    back into the nets of the macro pins (DEF, gate-level Verilog for STA, BLIF)."""
+    pre = json.load(open(os.path.join(proj, 'preplace.json')))
+    bonds, conns = pre['nets'], pre['conns']
+    views = synth['macro_views']
+    unroute = os.path.join(proj, top + '_unroute.def')
+    text = open(unroute).read()
+    u = int(float(re.search(r'UNITS DISTANCE MICRONS (\d+)', text).group(1)))
+    m = re.search(r'DIEAREA \( (-?\d+) (-?\d+) \) \( (-?\d+) (-?\d+) \)', text)
+    x0, y0, x1, y1 = (int(v) for v in m.groups())
+    tx = re.search(r'TRACKS X (-?[\d.]+) DO \d+ STEP (\d+) LAYER metal2', text)
+    ty = re.search(r'TRACKS Y (-?[\d.]+) DO \d+ STEP (\d+) LAYER metal1', text)
+    tx0, sx = int(float(tx.group(1))), int(tx.group(2))
+    ty0, sy = int(float(ty.group(1))), int(ty.group(2))
+    insts = []
+    for inst, typ, _, _ in conns:
+        if (inst, typ) not in insts:
+            insts.append((inst, typ))
+    halo = int(round(halo_um * u))
+    sizes = [(int(round(views[t]['width_um'] * u)), int(round(views[t]['height_um'] * u)))
+             for _, t in insts]
+    row_w = sum(w for w, _ in sizes) + halo * (len(sizes) - 1)
+    # a macro pin's centre is half a pitch + 2k pitches in from the macro's left edge
+    # (flowlib.macro_views, pitch = the metal2 track pitch); the pin strip is 0.6 um tall
+    pin_dx = sx // 2
+    x = x0 + max(0, (x1 - x0 - row_w) // 2)
+    y = ty0 - 30 + sy * math.ceil((y1 + halo - (ty0 - 30)) / sy)  # a track through y + 0.3 um
+    placed, top_edge, right = [], y1, x1
+    for (inst, typ), (w, h) in zip(insts, sizes):
+        mx = tx0 - pin_dx + sx * math.ceil((x - (tx0 - pin_dx)) / sx)
+        placed.append((inst, typ, mx, y, w, h))
+        x = mx + w + halo
+        top_edge, right = max(top_edge, y + h), max(right, mx + w)
+    # qflow's fence sits 2-3 um inside the die outline: keep that margin above the macros
+    ny1 = ty0 + sy * math.ceil((top_edge + 2 * u - ty0) / sy)
+    nx1 = tx0 + sx * math.ceil((right + 4 * u - tx0) / sx) if right > x1 else x1
+    dy, dx = ny1 - y1, nx1 - x1
+
+    def patch_def(text):
+        text = text.replace(m.group(0), 'DIEAREA ( %d %d ) ( %d %d )' % (x0, y0, nx1, ny1))
+
+        def tracks(mm):
+            off, step, xy = float(mm.group(2)), int(mm.group(4)), mm.group(1)
+            hi = nx1 if xy == 'X' else ny1
+            return 'TRACKS %s %s DO %d STEP %d' % (xy, mm.group(2), int((hi - off) // step) + 1,
+                                                  step)
+        text = re.sub(r'TRACKS (X|Y) (-?[\d.]+) DO (\d+) STEP (\d+)', tracks, text)
+        lines = text.split('\n')
+        out, section, block = [], None, []
+        removed_pins = {n for n, kind in bonds.items() if kind != 'io'}
+        by_net = {}
+        for inst, typ, pin, net in conns:
+            by_net.setdefault(net, []).append((inst, pin))
+        for ln in lines:
+            s_ = ln.strip()
+            if s_.startswith('COMPONENTS') and section is None:
+                n = int(s_.split()[1])
+                out.append('COMPONENTS %d ;' % (n + len(placed)))
+                continue
+            if s_.startswith('END COMPONENTS'):
+                for inst, typ, mx, my, _, _ in placed:
+                    out.append('- %s %s + FIXED ( %d %d ) N ;' % (inst, typ, mx, my))
+            if s_.startswith('PINS') and not s_.startswith('PINS_'):
+                section, block = 'pins', []
+                n = int(s_.split()[1])
+                gone = sum(1 for p in removed_pins if re.search(
+                    r'(?m)^- %s \+ NET' % re.escape(p), text))
+                out.append('PINS %d ;' % (n - gone))
+                continue
+            if s_.startswith('END PINS'):
+                section = None
+            elif s_.startswith('NETS') and section is None:
+                section = 'nets'
+                out.append(ln)
+                continue
+            elif s_.startswith('END NETS'):
+                section = None
+            if section in ('pins', 'nets') and (block or s_.startswith('- ')):
+                block.append(ln)
+                if s_.endswith(';'):
+                    name = block[0].strip().split()[1]
+                    if section == 'pins':
+                        if name not in removed_pins:
+                            out.extend(block)
+                    else:
+                        body = '\n'.join(block)
+                        if name in by_net:
+                            cs = re.findall(r'\( (\S+) (\S+) \)', body)
+                            cs = [c for c in cs if not (c[0] == 'PIN' and c[1] in removed_pins)]
+                            cs += by_net[name]
+                            rest = body[body.rfind(')') + 1:].rstrip().rstrip(';').strip()
+                            body = '- %s\n' % name + '\n'.join('  ( %s %s ) ' % c for c in cs)
+                            body += ('\n  ' + rest if rest else '') + ' ;'
+                        out.append(body)
+                    block = []
+                continue
+            out.append(ln)
+        return '\n'.join(out)
+    new = patch_def(text)
+    for f in (unroute, os.path.join(proj, top + '.def')):
+        open(f, 'w').write(new)
+    # qflow's routing fence (.cfg obstructions around the die): moved to the new outline
+    cfg = os.path.join(proj, top + '.cfg')
+    xe, ye = x1 / u - 3.0, y1 / u - 3.0
+
+    def fence(mm):
+        v = [float(t) for t in mm.group(1).split()]
+        v = [t + dx / u if (i % 2 == 0 and t >= xe) else t + dy / u if (i % 2 and t >= ye) else t
+             for i, t in enumerate(v)]
+        return 'obstruction %s %s' % (' '.join('%.1f' % t for t in v), mm.group(2))
+    c = open(cfg).read()
+    c = re.sub(r'(?m)^obstruction ((?:-?[\d.]+ ){3}-?[\d.]+) (\S+)$', fence, c)
+    lefs = ''.join('read_lef %s\n' % views[t]['lef'] for t in sorted({t for _, t in insts}))
+    k = c.rfind('read_lef')
+    k = c.index('\n', k) + 1
+    open(cfg, 'w').write(c[:k] + lefs + c[k:])
+    # the netlist with the macros again: bond ports become wires, the macros are instances
+    for f in (top + '.rtlnopwr.v', top + '.rtl.v'):
+        path = os.path.join(proj, f)
+        if not os.path.exists(path):
+            continue
+        v = open(path).read()
+        gone = {n for n, kind in bonds.items() if kind != 'io'}
+        head = re.search(r'module %s \((.*?)\);' % re.escape(top), v, re.S)
+        ports = [p.strip() for p in head.group(1).split(',')]
+        v = v.replace(head.group(0), 'module %s (%s);' % (
+            top, ', '.join(p for p in ports if p not in gone)))
+        v = re.sub(r'(?m)^(input|output) (\w+);$',
+                   lambda mm: ('wire %s;' % mm.group(2)) if mm.group(2) in gone else mm.group(0), v)
+        inst_lines = []
+        for inst, typ, _, _, _, _ in placed:
+            pins = ', '.join('.%s(%s)' % (p, n) for i2, _, p, n in conns if i2 == inst)
+            inst_lines.append('%s %s ( %s );' % (typ, inst, pins))
+        k = v.rfind('endmodule')
+        v = v[:k] + '\n'.join(inst_lines) + '\n\n' + v[k:]
+        open(path, 'w').write(v)
+    shutil.copy(full_blif, os.path.join(proj, top + '.blif'))  # ports as synthesized
+    pre.update({'halo_um': halo_um,
+                'logic_die_um': [(x1 - x0) / u, (y1 - y0) / u],
+                'die_um': [(nx1 - x0) / u, (ny1 - y0) / u],
+                'macros': [{'inst': i, 'type': t, 'x_um': mx / u, 'y_um': my / u,
+                            'width_um': w / u, 'height_um': h / u}
+                           for i, t, mx, my, w, h in placed]})
+    json.dump(pre, open(os.path.join(proj, 'preplace.json'), 'w'))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -876,6 +1066,22 @@ def metrics(pt, proj, d, nets, sta, tiers, synth):
                         break
             else:
                 sinks += 1
+    # the memory-to-logic wire (issue 14: what memory-on-logic removes): nets with a macro pin
+    # (2d) or a bond terminal (3d-mol); 'io' nets are design inputs that feed a macro directly
+    mol = _mol_bonds(proj)
+    pre = os.path.join(proj, 'preplace.json')
+    io_names = {n for n, k in (json.load(open(pre))['nets'] if os.path.exists(pre) else mol).items()
+                if k == 'io' and n != a.clock_port}
+    mem, io = [], []
+    for k, n in nets.items():
+        ends = ([n['driver']] if n['driver'] else []) + n['sinks']
+        macro_pin = any(i != 'PIN' and d['comps'].get(i, ('',))[0] in views for i, _ in ends)
+        bond_pin = k in mol and mol[k] != 'io'
+        port = k.replace('<', '[').replace('>', ']') in synth.get('ports', ())
+        if k in io_names or (macro_pin and port):
+            io.append(n['len_um'])
+        elif macro_pin or bond_pin:
+            mem.append(n['len_um'])
     total_wire_c = sum(n['wire_c_ff'] for n in nets.values())
     total_pin_c = sum(n['pin_c_ff'] for n in nets.values())
     internal, switching, leakage, total = sta['power']
@@ -900,6 +1106,10 @@ def metrics(pt, proj, d, nets, sta, tiers, synth):
                        'by_layer_um': _sum_layers(nets)},
         'fanout': fl.distribution(fan, FANOUT_EDGES),
         'capacitance': {'wire_ff': total_wire_c, 'pin_ff': total_pin_c},
+        'memory_nets': {'count': len(mem), 'length_um': sum(mem),
+                        'mean_um': sum(mem) / len(mem) if mem else 0.0,
+                        'mean_gate_pitches': sum(mem) / len(mem) / gate_pitch if mem else 0.0,
+                        'io_count': len(io), 'io_length_um': sum(io)},
         'clock': {'nets': len(clock_nets), 'length_um': sum(nets[n]['len_um'] for n in sorted(clock_nets)),
                   'sinks': sinks, 'buffers': len(clock_nets) - 1 if clock_nets else 0},
         'timing': {'period_ns': a.period_ns, 'worst_slack_ns': sta['wns'],
@@ -1070,6 +1280,12 @@ def main(argv=None):
     ap.add_argument('--seed', type=int, default=1, help='graywolf random seed')
     ap.add_argument('--no-fanout', action='store_true', help='skip blifFanout buffering')
     ap.add_argument('--macro', action='append', default=[], help='hard macro module (3d-mol)')
+    ap.add_argument('--macro-place', choices=['graywolf', 'edge'], default='graywolf',
+                    help='2d with macros: graywolf places them (mixed-size placement), or edge: '
+                         'the logic is placed alone and the macros fixed above it')
+    ap.add_argument('--macro-halo-um', type=float, default=10.0,
+                    help='--macro-place edge: gap between the logic and a macro, and between '
+                         'macros')
     ap.add_argument('--define', action='append', default=[],
                     help='Verilog define for every RTL file (e.g. SS_SRAM_MACRO), repeatable')
     ap.add_argument('--top-tier', action='append', default=None,
@@ -1162,6 +1378,19 @@ def main(argv=None):
             m['power']['activity_file'] = _rel(a.activity)
         m['power']['clock_mhz'] = 1000.0 / a.period_ns
         result.update(m)
+        pre = os.path.join(proj, 'preplace.json')
+        if a.style == '2d' and os.path.exists(pre):
+            pj = json.load(open(pre))
+            lw, lh = pj['logic_die_um']
+            result['macros']['placement'] = {
+                'method': 'edge: logic placed alone (graywolf) with the macro nets on its top '
+                          'edge, macros then FIXED above it on the track grid',
+                'halo_um': pj['halo_um'], 'logic_die_um2': lw * lh,
+                'logic_die_width_um': lw, 'logic_die_height_um': lh, 'macros': pj['macros'],
+                # die area neither logic die, macro nor halo band (the strips beside the macros
+                # when the logic is wider than the macro row)
+                'unused_um2': result['die']['area_um2'] - lw * lh - sum(
+                    mm['width_um'] * (mm['height_um'] + pj['halo_um']) for mm in pj['macros'])}
         if a.style == '3d-lol':
             result['3d'] = tier_metrics(d, nets, sta, tiers)
             result['3d']['method'] = 'Shrunk-2D (Panth et al., ICCAD 2014): cells and wire pitches x 0.7 (~1/sqrt(2)), P&R as one, tiers by ' + (('register cone, bottom registers=' + ','.join(a.bottom_regs)) if a.bottom_regs else 'instance prefix: ' + ('top=' + ','.join(a.top_tier) if a.top_tier else 'bottom=' + ','.join(a.bottom_tier)))

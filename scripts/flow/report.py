@@ -93,16 +93,28 @@ def sweep_tables(rows):
     if mol:
         out += ['', '### Memory-on-logic (3d-mol) dies', '',
                 '| point | macros | memory die (um^2) | logic die (um^2) | 2d die, logic + macros '
-                '(um^2) | footprint vs 2d | bonds | logic wire vs 2d |', '|' + '---|' * 8]
+                '(um^2) | footprint vs 2d | bonds | logic wire vs 2d | memory nets: 2d / 3d-mol '
+                'wire (mm), mean per net (um) | inputs into the macros: 2d wire (mm) |',
+                '|' + '---|' * 10]
+
+        def memw(r2, r):
+            m2, m3 = (r2 or {}).get('memory_nets'), r.get('memory_nets')
+            if not m2 or not m3:
+                return '-', '-'
+            return ('%d: %.2f / %.2f, %.0f / %.0f' % (m2['count'], m2['length_um'] / 1e3,
+                                                   m3['length_um'] / 1e3, m2['mean_um'],
+                                                   m3['mean_um']),
+                    '%d: %.2f' % (m2['io_count'], m2['io_length_um'] / 1e3))
         for n, r, r2 in mol:
             dd = r['3d']['dies']
-            out.append('| %s | %s | %.0f | %.0f | %s | %s | %d | %s |' % (
+            out.append('| %s | %s | %.0f | %.0f | %s | %s | %d | %s | %s | %s |' % (
                 n, ', '.join('%d x %s' % (v, k) for k, v in sorted(
                     (r2 or r)['macros']['by_type'].items())) or r['3d']['macros'],
                 dd['memory_um2'], dd['logic_um2'], ('%.0f' % r2['die']['area_um2']) if r2 else '-',
                 pct(r['footprint_um2'], r2['footprint_um2']) if r2 else '-',
                 r['3d']['bonds']['count'],
-                pct(r['wirelength']['total_um'], r2['wirelength']['total_um']) if r2 else '-'))
+                pct(r['wirelength']['total_um'], r2['wirelength']['total_um']) if r2 else '-',
+                *memw(r2, r)))
     out += ['', '### Net length distribution (share of nets per length bin, um)', '']
     edges = None
     lines = []

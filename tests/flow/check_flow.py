@@ -178,6 +178,25 @@ def sweep():
             if get(r, '3d.macros'):
                 check(get(r, '3d.dies.memory_um2') and get(r, '3d.bonds.count') > 0,
                       f + ': memory-on-logic without memory die or bonds')
+        # designs with macros: the memory-to-logic wire is recorded (the physical model reads
+        # it); memory-on-logic must shorten it when the 2D macro sits at the logic's edge
+        # (--macro-place edge; a small macro graywolf placed amid its sinks need not: tiny_mac_sram)
+        if get(r, 'macros.count') and r['style'] in ('2d', '3d-mol'):
+            for m in ('memory_nets.count', 'memory_nets.length_um', 'memory_nets.io_count'):
+                check(get(r, m) is not None, '%s: missing %s' % (f, m))
+        pl = get(r, 'macros.placement')
+        if pl:  # --macro-place edge: the macros inside the die, above the logic, not on it
+            for mc in pl['macros']:
+                check(mc['y_um'] >= pl['logic_die_height_um'] + pl['halo_um'] - 5.0 and  # die origin ~-3 um
+                      mc['y_um'] + mc['height_um'] <= r['die']['height_um'] + 5.0 and
+                      mc['x_um'] + mc['width_um'] <= r['die']['width_um'],
+                      '%s: macro %s outside the die or on the logic' % (f, mc['inst']))
+        if r['style'] == '3d-mol' and get(r, '3d.macros') and r.get('reference_2d') in rows \
+                and get(rows[r['reference_2d']], 'macros.placement'):
+            m2 = get(rows[r['reference_2d']], 'memory_nets.length_um')
+            m3 = get(r, 'memory_nets.length_um')
+            if m2 is not None and m3 is not None:
+                check(m3 < m2, f + ': memory-on-logic did not shorten the memory nets')
 
 
 if __name__ == '__main__':
