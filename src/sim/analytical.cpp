@@ -162,7 +162,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   const int Tin = pixel ? 1 : d.T, L = pixel ? 1 : A.se.time_lanes;
   const int tcs = (Tin + L - 1) / L;
   int kept = d.cout;
-  if (d.head_channels && A.head_pruning) kept = int(std::round(s.heads_kept)) * d.dh;
+  if (d.head_channels && s.heads_kept > 0) kept = int(std::round(s.heads_kept)) * d.dh;
   const int out_tiles = (kept + C - 1) / C;
   const int rows_total = dw ? 9 : d.cin;
   const double chunk = head ? std::max(1.0, n) : double(std::max(1, A.spike_gen.acc_entries / C));
@@ -336,10 +336,16 @@ std::vector<LayerCost> analytical_costs(const Workload& w, const std::vector<Lay
       conc = std::min<int>(c.arch.attention.count, int(std::round(std::max(1.0, stats[i].heads_kept))));
     } else if (d.unit == Unit::se_cores) {
       int kept = d.cout;
-      if (d.head_channels && c.arch.head_pruning) kept = int(std::round(stats[i].heads_kept)) * d.dh;
+      if (d.head_channels && stats[i].heads_kept > 0) kept = int(std::round(stats[i].heads_kept)) * d.dh;
       conc = std::min(c.arch.se.count, (kept + c.arch.se.cols - 1) / c.arch.se.cols);
     }
     out[i] = analytical_layer(d, stats[i], conc, c);
+    if (d.kind == Kind::attention && d.expert < 0 &&
+        (c.arch.head_pruning || stats[i].heads_kept < d.heads - 1e-9))
+      for (size_t j = 0; j < i; ++j)  // the ranking counts the Q layer's spikes
+        if (w.layers[j].name == d.inputs[0])
+          add_head_ranking(d, stats[j].out_spikes, int(std::round(std::max(1.0, stats[i].heads_kept))),
+                           c, out[i]);
   }
   return out;
 }

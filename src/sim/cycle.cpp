@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "engine/attention_core.h"
 #include "engine/tokenizer.h"
 #include "sim/capacity.h"
 #include "sim/cycle_model.h"
@@ -184,7 +185,7 @@ class SampleRun {
   LayerCost linear(const LayerDesc& d, int conc_group, LayerStats& st, double& elems) {
     std::vector<int> toks = tokens_of(d);
     int kept = d.cout;
-    if (d.head_channels && c_.arch.head_pruning) kept = int(kept_heads(d).size()) * d.dh;
+    if (d.head_channels && pruning(d)) kept = int(kept_heads(d).size()) * d.dh;
     const int P = c_.arch.se.count, C = c_.arch.se.cols;
     const int conc = d.group >= 0 ? conc_group : std::min(P, (kept + C - 1) / C);
     const bool is_conv = d.grid_h > 0 && d.kind != Kind::dwconv;
@@ -216,7 +217,14 @@ class SampleRun {
           const uint64_t* row = out.row(t, n);
           for (size_t k = 0; k < out.stride(); ++k) fired += std::popcount(row[k]);
         }
-      fired *= double(kept) / d.cout;
+      if (kept < d.cout) {  // pruned heads' channels: only the kept ones are computed
+        fired = 0;
+        for (int h : kept_heads(d))
+          for (int t = 0; t < d.T; ++t)
+            for (int n : toks)
+              for (int c = h * d.dh; c < (h + 1) * d.dh; ++c) fired += out.get(t, n, c);
+      }
+      if (d.head_channels) st.heads_kept += double(kept) / d.dh;
       cost.spikes_fired = fired;
       st.out_spikes += fired;
     }
@@ -224,30 +232,32 @@ class SampleRun {
     return cost;
   }
 
-  // Dynamic head pruning: the top ceil(p H) heads by Q spike count (ties: lower index).
+  // Dynamic head pruning: the heads the engine ran (SampleSpikes::heads, recorded from the
+  // engine or read from its dump); for spikes without that record (synthetic, or a model
+  // that did not prune) with mapping.head_pruning, the engine's own ranking on these Q spikes
+  // (rank_heads: top ceil(p H) by Q spike count, ties to the lower index).
+  bool pruning(const LayerDesc& d) const {
+    return c_.arch.head_pruning || s_.heads.count("blocks." + std::to_string(d.block) + ".attn");
+  }
   const std::vector<int>& kept_heads(const LayerDesc& d) {
     const std::string key = "blocks." + std::to_string(d.block);
     auto it = heads_.find(key);
     if (it != heads_.end()) return it->second;
-    const int H = d.heads, dh = d.dh;
-    std::vector<int> all(H);
-    std::iota(all.begin(), all.end(), 0);
-    if (!c_.arch.head_pruning) {
-      heads_[key] = all;
-      return heads_[key];
+    const int H = d.heads;
+    std::vector<uint8_t> ran(H, 1);
+    if (auto e = s_.heads.find(key + ".attn"); e != s_.heads.end()) {
+      if (int(e->second.size()) != H)
+        throw Error(key + ".attn: the spikes record " + std::to_string(e->second.size()) +
+                    " heads, the model has " + std::to_string(H));
+      ran = e->second;
+    } else if (c_.arch.head_pruning) {
+      const int keep = std::max(1, int(std::ceil(c_.arch.head_keep * H - 1e-9)));
+      ran = rank_heads(s_.at(key + ".attn.q"), H, keep);
     }
-    const SpikeTensor& q = s_.at(key + ".attn.q");
-    std::vector<int64_t> score(H, 0);
-    for (int t = 0; t < q.T(); ++t)
-      for (int n = 0; n < q.tokens(); ++n)
-        for (int h = 0; h < H; ++h)
-          for (int c = h * dh; c < (h + 1) * dh; ++c) score[h] += q.get(t, n, c);
-    std::stable_sort(all.begin(), all.end(), [&](int a, int b) { return score[a] > score[b]; });
-    const int keep = std::max(1, int(std::ceil(c_.arch.head_keep * H - 1e-9)));
-    all.resize(keep);
-    std::sort(all.begin(), all.end());
-    heads_[key] = all;
-    return heads_[key];
+    std::vector<int>& out = heads_[key];
+    for (int h = 0; h < H; ++h)
+      if (ran[h]) out.push_back(h);
+    return out;
   }
 
   LayerCost attention(const LayerDesc& d, int conc_group, LayerStats& st, double& elems) {
@@ -259,6 +269,8 @@ class SampleRun {
     const int P = c_.arch.attention.count;
     const int conc = d.group >= 0 ? conc_group : std::min<int>(P, int(heads.size()));
     LayerCost cost = attention_cycle(d, q, k, v, rows, heads, conc, c_, st);
+    if (d.expert < 0 && pruning(d))  // the ranking: one counter event per Q spike, top-k
+      add_head_ranking(d, double(q.count()), int(heads.size()), c_, cost);
     elems = double(rows.size()) * double(heads.size()) * d.T * d.dh;  // Q elements
     const SpikeTensor& out = s_.at(d.name);
     double fired = 0;

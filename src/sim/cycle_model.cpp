@@ -385,6 +385,16 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
   return cost;
 }
 
+void add_head_ranking(const LayerDesc& d, double q_spikes, int keep, const SimContext& c,
+                      LayerCost& cost) {
+  const double compares = c.comps.router->compare_ops(1, d.heads, keep);
+  const double busy = c.comps.router->cycles(q_spikes, compares);
+  cost.score_ops += q_spikes;
+  cost.compare_ops += compares;
+  cost.router_busy += busy;
+  cost.cycles += busy;
+}
+
 LayerCost router_cycle(const LayerDesc& d, const Planes& in, const SimContext& c, LayerStats& st) {
   const auto& A = c.arch;
   LayerCost cost;

@@ -23,6 +23,13 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
                           const std::vector<int>& heads, int concurrency, const SimContext& c,
                           LayerStats& st);
 
+// Dynamic head pruning's ranking, added to the attention layer's cost: a score counter per
+// head counts the Q spikes (`q_spikes` counter events, the router's score_ops) and `keep`
+// max passes over the H scores pick the heads (compare_ops); it runs on the router unit
+// between Q and K/V, so its cycles add to the layer's latency.
+void add_head_ranking(const LayerDesc& d, double q_spikes, int keep, const SimContext& c,
+                      LayerCost& cost);
+
 // Routed-MoE router on its unit.
 LayerCost router_cycle(const LayerDesc& d, const Planes& in, const SimContext& c, LayerStats& st);
 

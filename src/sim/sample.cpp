@@ -19,6 +19,10 @@ void SampleRecorder::on_route(const std::string& block, const std::vector<int32_
   s_.routes[block] = experts;
 }
 
+void SampleRecorder::on_heads(const std::string& part, const std::vector<uint8_t>& ran) {
+  s_.heads[part] = ran;
+}
+
 SampleSpikes SampleRecorder::take() {
   SampleSpikes out = std::move(s_);
   s_ = SampleSpikes{};

@@ -16,6 +16,7 @@ struct SampleSpikes {
   std::map<std::string, SpikeTensor> layers;             // layer name -> output spikes
   std::map<std::string, std::vector<int32_t>> routes;    // "blocks.{b}" -> [tokens][K]
   std::map<std::string, std::vector<int64_t>> sops_exec; // engine's executed ops per step
+  std::map<std::string, std::vector<uint8_t>> heads;     // pruned "blocks.{b}.attn" -> ran [H]
   std::vector<uint8_t> image;                            // CHW pixels; empty if unknown
   const SpikeTensor& at(const std::string& name) const;  // throws naming the layer
 };
@@ -25,6 +26,7 @@ class SampleRecorder : public Observer {
  public:
   void on_layer(const LayerEvent& e) override;
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
+  void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override;
   SampleSpikes take();
 
  private:

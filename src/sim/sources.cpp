@@ -97,6 +97,25 @@ SampleSource dump_source(const std::string& path, const Workload& w, const Datas
           }
         }
     }
+  // head pruning: which heads the engine ran per sample (present when the model pruned)
+  for (const auto& d : w.layers)
+    if (d.kind == Kind::attention && d.expert < 0) {
+      const std::string name = "heads.blocks." + std::to_string(d.block) + ".attn";
+      if (!st->has(name)) continue;
+      const TensorView& v = st->get(name);
+      std::vector<int64_t> want{samples, d.heads};
+      if (v.dtype != DType::U8 || v.shape != want)
+        throw error_at(path, name, "expected U8 of shape {}", shape_str(want));
+      for (size_t s = 0; s < count; ++s) {
+        int ran = 0;
+        for (int h = 0; h < d.heads; ++h) {
+          const uint8_t b = v.bytes[s * size_t(d.heads) + size_t(h)];
+          if (b > 1) throw error_at(path, name, "sample {} head {}: {}, expected 0 or 1", s, h, b);
+          ran += b;
+        }
+        if (ran == 0) throw error_at(path, name, "sample {}: no head ran, expected at least 1", s);
+      }
+    }
   if (images && images->count() < count)
     throw error_at(path, "", "the data set has {} images but the dump {} samples", images->count(), count);
   auto i = std::make_shared<size_t>(0);
@@ -122,6 +141,13 @@ SampleSource dump_source(const std::string& path, const Workload& w, const Datas
         std::vector<int32_t> r(size_t(d.tokens) * d.top_k);
         std::memcpy(r.data(), v.bytes.data() + s * r.size() * 4, r.size() * 4);
         out.routes["blocks." + std::to_string(d.block)] = std::move(r);
+      }
+    for (const auto& d : w.layers)
+      if (d.kind == Kind::attention && d.expert < 0) {
+        const std::string part = "blocks." + std::to_string(d.block) + ".attn";
+        if (!st->has("heads." + part)) continue;
+        const uint8_t* b = st->get("heads." + part).bytes.data() + s * size_t(d.heads);
+        out.heads[part].assign(b, b + d.heads);
       }
     if (images) {
       const uint8_t* img = images->image(s);

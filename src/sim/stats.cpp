@@ -170,6 +170,17 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
     const std::string blk = "blocks." + std::to_string(d.block);
     o.tokens_active = d.tokens;
     o.heads_kept = heads_kept(d, a);
+    // head pruning the engine did (trace heads_ran): its mean, and the pruned heads' K and V
+    // channels are silent in the trace, so rates and spikes over the kept heads are exact
+    bool engine_pruned = false;
+    if ((d.kind == Kind::attention && d.expert < 0) || d.head_channels) {
+      const auto hr = tr.heads_ran().find(blk + ".attn");
+      if (hr != tr.heads_ran().end()) {
+        o.heads_kept = sum(hr->second) / S;
+        engine_pruned = true;
+      }
+    }
+    const double kept_share = engine_pruned ? o.heads_kept / d.heads : 1.0;
     double gate_on = 1;
     // gated layers: P(router spike `gate` fires at some step) per token position, and the
     // spikes per sample of a layer on the gated-on tokens (independent given the position)
@@ -194,10 +205,16 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
     }
     if (d.kind == Kind::attention) {
       const LayerTrace& q = get(d.inputs[0]);
-      o.q_rate = q.rate(), o.k_rate = get(d.inputs[1]).rate(), o.v_rate = get(d.inputs[2]).rate();
+      o.q_rate = q.rate(), o.k_rate = get(d.inputs[1]).rate() / kept_share,
+      o.v_rate = get(d.inputs[2]).rate() / kept_share;
       // channels that never fire in any sample are dead in every head and time chunk
       o.q_dead = dead(q), o.k_dead = dead(get(d.inputs[1])), o.v_dead = dead(get(d.inputs[2]));
-      o.out_spikes = spikes(get(d.name)) * gate_on * o.heads_kept / (d.expert >= 0 ? 1 : d.heads);
+      if (engine_pruned) {  // a head pruned in every sample looks dead; count the kept ones
+        o.k_dead = std::max(0.0, (o.k_dead - (1 - kept_share)) / kept_share);
+        o.v_dead = std::max(0.0, (o.v_dead - (1 - kept_share)) / kept_share);
+      }
+      o.out_spikes = spikes(get(d.name)) * gate_on *
+                     (engine_pruned ? 1.0 : o.heads_kept / (d.expert >= 0 ? 1 : d.heads));
       if (!g.empty() && o.tokens_active > 0) {
         o.q_rate = gated_spikes(q) / (o.tokens_active * d.T * d.dh);
         o.out_spikes = gated_spikes(get(d.name));
@@ -221,7 +238,7 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
       continue;
     }
     const LayerTrace& l = get(d.name);
-    const double fan = d.kind == Kind::dwconv ? 1.0 : d.cout;
+    const double fan = d.kind == Kind::dwconv ? 1.0 : d.cout * kept_share;  // exec = events x computed outputs
     const double per_sample_events = sum(l.sops_exec) / fan / S;
     const double Tin = d.kind == Kind::pixel_conv ? 1 : d.T;
     const double all_elems = (d.routed ? o.tokens_active : d.tokens) * Tin *
@@ -245,7 +262,7 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
     }
     if (d.kind != Kind::pixel_conv) o.silent_tokens = silent_input(d, o.tokens_active, by, S);
     double kept = 1;
-    if (d.head_channels && a.head_pruning) kept = o.heads_kept / d.heads;
+    if (d.head_channels && a.head_pruning && !engine_pruned) kept = o.heads_kept / d.heads;
     o.out_spikes = g.empty() ? spikes(l) * gate_on * kept : gated_spikes(l) * kept;
   }
   return out;

@@ -113,3 +113,79 @@ TEST(Conservation, EveryLayerKindOnTinyArrays) {
 }
 
 }  // namespace
+
+// Head pruning (docs/formats.md §3): the engine runs ceil(p H) heads per image; the simulator
+// costs exactly those (the engine's choice, recorded while it runs, not a ranking of its own:
+// the architecture below asks for a different keep ratio and must be ignored), so every
+// layer's executed ops still equal the engine's. Independently of both: K and V of block 0
+// see the same input with and without pruning, so their pruned ops are the unpruned ones
+// times kept / H exactly; the ranking costs one score event per Q spike and `keep` max
+// passes over H scores.
+void check_pruned(const ModelSpec& base, const Network& full, const Network& pruned,
+                  const Dataset& ds, const arch::Arch& a, const std::string& what) {
+  check_conservation(pruned, ds, a, what);
+  const ModelSpec& m = pruned.spec();
+  const int H = m.attention.heads, keep = m.attention.heads_kept();
+  ASSERT_LT(keep, H) << what;
+  Trace tf, tp;
+  for (size_t i = 0; i < ds.count(); ++i) full.run(ds.image(i), &tf), pruned.run(ds.image(i), &tp);
+  auto exec = [](const Trace& t, const std::string& n) {
+    int64_t e = 0;
+    for (const auto& l : t.layers())
+      if (l.name == n)
+        for (auto x : l.sops_exec) e += x;
+    return e;
+  };
+  for (const char* kv : {"blocks.0.attn.k", "blocks.0.attn.v"}) {
+    EXPECT_EQ(exec(tp, kv) * H, exec(tf, kv) * keep) << what << " " << kv;
+    EXPECT_GT(exec(tf, kv), exec(tp, kv)) << what << " " << kv;
+  }
+  // the trace counts the heads that ran: keep per image
+  int64_t ran = 0;
+  for (auto x : tp.heads_ran().at("blocks.0.attn")) ran += x;
+  EXPECT_EQ(ran, int64_t(ds.count()) * keep) << what;
+  sim::Workload w = sim::build_workload(m);
+  sim::SimResult r = sim::simulate_cycle(a, w, sim::engine_source(pruned, ds, ds.count(), nullptr));
+  const double S = double(ds.count());
+  for (size_t i = 0; i < w.layers.size(); ++i) {
+    const auto& d = w.layers[i];
+    if (d.kind != sim::Kind::attention || d.block != 0) continue;
+    double q_spikes = 0;
+    for (const auto& l : tp.layers())
+      if (l.name == "blocks.0.attn.q")
+        for (auto x : l.spikes) q_spikes += double(x);
+    EXPECT_DOUBLE_EQ(r.layers[i].score_ops, q_spikes / S) << what;
+    EXPECT_DOUBLE_EQ(r.layers[i].compare_ops, double(keep) * (H - 1)) << what;
+    const double per_head = 2.0 * d.T * double(d.tokens) * d.tokens * d.dh;
+    EXPECT_DOUBLE_EQ(r.layers[i].ops_pruned, per_head * (H - keep)) << what;
+  }
+  (void)base;
+}
+
+TEST(Conservation, HeadPruningShippedModelsOnPaperArch) {
+  Dataset ds = test::fmnist(4);
+  for (const char* file : {"models/moe-fmnist.toml", "models/spikformer-fmnist.toml"})
+    for (double keep : {0.25, 0.5, 0.75}) {
+      ModelSpec m = ModelSpec::load(test::src(file));
+      Network full = load_network(m, Mode::Int);
+      m.set_head_keep(keep, "test", "attention.head_keep");
+      Network pruned = load_network(m, Mode::Int);
+      // a different keep ratio in the architecture: the simulator must follow the engine
+      arch::Arch a = test::paper({"attention_cores.order=\"auto\"", "mapping.skip_gated=false",
+                                  "mapping.head_pruning=true", "mapping.head_keep=1.0"});
+      check_pruned(m, full, pruned, ds, a, std::string(file) + " keep " + std::to_string(keep));
+    }
+}
+
+TEST(Conservation, HeadPruningOnTinyArrays) {
+  arch::Arch a = test::small_arch({"se_cores.time_lanes=1", "attention_cores.order=\"auto\"",
+                                   "mapping.skip_gated=false"});
+  for (const char* f : {"mlp", "emsp", "moe"}) {
+    ModelSpec m = test::small_spec("ssa", f, 3, 40, 12);
+    Network full = test::random_network(m, 7);
+    m.set_head_keep(0.5, "test", "attention.head_keep");
+    Network pruned = test::random_network(m, 7);
+    Dataset ds = test::random_images(m, 2, 3);
+    check_pruned(m, full, pruned, ds, a, std::string("ssa+") + f + " pruned");
+  }
+}
