@@ -26,4 +26,15 @@ inline constexpr double kClockWirePerSteiner = 1.383;
 // per cell: 2x2 0.097, 3x3 0.092 (it falls with size: 4x4 0.080, an upper bound there).
 inline constexpr double kCutNetsPerCell = 0.0948;
 
+// Memory-on-logic, fitted on se_tile 2x2 only (the array fed by its weight buffer as one macro,
+// 2d with the macro at the logic's edge vs 3d-mol; src/phys/flow_model.h MolFit;
+// FlowValidation.CarriedConstantsAreTheFit checks these digits, MemoryOnLogicHeldOutTiles the
+// larger tiles). A memory net of a macro beside its logic runs, beyond the halo, this share of
+// the logic's side across the macro's edge (its sinks are spread over the whole block):
+inline constexpr double kMemoryNetDepthPerLogicSide = 0.840;
+// ... and with the macro pin a bond above its sinks, this routed length in gate pitches (each
+// read-data bit of se_tile feeds one PE's weight banks: a net with sinks spread over the block,
+// as tiny_mac_sram's, stays long in 3D too).
+inline constexpr double kMemoryNetBondedPitches = 3.75;
+
 }  // namespace ss::phys

@@ -132,6 +132,20 @@ FlowPoint load_flow_point(const std::string& path) {
   p.macros = static_cast<int>(number(j, path, "macros.count"));
   if (j.contains("3d") && j["3d"].is_object() && j["3d"].contains("bonds"))
     p.bonds = number(j, path, "3d.bonds.count");
+  p.die_width_um = number(j, path, "die.width_um");
+  p.die_height_um = number(j, path, "die.height_um");
+  if (j.contains("memory_nets")) {
+    p.memory_nets = number(j, path, "memory_nets.count");
+    p.memory_wire_um = number(j, path, "memory_nets.length_um");
+    p.io_nets = number(j, path, "memory_nets.io_count");
+    p.io_wire_um = number(j, path, "memory_nets.io_length_um");
+  }
+  if (p.macros > 0) p.macro_area_um2 = number(j, path, "macros.area_um2");
+  if (j["macros"].contains("placement")) {
+    p.halo_um = number(j, path, "macros.placement.halo_um");
+    p.logic_die_width_um = number(j, path, "macros.placement.logic_die_width_um");
+    p.logic_die_height_um = number(j, path, "macros.placement.logic_die_height_um");
+  }
   return p;
 }
 
@@ -264,6 +278,60 @@ FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Te
   r.leakage_w = r.cell_area_um2 * 1e-12 * t.logic.leakage_w_per_m2;
   r.total_w = r.internal_w + r.switching_w + r.leakage_w;
   r.fmax_mhz = 1e-6 / pe_path_s(d, t, f.carry_delay_per_bit_s);
+  return r;
+}
+
+MolFit fit_mol(const std::vector<FlowPoint>& points, const std::vector<std::string>& names,
+               double wire_ff_per_um) {
+  MolFit f;
+  f.fitted_on = names;
+  f.wire_ff_per_um = wire_ff_per_um;
+  std::vector<double> kappa, rho, iota;
+  for (const auto& n : names) {
+    const auto& p2 = find(points, n, "2d");
+    const auto& p3 = find(points, n, "3d-mol");
+    if (p2.memory_nets <= 0 || p3.memory_nets <= 0 || p2.logic_die_height_um <= 0)
+      throw error_at(p2.file, "memory_nets",
+                     "a memory-on-logic fit needs memory nets and a 2d row placed with "
+                     "--macro-place edge");
+    const double l3 = p3.memory_wire_um / p3.memory_nets;
+    rho.push_back(l3 / p3.gate_pitch_um);
+    kappa.push_back((p2.memory_wire_um / p2.memory_nets - l3 - p2.halo_um) /
+                    p2.logic_die_height_um);
+    if (p2.io_nets > 0)
+      iota.push_back((p2.io_wire_um / p2.io_nets - p2.halo_um) / p2.logic_die_width_um);
+  }
+  f.kappa = mean(kappa);
+  f.rho_pitches = mean(rho);
+  f.iota = mean(iota);
+  return f;
+}
+
+MolPrediction predict_mol(const FlowPoint& p, const MolFit& f, const tech::Technology& t) {
+  if (p.style != "2d" || p.logic_die_height_um <= 0 || p.memory_nets <= 0)
+    throw error_at(p.file, "macros.placement",
+                   "expected a 2d tile with macros placed by --macro-place edge");
+  MolPrediction r;
+  r.name = p.name;
+  const double l3 = f.rho_pitches * p.gate_pitch_um;
+  r.memory_wire_3d_um = p.memory_nets * l3;
+  r.memory_wire_2d_um = p.memory_nets * (l3 + p.halo_um + f.kappa * p.logic_die_height_um);
+  r.io_wire_2d_um = p.io_nets * (p.halo_um + f.iota * p.logic_die_width_um);
+  const double removed_um = r.memory_wire_2d_um - r.memory_wire_3d_um + r.io_wire_2d_um;
+  r.wirelength_3d_um = p.wirelength_um - removed_um;
+  // 2D: the logic and the macro row across the halo; 3D: the larger of the two dies
+  const double logic_um2 = p.logic_die_width_um * p.logic_die_height_um;
+  r.footprint_2d_um2 = logic_um2 + p.macro_area_um2 + p.halo_um * p.logic_die_width_um;
+  r.footprint_3d_um2 = std::max(logic_um2, p.macro_area_um2);
+  // Net switching as OpenSTA books it (data nets `activity` transitions per cycle; the macro's
+  // clock net, one of the memory nets, twice: counted with the data nets here, a small
+  // under-estimate), and each bond's capacitance added to its net.
+  const double v2 = t.vdd_v * t.vdd_v, hz = p.clock_mhz * 1e6;
+  const double dc_f = removed_um * f.wire_ff_per_um * 1e-15 - p.memory_nets * t.bond.c_f;
+  const double dp = v2 * hz * 0.5 * p.activity * dc_f;
+  r.switching_3d_w = p.switching_w - dp;
+  r.total_3d_w = p.total_w - dp;
+  r.fmax_3d_mhz = p.fmax_mhz;
   return r;
 }
 

@@ -30,6 +30,12 @@ struct FlowPoint {
   double activity = 0, clock_mhz = 0;
   double bonds = 0;
   int macros = 0;
+  // Designs with macros (results since the memory-net fields were added; 0 when absent): nets
+  // with a macro pin (2d) or a bond terminal (3d-mol), and design inputs feeding a macro
+  // directly ('io'); the logic die of a 2d point placed with --macro-place edge.
+  double memory_nets = 0, memory_wire_um = 0, io_nets = 0, io_wire_um = 0;
+  double macro_area_um2 = 0, halo_um = 0, logic_die_width_um = 0, logic_die_height_um = 0;
+  double die_width_um = 0, die_height_um = 0;
 };
 
 // Reads one result; a missing or mistyped field is one ss::Error naming the file and the key.
@@ -97,6 +103,37 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
                  const tech::Technology& osu018);
 // The model's prediction for `p`'s design, style, clock and activity.
 FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& fit, const tech::Technology& osu018);
+
+// Memory-on-logic on a tile whose macro feeds its logic (the flow's se_tile: the array with
+// its weight buffer as one macro). 2D (Macro-3D's reference, docs/flow.md): the macro sits
+// beside the logic across a halo, its pins on the edge facing the logic, so a memory net runs
+// the halo, then into the logic to its sinks. 3d-mol: the pin is a bond above its sinks. Per
+// memory net:
+//   L_3d = rho x gate pitch                      (the net's own spread among its sinks)
+//   L_2d = L_3d + halo + kappa x H_logic         (H_logic: the logic's side across the edge)
+// and a design input that feeds the macro directly runs from the logic's edge to the macro pin
+// in 2D (iota x W_logic + halo per net) and is the bond itself in 3d-mol (0). kappa, rho, iota
+// are fitted on named tiles (both styles) and carried to 28 nm as ratios (kappa, iota) and a
+// length in gate pitches (rho).
+struct MolFit {
+  std::vector<std::string> fitted_on;
+  double kappa = 0, rho_pitches = 0, iota = 0;
+  double wire_ff_per_um = 0;  // the flow's extracted c per routed um (from the se_array fit)
+};
+MolFit fit_mol(const std::vector<FlowPoint>& points, const std::vector<std::string>& names,
+               double wire_ff_per_um);
+
+struct MolPrediction {
+  std::string name;
+  double memory_wire_2d_um = 0, memory_wire_3d_um = 0, io_wire_2d_um = 0;
+  double wirelength_3d_um = 0;  // the 2D row's wire minus what the bonds remove
+  double footprint_2d_um2 = 0, footprint_3d_um2 = 0;
+  double switching_3d_w = 0, total_3d_w = 0;  // the 2D row's power minus the removed wire's
+  double fmax_3d_mhz = 0;                     // unchanged: the memory path is not critical
+};
+// Predicts the 3d-mol row of the tile whose 2D row is `p2d` (its logic die, macro, nets and
+// power are the model's inputs: the tile's logic beyond se_array has no block model).
+MolPrediction predict_mol(const FlowPoint& p2d, const MolFit& fit, const tech::Technology& osu018);
 
 // Shrunk-2D's geometric factor: two tiers share one footprint, so every planar length is
 // 1/sqrt(2) of the 2D layout's (Panth et al., TCAD 2017); derived, not fitted.
