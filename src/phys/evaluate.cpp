@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "phys/component_model.h"
 #include "phys/floorplan.h"
+#include "phys/floorplan_cache.h"
 #include "phys/flow_carried.h"
 #include "phys/thermal.h"
 
@@ -112,7 +113,9 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   const auto blocks = build_blocks(a, t, style);
   derive_partial_sums(blocks, act);
   r.links = make_links(blocks, act, a.acc_bits);
-  const auto fp = make_floorplan(blocks, opt.whitespace, link_affinity(r.links));
+  // geometry only: identical inputs share one floorplan (phys/floorplan_cache.h)
+  const auto fp_shared = cached_floorplan(blocks, opt.whitespace, link_affinity(r.links));
+  const Floorplan& fp = *fp_shared;
   // A folded block's other half sits on the top tier, over the half the floorplan placed.
   double folded_half_m2 = 0, fold_bonds = 0;
   for (const auto& b : blocks)
