@@ -55,6 +55,7 @@ struct CoreTime {
   // start and compute of the last passes, by weight bank (pass k uses bank k % banks)
   std::vector<std::pair<double, double>> bank;
   int passes = 0;
+  double tile_compute = -1;  // attention: compute of the tile in flight (-1: none yet)
   double cycles(double fill) const {
     return used ? std::max(time, sg - last_sg) + last_sg + fill : 0.0;
   }
@@ -304,12 +305,16 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
         st.q_dead += share * (dh - lq), st.k_dead += share * (dh - lk), st.v_dead += share * (dh - lv);
       }
       for (int m = 0; m < N; ++m) st.k_rate += double(kn[m]), st.v_rate += double(vn[m]);
-      // one map tile: compute overlapped with streaming its spikes from the spike buffer
+      // one map tile, double-buffered: its spikes stream in from the spike buffer while the
+      // tile before computes; a core's first tile loads before anything runs (its Q, K and V
+      // are the outputs of the layers just before). The last tile's compute is added at the end.
       auto map_tile = [&](double compute, double sbits, double and_ops, double acc_ops) {
         const double sl = std::ceil(sbits / sbw);
-        core.time += std::max(compute, sl);
+        const double before = std::max(core.tile_compute, 0.0);
+        core.time += std::max(before, sl);
+        stall(cost, before, 0, sl);
+        core.tile_compute = compute;
         core.busy += compute;
-        stall(cost, compute, 0, sl);
         cost.and_ops += and_ops;
         cost.acc_ops += acc_ops;
         spike_read(cost, c, sbits);
@@ -371,6 +376,7 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
       if (tc > 0) cost.read_bits[kMembrane] += mbits, cost.reads[kMembrane] += c.comps.membrane->accesses(mbits);
     }
   }
+  for (auto& k : cores) k.time += std::max(k.tile_compute, 0.0);  // the last tiles compute
   cost.synaptic_ops = cost.and_ops + cost.acc_ops;
   const double per_head = 2.0 * T * double(N) * N * dh;
   cost.ops_skipped = per_head * d.heads - cost.synaptic_ops;
