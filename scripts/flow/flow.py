@@ -58,7 +58,7 @@ FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 5, 'pnr-edge': 1}
+STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 5, 'pnr-edge': 2}
 
 
 class StepError(Exception):
@@ -597,6 +597,8 @@ def attach_macros(proj, top, synth, full_blif, halo_um):
     nx1 = tx0 + sx * math.ceil((right + 4 * u - tx0) / sx) if right > x1 else x1
     dy, dx = ny1 - y1, nx1 - x1
 
+    pins_of_type = {i['type']: i['pins'] for i in synth['macro_insts']}
+
     def patch_def(text):
         text = text.replace(m.group(0), 'DIEAREA ( %d %d ) ( %d %d )' % (x0, y0, nx1, ny1))
 
@@ -609,6 +611,17 @@ def attach_macros(proj, top, synth, full_blif, halo_um):
         lines = text.split('\n')
         out, section, block = [], None, []
         removed_pins = {n for n, kind in bonds.items() if kind != 'io'}
+        # a design input that feeds a macro directly comes from outside the tile: its pin goes
+        # on the logic's top edge right below its macro pin (one metal2 hop across the halo;
+        # left where graywolf put it, 72 such nets of se_tile 3x3 ran along the 10 um halo and
+        # congested it)
+        pin_x = {}
+        origin = {inst: (mx, typ) for inst, typ, mx, _, _, _ in placed}
+        for inst, typ, pin, net in conns:
+            if bonds.get(net) == 'io':
+                order = sorted(pins_of_type[typ])
+                if pin in order and net not in pin_x:
+                    pin_x[net] = origin[inst][0] + pin_dx + 2 * sx * (order.index(pin) + 1)
         by_net = {}
         for inst, typ, pin, net in conns:
             by_net.setdefault(net, []).append((inst, pin))
@@ -641,6 +654,11 @@ def attach_macros(proj, top, synth, full_blif, halo_um):
                 if s_.endswith(';'):
                     name = block[0].strip().split()[1]
                     if section == 'pins':
+                        if name in pin_x:
+                            block = [re.sub(r'(PLACED|FIXED) \( -?\d+ (-?\d+) \)',
+                                            lambda mm: 'FIXED ( %d %s )' % (pin_x[name],
+                                                                            mm.group(2)), b_)
+                                     for b_ in block]
                         if name not in removed_pins:
                             out.extend(block)
                     else:
