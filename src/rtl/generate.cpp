@@ -16,6 +16,7 @@
 #include "engine/synapse.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
+#include "rtl/top_program.h"
 #include "sim/cycle.h"
 #include "sim/sample.h"
 
@@ -63,6 +64,9 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
                                             {"BUS_WIDTH", a.noc.width_bits},
                                             {"BUS_LATENCY", a.noc.latency_cycles}};
   for (const auto& [k, val] : kv) v << fmt::format("localparam integer {:<16} = {};\n", k, val);
+  // ss_top (one SE core): the head's classes and the program record width (ss_ctrl.v)
+  v << fmt::format("localparam integer {:<16} = {};\n", "TOP_CLASSES", m.classes)
+    << fmt::format("localparam integer {:<16} = {};\n", "TOP_REC_W", record_bits(p));
   for (const auto& [role, b] : a.buffers) {
     std::string R = role;
     std::transform(R.begin(), R.end(), R.begin(), ::toupper);
@@ -106,6 +110,8 @@ class ProgramWriter : public sim::WeightLayerObserver {
                 GenerateSummary& sum)
       : m_(m), w_(w), a_(a), p_(p), dir_(dir), image_(image), layers_(layers), sum_(sum) {}
 
+  std::vector<TopLayer> top;  // ss_top's layers (one SE core only)
+
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
     const LayerQuant q = quantize_layer(m_, w_, d);
@@ -113,6 +119,8 @@ class ProgramWriter : public sim::WeightLayerObserver {
     for (int core = 0; core < a_.se.count; ++core) {
       const std::vector<SeOp> ops = se_ops(d, s, in, toks, q, p_, core);
       if (ops.empty()) continue;
+      if (a_.se.count == 1)  // ss_top's program: every layer on its one core
+        top.push_back(top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), ops));
       std::string text = fmt::format(
           "# {} image {} core {}: ntok planes nl steps ru cu first last tc_first tc_last wkeep t0 "
           "j0 o0 wtile stile bias th\n",
@@ -182,6 +190,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
       ++sum.verilog_files;
     }
     write_file_atomic((tmp / "ss_params.vh").string(), params_header(a, m, p));
+    const bool top = a.se.count == 1;  // ss_top holds one SE core
+    if (top) write_file_atomic((tmp / "ss_chip.v").string(), chip_verilog(p, m.classes, a.file + " and " + m.file));
     nlohmann::json layers = nlohmann::json::array();
     if (o.images && o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);
@@ -195,6 +205,9 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
         ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum);
         sim::simulate_sample(wl, s, ctx, &pw);
+        if (a.se.count == 1)  // the off-chip memory image ss_top runs the inference from
+          write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
+                            program_hex(top_program(pw.top, p)));
       }
     }
     nlohmann::json man = {
@@ -202,7 +215,11 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         {"tool", "spikestack 0.1.0"},
         {"arch", a.file},
         {"model", m.file},
-        {"top", "se_core"},
+        {"top", top ? "ss_chip" : "se_core"},
+        {"top_note", top ? "ss_chip.v: ss_top with ss_params.vh; program/image<i>.rec: its "
+                           "off-chip memory image (one record per line, hex)"
+                         : "ss_top holds one SE core: se_cores.count > 1 gets the blocks and "
+                           "per-core ops only"},
         {"sources", nlohmann::json::array()},
         {"params", "ss_params.vh"},
         {"se_core", nlohmann::json::object()},

@@ -3,10 +3,12 @@
 // decoded there; tests/rtl/ss_top_tb.cpp runs whole inferences from it.
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
+#include "sim/workload.h"
 
 namespace ss::rtl {
 
@@ -22,6 +24,10 @@ struct TopLayer {
   std::vector<int64_t> class_mul, class_bias;  // the head only: the scorer's constants
 };
 
+// Layer `id` of the program: weight layer `d` with its constants `q` and the ops of core 0.
+TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int decay,
+                   std::vector<SeOp> ops);
+
 // Bits of one record for a core built with `p` (hw/ss_ctrl.v REC_W: a multiple of 32).
 int record_bits(const SeCoreParams& p);
 
@@ -30,5 +36,13 @@ int record_bits(const SeCoreParams& p);
 // fit its width (a layer id above 65535, a scorer multiplier beyond 24 bits).
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
                                                const SeCoreParams& p);
+
+// The program as text for the off-chip memory model: one record per line, hex, most
+// significant digit first (Verilog $readmemh).
+std::string program_hex(const std::vector<std::vector<uint32_t>>& program);
+
+// ss_chip.v: ss_top with this architecture's and model's parameters (`classes` of the head),
+// the generated top level `spikestack rtl` writes beside ss_params.vh.
+std::string chip_verilog(const SeCoreParams& p, int classes, const std::string& from);
 
 }  // namespace ss::rtl

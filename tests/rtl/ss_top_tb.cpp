@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
@@ -25,6 +27,7 @@
 #include "data/dataset.h"
 #include "engine/network.h"
 #include "engine/synapse.h"
+#include "rtl/generate.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
 #include "rtl/top_program.h"
@@ -71,15 +74,10 @@ class Collect : public sim::WeightLayerObserver {
                        int kept, int, const sim::LayerCost& cost) override {
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
-    LayerJob j{d, toks, kept, cost, {}};
-    j.top.ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
-    if (j.top.ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
-    j.top.id = int(jobs.size());
-    j.top.acc_bits = q.acc_bits, j.top.frac_bits = q.frac_bits;
-    j.top.decay = fx::decay(m_.neuron.tau);
-    j.top.dw = d.kind == sim::Kind::dwconv, j.top.head = d.kind == sim::Kind::head;
-    if (j.top.head) j.top.class_mul = q.mul, j.top.class_bias = q.score_bias;
-    jobs.push_back(std::move(j));
+    std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
+    if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
+    jobs.push_back({d, toks, kept, cost,
+                    rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops))});
   }
   std::vector<LayerJob> jobs;
   const rtl::SeCoreParams& params() const { return p_; }
@@ -301,6 +299,45 @@ TEST(SsTop, RecordLayoutFitsTheVerilog) {
   const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
   const rtl::SeCoreParams p = rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
   EXPECT_EQ(rtl::record_bits(p), int(words(Vss_top{}.oc_rd_data_i)) * 32);
+}
+// `spikestack rtl` (rtl::generate) for small.toml and moe-fmnist: its generated top level
+// (ss_chip.v with ss_params.vh) lints clean with the hw/ blocks it copied, and the off-chip
+// memory image it wrote for test image 0 (program/image0.rec, read back from the file) runs on
+// the verilated ss_top to the engine's class.
+TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
+  namespace fs = std::filesystem;
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
+  const ModelSpec m = ModelSpec::load(src("models/moe-fmnist.toml"));
+  Dataset ds = load_dataset("fashion-mnist", "test");
+  ds.truncate(1);
+  const fs::path out = fs::path(SS_BINARY_DIR) / "ss_top_generated";
+  fs::remove_all(out);
+  rtl::GenerateOptions o;
+  o.hw_dir = src("hw"), o.out_dir = out.string(), o.images = &ds;
+  rtl::generate(a, m, o);
+  ASSERT_TRUE(fs::exists(out / "ss_chip.v"));
+  const std::string log = (out / "lint.log").string();
+  const std::string cmd = "verilator --lint-only -Wall --language 1364-2005 -y " +
+                          (out / "hw").string() + " -I" + out.string() +
+                          " --top-module ss_chip " + (out / "ss_chip.v").string() + " > " + log +
+                          " 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  EXPECT_EQ(fs::file_size(log), 0u) << "verilator printed warnings: " << log;
+  std::ifstream in(out / "program" / "image0.rec");
+  std::vector<std::vector<uint32_t>> program;
+  for (std::string line; std::getline(in, line);) {
+    ASSERT_EQ(line.size() * 4, size_t(words(Vss_top{}.oc_rd_data_i)) * 32) << "record width";
+    std::vector<uint32_t> rec(line.size() / 8);
+    for (size_t k = 0; k < rec.size(); ++k)  // most significant word first
+      rec[rec.size() - 1 - k] = uint32_t(std::stoul(line.substr(k * 8, 8), nullptr, 16));
+    program.push_back(std::move(rec));
+  }
+  ASSERT_GT(program.size(), 2u);
+  const SafeTensors w = SafeTensors::load(m.weights);
+  const Prediction pred = Network(m, w, Mode::Int).run(ds.image(0), nullptr);
+  Chip chip;
+  EXPECT_EQ(chip.run(program).label, pred.label);
+  fs::remove_all(out);
 }
 TEST(SsTop, MoeInferences) { run_model("models/moe-fmnist.toml", images()); }
 TEST(SsTop, SpikformerInferences) { run_model("models/spikformer-fmnist.toml", images()); }
