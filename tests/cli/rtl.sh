@@ -16,7 +16,12 @@ expect_ok "$SS" rtl --arch "$SRC/configs/arch/paper.toml" --set arch.membrane_bi
 import json, os, re, sys
 d, src = sys.argv[1], sys.argv[2]
 s = json.load(open(f"{d}/small/manifest.json"))
-assert s["schema"] == "spikestack.rtl/1" and s["top"] == "se_core"
+assert s["schema"] == "spikestack.rtl/1" and s["top"] == "ss_chip"  # one SE core: ss_top
+chip = open(f"{d}/small/ss_chip.v").read()
+assert "ss_top #(" in chip and '`include "ss_params.vh"' in chip
+recs = open(f"{d}/small/program/image0.rec").read().split()
+assert len(recs) > 2 and len({len(r) for r in recs}) == 1, len(recs)  # one width of record
+assert int(recs[-1], 16) & 3 == 2 and int(recs[0], 16) & 3 == 1  # a layer record ... the end
 assert sorted(s["sources"]) == sorted("hw/" + f for f in os.listdir(f"{src}/hw") if f.endswith(".v"))
 for f in s["sources"]:
     assert open(f"{d}/small/{f}").read() == open(f"{src}/{f}").read(), f
@@ -24,6 +29,7 @@ for f in s["sources"]:
 assert s["se_core"]["ROWS"] == 4 and s["se_core"]["LANES"] == 2 and s["se_core"]["CHUNK"] == 4
 vh = open(f"{d}/small/ss_params.vh").read()
 assert re.search(r"SE_ROWS\s+= 4;", vh) and re.search(r"SE_MEM_W\s+= 24;", vh)
+assert re.search(r"TOP_CLASSES\s+= 10;", vh) and re.search(r"TOP_REC_W\s+= %d;" % (len(recs[0]) * 4), vh)
 layers = {p["layer"] for p in s["programs"]}
 assert "blocks.0.attn.q" in layers and "sps.conv0" in layers and "blocks.0.ffn.experts.0.fc1" in layers or \
        "blocks.0.ffn.experts.1.fc1" in layers, layers
@@ -44,6 +50,7 @@ for p in s["programs"]:
         assert len(lines) % passes == 0 and len(lines) // passes > 1, (len(lines), passes)
 p = json.load(open(f"{d}/paper/manifest.json"))
 assert p["se_core"]["ROWS"] == 32 and p["se_core"]["CHUNK"] == 64 and p["programs"] == []
+assert p["top"] == "se_core" and not os.path.exists(f"{d}/paper/ss_chip.v")  # 4 SE cores
 vh = open(f"{d}/paper/ss_params.vh").read()
 assert re.search(r"SE_COUNT\s+= 4;", vh) and re.search(r"GLB_WEIGHT_BANKS = 8;", vh)
 sh = json.load(open(f"{d}/shape/manifest.json"))
