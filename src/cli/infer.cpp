@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "cli/inference.h"
+#include "cli/model_overrides.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "data/dataset.h"
@@ -25,6 +26,7 @@ struct InferOptions {
   size_t limit = 0;
   unsigned threads = 0;
   std::string out, dump, trace, kernels, predictions;
+  std::vector<std::string> sets;  // model.<table>.<key>=<value> (model_overrides.h)
   bool json = false, quiet = false;
 };
 
@@ -54,7 +56,12 @@ void run(const InferOptions& o) {
     }
   }
   Mode mode = parse_mode(o.mode);
-  Network net = load_network(o.model, mode);
+  std::vector<std::string> rest = o.sets;
+  const std::vector<std::string> model_sets = take_model_sets(rest);
+  if (!rest.empty())
+    throw CLI::ValidationError("--set", "infer takes model keys only (model.<table>.<key>=<value>, "
+                                        "e.g. model.attention.head_keep=0.5), got '" + rest[0] + "'");
+  Network net = load_network(load_model_spec(o.model, model_sets), mode);
   const auto& sp = net.spec();
   Dataset ds = load_model_data(sp, o.data, o.split, o.data_root, o.limit);
   unsigned threads = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -121,7 +128,8 @@ void add(CLI::App& app) {
       "  spikestack infer --model models/moe-fmnist.toml --mode int --limit 1000 --out out.json\n"
       "  spikestack infer --limit 100 --predictions pred.csv -q        # per image: label, class, logits\n"
       "  spikestack infer --data cifar10 --data-root ~/cifar-10-batches-bin --model my.toml\n"
-      "  spikestack infer --limit 16 --dump-spikes spikes.safetensors --trace trace.safetensors");
+      "  spikestack infer --limit 16 --dump-spikes spikes.safetensors --trace trace.safetensors\n"
+      "  spikestack infer --model models/moe-fmnist.toml --set model.attention.head_keep=0.5  # 2 of 4 heads");
   c->add_option("-m,--model", o->model, "Model file (TOML); weights are named inside")->capture_default_str();
   c->add_option("-d,--data", o->data, "Data set: fashion-mnist, cifar10, cifar100")
       ->capture_default_str()
@@ -146,6 +154,9 @@ void add(CLI::App& app) {
   c->add_option("--dump-spikes", o->dump, "Write every layer's spikes (safetensors, uint8 [samples,T,tokens,channels])");
   c->add_option("--trace", o->trace, "Write the activity trace (safetensors; see docs/formats.md)");
   c->add_option("--kernels", o->kernels, "Force a kernel set: scalar, avx2, avx512 (default: best)");
+  c->add_option("--set", o->sets,
+                 "Override a model-file key for this run: model.<table>.<key>=<value> "
+                 "(repeatable), e.g. model.attention.head_keep=0.5 (head pruning)");
   c->add_flag("-q,--quiet", o->quiet, "No progress or table on the terminal");
   c->callback([o, json, old_json] {
     const bool deprecated = json->count() && !old_json->empty();

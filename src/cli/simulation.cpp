@@ -1,5 +1,7 @@
 #include "cli/simulation.h"
 
+#include "cli/model_overrides.h"
+
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -26,11 +28,12 @@ SimOutcome run_simulation(const SimRequest& o) {
     throw CLI::ValidationError("--mode",
                                fmt::format("expected cycle or analytical, got '{}'", o.mode));
   SimOutcome out;
-  out.spec = ModelSpec::load(o.model);
-  const ModelSpec& spec = out.spec;
-  std::vector<std::string> arch_sets, tech_sets;
-  split_overrides(o.sets, arch_sets, tech_sets);
+  std::vector<std::string> sets = o.sets, arch_sets, tech_sets;
+  const std::vector<std::string> model_sets = take_model_sets(sets);
+  split_overrides(sets, arch_sets, tech_sets);
   out.arch = arch::load_arch(o.arch, arch_sets);
+  out.spec = load_model_spec(o.model, model_sets, &out.arch);  // head pruning: one keep ratio
+  const ModelSpec& spec = out.spec;
   const arch::Arch& a = out.arch;
   // bad input fails before the work
   const std::optional<tech::Technology> tech =
@@ -50,7 +53,7 @@ SimOutcome run_simulation(const SimRequest& o) {
       prog.done();
       source = "spike dump " + o.spikes;
     } else if (!spec.weights.empty()) {
-      Network net = load_network(o.model, parse_mode(o.numerics));
+      Network net = load_network(spec, parse_mode(o.numerics));
       Dataset ds = dataset();
       Progress prog("simulate", ds.count(), o.quiet);
       r = sim::simulate_cycle(
@@ -77,7 +80,7 @@ SimOutcome run_simulation(const SimRequest& o) {
       source =
           fmt::format("firing statistics from the trace {} ({} samples)", o.trace, tr.samples());
     } else if (!spec.weights.empty()) {
-      Network net = load_network(o.model, parse_mode(o.numerics));
+      Network net = load_network(spec, parse_mode(o.numerics));
       Dataset ds = dataset();
       Trace tr;
       for (size_t i = 0; i < ds.count(); ++i) net.run(ds.image(i), &tr);

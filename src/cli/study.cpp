@@ -15,6 +15,7 @@
 #include "cli/inference.h"
 #include "common/error.h"
 #include "common/toml_get.h"
+#include "cli/model_overrides.h"
 #include "common/toml_override.h"
 #include "engine/model_spec.h"
 #include "phys/style.h"
@@ -156,13 +157,14 @@ Study run_study(const StudyOptions& in) {
   if (o.model.empty()) o.model = default_model();
   if (o.arch.empty()) o.arch = home_path("configs/arch/paper.toml");
   if (o.tech.empty()) o.tech = home_path("technologies/28nm.toml");
-  std::vector<std::string> arch_sets, tech_sets;
-  split_overrides(o.sets, arch_sets, tech_sets);
+  std::vector<std::string> sets = o.sets, arch_sets, tech_sets;
+  const std::vector<std::string> model_sets = take_model_sets(sets);
+  split_overrides(sets, arch_sets, tech_sets);
   // cheap checks first: every input file is read and validated before the engine runs
   Study s;
   s.arch = arch::load_arch(o.arch, arch_sets);
   const tech::Technology tech = load_tech(o.tech, tech_sets);
-  ModelSpec spec = ModelSpec::load(o.model);
+  ModelSpec spec = load_model_spec(o.model, model_sets, &s.arch);  // head pruning: one keep ratio
   if (spec.weights.empty())
     throw error_at(o.model, "model.weights", "a shape-only model cannot be run on data; use `spikestack sim` with --rate");
   Dataset ds = load_model_data(spec, o.data, "test", o.data_root, o.samples);
@@ -173,13 +175,13 @@ Study run_study(const StudyOptions& in) {
   nlohmann::json accuracy;
   Trace trace;
   for (Mode mode : {Mode::Float, Mode::Int}) {
-    Network net = load_network(o.model, mode);
+    Network net = load_network(spec, mode);
     InferResult r = run_inference(net, ds, threads, o.quiet, nullptr);
     accuracy[mode_name(mode)] = double(r.correct) / double(std::max<size_t>(r.samples, 1));
     if (mode == Mode::Int) trace = std::move(r.trace);
   }
   // 2. the accelerator, cycle by cycle on the int-mode spikes of the first sim_samples images
-  Network net = load_network(o.model, Mode::Int);
+  Network net = load_network(spec, Mode::Int);
   sim::Workload w = sim::build_workload(spec);
   size_t n_sim = o.sim_samples ? std::min(o.sim_samples, ds.count()) : ds.count();
   Progress prog("simulate", n_sim, o.quiet);
@@ -200,6 +202,10 @@ Study run_study(const StudyOptions& in) {
                    {"technology", s.silicon.empty() ? "" : s.silicon.front().tech},
                    {"dataset", o.data + " test"},
                    {"samples", ds.count()}};
+  if (spec.attention.pruning())
+    doc["inputs"]["head_pruning"] =
+        fmt::format("{} of {} heads per image (keep {:g})", spec.attention.heads_kept(),
+                    spec.attention.heads, spec.attention.head_keep);
   doc["accuracy"] = accuracy;
   std::map<std::string, const LayerTrace*> by_name;
   for (const auto& l : trace.layers()) by_name[l.name] = &l;

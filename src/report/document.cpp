@@ -246,6 +246,25 @@ Document parse_document(const json& doc, const std::string& source) {
   Node in = root.at("inputs");
   d.inputs = {in.at("model").str(), in.at("architecture").str(), in.at("technology").str(),
               in.at("dataset").str(), in.at("samples").integer(0)};
+  if (in.has("head_pruning")) d.inputs.head_pruning = in.at("head_pruning").str(false);
+  if (root.has("head_pruning_study")) {
+    Node hp = root.at("head_pruning_study");
+    PruningStudy ps;
+    Node cols = hp.at("columns");
+    for (size_t i = 0, n = cols.array_size(true); i < n; ++i) ps.columns.push_back(cols.at(i).str());
+    Node rows = hp.at("rows");
+    for (size_t i = 0, n = rows.array_size(false); i < n; ++i) {
+      Node r = rows.at(i);
+      std::vector<std::string> cells;
+      for (size_t j = 0, m = r.array_size(false); j < m; ++j) cells.push_back(r.at(j).str(false));
+      if (cells.size() != ps.columns.size())
+        throw r.fail(fmt::format("expected {} cells (one per column), got {}", ps.columns.size(),
+                                 cells.size()));
+      ps.rows.push_back(std::move(cells));
+    }
+    if (hp.has("commands")) ps.commands = hp.at("commands").str(false);
+    d.pruning_study = std::move(ps);
+  }
   Node acc = root.at("accuracy");
   acc.expect(acc.raw().is_object(), "an object");
   if (acc.has("float")) d.accuracy_float = acc.at("float").fraction_or_null();

@@ -15,6 +15,15 @@ inline constexpr const char* kSchema = "spikestack.report/1";
 struct Inputs {
   std::string model, architecture, technology, dataset;
   int64_t samples = 0;
+  std::string head_pruning;  // optional: "2 of 4 heads per image (keep 0.5)"; "" = none
+};
+
+// Optional table of a head-pruning study (issue 17): cells preformatted by whoever ran it,
+// and the commands that reproduce it.
+struct PruningStudy {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+  std::string commands;
 };
 
 struct Layer {
@@ -60,6 +69,7 @@ struct Document {
   // SEMM EMSA: per attention part, share of (time step, token) slots each expert is open
   std::vector<std::pair<std::string, std::vector<double>>> expert_gating;
   std::vector<Style> styles;  // styles[0] is the 2D baseline
+  std::optional<PruningStudy> pruning_study;
   int time_steps() const { return layers.empty() ? 0 : int(layers[0].rate_per_step.size()); }
 };
 

@@ -31,6 +31,7 @@ void inputs(std::string& o, const Document& d) {
   item("Technology", d.inputs.technology);
   item("Data set", d.inputs.dataset);
   item("Samples", std::to_string(d.inputs.samples));
+  if (!d.inputs.head_pruning.empty()) item("Head pruning", d.inputs.head_pruning);
   item("Accuracy (float)", accuracy(d.accuracy_float));
   item("Accuracy (int, hardware)", accuracy(d.accuracy_int));
   item("Styles", [&] {
@@ -91,6 +92,26 @@ void headline(std::string& o, const Document& d) {
   o += "</tbody></table></div></section>\n";
 }
 
+// The head-pruning study's table, when the document has one (docs/validation.md).
+void pruning_study(std::string& o, const Document& d) {
+  if (!d.pruning_study) return;
+  const PruningStudy& p = *d.pruning_study;
+  o += "<section id=\"pruning\"><h2>Dynamic head pruning</h2><p class=\"lead\">Accuracy and "
+       "cost per inference against the keep ratio, per integration style; trained-in pruning "
+       "(fine-tuned with the mask) next to pruning applied to the unpruned model.</p>"
+       "<div class=\"table-wrap\"><table><thead><tr>";
+  for (const auto& c : p.columns) o += fmt::format("<th>{}</th>", h(c));
+  o += "</tr></thead><tbody>";
+  for (const auto& r : p.rows) {
+    o += "<tr>";
+    for (const auto& c : r) o += fmt::format("<td>{}</td>", h(c));
+    o += "</tr>";
+  }
+  o += "</tbody></table></div>";
+  if (!p.commands.empty()) o += fmt::format("<pre>{}</pre>", h(p.commands));
+  o += "</section>\n";
+}
+
 struct Section {
   const char* id;
   const char* title;
@@ -137,6 +158,7 @@ std::string render_page(const Document& d) {
       "<p class=\"meta\">{} on {} · {} · generated {}</p>",
       h(d.title), h(d.inputs.model), h(d.inputs.dataset), h(d.inputs.technology), h(d.generated));
   o += "<nav class=\"toc\"><a href=\"#inputs\">Inputs</a><a href=\"#headline\">Headline</a>";
+  if (d.pruning_study) o += "<a href=\"#pruning\">Head pruning</a>";
   for (const auto& s : kSections) o += fmt::format("<a href=\"#{}\">{}</a>", s.id, s.title);
   o += "<a href=\"#files\">Files</a></nav>";
   if (!d.note.empty())
@@ -144,6 +166,7 @@ std::string render_page(const Document& d) {
   o += "</header>\n";
   inputs(o, d);
   headline(o, d);
+  pruning_study(o, d);
 
   auto figs = figures(d);
   for (const auto& s : kSections) {

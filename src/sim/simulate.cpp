@@ -78,7 +78,7 @@ Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector
     m["tokens_active"] = l.tokens_active;
     m["membrane_updates"] = l.membrane_updates, m["spikes_fired"] = l.spikes_fired;
     m["spike_gen.cycles_busy"] = l.sg_busy;
-    if (d.kind == Kind::router)
+    if (d.kind == Kind::router || l.score_ops > 0)  // router, or head pruning's ranking
       m["score_ops"] = l.score_ops, m["compare_ops"] = l.compare_ops;
     for (int b = 0; b < 3; ++b) {
       const std::string p = std::string(kBufNames[b]) + ".";

@@ -254,12 +254,24 @@ torch::Tensor attention_counts(const torch::Tensor& q, const torch::Tensor& k,
 }
 
 SsaImpl::SsaImpl(const ModelSpec& spec, const Neurons& neurons)
-    : heads(spec.attention.heads), n(neurons) {
+    : heads(spec.attention.heads), keep(spec.attention.heads_kept()), n(neurons) {
   const int64_t D = spec.dim;
   q = register_module("q", LinearBN(D, D, true, spec.bn_eps));
   k = register_module("k", LinearBN(D, D, true, spec.bn_eps));
   v = register_module("v", LinearBN(D, D, true, spec.bn_eps));
   proj = register_module("proj", LinearBN(D, D, true, spec.bn_eps));
+}
+
+torch::Tensor SsaImpl::head_mask(const torch::Tensor& qs, int64_t heads, int64_t keep) {
+  // qs [T, B, N, D] -> score [B, H] (exact integers in float64)
+  const int64_t T = qs.size(0), B = qs.size(1), N = qs.size(2), D = qs.size(3);
+  const torch::Tensor score =
+      qs.to(torch::kFloat64).reshape({T, B, N, heads, D / heads}).sum({0, 2, 4});
+  // rank key: score first, then the lower index (score x H + (H - 1 - h) is exact and unique)
+  const torch::Tensor idx = torch::arange(heads, torch::dtype(torch::kFloat64).device(qs.device()));
+  const torch::Tensor key = score * double(heads) + (double(heads - 1) - idx);
+  const torch::Tensor top = std::get<1>(key.topk(keep, 1));  // [B, keep]
+  return torch::zeros({B, heads}, qs.options()).scatter(1, top, 1.0);
 }
 
 torch::Tensor SsaImpl::attn_spikes(const torch::Tensor& qs, const torch::Tensor& ks,
@@ -272,6 +284,18 @@ torch::Tensor SsaImpl::forward(const torch::Tensor& x, const std::string& prefix
   torch::Tensor qs = lif(q->forward(x), n.lif);
   torch::Tensor ks = lif(k->forward(x), n.lif);
   torch::Tensor vs = lif(v->forward(x), n.lif);
+  if (keep < heads) {
+    // A pruned head is absent: its K and V spikes are 0, so its (Q K^T) V, its currents and
+    // its attention spikes are 0 and no gradient reaches its Q, K or V. The mask is a hard
+    // top-k treated as a constant in the backward pass (the head masks of Michel, Levy and
+    // Neubig, "Are Sixteen Heads Really Better than One?", NeurIPS 2019): the kept heads
+    // train as usual, the ranking itself gets no gradient.
+    const torch::Tensor m = head_mask(qs.detach(), heads, keep);            // [B, H]
+    const int64_t D = qs.size(-1), dh = D / heads;
+    const torch::Tensor mc = m.repeat_interleave(dh, 1).unsqueeze(0).unsqueeze(2);  // [1,B,1,D]
+    ks = ks * mc;
+    vs = vs * mc;
+  }
   torch::Tensor a = attn_spikes(qs, ks, vs);
   torch::Tensor out = lif(proj->forward(a), n.lif);
   if (rec) {

@@ -83,8 +83,12 @@ class SsaImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const std::string& prefix, SpikeRecord* rec);
   torch::Tensor attn_spikes(const torch::Tensor& q, const torch::Tensor& k,
                             const torch::Tensor& v);  // SN_attn((Q K^T) V s)
+  // Dynamic head pruning (docs/formats.md §3): mask [B, heads] (1 = runs) of the top `keep`
+  // heads by Q spike count over T, tokens and the head's channels; ties to the lower index.
+  static torch::Tensor head_mask(const torch::Tensor& qs, int64_t heads, int64_t keep);
   LinearBN q{nullptr}, k{nullptr}, v{nullptr}, proj{nullptr};
   int64_t heads;
+  int64_t keep;  // heads that run per image (= heads: no pruning)
   Neurons n;
 };
 TORCH_MODULE(Ssa);

@@ -16,6 +16,7 @@
 #include "common/error.h"
 #include "common/files.h"
 #include "common/toml_get.h"
+#include "common/safetensors.h"
 #include "train/export.h"
 #include "train/train_command.h"
 
@@ -61,7 +62,8 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
     TomlReader tr(*tt, origin, "train");
     tr.only({"dataset", "data_root", "epochs", "batch_size", "lr", "min_lr", "warmup_epochs",
              "weight_decay", "label_smoothing", "aux_loss_weight", "crop_padding", "hflip",
-             "polish_epochs", "polish_lr", "seed", "log_every", "eval_batch", "detach_reset"});
+             "polish_epochs", "polish_lr", "seed", "log_every", "eval_batch", "detach_reset",
+             "init"});
     TrainConfig& c = r.train;
     c.dataset = tr.string("dataset", c.dataset);
     if (c.dataset != "fashion-mnist" && c.dataset != "cifar10" && c.dataset != "cifar100")
@@ -85,6 +87,9 @@ Recipe Recipe::parse(const std::string& text, const std::string& origin) {
     c.log_every = int(tr.integer("log_every", c.log_every, 1, 1 << 30));
     c.eval_batch = int(tr.integer("eval_batch", c.eval_batch, 1, 65536));
     c.detach_reset = tr.boolean("detach_reset", c.detach_reset);
+    c.init = tr.string("init", c.init);
+    if (!c.init.empty() && std::filesystem::path(c.init).is_relative())
+      c.init = (std::filesystem::path(origin).parent_path() / c.init).string();
     tbl.erase("train");
   } else {
     throw error_at(origin, "train", "missing table (a recipe is a model file plus [train])");
@@ -120,6 +125,7 @@ Trainer::Trainer(const ModelSpec& spec, const TrainConfig& cfg, const Dataset& t
 
   torch::manual_seed(cfg.seed);
   model_ = SpikingTransformer(spec_, cfg.detach_reset);
+  if (!cfg.init.empty()) load_weights(*model_, SafeTensors::load(cfg.init));  // fine-tuning
 
   std::vector<torch::Tensor> decay, no_decay;
   for (auto& p : model_->named_parameters(true))

@@ -39,6 +39,9 @@ struct TrainConfig {
   int log_every = 100;  // steps between progress lines
   int eval_batch = 250;
   bool detach_reset = true;  // LIF reset without gradient (Spikformer's choice)
+  // Fine-tuning: start from these weights (a safetensors file of the same model, e.g. a
+  // shipped one; relative to the recipe) instead of a random initialisation. "" = random.
+  std::string init;
 };
 
 struct Recipe {

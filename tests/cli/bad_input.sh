@@ -168,6 +168,22 @@ mm att2.toml 's/^heads = .*/heads = 5/'
 bad 1 "att2.toml" "attention.heads" -- "$SS" "${INF[@]}" -m "$d/att2.toml"
 mm att3.toml 's/^heads = .*/heads = 0/'
 bad 1 "att3.toml" "attention.heads" -- "$SS" "${INF[@]}" -m "$d/att3.toml"
+# head pruning (issue 17): keep ratio outside (0, 1], pruning without multi-head attention
+for v in 0 1.5 -0.25 '"half"'; do
+  mm hk.toml "s/^heads = 4/heads = 4\nhead_keep = $v/"
+  bad 1 "hk.toml" "attention.head_keep" -- "$SS" "${INF[@]}" -m "$d/hk.toml"
+done
+sed -e "s|^weights = .*|weights = \"$SRC/models/semm-fmnist.safetensors\"|" \
+    -e 's/^expert_dim = .*/&\nhead_keep = 0.5/' "$SRC/models/semm-fmnist.toml" > "$d/hk_semm.toml"
+bad 1 "hk_semm.toml" "attention.head_keep" "multi-head" -- "$SS" "${INF[@]}" -m "$d/hk_semm.toml"
+mm hk_noblock.toml "s/^blocks = .*/blocks = 0/; s/^heads = 4/heads = 4\nhead_keep = 0.5/"
+bad 1 "hk_noblock.toml" "attention.head_keep" "no blocks" -- "$SS" "${INF[@]}" -m "$d/hk_noblock.toml"
+bad 1 "moe-fmnist.toml" "attention.head_keep" "(0, 1]" -- "$SS" "${INF[@]}" -m "$M" --set model.attention.head_keep=0
+bad 1 "moe-fmnist.toml" "attention.head_keep" "(0, 1]" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.head_keep=1.01
+bad 1 "semm-fmnist.toml" "attention.head_keep" "multi-head" -- "$SS" "${SIM[@]}" -m "$SRC/models/semm-fmnist.toml" --set model.attention.head_keep=0.5
+bad 1 "moe-fmnist.toml" "attention.head_kept" -- "$SS" "${INF[@]}" -m "$M" --set model.attention.head_kept=0.5
+bad 2 "--set" "model keys only" -- "$SS" "${INF[@]}" -m "$M" --set se_cores.count=8
+bad 1 "paper.toml" "mapping.head_keep" -- "$SS" "${SIM[@]}" -m "$M" --set mapping.head_pruning=true --set mapping.head_keep=0
 mm ffn1.toml 's/^type = "moe"/type = "dense"/'
 bad 1 "ffn1.toml" "ffn.type" -- "$SS" "${INF[@]}" -m "$d/ffn1.toml"
 mm ffn2.toml 's/^top_k = .*/top_k = 5/'

@@ -45,6 +45,10 @@ struct Collector : ss::Observer {
   void on_route(const std::string& block, const std::vector<int32_t>& experts, int) override {
     routes[block] = experts;
   }
+  std::map<std::string, std::vector<uint8_t>> heads;  // head pruning: which heads ran
+  void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override {
+    heads[part] = ran;
+  }
   const torch::Tensor& at(const std::string& name) const {
     auto it = spikes.find(name);
     if (it == spikes.end()) throw std::runtime_error("engine reported no layer " + name);
@@ -58,6 +62,7 @@ struct Tally {
   };
   std::map<std::string, Count> layers;
   int64_t route_tokens = 0, route_mismatch = 0, images = 0, pred_mismatch = 0;
+  int64_t heads_ran = 0;  // head pruning: heads that ran, summed over images and blocks
 
   void add(const std::string& name, const torch::Tensor& ref, const torch::Tensor& eng) {
     ASSERT_EQ(ref.sizes(), eng.sizes()) << name;
@@ -174,6 +179,19 @@ std::vector<Case> cases() {
       {"spikformer no pool 5x5",
        model_text("[1, 5, 5]", 4, "[16]", "[false]", true, 16, 1, "type = \"ssa\"\nheads = 2",
                   "type = \"mlp\"\nhidden = 40")},
+      // dynamic head pruning (formats.md §3): 3 of 6, 1 of 4, 4 of 5 heads run per image
+      {"spikformer D72 pruned keep0.5",
+       model_text("[1, 28, 28]", 4, tok72, pool3, true, 72, 2,
+                  "type = \"ssa\"\nheads = 6\nhead_keep = 0.5", "type = \"mlp\"\nhidden = 100")},
+      {"moe D72 pruned keep0.25",
+       model_text("[1, 28, 28]", 4, tok72, pool3, true, 72, 2,
+                  "type = \"ssa\"\nheads = 4\nhead_keep = 0.25",
+                  "type = \"moe\"\nexperts = 4\ntop_k = 2\nexpert_hidden = 100",
+                  "attn_scale = 0.25")},
+      {"moe T1 rgb16 pruned keep0.75",
+       model_text("[3, 16, 16]", 1, "[16, 40]", "[true, true]", false, 40, 1,
+                  "type = \"ssa\"\nheads = 5\nhead_keep = 0.75",
+                  "type = \"moe\"\nexperts = 3\ntop_k = 1\nexpert_hidden = 30")},
   };
 }
 
@@ -227,8 +245,23 @@ void compare_layers(SpikingTransformerImpl& m, const torch::Tensor& image, const
     if (blk.ssa) {
       auto& a = *blk.ssa;
       tally.add(ap + "q", lif(a.q->forward(x), n.lif), E(ap + "q"));
-      tally.add(ap + "k", lif(a.k->forward(x), n.lif), E(ap + "k"));
-      tally.add(ap + "v", lif(a.v->forward(x), n.lif), E(ap + "v"));
+      torch::Tensor mc = torch::ones({1, 1, 1, s.dim});  // channels of the heads that ran
+      if (a.keep < a.heads) {
+        // the reference's ranking on the engine's Q must pick the heads the engine reported
+        const torch::Tensor m = SsaImpl::head_mask(E(ap + "q"), a.heads, a.keep);  // [1, H]
+        const auto it = eng.heads.find("blocks." + std::to_string(b) + ".attn");
+        EXPECT_TRUE(it != eng.heads.end()) << "engine reported no head choice";
+        if (it != eng.heads.end())
+          for (int64_t h = 0; h < a.heads; ++h) {
+            EXPECT_EQ(m[0][h].item<float>(), float(it->second[size_t(h)])) << "head " << h;
+            tally.heads_ran += it->second[size_t(h)];
+          }
+        mc = m.repeat_interleave(s.dim / a.heads, 1).view({1, 1, 1, s.dim});
+      } else {
+        EXPECT_TRUE(eng.heads.empty()) << "engine pruned a model without head_keep";
+      }
+      tally.add(ap + "k", lif(a.k->forward(x), n.lif) * mc, E(ap + "k"));
+      tally.add(ap + "v", lif(a.v->forward(x), n.lif) * mc, E(ap + "v"));
       tally.add(ap + "attn", a.attn_spikes(E(ap + "q"), E(ap + "k"), E(ap + "v")), E(ap + "attn"));
       tally.add(ap + "proj", lif(a.proj->forward(E(ap + "attn")), n.lif), E(ap + "proj"));
     } else {
@@ -368,6 +401,9 @@ TEST_P(Reference, EngineFloatModeMatchesLibTorchSpikeForSpike) {
     EXPECT_EQ(t->route_mismatch, 0);
   }
   EXPECT_EQ(whole.pred_mismatch, 0);
+  if (spec.attention.pruning()) {  // exactly ceil(keep x H) heads ran in every block and image
+    EXPECT_EQ(layers.heads_ran, layers.images * spec.blocks * spec.attention.heads_kept());
+  }
   // The random models must actually fire (and not saturate), or the comparison says little.
   auto tot = layers.total();
   const double rate = double(tot.spikes) / double(tot.compared);
