@@ -58,7 +58,7 @@ FANOUT_EDGES = [1, 2, 3, 4, 5, 8, 16, 32, 64]
 
 
 # bump a step's version when its logic changes: its stamp then no longer matches (resume)
-STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 5, 'pnr-edge': 2}
+STEP_VERSION = {'synth': 4, 'pnr': 1, 'pnr-3d-mol': 5, 'pnr-edge': 3}
 
 
 class StepError(Exception):
@@ -622,6 +622,20 @@ def attach_macros(proj, top, synth, full_blif, halo_um):
                 order = sorted(pins_of_type[typ])
                 if pin in order and net not in pin_x:
                     pin_x[net] = origin[inst][0] + pin_dx + 2 * sx * (order.index(pin) + 1)
+        # other pins graywolf put on the top edge move aside (two tracks from any moved pin)
+        taken = set(pin_x.values())
+        for mm in re.finditer(r'(?m)^- (\S+) \+ NET \S+\n(?:.*\n)*?.*?(?:PLACED|FIXED) '
+                              r'\( (-?\d+) (-?\d+) \)', text):
+            name, px, py = mm.group(1), int(mm.group(2)), int(mm.group(3))
+            if name in pin_x or name in removed_pins or py != y1:
+                continue
+            while any(abs(px - q) < 2 * sx for q in taken) and px + 2 * sx < x1:
+                px += 2 * sx
+            while any(abs(px - q) < 2 * sx for q in taken) and px - 2 * sx > x0:
+                px -= 2 * sx
+            taken.add(px)
+            if px != int(mm.group(2)):
+                pin_x[name] = px
         by_net = {}
         for inst, typ, pin, net in conns:
             by_net.setdefault(net, []).append((inst, pin))

@@ -31,7 +31,7 @@ inline constexpr double kCutNetsPerCell = 0.0948;
 // FlowValidation.CarriedConstantsAreTheFit checks these digits, MemoryOnLogicHeldOutTiles the
 // larger tiles). A memory net of a macro beside its logic runs, beyond the halo, this share of
 // the logic's side across the macro's edge (its sinks are spread over the whole block):
-inline constexpr double kMemoryNetDepthPerLogicSide = 0.840;
+inline constexpr double kMemoryNetDepthPerLogicSide = 0.835;
 // ... and with the macro pin a bond above its sinks, this routed length in gate pitches (each
 // read-data bit of se_tile feeds one PE's weight banks: a net with sinks spread over the block,
 // as tiny_mac_sram's, stays long in 3D too).

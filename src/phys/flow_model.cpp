@@ -145,6 +145,14 @@ FlowPoint load_flow_point(const std::string& path) {
     p.halo_um = number(j, path, "macros.placement.halo_um");
     p.logic_die_width_um = number(j, path, "macros.placement.logic_die_width_um");
     p.logic_die_height_um = number(j, path, "macros.placement.logic_die_height_um");
+    const auto& ms = field(j, path, "macros.placement.macros");
+    if (!ms.is_array() || ms.empty())
+      throw error_at(path, "macros.placement.macros", "expected the placed macros");
+    for (const auto& m : ms) {
+      p.macro_row_width_um += m.at("width_um").get<double>();
+      p.macro_height_um = std::max(p.macro_height_um, m.at("height_um").get<double>());
+    }
+    p.macro_row_width_um += p.halo_um * static_cast<double>(ms.size() - 1);
   }
   return p;
 }
@@ -319,9 +327,9 @@ MolPrediction predict_mol(const FlowPoint& p, const MolFit& f, const tech::Techn
   r.io_wire_2d_um = p.io_nets * (p.halo_um + f.iota * p.logic_die_width_um);
   const double removed_um = r.memory_wire_2d_um - r.memory_wire_3d_um + r.io_wire_2d_um;
   r.wirelength_3d_um = p.wirelength_um - removed_um;
-  // 2D: the logic and the macro row across the halo; 3D: the larger of the two dies
   const double logic_um2 = p.logic_die_width_um * p.logic_die_height_um;
-  r.footprint_2d_um2 = logic_um2 + p.macro_area_um2 + p.halo_um * p.logic_die_width_um;
+  r.footprint_2d_um2 = std::max(p.logic_die_width_um, p.macro_row_width_um) *
+                       (p.logic_die_height_um + p.halo_um + p.macro_height_um);
   r.footprint_3d_um2 = std::max(logic_um2, p.macro_area_um2);
   // Net switching as OpenSTA books it (data nets `activity` transitions per cycle; the macro's
   // clock net, one of the memory nets, twice: counted with the data nets here, a small

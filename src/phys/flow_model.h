@@ -35,6 +35,7 @@ struct FlowPoint {
   // directly ('io'); the logic die of a 2d point placed with --macro-place edge.
   double memory_nets = 0, memory_wire_um = 0, io_nets = 0, io_wire_um = 0;
   double macro_area_um2 = 0, halo_um = 0, logic_die_width_um = 0, logic_die_height_um = 0;
+  double macro_row_width_um = 0, macro_height_um = 0;  // the macros side by side (2d, edge)
   double die_width_um = 0, die_height_um = 0;
 };
 
@@ -127,6 +128,8 @@ struct MolPrediction {
   std::string name;
   double memory_wire_2d_um = 0, memory_wire_3d_um = 0, io_wire_2d_um = 0;
   double wirelength_3d_um = 0;  // the 2D row's wire minus what the bonds remove
+  // 2D: the slicing floorplan of a macro row above the logic across the halo (the strips
+  // beside a narrower row are die area too); 3D: the larger of the logic and memory dies.
   double footprint_2d_um2 = 0, footprint_3d_um2 = 0;
   double switching_3d_w = 0, total_3d_w = 0;  // the 2D row's power minus the removed wire's
   double fmax_3d_mhz = 0;                     // unchanged: the memory path is not critical
