@@ -116,6 +116,7 @@ DesignResult Evaluator::evaluate(const Design& d) const {
   }
   phys::EvalOptions opt;
   if (study_.thermal == Thermal::coarse) opt.grid_nx = opt.grid_ny = 4;
+  opt.thermal = study_.thermal != Thermal::off;
   for (const auto& s : styles_) {
     try {
       const auto r = phys::evaluate(*a, act, *tech, phys::style(s), opt);

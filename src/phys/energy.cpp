@@ -1,7 +1,10 @@
 #include "phys/energy.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <map>
+#include <mutex>
 
 #include "phys/flow_carried.h"
 
@@ -18,6 +21,25 @@ double active_cycles(const Block& b, const ActivityView& act) {
   return act.cycles();
 }
 
+namespace {
+// The Davis mean length depends on (cells, Rent parameters) only and costs two numerical
+// integrals; a design-space sweep asks for the same blocks again and again. Exact memo.
+double davis_mean_length(double cells, const RentParams& r) {
+  static std::mutex mu;
+  static std::map<std::array<double, 4>, double> memo;
+  const std::array<double, 4> key{cells, r.p, r.k, r.fanout};
+  {
+    std::lock_guard lock(mu);
+    if (auto it = memo.find(key); it != memo.end()) return it->second;
+  }
+  const double v = DavisDistribution(cells, r).average_length();
+  std::lock_guard lock(mu);
+  if (memo.size() > 100000) memo.clear();
+  memo.emplace(key, v);
+  return v;
+}
+}  // namespace
+
 double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   if (b.gates < 4) return 0;
   // Nets per cell, their routed length and their pin load as our open flow measured them
@@ -26,10 +48,10 @@ double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   // (the gates' own area: macros inside a logic block, e.g. accumulators, are not cells).
   // Identical cores are placed as separate blocks: the distribution is one core's.
   const double cells = b.gates / kGateEquivalentsPerCell;
-  const DavisDistribution d(cells / std::max(1, b.instances), b.rent);
+  const double mean_length = davis_mean_length(cells / std::max(1, b.instances), b.rent);
   const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
   const double wire_cap =
-      kNetLengthPerDavisMean * d.average_length() * pitch * t.wire("local").c_f_per_m +
+      kNetLengthPerDavisMean * mean_length * pitch * t.wire("local").c_f_per_m +
       b.fold_bond_cap_per_cell_f;
   return wire_cap / (kDataPinLoadPerCellC0 * t.driver.c0_f);
 }

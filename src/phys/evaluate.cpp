@@ -216,7 +216,9 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   std::map<std::string, double> temps;
   for (const auto& b : blocks) temps[b.name] = t.thermal.ambient_k;
   ThermalSolution sol;
-  for (int it = 1;; ++it) {
+  // Without the thermal model (EvalOptions::thermal false) every block leaks at ambient and
+  // no temperature is reported (peak and spreader temperatures stay 0).
+  for (int it = 1; opt.thermal; ++it) {
     std::map<std::string, double> w = base_w;
     for (const auto& b : blocks)
       w[b.name] += b.leakage_ref_w * t.logic.leakage_factor(temps[b.name]);

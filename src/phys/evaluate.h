@@ -28,6 +28,9 @@ struct EvalOptions {
   bool run_at_target_clock = true;
   int max_thermal_iterations = 50;
   double thermal_tolerance_k = 1e-3;
+  // Solve the stack's temperature (leakage-temperature fixed point). Off: leakage at ambient,
+  // no temperatures (design-space sweeps that do not ask for them; docs/explore.md).
+  bool thermal = true;
 };
 
 struct AreaEntry {
