@@ -267,7 +267,7 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
                           const std::vector<int>& heads, int concurrency, const SimContext& c,
                           LayerStats& st) {
   const auto& A = c.arch;
-  const int R = A.attention.rows, C = A.attention.cols, P = A.attention.count;
+  const int P = A.attention.count;
   const int L = A.attention.time_lanes, T = d.T, N = d.tokens, dh = d.dh;
   const int tcs = (T + L - 1) / L, W = (dh + 63) / 64, nr = int(rows.size());
   const bool kv = use_kv_first(A, N, dh);
@@ -345,10 +345,9 @@ LayerCost attention_cycle(const LayerDesc& d, const SpikeTensor& q, const SpikeT
           }
         }
       } else {
-        for (int r0 = 0; r0 < dh; r0 += R) {
-          const int Rc = std::min(R, dh - r0);
-          for (int d0 = 0; d0 < dh; d0 += C) {
-            const int Cd = std::min(C, dh - d0);
+        for (const KvTile& kt : attention_kv_tiles(dh, A)) {  // sim/schedule.h: the RTL's order
+          const int r0 = kt.k0, Rc = kt.nk, d0 = kt.v0, Cd = kt.nv;
+          {
             double kvact = 0, qact = 0;
             for (int m = 0; m < N; ++m)
               if (pop_range(&kb[size_t(m) * W], r0, Rc) && pop_range(&vb[size_t(m) * W], d0, Cd)) kvact += 1;

@@ -51,4 +51,12 @@ std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::A
   return t;
 }
 
+std::vector<KvTile> attention_kv_tiles(int dh, const arch::Arch& a) {
+  const int R = a.attention.rows, C = a.attention.cols;
+  std::vector<KvTile> t;
+  for (int k0 = 0; k0 < dh; k0 += R)
+    for (int v0 = 0; v0 < dh; v0 += C) t.push_back({k0, std::min(R, dh - k0), v0, std::min(C, dh - v0)});
+  return t;
+}
+
 }  // namespace ss::sim

@@ -50,4 +50,13 @@ struct AttentionTile {
 // attention_cores.time_lanes steps, outermost after the head.
 std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::Arch& a);
 
+// kv_first: one map tile holds K channels [k0, k0 + nk) x V channels [v0, v0 + nv) of K^T V,
+// built over every key token, then read by every query row computed. The tiles of one head and
+// time chunk in hardware order (K-channel tile > V-channel tile), attention_cores.rows K
+// channels by attention_cores.cols V channels.
+struct KvTile {
+  int k0 = 0, nk = 0, v0 = 0, nv = 0;
+};
+std::vector<KvTile> attention_kv_tiles(int dh, const arch::Arch& a);
+
 }  // namespace ss::sim
