@@ -1,35 +1,39 @@
-// The attention core with its tile stream (qk_first): map tiles arrive on a tile port with the
-// Q rows, K and V tokens of one head over DH channels and LANES time steps; their transfer from
-// the spike buffer is paced by bus credits (SBW bits per cycle: (rows + 2 keys) x dh x lanes
-// bits a tile, the cycle simulator's count) and overlaps the tile before it (double buffer).
-// A loaded tile then runs its Q.K^T channels (where some Q row and some K token fire) and its
-// A.V channels (where some key fires), one per cycle, skipping the others; each A.V partial sum
-// leaves with its channel, to be added across key tiles by the spike generator.
+// The attention core with its tile stream, for both orders. Map tiles arrive on a tile port;
+// their transfer from the spike buffer is paced by bus credits (SBW bits per cycle, the tile's
+// bit count from the program: the cycle simulator's) and overlaps the tile before it (double
+// buffer). A loaded tile runs two phases, one element per cycle, skipping the silent ones:
+//   phase A (the core's Q.K^T mode): element i adds a1_i (ROWS x LANES) AND a2_i (COLS x LANES)
+//     into the map, where some bit of both fires;
+//   phase B (A.V mode): element i reads the map against b_i (COLS x LANES), where some bit
+//     fires; its sums (ROWS x LANES) leave with i, to be added across tiles.
+// qk_first: element = head channel d; a1 = the tile's Q rows, a2 = its K tokens, b = its V
+//   tokens at channel d; out: query row r's partial count for channel d.
+// kv_first: phase A element = token m: a1 = V_m (the tile's V channels), a2 = K_m (its K
+//   channels), so the map holds K^T V transposed; phase B element = query row j: b = Q_j (the
+//   K channels); out: row j's partial count for each V channel of the tile.
 module attention_unit #(
-  parameter integer ROWS       = 4,   // query tokens of a map tile
-  parameter integer COLS       = 4,   // key tokens of a map tile
+  parameter integer ROWS       = 4,   // map rows: query tokens (qk_first), V channels (kv_first)
+  parameter integer COLS       = 4,   // map columns: key tokens (qk_first), K channels (kv_first)
   parameter integer LANES      = 2,   // time steps side by side
   parameter integer SCORE_BITS = 8,   // map entry bits
-  parameter integer DH         = 32,  // largest head dimension (channels of a tile)
+  parameter integer NI         = 32,  // elements of a phase: head dimension (qk_first), tokens
+                                      // and query rows (kv_first)
   parameter integer SBW        = 16,  // spike bits per cycle reaching the core
   // derived (do not set)
   parameter integer OUT_W      = SCORE_BITS + $clog2(COLS + 1),
-  parameter integer DW_        = (DH > 1) ? $clog2(DH) : 1     // channel index bits
+  parameter integer DW_        = (NI > 1) ? $clog2(NI) : 1     // element index bits
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
-  // tile port: bit (r, d, l) of q at (r*DH + d)*LANES + l, of k and v at (c*DH + d)*LANES + l;
-  // bits of rows, keys, channels and lanes beyond the counts must be 0
+  // tile port: element i's bit (r, l) of a1 at (i*ROWS + r)*LANES + l, of a2 and b at
+  // (i*COLS + c)*LANES + l; bits beyond the tile's elements, rows, columns and lanes are 0
   input  wire                        tile_valid_i,
   output wire                        tile_ready_o,
-  input  wire [7:0]                  tile_nr_i,     // query rows used (1..ROWS)
-  input  wire [7:0]                  tile_nm_i,     // key tokens used (1..COLS)
-  input  wire [7:0]                  tile_dh_i,     // head channels (1..DH)
-  input  wire [7:0]                  tile_nl_i,     // lanes used (1..LANES)
-  input  wire [ROWS*DH*LANES-1:0]    tile_q_i,
-  input  wire [COLS*DH*LANES-1:0]    tile_k_i,
-  input  wire [COLS*DH*LANES-1:0]    tile_v_i,
-  // A.V partial sums (registered in the core), with the channel they belong to
+  input  wire [31:0]                 tile_bits_i,   // bits the bus moves for this tile
+  input  wire [NI*ROWS*LANES-1:0]    tile_a1_i,
+  input  wire [NI*COLS*LANES-1:0]    tile_a2_i,
+  input  wire [NI*COLS*LANES-1:0]    tile_b_i,
+  // phase-B sums (registered in the core), with the element they belong to
   output wire                        av_valid_o,
   output wire [ROWS*LANES*OUT_W-1:0] av_sum_o,
   output reg  [DW_-1:0]              av_ch_o,
@@ -37,8 +41,8 @@ module attention_unit #(
   output wire                        busy_o,        // a channel runs this cycle (cycles_busy)
   output wire                        idle_o         // no tile loading or running, no result out
 );
-  localparam integer QB = ROWS * DH * LANES;
-  localparam integer KB = COLS * DH * LANES;
+  localparam integer QB = NI * ROWS * LANES;
+  localparam integer KB = NI * COLS * LANES;
 
   // ------------------------------------------------------------------ L: loading
   reg           l_v_q;
@@ -53,36 +57,24 @@ module attention_unit #(
   reg           x_clr_q;                         // no channel of this tile has run yet
   reg [DW_:0]   x_d_q;                           // next channel to look at
 
-  // channels that run: Q.K^T where some row and some key fire, A.V where some key fires
-  reg [DH-1:0] qk_ch, av_ch;
-  reg          qo, ko;
-  integer d, r, l;
+  // elements that run: phase A where some a1 and some a2 bit fire, phase B where some b fires
+  reg [NI-1:0] qk_ch, av_ch;
+  integer d;
   always @* begin
-    qk_ch = {DH{1'b0}};
-    av_ch = {DH{1'b0}};
-    for (d = 0; d < DH; d = d + 1) begin
-      qo = 1'b0;
-      ko = 1'b0;
-      for (r = 0; r < ROWS; r = r + 1)
-        for (l = 0; l < LANES; l = l + 1)
-          qo = qo | x_q_q[(r*DH + d)*LANES + l];
-      for (r = 0; r < COLS; r = r + 1)
-        for (l = 0; l < LANES; l = l + 1) begin
-          ko = ko | x_k_q[(r*DH + d)*LANES + l];
-          av_ch[d] = av_ch[d] | x_v2_q[(r*DH + d)*LANES + l];
-        end
-      qk_ch[d] = qo & ko;
+    for (d = 0; d < NI; d = d + 1) begin
+      qk_ch[d] = (|x_q_q[d*ROWS*LANES +: ROWS*LANES]) & (|x_k_q[d*COLS*LANES +: COLS*LANES]);
+      av_ch[d] = |x_v2_q[d*COLS*LANES +: COLS*LANES];
     end
   end
   // the phase: A.V once the Q.K^T channels have run, or at once when the tile has none
-  wire          av_phase = x_av_q || (qk_ch == {DH{1'b0}});
+  wire          av_phase = x_av_q || (qk_ch == {NI{1'b0}});
   // the first channel at or after x_d_q of the phase, and whether another follows it
-  wire [DH-1:0] want = av_phase ? av_ch : qk_ch;
+  wire [NI-1:0] want = av_phase ? av_ch : qk_ch;
   reg           found, more;
   reg [DW_-1:0] ch;
   always @* begin
     found = 1'b0; more = 1'b0; ch = {DW_{1'b0}};
-    for (d = 0; d < DH; d = d + 1) begin
+    for (d = 0; d < NI; d = d + 1) begin
       if (want[d] && ({1'b0, d[DW_-1:0]} >= x_d_q)) begin
         if (!found) begin
           found = 1'b1; ch = d[DW_-1:0];
@@ -92,7 +84,7 @@ module attention_unit #(
       end
     end
   end
-  wire any_av  = (av_ch != {DH{1'b0}});
+  wire any_av  = (av_ch != {NI{1'b0}});
   wire run     = x_v_q && found;
   // X is done after this cycle: the A.V phase runs its last channel or has none left, or the
   // Q.K^T phase runs its last channel and no key fires a V channel
@@ -110,9 +102,8 @@ module attention_unit #(
     end else begin
       if (accept) begin
         l_v_q <= 1'b1;
-        l_q_q <= tile_q_i; l_k_q <= tile_k_i; l_v2_q <= tile_v_i;
-        l_bits_q <= ({24'd0, tile_nr_i} + 32'd2 * {24'd0, tile_nm_i}) * {24'd0, tile_dh_i} *
-                    {24'd0, tile_nl_i};
+        l_q_q <= tile_a1_i; l_k_q <= tile_a2_i; l_v2_q <= tile_b_i;
+        l_bits_q <= tile_bits_i;
         l_cred_q <= SBW;                         // the first beat moves in the accept cycle
       end else if (l_to_x) begin
         l_v_q <= 1'b0;
@@ -135,19 +126,10 @@ module attention_unit #(
     end
   end
 
-  // the channel's slices
-  reg [ROWS*LANES-1:0] q_s;
-  reg [COLS*LANES-1:0] k_s, v_s;
-  always @* begin
-    for (r = 0; r < ROWS; r = r + 1)
-      for (l = 0; l < LANES; l = l + 1)
-        q_s[r*LANES + l] = x_q_q[({{(32-DW_){1'b0}}, ch} + r*DH)*LANES + l];
-    for (r = 0; r < COLS; r = r + 1)
-      for (l = 0; l < LANES; l = l + 1) begin
-        k_s[r*LANES + l] = x_k_q[({{(32-DW_){1'b0}}, ch} + r*DH)*LANES + l];
-        v_s[r*LANES + l] = x_v2_q[({{(32-DW_){1'b0}}, ch} + r*DH)*LANES + l];
-      end
-  end
+  // the running element's slices
+  wire [ROWS*LANES-1:0] q_s = x_q_q[ch*ROWS*LANES +: ROWS*LANES];
+  wire [COLS*LANES-1:0] k_s = x_k_q[ch*COLS*LANES +: COLS*LANES];
+  wire [COLS*LANES-1:0] v_s = x_v2_q[ch*COLS*LANES +: COLS*LANES];
 
   attention_core #(
     .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .SCORE_BITS(SCORE_BITS), .OUT_W(OUT_W)

@@ -37,6 +37,7 @@
 #include "rtl/se_program.h"
 #include "rtl/rtl_bits.h"
 #include "sim/cycle.h"
+#include "sim/cycle_model.h"
 #include "sim/sample.h"
 #include "sim/schedule.h"
 #include "sim/simulate.h"
@@ -58,7 +59,7 @@ std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/
 constexpr int kR = 4, kC = 4, kL = 2, kScore = 8, kOutW = kScore + 3;  // clog2(kC + 1) = 3
 // the attention unit: head channels of a tile (SEMM's experts have dh 24) and the spike bits
 // per cycle reaching it (small.toml's spike buffer: 16-bit words, 1 bank, under the 64-bit bus)
-constexpr int kDh = 32, kSbw = 16;
+constexpr int kNi = 64, kSbw = 16;
 constexpr int kSg = 4, kMemW = 24;
 constexpr int kE = 4, kK = 2, kEIdxW = 2, kRouterWW = 8, kPlaneW = 3;
 constexpr int kMergeE = 4, kMergeCh = 24, kYW = 3;
@@ -106,7 +107,7 @@ class Units : public sim::WeightLayerObserver {
     auto unit = make_reset<Vattention_unit>();
     auto lif = make_reset<Vspike_gen>();
     const int T = d.T, N = d.tokens, dh = d.dh, nr = int(rows.size());
-    ASSERT_LE(dh, kDh) << d.name << ": head dimension above the unit's DH";
+    ASSERT_LE(std::max({dh, N, nr}), kNi) << d.name << ": more elements than the unit's NI";
     const int A = m_.quant.acc_bits, F = m_.quant.mem_frac_bits;
     lif->cfg_acc_bits_i = A, lif->cfg_frac_bits_i = F, lif->cfg_attn_i = 1;
     lif->cfg_attn_scale_i = uint32_t(fx::round_half_away(m_.neuron.attn_scale * double(1 << F)));
@@ -120,11 +121,15 @@ class Units : public sim::WeightLayerObserver {
     };
     std::vector<Seg> segs;
     std::vector<std::vector<int64_t>> cnt;  // per segment: the spike generator's sums
+    // per tile: where its phase-B sums go (qk_first: element = channel, out rows = query rows
+    // base..; kv_first: element = query row, out rows = V channels base..), how many it sends
     struct Tag {
       size_t seg;
-      int r0, n_av;
+      bool kv;
+      int base, n, n_av;
     };
-    std::vector<Tag> tags;  // per tile: where its A.V sums go, how many it sends
+    std::vector<Tag> tags;
+    const bool kv = sim::use_kv_first(a_, N, dh);
     int64_t busy = 0, cycles = 0;
     size_t tag = 0;
     int got = 0;  // A.V sums of tile `tag` collected
@@ -134,11 +139,12 @@ class Units : public sim::WeightLayerObserver {
       while (tag < tags.size() && got == tags[tag].n_av) ++tag, got = 0;
       ASSERT_LT(tag, tags.size()) << "an A.V sum nobody expects";
       const Tag& tg = tags[tag];
-      const int dd = int(unit->av_ch_o);
-      for (int r = 0; r < kR && tg.r0 + r < nr; ++r)
+      const int e = int(unit->av_ch_o);
+      for (int r = 0; r < tg.n; ++r) {
+        const size_t neuron = tg.kv ? size_t(e) * dh + tg.base + r : size_t(tg.base + r) * dh + e;
         for (int l = 0; l < segs[tg.seg].nl; ++l)
-          cnt[tg.seg][(size_t(tg.r0 + r) * dh + dd) * kL + l] +=
-              int64_t(get_u(unit->av_sum_o, (r * kL + l) * kOutW, kOutW));
+          cnt[tg.seg][neuron * kL + l] += int64_t(get_u(unit->av_sum_o, (r * kL + l) * kOutW, kOutW));
+      }
       ++got;
     };
     auto edge = [&] {
@@ -149,41 +155,75 @@ class Units : public sim::WeightLayerObserver {
       unit->eval();
       ++cycles;
     };
+    auto offer = [&](int64_t bits) {  // the tile in the port's a1 / a2 / b
+      unit->tile_bits_i = uint32_t(bits);
+      unit->tile_valid_i = 1;
+      for (;;) {  // offered until the unit takes it
+        unit->clk_i = 0;
+        unit->eval();
+        const bool take = unit->tile_ready_o;
+        edge();
+        if (take) break;
+      }
+      unit->tile_valid_i = 0;
+    };
+    auto clear_tile = [&] { zero(unit->tile_a1_i), zero(unit->tile_a2_i), zero(unit->tile_b_i); };
     const std::vector<sim::AttentionTile> tiles = sim::attention_tiles(nr, N, a_);
+    const std::vector<sim::KvTile> kv_tiles = sim::attention_kv_tiles(dh, a_);
     for (int h : heads)
       for (int t0 = 0; t0 < T; t0 += kL) {
         const int nl = std::min(kL, T - t0);
         segs.push_back({h, t0, nl});
         cnt.emplace_back(size_t(nr) * dh * kL, 0);
+        if (kv) {
+          // kv_first (sim/schedule.h attention_kv_tiles): phase A over the key tokens (a1 = V_m
+          // on the tile's V channels, a2 = K_m on its K channels), phase B over the query rows
+          // (b = Q_j on the K channels); the simulator's bits: (N (Rc + Cd) + rows Rc) lanes
+          for (const sim::KvTile& kt : kv_tiles) {
+            clear_tile();
+            for (int m = 0; m < N; ++m)
+              for (int l = 0; l < nl; ++l) {
+                for (int c = 0; c < kt.nv; ++c)
+                  set_bit(unit->tile_a1_i, (m * kR + c) * kL + l, v.get(t0 + l, m, h * dh + kt.v0 + c));
+                for (int r = 0; r < kt.nk; ++r)
+                  set_bit(unit->tile_a2_i, (m * kC + r) * kL + l, k.get(t0 + l, m, h * dh + kt.k0 + r));
+              }
+            int n_b = 0;
+            for (int j = 0; j < nr; ++j) {
+              bool any = false;
+              for (int r = 0; r < kt.nk; ++r)
+                for (int l = 0; l < nl; ++l) {
+                  const bool b = q.get(t0 + l, rows[size_t(j)], h * dh + kt.k0 + r);
+                  set_bit(unit->tile_b_i, (j * kC + r) * kL + l, b), any |= b;
+                }
+              n_b += any;
+            }
+            tags.push_back({segs.size() - 1, true, kt.v0, kt.nv, n_b});
+            offer((int64_t(N) * (kt.nk + kt.nv) + int64_t(nr) * kt.nk) * nl);
+          }
+          continue;
+        }
+        // qk_first (attention_tiles): element = head channel c: a1 = the tile's Q rows, a2 =
+        // its K tokens, b = its V tokens; the simulator's bits: (rows + 2 keys) dh lanes
         for (const sim::AttentionTile& tile : tiles) {
-          zero(unit->tile_q_i), zero(unit->tile_k_i), zero(unit->tile_v_i);
+          clear_tile();
           int n_av = 0;
           for (int c = 0; c < dh; ++c) {
             bool anyv = false;
             for (int r = 0; r < tile.nr; ++r)
               for (int l = 0; l < nl; ++l)
-                set_bit(unit->tile_q_i, (r * kDh + c) * kL + l,
+                set_bit(unit->tile_a1_i, (c * kR + r) * kL + l,
                         q.get(t0 + l, rows[size_t(tile.r0 + r)], h * dh + c));
             for (int mm = 0; mm < tile.nm; ++mm)
               for (int l = 0; l < nl; ++l) {
-                set_bit(unit->tile_k_i, (mm * kDh + c) * kL + l, k.get(t0 + l, tile.m0 + mm, h * dh + c));
+                set_bit(unit->tile_a2_i, (c * kC + mm) * kL + l, k.get(t0 + l, tile.m0 + mm, h * dh + c));
                 const bool b = v.get(t0 + l, tile.m0 + mm, h * dh + c);
-                set_bit(unit->tile_v_i, (mm * kDh + c) * kL + l, b), anyv |= b;
+                set_bit(unit->tile_b_i, (c * kC + mm) * kL + l, b), anyv |= b;
               }
             n_av += anyv;
           }
-          tags.push_back({segs.size() - 1, tile.r0, n_av});
-          unit->tile_nr_i = tile.nr, unit->tile_nm_i = tile.nm, unit->tile_dh_i = dh;
-          unit->tile_nl_i = nl;
-          unit->tile_valid_i = 1;
-          for (;;) {  // offered until the unit takes it
-            unit->clk_i = 0;
-            unit->eval();
-            const bool take = unit->tile_ready_o;
-            edge();
-            if (take) break;
-          }
-          unit->tile_valid_i = 0;
+          tags.push_back({segs.size() - 1, false, tile.r0, tile.nr, n_av});
+          offer(int64_t(tile.nr + 2 * tile.nm) * dh * nl);
         }
       }
     for (int guard = 0; guard < 1'000'000; ++guard) {
@@ -354,14 +394,17 @@ class Units : public sim::WeightLayerObserver {
   Totals& tot_;
 };
 
-Totals replay(const std::string& model, size_t images) {
-  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), {});
+// `order`: the attention order (small.toml's qk_first, or kv_first, which no shipped arch uses:
+// the same core with the roles of its inputs swapped, a square map of K x V channels)
+Totals replay(const std::string& model, size_t images, const std::string& order = "qk_first") {
+  arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), {});
+  EXPECT_EQ(a.attention_order, "qk_first");
+  a.attention_order = order;
   EXPECT_EQ(a.attention.rows, kR);
   EXPECT_EQ(a.attention.cols, kC);
   EXPECT_EQ(a.attention.time_lanes, kL);
   EXPECT_EQ(a.score_bits, kScore);
   EXPECT_EQ(a.router.lanes, 1);
-  EXPECT_EQ(a.attention_order, "qk_first");
   const ModelSpec m = ModelSpec::load(src(model));
   EXPECT_EQ(m.quant.mem_bits, kMemW);
   EXPECT_EQ(rtl::se_core_params(a, m).sbw, kSbw);  // the spike bits per cycle a core gets
@@ -407,6 +450,15 @@ TEST(ModelUnits, MoeAttentionAndRouter) {
   const Totals t = replay("models/moe-fmnist.toml", kImages);
   EXPECT_GT(t.attn_layers, 0);
   EXPECT_GT(t.routed_tokens, 0);
+}
+// kv_first: every attention layer as K^T V tiles (sim::attention_kv_tiles), bit-exact, channels
+// and cycles as in qk_first against the simulator's kv_first costs
+TEST(ModelUnits, KvFirstAttention) {
+  for (const char* model : {"models/spikformer-fmnist.toml", "models/semm-fmnist.toml"}) {
+    const Totals t = replay(model, 4, "kv_first");
+    EXPECT_GT(t.attn_layers, 0);
+    EXPECT_GT(t.attn_spikes, 0);
+  }
 }
 TEST(ModelUnits, SemmAttentionAndMerges) {
   const Totals t = replay("models/semm-fmnist.toml", kImages);
