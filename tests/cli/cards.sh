@@ -5,7 +5,7 @@
 SS=$1; SRC=$2
 . "$SRC/tests/cli/lib.sh"
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
-for card in "$SRC"/models/*-fmnist.md; do
+for card in "$SRC"/models/*-fmnist*.md; do
   name=$(basename "$card" .md)
   line=$(grep 'CI subset (`-n 1000`' "$card")
   if [ -z "$line" ]; then echo "FAIL: $card has no CI subset line"; fails=$((fails+1)); continue; fi
