@@ -10,6 +10,7 @@
 #include <verilated.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -117,7 +118,7 @@ class Chip {
     std::map<std::pair<int, int>, int64_t> membrane;  // (token, channel) of the running layer
     std::deque<std::pair<int64_t, int64_t>> inflight;  // (cycle the data is due, address)
     int layer = -1;
-    int64_t layer_start = 0, last_busy = 0;  // first cycle of the running layer; last cycle
+    int64_t layer_start = 0, last_busy = 0, issue = 0;  // first cycle of the running layer; last cycle
                                              // the core was not drained
     m_->start_i = 1;
     for (int64_t cyc = 0; cyc < 20'000'000; ++cyc) {
@@ -140,6 +141,7 @@ class Chip {
           EXPECT_NE(r.out[k] >> 1, r.out[k - 1] >> 1) << "a neuron-step left twice";
         // the last layer ends when the core has drained, as every other layer does at its
         // barrier; the scorer's cycles after that are the tail
+        r.issue[layer] = issue;
         r.cycles[layer] = last_busy + 2 - layer_start;
         r.score_tail = cyc - 1 - (last_busy + 1);
         return r;
@@ -147,12 +149,13 @@ class Chip {
       const int now = int(m_->layer_o);
       if (cyc > 0) {
         if (now != layer) {  // the barrier: the layer before has fired everything
+          if (layer >= 0) r.cycles[layer] = cyc - layer_start, r.issue[layer] = issue;
           membrane.clear();
           layer = now;
           layer_start = cyc;
+          issue = 0;
         }
-        ++r.cycles[layer];
-        r.issue[layer] += m_->issue_o;
+        issue += m_->issue_o;
         if (!m_->drained_o) last_busy = cyc;
       }
       if (m_->oc_rd_req_o) {
@@ -168,16 +171,17 @@ class Chip {
         }
       if (m_->class_valid_o) r.label = int(m_->class_o);
       // membrane spills: writes now, reads answered after the edge
-      std::vector<std::pair<int, int>> reads;
+      std::array<std::pair<int, int>, kSg> reads;
+      const uint32_t rd_en = m_->mem_rd_en_o;
       for (int u = 0; u < kSg; ++u) {
         if ((m_->mem_wr_en_o >> u) & 1)
           membrane[{int(get_u(m_->mem_wr_tok_o, u * kTokW, kTokW)),
                     int(get_u(m_->mem_wr_ch_o, u * kChW, kChW))}] =
               get_s(m_->mem_wr_data_o, u * kMemW, kMemW);
-        reads.emplace_back(int(get_u(m_->mem_rd_tok_o, u * kTokW, kTokW)),
-                           int(get_u(m_->mem_rd_ch_o, u * kChW, kChW)));
+        if ((rd_en >> u) & 1)
+          reads[size_t(u)] = {int(get_u(m_->mem_rd_tok_o, u * kTokW, kTokW)),
+                              int(get_u(m_->mem_rd_ch_o, u * kChW, kChW))};
       }
-      const uint32_t rd_en = m_->mem_rd_en_o;
       m_->clk_i = 1;
       m_->eval();
       m_->start_i = 0;
