@@ -426,3 +426,52 @@ TEST(ShippedModels, TrainedModelsLoadAndClassify) {
     EXPECT_GT(acc, 0.85) << name;
   }
 }
+
+// Pruning-aware fine-tuning (issue 17): `train.init` starts from a weights file (the trainer's
+// model equals it before any step), and with head pruning a head that no image of the batch
+// ran gets no gradient in its K and V rows (the mask is constant in the backward pass), while
+// the kept heads' rows do.
+TEST(Trainer, InitFromWeightsAndPrunedHeadsGetNoGradient) {
+  torch::set_num_threads(1);
+  TempDir dir;
+  std::string text = std::string(kTinyModel) + "[train]\nbatch_size = 16\n";
+  Recipe r = Recipe::parse(text, "r.toml");
+  torch::manual_seed(3);
+  SpikingTransformer src(r.spec);
+  const std::string model = export_model(*src, dir.path.string(), "src");
+  const std::string weights = (dir.path / "src.safetensors").string();
+  // relative to the recipe, like the shipped fine-tuning recipes
+  std::string pruned = std::string(kTinyModel);
+  pruned.replace(pruned.find("heads = 2\n"), 10, "heads = 2\nhead_keep = 0.5\n");
+  Recipe p = Recipe::parse(pruned + "[train]\nbatch_size = 16\ninit = \"src.safetensors\"\n",
+                           (dir.path / "r.toml").string());
+  EXPECT_EQ(p.train.init, weights);
+  ASSERT_EQ(p.spec.attention.heads_kept(), 1);
+  ss::Dataset data = synthetic(32, 2);
+  Trainer t(p.spec, p.train, data);
+  auto a = export_tensors(*src), b = export_tensors(*t.model());
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_TRUE(torch::equal(a[i].second, b[i].second)) << a[i].first;
+
+  // one image: exactly one head runs; its K/V rows get gradient, the other head's none
+  auto& m = *t.model();
+  m.train();
+  auto [px, labels] = t.batch(0);
+  torch::Tensor img = px.narrow(0, 0, 1).to(torch::kFloat32);
+  SpikeRecord rec;
+  torch::Tensor loss = torch::nn::functional::cross_entropy(m.forward(img, &rec), labels.narrow(0, 0, 1));
+  loss.backward();
+  const torch::Tensor q = rec.spikes.at("blocks.0.attn.q");  // [T, 1, N, 32]
+  const torch::Tensor mask = SsaImpl::head_mask(q, 2, 1);   // [1, 2]
+  const int64_t kept = mask[0][0].item<float>() > 0 ? 0 : 1, pruned_h = 1 - kept;
+  auto& ssa = *m.blocks[0]->ssa;
+  for (auto* lin : {&ssa.k, &ssa.v}) {
+    const torch::Tensor g = (*lin)->weight.grad();
+    ASSERT_TRUE(g.defined());
+    EXPECT_EQ(g.narrow(0, pruned_h * 16, 16).abs().sum().item<float>(), 0.0f);
+  }
+  // the kept head's K and V spikes are the unmasked ones; the pruned head's are all 0
+  EXPECT_EQ(rec.spikes.at("blocks.0.attn.k").narrow(3, pruned_h * 16, 16).sum().item<float>(), 0.0f);
+  EXPECT_EQ(rec.spikes.at("blocks.0.attn.attn").narrow(3, pruned_h * 16, 16).sum().item<float>(), 0.0f);
+  (void)model;
+}
