@@ -76,8 +76,6 @@ PENDING = {
                   '(mixed-size placement: off the track grid with one macro, a crash with two); '
                   'the 2d row places its macro itself (--macro-place edge), 3d-lol has no such '
                   'mode'},
-    'se_tile_3x3': {s: 'queued (running in the background when this was committed)'
-                    for s in MOL},
     'se_tile_4x4': {s: 'queued (running in the background when this was committed)'
                     for s in MOL},
     'se_array_6x6': NOT_RUN, 'attention_core_6x6': NOT_RUN,

@@ -67,7 +67,8 @@ std::set<std::string> doc_rows(const std::string& begin, const std::string& end)
   std::string line;
   while (std::getline(in, line))
     if (line.rfind("| ", 0) == 0 && line.find("---") == std::string::npos &&
-        line.find("| point |") == std::string::npos && line.find("| block |") == std::string::npos)
+        line.find("| point |") == std::string::npos && line.find("| block |") == std::string::npos &&
+        line.find("| tile |") == std::string::npos)
       rows.insert(line);
   return rows;
 }
@@ -292,6 +293,10 @@ TEST(FlowValidation, CarriedConstantsAreTheFit) {
   EXPECT_NEAR(kGateEquivalentsPerCell, f.mean_cell_um2 / (t.logic.nand2_area_m2 * 1e12), 5e-4);
   EXPECT_NEAR(kDataPinLoadPerCellC0, f.data_pin_ff_per_cell / (t.driver.c0_f * 1e15), 5e-3);
   EXPECT_NEAR(kClockWirePerSteiner, f.clock_wire_factor, 5e-4);
+  const auto tiles = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_tile_");
+  const auto mf = fit_mol(tiles, {"se_tile_2x2"}, f.wire_ff_per_um);
+  EXPECT_NEAR(kMemoryNetDepthPerLogicSide, mf.kappa, 5e-4);
+  EXPECT_NEAR(kMemoryNetBondedPitches, mf.rho_pitches, 5e-3);
 }
 
 }  // namespace
@@ -328,6 +333,106 @@ TEST(FlowValidation, BadResultNamesFileAndKey) {
     EXPECT_NE(std::string(e.what()).find("complete"), std::string::npos) << e.what();
   }
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace ss::phys
+
+namespace ss::phys {
+namespace {
+
+// Memory-on-logic against the flow (issue 14, part 3): the SE tile (the array fed by its
+// weight buffer as one macro) in 2d (macro fixed beside the logic, --macro-place edge) and
+// 3d-mol (Macro-3D). kappa, rho, iota are fitted on se_tile 2x2 only; every other stored tile
+// is predicted from its 2D row and must agree within 10 % on wirelength, total power and
+// footprint, 15 % on fmax. The memory wire itself (the mechanism) is printed beside the
+// flow's; docs/validation.md quotes the table (between the mol-validation markers).
+const std::vector<std::string> kMolFitOn = {"se_tile_2x2"};
+
+const std::vector<FlowPoint>& tiles() {
+  static const auto p = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_tile_");
+  return p;
+}
+
+TEST(FlowValidation, MemoryOnLogicHeldOutTiles) {
+  const auto mf = fit_mol(tiles(), kMolFitOn, fit().wire_ff_per_um);
+  std::cout << fmt::format(
+      "mol fit on {}: kappa {:.3f} (2D memory net: halo + kappa x logic height), rho {:.2f} gate "
+      "pitches (3d-mol memory net), iota {:.3f}, wire {:.4f} fF/um\n",
+      fmt::join(mf.fitted_on, ", "), mf.kappa, mf.rho_pitches, mf.iota, mf.wire_ff_per_um);
+  EXPECT_GT(mf.kappa, 0);
+  EXPECT_GT(mf.rho_pitches, 0);
+  std::vector<std::string> rows;
+  int checked = 0;
+  for (const auto& p : tiles()) {
+    if (p.style != "2d" ||
+        std::find(kMolFitOn.begin(), kMolFitOn.end(), p.name) != kMolFitOn.end())
+      continue;
+    const FlowPoint* q = nullptr;
+    for (const auto& x : tiles())
+      if (x.name == p.name && x.style == "3d-mol") q = &x;
+    if (!q) continue;
+    const auto m = predict_mol(p, mf, osu());
+    ++checked;
+    SCOPED_TRACE(p.name);
+    EXPECT_LE(std::abs(err_pct(m.wirelength_3d_um, q->wirelength_um)), 10.0);
+    EXPECT_LE(std::abs(err_pct(m.total_3d_w, q->total_w)), 10.0);
+    EXPECT_LE(std::abs(err_pct(m.footprint_3d_um2, q->footprint_um2)), 10.0);
+    EXPECT_LE(std::abs(err_pct(m.footprint_2d_um2, p.footprint_um2)), 10.0);
+    EXPECT_LE(std::abs(err_pct(m.fmax_3d_mhz, q->fmax_mhz)), 15.0);
+    rows.push_back(fmt::format(
+        "| {} | {:.2f} / {:.2f} ({:+.1f} %) | {:.2f} / {:.2f} ({:+.1f} %) | {:.1f} / {:.1f} "
+        "({:+.1f} %) | {:.0f} / {:.0f} ({:+.1f} %) | {:.3f} / {:.3f} ({:+.1f} %) | {:.0f} / {:.0f} |",
+        p.name, m.memory_wire_2d_um / 1e3, p.memory_wire_um / 1e3,
+        err_pct(m.memory_wire_2d_um, p.memory_wire_um), m.memory_wire_3d_um / 1e3,
+        q->memory_wire_um / 1e3, err_pct(m.memory_wire_3d_um, q->memory_wire_um),
+        m.wirelength_3d_um / 1e3, q->wirelength_um / 1e3,
+        err_pct(m.wirelength_3d_um, q->wirelength_um), m.footprint_3d_um2, q->footprint_um2,
+        err_pct(m.footprint_3d_um2, q->footprint_um2), m.total_3d_w * 1e3, q->total_w * 1e3,
+        err_pct(m.total_3d_w, q->total_w), m.fmax_3d_mhz, q->fmax_mhz));
+  }
+  EXPECT_GE(checked, 1);  // se_tile 3x3 at least
+  std::cout << "| tile | 2D memory wire, model / flow (mm) | 3d-mol memory wire (mm) | 3d-mol "
+               "wirelength (mm) | 3d-mol footprint (um^2) | 3d-mol total power (mW) | 3d-mol "
+               "fmax (MHz) |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) std::cout << r << "\n";
+  const auto doc = doc_rows("<!-- mol-validation:begin -->", "<!-- mol-validation:end -->");
+  EXPECT_FALSE(doc.empty());
+  for (const auto& r : doc)
+    EXPECT_TRUE(std::find(rows.begin(), rows.end(), r) != rows.end())
+        << "docs/validation.md memory-on-logic row no longer matches the stored flow results "
+           "(paste the table printed above between its mol-validation markers):\n"
+        << r;
+}
+
+// The memory-on-logic model by hand on a made-up 2D tile: 10 memory nets, 4 io nets, gate
+// pitch 5 um, halo 10 um, logic 200 x 100 um, macro 150 x 150 um; kappa 0.3, rho 4, iota 0.2:
+// L_3d = 20 um per net (200 um), L_2d = 20 + 10 + 30 = 60 um (600 um), io 4 x (10 + 40) =
+// 200 um; removed 600 - 200 + 200 = 600 um; footprint 2D max(200, 150) x (100 + 10 + 150) =
+// 52000, 3D max(20000, 22500) = 22500 um^2; power: 1.8^2 x 1e8 x 0.5 x 0.1 x (600 x 0.1 fF -
+// 10 x bond C).
+TEST(FlowValidation, MemoryOnLogicByHand) {
+  FlowPoint p;
+  p.file = "made-up", p.name = "tile", p.style = "2d";
+  p.memory_nets = 10, p.io_nets = 4, p.gate_pitch_um = 5, p.halo_um = 10;
+  p.logic_die_width_um = 200, p.logic_die_height_um = 100, p.macro_area_um2 = 22500;
+  p.macro_row_width_um = 150, p.macro_height_um = 150;
+  p.wirelength_um = 5000, p.clock_mhz = 100, p.activity = 0.1, p.switching_w = 1e-3;
+  p.total_w = 2e-3, p.fmax_mhz = 300;
+  MolFit f;
+  f.kappa = 0.3, f.rho_pitches = 4, f.iota = 0.2, f.wire_ff_per_um = 0.1;
+  const auto m = predict_mol(p, f, osu());
+  EXPECT_DOUBLE_EQ(m.memory_wire_3d_um, 200);
+  EXPECT_DOUBLE_EQ(m.memory_wire_2d_um, 600);
+  EXPECT_DOUBLE_EQ(m.io_wire_2d_um, 200);
+  EXPECT_DOUBLE_EQ(m.wirelength_3d_um, 4400);
+  EXPECT_DOUBLE_EQ(m.footprint_2d_um2, 52000);
+  EXPECT_DOUBLE_EQ(m.footprint_3d_um2, 22500);
+  const double dp = 1.8 * 1.8 * 1e8 * 0.5 * 0.1 * (600 * 0.1e-15 - 10 * osu().bond.c_f);
+  EXPECT_NEAR(m.total_3d_w, 2e-3 - dp, 1e-12);
+  EXPECT_DOUBLE_EQ(m.fmax_3d_mhz, 300);
+  p.style = "3d-mol";
+  EXPECT_THROW(predict_mol(p, f, osu()), Error);
 }
 
 }  // namespace
