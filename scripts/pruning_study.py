@@ -97,6 +97,22 @@ def main():
     md += ["| " + " | ".join(cells(r)) + " |" for r in rows]
     with open(os.path.join(a.out, "table.md"), "w") as f:
         f.write("\n".join(md) + "\n")
+    # compact: one line per configuration, EDP per style (docs/validation.md)
+    styles = list(dict.fromkeys(r["style"] for r in rows))
+    ccols = ["model", "pruning", "keep", "acc. float", "acc. int", "energy 2D µJ", "latency µs"] + \
+        [f"EDP {s} µJ·µs" for s in styles] + ["EDP vs unpruned"]
+    cmd_rows = []
+    for key in dict.fromkeys((r["model"], r["pruning"], r["keep"]) for r in rows):
+        rs = {r["style"]: r for r in rows if (r["model"], r["pruning"], r["keep"]) == key}
+        r0 = rs[styles[0]]
+        ch = r0["edp_change_pct"]
+        cmd_rows.append([key[0], key[1], f"{key[2]:g}", f"{100 * r0['accuracy_float']:.2f} %",
+                         f"{100 * r0['accuracy_int']:.2f} %", f"{r0['energy_uj']:.3f}",
+                         f"{r0['latency_us']:.2f}"] + [f"{rs[s]['edp_uj_us']:.1f}" for s in styles] +
+                        ["" if ch is None else f"{ch:+.1f} %"])
+    with open(os.path.join(a.out, "table_compact.md"), "w") as f:
+        f.write("\n".join(["| " + " | ".join(ccols) + " |", "|" + "---|" * len(ccols)] +
+                          ["| " + " | ".join(c) + " |" for c in cmd_rows]) + "\n")
     with open(os.path.join(a.out, "study.json"), "w") as f:
         json.dump({"rows": rows, "commands": commands}, f, indent=1)
     # the report: the first run's document with the study table, re-rendered
