@@ -163,15 +163,23 @@ void run(const ExploreOptions& o) {
   const auto comm = make_comm();
   const bool root = comm->rank() == 0;
   const auto t0 = std::chrono::steady_clock::now();
+  if (!root) {  // every rank checks the study the same way; only rank 0 says what is wrong
+    try {
+      StudySpec s = build_study(o);
+      std::vector<LoadedModel> models;
+      for (const auto& m : s.models) models.push_back(load_model(m));
+      Evaluator ev(s, models);
+      ev.validate();
+      if (comm->serve(ev, o.threads)) return;
+    } catch (const std::exception&) {
+    }
+    throw CLI::RuntimeError(kExitError);
+  }
   StudySpec s = build_study(o);
   std::vector<LoadedModel> models;
   for (const auto& m : s.models) models.push_back(load_model(m));
   Evaluator ev(s, models);
   ev.validate();
-  if (!root) {
-    if (!comm->serve(ev, o.threads)) throw CLI::RuntimeError(kExitError);
-    return;
-  }
   try {
     FileHashes h;
     std::vector<std::string> hashes;

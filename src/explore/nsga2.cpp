@@ -7,6 +7,7 @@
 #include <pagmo/population.hpp>
 #include <pagmo/problem.hpp>
 
+#include "common/error.h"
 #include "explore/space.h"
 
 namespace ss::explore {
@@ -37,7 +38,8 @@ struct Context {
   Runner* runner = nullptr;
   std::vector<size_t> objectives;
   std::vector<Constraint> constraints;
-  std::vector<uint32_t> dims;  // model, axes..., style
+  std::vector<uint32_t> dims;    // model, axes..., style
+  std::vector<size_t> genes;     // the dims with more than one value (pagmo needs lo < hi)
 };
 
 // The user-defined problem pagmo copies around; the state lives in the Context.
@@ -45,17 +47,19 @@ struct Problem {
   Context* ctx = nullptr;
   pagmo::vector_double fitness(const pagmo::vector_double& x) const { return batch_fitness(x); }
   pagmo::vector_double batch_fitness(const pagmo::vector_double& dvs) const {
-    const size_t width = ctx->dims.size(), n = dvs.size() / width;
+    const size_t width = ctx->genes.size(), n = dvs.size() / width, all = ctx->dims.size();
     std::vector<Design> ds(n);
     std::vector<size_t> style(n);
     for (size_t i = 0; i < n; ++i) {
-      auto g = [&](size_t k) {
-        const double v = std::round(dvs[i * width + k]);
-        return static_cast<uint32_t>(std::clamp(v, 0.0, double(ctx->dims[k] - 1)));
-      };
-      ds[i].model = g(0);
-      for (size_t a = 1; a + 1 < width; ++a) ds[i].idx.push_back(g(a));
-      style[i] = g(width - 1);
+      std::vector<uint32_t> v(all, 0);
+      for (size_t g = 0; g < width; ++g) {
+        const size_t k = ctx->genes[g];
+        const double x = std::round(dvs[i * width + g]);
+        v[k] = static_cast<uint32_t>(std::clamp(x, 0.0, double(ctx->dims[k] - 1)));
+      }
+      ds[i].model = v[0];
+      ds[i].idx.assign(v.begin() + 1, v.end() - 1);
+      style[i] = v[all - 1];
     }
     const auto rs = ctx->runner->run(ds);
     pagmo::vector_double f;
@@ -66,12 +70,12 @@ struct Problem {
     return f;
   }
   std::pair<pagmo::vector_double, pagmo::vector_double> get_bounds() const {
-    pagmo::vector_double lo(ctx->dims.size(), 0.0), hi;
-    for (auto d : ctx->dims) hi.push_back(double(d - 1));
+    pagmo::vector_double lo(ctx->genes.size(), 0.0), hi;
+    for (size_t k : ctx->genes) hi.push_back(double(ctx->dims[k] - 1));
     return {lo, hi};
   }
   pagmo::vector_double::size_type get_nobj() const { return ctx->objectives.size(); }
-  pagmo::vector_double::size_type get_nix() const { return ctx->dims.size(); }
+  pagmo::vector_double::size_type get_nix() const { return ctx->genes.size(); }
   std::string get_name() const { return "spikestack design space"; }
 };
 
@@ -86,11 +90,14 @@ void run_nsga2(const StudySpec& s, const Evaluator& ev, Runner& runner) {
   for (const auto& c : s.constraints) ctx.constraints.push_back(parse_constraint(c));
   ctx.dims = dimension_sizes(s);
   ctx.dims.push_back(static_cast<uint32_t>(ev.styles().size()));
+  for (size_t k = 0; k < ctx.dims.size(); ++k)
+    if (ctx.dims[k] > 1) ctx.genes.push_back(k);
+  if (ctx.genes.empty()) throw Error("nsga2: the space has one design; use strategy grid");
   pagmo::problem prob{Problem{&ctx}};
   const pagmo::bfe bfe{pagmo::member_bfe{}};
   const auto seed = static_cast<unsigned>(s.seed & 0xffffffffu);
   pagmo::population pop{prob, bfe, s.population, seed};
-  pagmo::nsga2 algo{static_cast<unsigned>(s.generations), 0.95, 10., 1.0 / double(ctx.dims.size()),
+  pagmo::nsga2 algo{static_cast<unsigned>(s.generations), 0.95, 10., 1.0 / double(ctx.genes.size()),
                     50., seed};
   algo.set_bfe(bfe);
   pop = algo.evolve(pop);

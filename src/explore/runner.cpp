@@ -26,9 +26,13 @@ std::vector<DesignResult> Runner::run(const std::vector<Design>& ds) {
     keys[i] = ev_.key(ds[i]);
     // seq = order of first appearance over the whole run: a resumed run meets the designs in
     // the same order, so a design gets the same number whether or not it was stored before
-    const uint64_t seq = next_seq_++;
+    const bool new_in_run = met_.insert(keys[i]).second;
+    const uint64_t seq = new_in_run ? next_seq_++ : 0;
     if (auto it = seq_of_.find(keys[i]); it != seq_of_.end()) {
-      --next_seq_;
+      if (new_in_run && it->second != seq)
+        throw Error(fmt::format("{}: design '{}' is stored as number {} but this study meets it as "
+                                "number {}: the store does not belong to this study's order",
+                                store_.path(), keys[i], it->second, seq));
       seqs[i] = it->second;
       if (!first.count(keys[i])) {
         if (opt_.keep_results) out[i] = results_.at(keys[i]);

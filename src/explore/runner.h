@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "explore/comm.h"
@@ -41,7 +42,8 @@ class Runner {
   Comm& comm_;
   FileHashes hashes_;
   RunOptions opt_;
-  std::unordered_map<std::string, uint64_t> seq_of_;       // every design met, by key
+  std::unordered_map<std::string, uint64_t> seq_of_;       // every design stored or met, by key
+  std::unordered_set<std::string> met_;                    // designs met in this run
   std::unordered_map<std::string, DesignResult> results_;  // keep_results
   uint64_t next_seq_ = 0;
   size_t evaluated_ = 0, reused_ = 0;

@@ -171,7 +171,7 @@ void Store::write(const std::vector<StoredDesign>& ds, const std::string& versio
   for (const auto& m : metric_infos()) cols += std::string(", ") + m.column, marks += ", ?";
   db_.exec("BEGIN IMMEDIATE");
   try {
-    Stmt ins(db_, "INSERT OR IGNORE INTO points (" + cols + ") VALUES (" + marks + ")");
+    Stmt ins(db_, "INSERT INTO points (" + cols + ") VALUES (" + marks + ")");
     for (const auto& d : ds)
       for (const auto& r : d.result.styles) {
         ins.bind(1, static_cast<int64_t>(d.seq));

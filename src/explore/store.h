@@ -43,8 +43,8 @@ class Store {
   // Every stored design, by seq.
   std::vector<StoredDesign> designs() const;
   size_t design_count() const;
-  // Writes designs (each with all its styles) in one transaction. A design whose key is
-  // already stored is skipped (the same point is stored once).
+  // Writes designs (each with all its styles) in one transaction; a design already stored is
+  // an error (the runner skips them: the same point is stored once).
   void write(const std::vector<StoredDesign>& ds, const std::string& version,
              const std::map<std::string, std::string>& model_hashes, const std::string& arch_hash,
              const std::string& tech_hash);

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# spikestack explore (issue 15): the store's rows equal `spikestack sim` point by point; kill -9
+# mid-study then --resume gives the same store as an uninterrupted run; a finished study resumed
+# evaluates nothing; MPI (3 ranks) writes the same store as one process; exports and the page;
+# bad input is one line, exit 1, the store untouched.
+SS=$(realpath "$1"); SRC=$(realpath "$2")
+. "$SRC/tests/cli/lib.sh"
+d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
+P="$SRC/models/paper/moe-4-384.toml"
+cd "$d"
+# every row of a store, every column, ordered (what "equal point for point" means)
+rows() { python3 - "$1" <<'PY'
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+for r in c.execute("SELECT * FROM points ORDER BY seq, style"): print(repr(r))
+PY
+}
+count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM points').fetchone()[0])" "$1" 2>/dev/null || echo 0; }
+
+# 1. rows equal `spikestack sim --mode analytical` (full thermal, as sim)
+expect_ok "$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
+  --set tech.bond.pad_diameter=1um --store small.db -q --export small.csv --report rep
+python3 - "$SS" "$P" small.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim"; fails=$((fails+1)); }
+import json, sqlite3, subprocess, sys
+ss, model, db = sys.argv[1:4]
+c = sqlite3.connect(db)
+rows = c.execute('SELECT "se_cores.count", "tech.bond.pitch", style, energy_uj, latency_us, footprint_mm2, '
+                 'silicon_area_mm2, peak_temperature_k, memory_latency_ns FROM points ORDER BY seq, style').fetchall()
+assert len(rows) == 16, len(rows)
+checked = 0
+for cores, pitch in [("2", "3 um"), ("4", "6 um")]:
+    out = subprocess.run([ss, "sim", "-m", model, "--rate", "0.15", "--mode", "analytical", "--json", "-q",
+                          "--set", f"se_cores.count={cores}", "--set", f"tech.bond.pitch={pitch}",
+                          "--set", "tech.bond.pad_diameter=1um"], capture_output=True, text=True, check=True).stdout
+    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
+    for r in rows:
+        if r[0] != cores or r[1] != pitch: continue
+        s = sim[r[2]]
+        want = [s["energy_uj"], s["latency_us"], s["footprint_mm2"], s["silicon_area_mm2"],
+                s["peak_temperature_k"], s["memory_latency_ns"]]
+        for got, w in zip(r[3:], want):
+            assert abs(got - w) <= 1e-9 * abs(w), (r, want)
+        checked += 1
+assert checked == 8, checked
+PY
+[ "$(wc -l < small.csv)" -eq 17 ] && passes=$((passes+1)) || { echo "FAIL: csv rows"; fails=$((fails+1)); }
+grep -q "Pareto fronts" rep/index.html && grep -q "<svg" rep/index.html && passes=$((passes+1)) || { echo "FAIL: report page"; fails=$((fails+1)); }
+
+# 2. the same study again on the finished store evaluates nothing and changes nothing
+before=$(rows small.db)
+out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
+  --set tech.bond.pad_diameter=1um --store small.db --resume --json 2>/dev/null)
+python3 -c "import json,sys; j=json.loads(sys.argv[1]); assert j['evaluated']==0 and j['reused']==4, j" "$out" \
+  && [ "$(rows small.db)" = "$before" ] && passes=$((passes+1)) || { echo "FAIL: resume of a finished study"; fails=$((fails+1)); }
+
+# 3. kill -9 mid-study, --resume: the store equals an uninterrupted run's, point for point
+study=(-m "$P" --rate 0.15 --axis tech.bond.pitch=2um..10um:lin:600 --axis mapping.head_keep=0.5,1
+       --set tech.bond.pad_diameter=0.5um --set mapping.head_pruning=true --thermal off --batch 50 -j 1 -q)
+expect_ok "$SS" explore "${study[@]}" --store ref.db
+"$SS" explore "${study[@]}" --store killed.db & pid=$!
+for _ in $(seq 1 600); do
+  n=$(count killed.db); [ "$n" -ge 200 ] && break; sleep 0.05
+done
+kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+n=$(count killed.db)
+if [ "$n" -gt 0 ] && [ "$n" -lt 4800 ]; then passes=$((passes+1)); else echo "FAIL: kill -9 did not land mid-study ($n rows)"; fails=$((fails+1)); fi
+expect_ok "$SS" explore "${study[@]}" --store killed.db --resume
+[ "$(rows killed.db)" = "$(rows ref.db)" ] && [ "$(count ref.db)" -eq 4800 ] && passes=$((passes+1)) \
+  || { echo "FAIL: resumed store differs from the uninterrupted one"; fails=$((fails+1)); }
+
+# 4. MPI: three ranks write the same store as one process
+if command -v mpirun >/dev/null && "$SS" explore --help | grep -q . ; then
+  if mpirun --oversubscribe --allow-run-as-root -np 3 "$SS" explore "${study[@]}" --store mpi.db >/dev/null 2>mpi.err; then
+    [ "$(rows mpi.db)" = "$(rows ref.db)" ] && passes=$((passes+1)) || { echo "FAIL: MPI store differs"; fails=$((fails+1)); }
+  else
+    echo "FAIL: mpirun"; head -5 mpi.err; fails=$((fails+1))
+  fi
+fi
+
+# 5. random, lhs and nsga2 run and store what they visit (nsga2 sees the store as a cache)
+expect_ok "$SS" explore "${study[@]}" --strategy lhs --samples 40 --store lhs.db
+[ "$(count lhs.db)" -eq 160 ] && passes=$((passes+1)) || { echo "FAIL: lhs rows $(count lhs.db)"; fails=$((fails+1)); }
+expect_ok "$SS" explore "${study[@]}" --strategy nsga2 --population 8 --generations 3 --store ga.db
+n=$(count ga.db); { [ "$n" -gt 0 ] && [ "$n" -le 128 ]; } && passes=$((passes+1)) || { echo "FAIL: nsga2 rows $n"; fails=$((fails+1)); }
+out=$("$SS" explore "${study[@]}" --strategy nsga2 --population 8 --generations 3 --store ga.db --resume --json 2>/dev/null)
+python3 -c "import json,sys; j=json.loads(sys.argv[1]); assert j['evaluated']==0, j" "$out" && [ "$(count ga.db)" -eq "$n" ] \
+  && passes=$((passes+1)) || { echo "FAIL: nsga2 rerun on its store evaluated again"; fails=$((fails+1)); }
+expect_ok "$SS" explore --store ga.db --export ga.json
+python3 -c "import json; j=json.load(open('ga.json')); assert len(j['points'])==$n" && passes=$((passes+1)) || { echo "FAIL: json export"; fails=$((fails+1)); }
+
+# 6. bad input: one line, exit 1, the store untouched
+sum=$(md5sum small.db | cut -d' ' -f1)
+base=(-m "$P" --rate 0.15 --set tech.bond.pad_diameter=1um --store small.db -q)
+expect_code 1 "unknown key" "se_cores.bogus" -- "$SS" explore "${base[@]}" --axis se_cores.bogus=1,2
+expect_code 1 "inverted range" -- "$SS" explore "${base[@]}" --axis se_cores.count=8..1
+expect_code 1 "no values" -- "$SS" explore "${base[@]}" --axis se_cores.count=
+expect_code 1 "expected a count" -- "$SS" explore "${base[@]}" --axis tech.bond.pitch=1um..4um:lin:0
+expect_code 1 "another study" -- "$SS" explore "${base[@]}" --axis se_cores.count=2,8 --resume
+expect_code 1 "the store exists" -- "$SS" explore "${base[@]}" --axis se_cores.count=2,4
+expect_code 1 "unknown metric" -- "$SS" explore "${base[@]}" --axis se_cores.count=2 --constraint "speed <= 3"
+[ "$(md5sum small.db | cut -d' ' -f1)" = "$sum" ] && passes=$((passes+1)) || { echo "FAIL: a refused run changed the store"; fails=$((fails+1)); }
+# a constraint nobody meets: the study is stored, then one line and exit 1
+expect_code 1 "no design meets the constraints" -- "$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 \
+  --constraint "footprint <= 0.001 mm^2" --thermal off --store none.db -q
+[ "$(count none.db)" -eq 8 ] && passes=$((passes+1)) || { echo "FAIL: infeasible study not stored"; fails=$((fails+1)); }
+# a corrupted store
+head -c 3000 /dev/urandom > bad.db; cp bad.db bad.orig
+expect_code 1 "bad.db" "not a spikestack explore store" -- "$SS" explore --store bad.db --export x.csv
+expect_code 1 "bad.db" -- "$SS" explore "${base[@]/small.db/bad.db}" --axis se_cores.count=2,4 --resume
+cmp -s bad.db bad.orig && passes=$((passes+1)) || { echo "FAIL: the corrupted store was changed"; fails=$((fails+1)); }
+# a store truncated mid-file (a damaged copy of a real one)
+head -c 20000 ref.db > cut.db; cp cut.db cut.orig
+expect_code 1 "cut.db" -- "$SS" explore --store cut.db --export y.csv
+cmp -s cut.db cut.orig && passes=$((passes+1)) || { echo "FAIL: the truncated store was changed"; fails=$((fails+1)); }
+finish
