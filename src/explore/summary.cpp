@@ -127,8 +127,11 @@ Summary summarize(const Store& store) {
       if (label_of.count(k)) labelled[st].emplace_back(idx[f[k]], label_of[k]);
       jf.push_back(e);
       if (k < 12) text += line + "\n";
-      front_table.rows.push_back(cells);
+      // the page keeps at most 40 designs per style (ties can make fronts of thousands)
+      if (k < 40 || label_of.count(k)) front_table.rows.push_back(cells);
     }
+    if (f.size() > 40)
+      front_table.rows.push_back({st, "", fmt::format("... {} more on the front (--export has every row)", f.size() - 40)});
     if (f.size() > 12) text += fmt::format("  ... {} more (export or --report for all)\n", f.size() - 12);
     fronts[st] = {{"feasible", pts.size()}, {"front", jf}, {"chosen", jc}};
   }
