@@ -535,11 +535,11 @@ void replay_model(const std::string& model, size_t images) {
       model.c_str(), rtl_s, total_rtl / rtl_s, rtl_s / double(images), sim_s);
 }
 
-// Fashion-MNIST test images per model: the first 2 (SE_IMAGES for the paper-size check). The
+// Fashion-MNIST test images per model: the first (SE_IMAGES for the paper-size check). The
 // whole inferences of 16 images run through the top level (ss_top_tb.cpp), which drives this
 // same core from a program; this per-layer replay stays as the check that isolates one layer.
 #ifndef SE_IMAGES
-#define SE_IMAGES 2
+#define SE_IMAGES 1
 #endif
 // SS_RTL_IMAGES=<n> changes it (the benchmark in BENCHMARKS.md runs fewer images, repeated).
 size_t images() {
