@@ -417,7 +417,8 @@ TEST(ReferenceTrained, ShippedModelsMatchTheEngine) {
       << "dataset-fashion-mnist missing (scripts/setup.sh installs it)";
   torch::set_num_threads(1);
   ss::Dataset test = ss::load_dataset("fashion-mnist", "test");
-  for (const char* name : {"spikformer-fmnist", "semm-fmnist", "moe-fmnist"}) {
+  for (const char* name : {"spikformer-fmnist", "semm-fmnist", "moe-fmnist", "moe-fmnist-keep50",
+                           "spikformer-fmnist-keep50"}) {
     const std::string path = std::string(SS_SOURCE_DIR) + "/models/" + name + ".toml";
     ASSERT_TRUE(fs::exists(path)) << path;
     SpikingTransformer m = load_model(path);
