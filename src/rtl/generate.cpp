@@ -191,7 +191,9 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
     }
     write_file_atomic((tmp / "ss_params.vh").string(), params_header(a, m, p));
     const bool top = a.se.count == 1;  // ss_top holds one SE core
-    if (top) write_file_atomic((tmp / "ss_chip.v").string(), chip_verilog(p, m.classes, a.file + " and " + m.file));
+    if (top)
+      write_file_atomic((tmp / "ss_chip.v").string(),
+                        chip_verilog(p, m.classes, a.file + " and " + m.file));
     nlohmann::json layers = nlohmann::json::array();
     if (o.images && o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);

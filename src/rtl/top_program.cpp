@@ -1,10 +1,10 @@
 #include "rtl/top_program.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <string>
-
-#include <fmt/format.h>
 
 #include "common/error.h"
 
@@ -141,37 +141,52 @@ std::string chip_verilog(const SeCoreParams& p, int classes, const std::string& 
       from, record_bits(p) - 1);
   const std::pair<const char*, int> lanes[] = {{"tok", p.tok_w}, {"ch", p.ch_w}};
   v += fmt::format("  output wire [{}:0] mem_rd_en_o,\n", S - 1);
-  for (const auto& [n, w] : lanes) v += fmt::format("  output wire [{}:0] mem_rd_{}_o,\n", S * w - 1, n);
+  for (const auto& [n, w] : lanes)
+    v += fmt::format("  output wire [{}:0] mem_rd_{}_o,\n", S * w - 1, n);
   v += fmt::format("  input  wire [{}:0] mem_rd_data_i,\n", S * p.mem_w - 1);
   v += fmt::format("  output wire [{}:0] mem_wr_en_o,\n", S - 1);
-  for (const auto& [n, w] : lanes) v += fmt::format("  output wire [{}:0] mem_wr_{}_o,\n", S * w - 1, n);
+  for (const auto& [n, w] : lanes)
+    v += fmt::format("  output wire [{}:0] mem_wr_{}_o,\n", S * w - 1, n);
   v += fmt::format("  output wire [{}:0] mem_wr_data_o,\n", S * p.mem_w - 1);
   v += fmt::format("  output wire [{}:0] out_valid_o,\n  output wire [{}:0] out_spike_o,\n", S - 1,
                    S - 1);
-  for (const auto& [n, w] : lanes) v += fmt::format("  output wire [{}:0] out_{}_o,\n", S * w - 1, n);
+  for (const auto& [n, w] : lanes)
+    v += fmt::format("  output wire [{}:0] out_{}_o,\n", S * w - 1, n);
   v += fmt::format("  output wire [{}:0] out_t_o,\n", S * p.t_w - 1);
   v += fmt::format("  output wire class_valid_o,\n  output wire [{}:0] class_o,\n", eidx - 1);
   v += "  output wire issue_o\n);\n";
-  v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' parameters too)\n"
+  v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' "
+       "parameters too)\n"
        "  /* verilator lint_on UNUSEDPARAM */\n  ss_top #(\n";
-  const std::pair<const char*, const char*> params[] = {
-      {"ROWS", "SE_ROWS"},       {"COLS", "SE_COLS"},     {"LANES", "SE_LANES"},
-      {"WEIGHT_BITS", "SE_WEIGHT_BITS"}, {"PSUM_BITS", "SE_PSUM_BITS"}, {"ACC_W", "SE_ACC_W"},
-      {"MEM_W", "SE_MEM_W"},     {"BIAS_W", "SE_BIAS_W"}, {"SG_LANES", "SE_SG_LANES"},
-      {"CHUNK", "SE_CHUNK"},     {"PLANES", "SE_PLANES"}, {"WBW", "SE_WBW"},
-      {"SBW", "SE_SBW"},         {"TOK_W", "SE_TOK_W"},   {"CH_W", "SE_CH_W"},
-      {"T_W", "SE_T_W"},         {"DW", "SE_DW"},         {"CLASSES", "TOP_CLASSES"}};
+  const std::pair<const char*, const char*> params[] = {{"ROWS", "SE_ROWS"},
+                                                        {"COLS", "SE_COLS"},
+                                                        {"LANES", "SE_LANES"},
+                                                        {"WEIGHT_BITS", "SE_WEIGHT_BITS"},
+                                                        {"PSUM_BITS", "SE_PSUM_BITS"},
+                                                        {"ACC_W", "SE_ACC_W"},
+                                                        {"MEM_W", "SE_MEM_W"},
+                                                        {"BIAS_W", "SE_BIAS_W"},
+                                                        {"SG_LANES", "SE_SG_LANES"},
+                                                        {"CHUNK", "SE_CHUNK"},
+                                                        {"PLANES", "SE_PLANES"},
+                                                        {"WBW", "SE_WBW"},
+                                                        {"SBW", "SE_SBW"},
+                                                        {"TOK_W", "SE_TOK_W"},
+                                                        {"CH_W", "SE_CH_W"},
+                                                        {"T_W", "SE_T_W"},
+                                                        {"DW", "SE_DW"},
+                                                        {"CLASSES", "TOP_CLASSES"}};
   for (size_t k = 0; k < std::size(params); ++k)
     v += fmt::format("    .{}({}){}\n", params[k].first, params[k].second,
                      k + 1 < std::size(params) ? "," : "");
   v += "  ) u_top (\n";
-  const char* ports[] = {"clk_i",        "rst_ni",        "start_i",      "busy_o",
-                         "done_o",       "layer_o",       "drained_o",    "oc_rd_req_o",
-                         "oc_rd_addr_o", "oc_rd_valid_i", "oc_rd_data_i", "mem_rd_en_o",
-                         "mem_rd_tok_o", "mem_rd_ch_o",   "mem_rd_data_i", "mem_wr_en_o",
-                         "mem_wr_tok_o", "mem_wr_ch_o",   "mem_wr_data_o", "out_valid_o",
-                         "out_spike_o",  "out_tok_o",     "out_ch_o",     "out_t_o",
-                         "class_valid_o", "class_o",      "issue_o"};
+  const char* ports[] = {"clk_i",         "rst_ni",        "start_i",       "busy_o",
+                         "done_o",        "layer_o",       "drained_o",     "oc_rd_req_o",
+                         "oc_rd_addr_o",  "oc_rd_valid_i", "oc_rd_data_i",  "mem_rd_en_o",
+                         "mem_rd_tok_o",  "mem_rd_ch_o",   "mem_rd_data_i", "mem_wr_en_o",
+                         "mem_wr_tok_o",  "mem_wr_ch_o",   "mem_wr_data_o", "out_valid_o",
+                         "out_spike_o",   "out_tok_o",     "out_ch_o",      "out_t_o",
+                         "class_valid_o", "class_o",       "issue_o"};
   for (size_t k = 0; k < std::size(ports); ++k)
     v += fmt::format("    .{}({}){}\n", ports[k], ports[k], k + 1 < std::size(ports) ? "," : "");
   v += "  );\nendmodule\n";

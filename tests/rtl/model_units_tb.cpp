@@ -34,8 +34,8 @@
 #include "engine/network.h"
 #include "engine/synapse.h"
 #include "rtl/layer_quant.h"
-#include "rtl/se_program.h"
 #include "rtl/rtl_bits.h"
+#include "rtl/se_program.h"
 #include "sim/cycle.h"
 #include "sim/cycle_model.h"
 #include "sim/sample.h"
@@ -143,7 +143,8 @@ class Units : public sim::WeightLayerObserver {
       for (int r = 0; r < tg.n; ++r) {
         const size_t neuron = tg.kv ? size_t(e) * dh + tg.base + r : size_t(tg.base + r) * dh + e;
         for (int l = 0; l < segs[tg.seg].nl; ++l)
-          cnt[tg.seg][neuron * kL + l] += int64_t(get_u(unit->av_sum_o, (r * kL + l) * kOutW, kOutW));
+          cnt[tg.seg][neuron * kL + l] +=
+              int64_t(get_u(unit->av_sum_o, (r * kL + l) * kOutW, kOutW));
       }
       ++got;
     };
@@ -184,9 +185,11 @@ class Units : public sim::WeightLayerObserver {
             for (int m = 0; m < N; ++m)
               for (int l = 0; l < nl; ++l) {
                 for (int c = 0; c < kt.nv; ++c)
-                  set_bit(unit->tile_a1_i, (m * kR + c) * kL + l, v.get(t0 + l, m, h * dh + kt.v0 + c));
+                  set_bit(unit->tile_a1_i, (m * kR + c) * kL + l,
+                          v.get(t0 + l, m, h * dh + kt.v0 + c));
                 for (int r = 0; r < kt.nk; ++r)
-                  set_bit(unit->tile_a2_i, (m * kC + r) * kL + l, k.get(t0 + l, m, h * dh + kt.k0 + r));
+                  set_bit(unit->tile_a2_i, (m * kC + r) * kL + l,
+                          k.get(t0 + l, m, h * dh + kt.k0 + r));
               }
             int n_b = 0;
             for (int j = 0; j < nr; ++j) {
@@ -216,7 +219,8 @@ class Units : public sim::WeightLayerObserver {
                         q.get(t0 + l, rows[size_t(tile.r0 + r)], h * dh + c));
             for (int mm = 0; mm < tile.nm; ++mm)
               for (int l = 0; l < nl; ++l) {
-                set_bit(unit->tile_a2_i, (c * kC + mm) * kL + l, k.get(t0 + l, tile.m0 + mm, h * dh + c));
+                set_bit(unit->tile_a2_i, (c * kC + mm) * kL + l,
+                        k.get(t0 + l, tile.m0 + mm, h * dh + c));
                 const bool b = v.get(t0 + l, tile.m0 + mm, h * dh + c);
                 set_bit(unit->tile_b_i, (c * kC + mm) * kL + l, b), anyv |= b;
               }
@@ -278,7 +282,8 @@ class Units : public sim::WeightLayerObserver {
     // Bound: +1 .. +3; the measured count of each is printed.
     const double sim_tiles = cost.busy + cost.stalled;
     EXPECT_GE(double(cycles), sim_tiles + 1) << d.name;
-    EXPECT_LE(double(cycles), sim_tiles + 3) << d.name << ": rtl " << cycles << " sim " << sim_tiles;
+    EXPECT_LE(double(cycles), sim_tiles + 3)
+        << d.name << ": rtl " << cycles << " sim " << sim_tiles;
     tot_.attn_extra[int64_t(cycles - int64_t(sim_tiles))] += 1;
     tot_.attn_layers += 1, tot_.attn_spikes += fired, tot_.attn_busy += busy;
     tot_.attn_sim_cycles += int64_t(cost.cycles);
@@ -431,8 +436,8 @@ Totals replay(const std::string& model, size_t images, const std::string& order 
       model.c_str(), images, (long long)tot.attn_layers, (long long)tot.attn_spikes,
       (long long)tot.attn_busy, (long long)tot.attn_stream_rtl, (long long)tot.attn_stream_sim,
       100.0 * double(tot.attn_stream_rtl - tot.attn_stream_sim) / double(tot.attn_stream_sim),
-      (long long)tot.attn_sim_cycles, (long long)tot.routed_tokens,
-      (long long)tot.router_cycles, (long long)tot.zero_tokens, (long long)tot.merge_vectors);
+      (long long)tot.attn_sim_cycles, (long long)tot.routed_tokens, (long long)tot.router_cycles,
+      (long long)tot.zero_tokens, (long long)tot.merge_vectors);
   for (const auto& [extra, n] : tot.attn_extra)
     std::printf("%s: attention tile stream RTL - simulator = %+lld cycles in %d layers\n",
                 model.c_str(), (long long)extra, n);

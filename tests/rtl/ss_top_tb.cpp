@@ -77,8 +77,9 @@ class Collect : public sim::WeightLayerObserver {
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
     if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
-    jobs.push_back({d, toks, kept, cost,
-                    rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops))});
+    jobs.push_back(
+        {d, toks, kept, cost,
+         rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops))});
   }
   std::vector<LayerJob> jobs;
   const rtl::SeCoreParams& params() const { return p_; }
@@ -92,7 +93,8 @@ class Collect : public sim::WeightLayerObserver {
 
 // A neuron-step that left the chip, packed: layer, token, channel, step, spike (sortable).
 uint64_t fired_key(int layer, int tok, int ch, int t) {
-  return (uint64_t(layer) << 48) | (uint64_t(tok) << 32) | (uint64_t(ch) << 16) | (uint64_t(t) << 1);
+  return (uint64_t(layer) << 48) | (uint64_t(tok) << 32) | (uint64_t(ch) << 16) |
+         (uint64_t(t) << 1);
 }
 
 struct ChipRun {
@@ -101,7 +103,7 @@ struct ChipRun {
   std::map<int, int64_t> cycles, issue;  // per layer id: cycles (barrier to barrier), busy
   int64_t total = 0, score_tail = 0;     // start to done; the last layer's end to done
   int label = -1;
-  int64_t reads = 0;                     // records fetched
+  int64_t reads = 0;  // records fetched
 };
 
 // The chip and its off-chip memory; the model is kept across images (start again when done).
@@ -115,11 +117,11 @@ class Chip {
   }
   ChipRun run(const std::vector<std::vector<uint32_t>>& program) {
     ChipRun r;
-    std::map<std::pair<int, int>, int64_t> membrane;  // (token, channel) of the running layer
+    std::map<std::pair<int, int>, int64_t> membrane;   // (token, channel) of the running layer
     std::deque<std::pair<int64_t, int64_t>> inflight;  // (cycle the data is due, address)
     int layer = -1;
-    int64_t layer_start = 0, last_busy = 0, issue = 0;  // first cycle of the running layer; last cycle
-                                             // the core was not drained
+    int64_t layer_start = 0, last_busy = 0, issue = 0;  // first cycle of the running layer; last
+                                                        // cycle the core was not drained
     m_->start_i = 1;
     for (int64_t cyc = 0; cyc < 20'000'000; ++cyc) {
       // memory answers (in order, kOcLatency cycles after the request)
@@ -277,7 +279,8 @@ void run_model(const std::string& model, size_t images) {
       // Cycles, barrier to barrier: see the bound's derivation in docs/rtl.md ("ss_top")
       const double rel = j.d.name.ends_with(".ffn.gate") ? 0.03 : 0.015;
       EXPECT_LE(std::abs(rc - sc), sc * rel + 16) << where << ": rtl " << rc << " sim " << sc;
-      if (std::abs(rc - sc) / sc > tot.worst) tot.worst = std::abs(rc - sc) / sc, tot.worst_signed = (rc - sc) / sc;
+      if (std::abs(rc - sc) / sc > tot.worst)
+        tot.worst = std::abs(rc - sc) / sc, tot.worst_signed = (rc - sc) / sc;
       tot.rtl += rc, tot.sim += sc;
       ++tot.layers, tot.spikes += fired;
     }
@@ -301,7 +304,8 @@ size_t images() {
 
 TEST(SsTop, RecordLayoutFitsTheVerilog) {
   const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
-  const rtl::SeCoreParams p = rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
+  const rtl::SeCoreParams p =
+      rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
   EXPECT_EQ(rtl::record_bits(p), int(words(Vss_top{}.oc_rd_data_i)) * 32);
 }
 // `spikestack rtl` (rtl::generate) for small.toml and moe-fmnist: its generated top level
@@ -322,9 +326,8 @@ TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
   ASSERT_TRUE(fs::exists(out / "ss_chip.v"));
   const std::string log = (out / "lint.log").string();
   const std::string cmd = "verilator --lint-only -Wall --language 1364-2005 -y " +
-                          (out / "hw").string() + " -I" + out.string() +
-                          " --top-module ss_chip " + (out / "ss_chip.v").string() + " > " + log +
-                          " 2>&1";
+                          (out / "hw").string() + " -I" + out.string() + " --top-module ss_chip " +
+                          (out / "ss_chip.v").string() + " > " + log + " 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   EXPECT_EQ(fs::file_size(log), 0u) << "verilator printed warnings: " << log;
   std::ifstream in(out / "program" / "image0.rec");
