@@ -584,7 +584,10 @@ def attach_macros(proj, top, synth, full_blif, halo_um):
     # a macro pin's centre is half a pitch + 2k pitches in from the macro's left edge
     # (flowlib.macro_views, pitch = the metal2 track pitch); the pin strip is 0.6 um tall
     pin_dx = sx // 2
-    x = x0 + max(0, (x1 - x0 - row_w) // 2)
+    # centred over the logic; a row wider than the logic starts 4 um in (qflow's routing fence
+    # takes the outer 3-4 um of the die: a pin under it has no tap). Narrower rows (se_tile
+    # 2x2, 3x3) are unaffected, so their stamps stay valid.
+    x = x0 + max(4 * u, (x1 - x0 - row_w) // 2)
     y = ty0 - 30 + sy * math.ceil((y1 + halo - (ty0 - 30)) / sy)  # a track through y + 0.3 um
     placed, top_edge, right = [], y1, x1
     for (inst, typ), (w, h) in zip(insts, sizes):
