@@ -4,15 +4,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
-#include <chrono>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <thread>
 
 #include "bindings.h"
 #include "cli/inference.h"
-#include "cli/progress.h"
 #include "common/error.h"
 #include "convert.h"
 #include "engine/network.h"
@@ -67,62 +64,6 @@ Dataset images_as_dataset(const ModelSpec& sp, const pb::array& images, const pb
   return ds;
 }
 
-struct Run {
-  size_t samples = 0, correct = 0;
-  double seconds = 0;
-  Trace trace;
-  std::vector<int32_t> labels;  // predicted
-  std::vector<double> scores;   // [samples][classes]
-  int classes = 0;
-};
-
-// The engine over a data set on worker threads (contiguous chunks, as `spikestack infer`
-// runs them), each with its own trace and, with spikes, a sink writing into the arrays.
-Run run(const Network& net, const Dataset& ds, unsigned threads, bool quiet, SpikeArrays* arrays) {
-  const size_t n = ds.count(), classes = size_t(net.spec().classes);
-  threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
-  std::vector<Trace> traces(threads);
-  std::vector<size_t> correct(threads, 0);
-  std::vector<std::exception_ptr> failed(threads);
-  Run r;
-  r.labels.assign(n, -1);
-  r.scores.assign(n * classes, 0.0);
-  cli::Progress prog("infer", n, quiet);
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < threads; ++w)
-    pool.emplace_back([&, w] {
-      try {
-        std::optional<SpikeArrays::Sink> sink;
-        if (arrays) sink.emplace(*arrays);
-        TeeObserver obs({&traces[w], sink ? &*sink : nullptr});
-        for (size_t i = n * w / threads; i < n * (w + 1) / threads; ++i) {
-          if (sink) sink->set_sample(int64_t(i));
-          const Prediction p = net.run(ds.image(i), &obs);
-          correct[w] += p.label == ds.labels[i];
-          r.labels[i] = p.label;
-          std::copy(p.scores.begin(), p.scores.end(),
-                    r.scores.begin() + std::ptrdiff_t(i * classes));
-          prog.tick();
-        }
-      } catch (...) {
-        failed[w] = std::current_exception();
-      }
-    });
-  for (auto& t : pool) t.join();
-  for (auto& f : failed)
-    if (f) std::rethrow_exception(f);
-  prog.done();
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.samples = n;
-  r.classes = int(classes);
-  for (unsigned w = 0; w < threads; ++w) {
-    r.correct += correct[w];
-    r.trace.merge(traces[w]);
-  }
-  return r;
-}
-
 Inference infer(const Model& m, const pb::object& images, const pb::object& labels,
                 const std::string& data, const std::string& split, const std::string& data_root,
                 size_t limit, unsigned threads, bool spikes, bool progress) {
@@ -133,7 +74,7 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
   const bool labelled = images.is_none() || !labels.is_none();
   if (!threads) threads = std::max(1u, std::thread::hardware_concurrency());
   std::optional<SpikeArrays> arrays;
-  Run r;
+  cli::InferResult r;
   {
     pb::gil_scoped_release free_python;
     if (spikes) {  // the layout from one probe run of the first image
@@ -141,7 +82,9 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
       if (ds.count()) m.net->run(ds.image(0), &layout);
       arrays.emplace(layout, int64_t(ds.count()));
     }
-    r = run(*m.net, ds, threads, !progress, arrays ? &*arrays : nullptr);
+    cli::SinkFactory sinks;
+    if (arrays) sinks = [&] { return std::make_unique<SpikeArrays::Sink>(*arrays); };
+    r = cli::run_inference(*m.net, ds, threads, !progress, sinks);
   }
   const auto n = pb::ssize_t(r.samples);
   Inference out;

@@ -18,10 +18,10 @@ class SpikeArrays {
   SpikeArrays(const DumpLayout& layout, int64_t samples);  // DumpLayout: one probe run
 
   // The observer of one worker: set_sample(i) before running sample i.
-  class Sink : public Observer {
+  class Sink : public SampleObserver {
    public:
     explicit Sink(SpikeArrays& a) : a_(&a) {}
-    void set_sample(int64_t i) { sample_ = i; }
+    void set_sample(int64_t i) override { sample_ = i; }
     void on_layer(const LayerEvent& e) override;
     void on_route(const std::string& block, const std::vector<int32_t>& experts, int k) override;
 

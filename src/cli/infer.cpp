@@ -71,7 +71,9 @@ void run(const InferOptions& o) {
     if (ds.count()) net.run(ds.image(0), &layout);
     dump.emplace(o.dump, layout, int64_t(ds.count()));
   }
-  InferResult r = run_inference(net, ds, threads, o.quiet, dump ? &*dump : nullptr);
+  SinkFactory sinks;
+  if (dump) sinks = [&] { return std::make_unique<SpikeDumpFile::Sink>(*dump); };
+  InferResult r = run_inference(net, ds, threads, o.quiet, sinks);
   double acc = r.samples ? double(r.correct) / double(r.samples) : 0.0;
   double ips = r.seconds > 0 ? double(r.samples) / r.seconds : 0.0;
   if (!o.quiet && !o.json) {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
-#include <optional>
 #include <thread>
 
 #include "cli/progress.h"
@@ -12,7 +11,7 @@
 namespace ss::cli {
 
 InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                          SpikeDumpFile* dump) {
+                          const SinkFactory& sinks) {
   const size_t n = ds.count();
   threads = std::max(1u, std::min<unsigned>(threads, unsigned(std::max<size_t>(n, 1))));
   std::vector<Trace> traces(threads);
@@ -28,9 +27,8 @@ InferResult run_inference(const Network& net, const Dataset& ds, unsigned thread
     pool.emplace_back([&, w] {
       try {
         size_t lo = n * w / threads, hi = n * (w + 1) / threads;
-        std::optional<SpikeDumpFile::Sink> sink;
-        if (dump) sink.emplace(*dump);
-        TeeObserver obs({&traces[w], sink ? &*sink : nullptr});
+        const std::unique_ptr<SampleObserver> sink = sinks ? sinks() : nullptr;
+        TeeObserver obs({&traces[w], sink.get()});
         for (size_t i = lo; i < hi; ++i) {
           if (sink) sink->set_sample(int64_t(i));
           auto p = net.run(ds.image(i), &obs);

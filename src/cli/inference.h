@@ -3,9 +3,11 @@
 #pragma once
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <memory>
+
 #include "data/dataset.h"
 #include "engine/network.h"
-#include "engine/spike_dump.h"
 #include "engine/trace.h"
 
 namespace ss::cli {
@@ -24,8 +26,13 @@ struct InferResult {
 Dataset load_model_data(const ModelSpec& spec, const std::string& data, const std::string& split,
                         const std::string& root, size_t limit);
 
+// One observer per worker thread (e.g. a spike sink), told each sample's index before its run.
+using SinkFactory = std::function<std::unique_ptr<SampleObserver>()>;
+
+// The network over the data set on `threads` workers (contiguous chunks of samples), each with
+// its own trace and, if `sinks` is set, its own sink.
 InferResult run_inference(const Network& net, const Dataset& ds, unsigned threads, bool quiet,
-                          SpikeDumpFile* dump);
+                          const SinkFactory& sinks = {});
 // Per-layer rates and synaptic operations, expert usage.
 nlohmann::json trace_json(const Trace& tr);
 

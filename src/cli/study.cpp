@@ -176,7 +176,7 @@ Study run_study(const StudyOptions& in) {
   Trace trace;
   for (Mode mode : {Mode::Float, Mode::Int}) {
     Network net = load_network(spec, mode);
-    InferResult r = run_inference(net, ds, threads, o.quiet, nullptr);
+    InferResult r = run_inference(net, ds, threads, o.quiet);
     accuracy[mode_name(mode)] = double(r.correct) / double(std::max<size_t>(r.samples, 1));
     if (mode == Mode::Int) trace = std::move(r.trace);
   }

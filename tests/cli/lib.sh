@@ -41,14 +41,14 @@ expect_code() {
   done
   passes=$((passes+1))
 }
-# `tiny_recipe FILE [NAME]`: the smallest training recipe (one block, D = 16, one epoch of
-# batches of 32) the command-line tests give `spikestack train`; model name NAME.
-tiny_recipe() {
-  cat > "$1" <<T
+# `tiny_model NAME INPUT CLASSES`: prints the [model], [tokenizer] and [attention] tables of the
+# smallest recipe the command-line tests train (one block, D = 16, T = 2, two heads).
+tiny_model() {
+  cat <<T
 [model]
-name = "${2:-tiny}"
-input = [1, 28, 28]
-classes = 10
+name = "$1"
+input = $2
+classes = $3
 timesteps = 2
 dim = 16
 blocks = 1
@@ -58,11 +58,14 @@ pool = [true, true]
 [attention]
 type = "ssa"
 heads = 2
-[ffn]
-type = "mlp"
-hidden = 16
-[train]
-epochs = 1
-batch_size = 32
 T
+}
+
+# `tiny_recipe FILE [NAME]`: that model on Fashion-MNIST with an MLP, one epoch of batches of
+# 32; model name NAME.
+tiny_recipe() {
+  {
+    tiny_model "${2:-tiny}" "[1, 28, 28]" 10
+    printf '[ffn]\ntype = "mlp"\nhidden = 16\n[train]\nepochs = 1\nbatch_size = 32\n'
+  } > "$1"
 }

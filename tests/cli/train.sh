@@ -4,20 +4,7 @@
 SS=$1; SRC=$2
 . "$SRC/tests/cli/lib.sh"
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
-cat > "$d/r.toml" <<'T'
-[model]
-name = "cli-train"
-input = [1, 28, 28]
-classes = 10
-timesteps = 2
-dim = 16
-blocks = 1
-[tokenizer]
-channels = [8, 16]
-pool = [true, true]
-[attention]
-type = "ssa"
-heads = 2
+{ tiny_model cli-train "[1, 28, 28]" 10; cat <<'T'
 [ffn]
 type = "moe"
 experts = 2
@@ -28,6 +15,7 @@ dataset = "fashion-mnist"
 epochs = 1
 batch_size = 32
 T
+} > "$d/r.toml"
 expect_ok "$SS" train --config "$d/r.toml" --out "$d/run" --limit 64 --threads 1
 expect_ok "$SS" infer -m "$d/run/cli-train.toml" -n 16 -q
 # --json: stdout is exactly the run's summary (the file it also writes), progress on stderr

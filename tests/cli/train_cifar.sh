@@ -34,20 +34,8 @@ open(os.path.join(b100, "train.bin"), "wb").write(records(40, True))
 open(os.path.join(b100, "test.bin"), "wb").write(records(20, True))
 P
 recipe() {  # $1 dataset, $2 classes, $3 epochs
+  tiny_model "cli-$1" "[3, 32, 32]" "$2"
   cat <<T
-[model]
-name = "cli-$1"
-input = [3, 32, 32]
-classes = $2
-timesteps = 2
-dim = 16
-blocks = 1
-[tokenizer]
-channels = [8, 16]
-pool = [true, true]
-[attention]
-type = "ssa"
-heads = 2
 [ffn]
 type = "mlp"
 hidden = 32
