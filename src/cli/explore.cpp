@@ -86,12 +86,16 @@ StudySpec build_study(const ExploreOptions& o) {
   if (!o.objectives.empty()) s.objectives = split_list(o.objectives);
   s.constraints.insert(s.constraints.end(), o.constraints.begin(), o.constraints.end());
   if (!o.strategy.empty()) {
-    const std::map<std::string, Strategy> m = {{"grid", Strategy::grid}, {"random", Strategy::random},
-                                               {"lhs", Strategy::lhs}, {"nsga2", Strategy::nsga2}};
+    const std::map<std::string, Strategy> m = {{"grid", Strategy::grid},
+                                               {"random", Strategy::random},
+                                               {"lhs", Strategy::lhs},
+                                               {"nsga2", Strategy::nsga2}};
     s.strategy = m.at(o.strategy);
   }
   if (!o.thermal.empty())
-    s.thermal = o.thermal == "full" ? Thermal::full : o.thermal == "coarse" ? Thermal::coarse : Thermal::off;
+    s.thermal = o.thermal == "full"     ? Thermal::full
+                : o.thermal == "coarse" ? Thermal::coarse
+                                        : Thermal::off;
   if (o.samples) s.samples = o.samples;
   if (o.population) s.population = o.population;
   if (o.generations) s.generations = o.generations;
@@ -113,7 +117,8 @@ LoadedModel load_model(const ModelChoice& c) {
     Trace tr;
     for (size_t i = 0; i < ds.count(); ++i) net.run(ds.image(i), &tr);
     m.trace = std::move(tr);
-    m.source = fmt::format("firing statistics of the engine (int mode) on fashion-mnist test x {}", ds.count());
+    m.source = fmt::format("firing statistics of the engine (int mode) on fashion-mnist test x {}",
+                           ds.count());
   } else {
     m.rate = c.rate;
     m.source = fmt::format("assumed firing rate {} for every layer (shape-only model)", c.rate);
@@ -124,7 +129,8 @@ LoadedModel load_model(const ModelChoice& c) {
 
 void write_outputs(const ExploreOptions& o, const Store& store, const Summary& sum) {
   if (!o.export_file.empty()) {
-    const bool js = o.export_file.size() > 5 && o.export_file.substr(o.export_file.size() - 5) == ".json";
+    const bool js =
+        o.export_file.size() > 5 && o.export_file.substr(o.export_file.size() - 5) == ".json";
     write_file_atomic(o.export_file, js ? store.to_json().dump(1) + "\n" : store.to_csv());
   }
   if (!o.report_dir.empty()) {
@@ -143,8 +149,10 @@ void print_summary(const ExploreOptions& o, const Summary& sum, double seconds, 
     j["reused"] = reused;
     std::cout << j.dump(1) << "\n";
   } else if (!o.quiet) {
-    fmt::print("{} designs, {} rows ({} failed to build, {} feasible); {} evaluated now, {} from the store; {:.2f} s\n",
-               sum.designs, sum.rows, sum.failed, sum.feasible, evaluated, reused, seconds);
+    fmt::print(
+        "{} designs, {} rows ({} failed to build, {} feasible); {} evaluated now, {} from the "
+        "store; {:.2f} s\n",
+        sum.designs, sum.rows, sum.failed, sum.feasible, evaluated, reused, seconds);
     std::cout << sum.text;
   }
 }
@@ -153,7 +161,9 @@ void run(const ExploreOptions& o) {
   const bool defines_study = !o.study_file.empty() || !o.models.empty() || !o.axes.empty();
   if (!defines_study) {  // an existing store: export and/or report
     if (o.export_file.empty() && o.report_dir.empty())
-      throw CLI::ValidationError("explore", "give a study (a file, --model or --axis), or --export / --report with an existing --store");
+      throw CLI::ValidationError("explore",
+                                 "give a study (a file, --model or --axis), or --export / --report "
+                                 "with an existing --store");
     Store store = Store::read(o.store);
     const Summary sum = summarize(store);
     write_outputs(o, store, sum);
@@ -201,8 +211,8 @@ void run(const ExploreOptions& o) {
       designs = designs_of(s);
       total = designs.size();
     }
-    Progress prog(fmt::format("explore ({} rank{})", comm->size(), comm->size() > 1 ? "s" : ""), total,
-                  o.quiet || o.json);
+    Progress prog(fmt::format("explore ({} rank{})", comm->size(), comm->size() > 1 ? "s" : ""),
+                  total, o.quiet || o.json);
     RunOptions ro;
     ro.batch = o.batch;
     ro.threads = o.threads;
@@ -215,14 +225,19 @@ void run(const ExploreOptions& o) {
       (void)runner.run(designs);
     prog.done();
     comm->finish(true);
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const Summary sum = summarize(store);
     write_outputs(o, store, sum);
     print_summary(o, sum, secs, runner.evaluated(), runner.reused());
     if (sum.feasible == 0)
-      throw Error(fmt::format("{}: no design meets the constraints ({}; {} of {} points failed to build); the store is complete",
-                              o.store, s.constraints.empty() ? std::string("none given") : fmt::format("{}", fmt::join(s.constraints, "; ")),
-                              sum.failed, sum.rows));
+      throw Error(
+          fmt::format("{}: no design meets the constraints ({}; {} of {} points failed to build); "
+                      "the store is complete",
+                      o.store,
+                      s.constraints.empty() ? std::string("none given")
+                                            : fmt::format("{}", fmt::join(s.constraints, "; ")),
+                      sum.failed, sum.rows));
   } catch (...) {
     comm->finish(false);
     throw;
@@ -231,45 +246,63 @@ void run(const ExploreOptions& o) {
 
 void add(CLI::App& app) {
   auto o = std::make_shared<ExploreOptions>();
-  auto* c = app.add_subcommand("explore", "Design-space exploration: many designs, 2D and 3D, stored and ranked");
+  auto* c = app.add_subcommand(
+      "explore", "Design-space exploration: many designs, 2D and 3D, stored and ranked");
   c->footer(
       "Examples:\n"
-      "  spikestack explore --axis se_cores.count=1,2,4,8 --axis buffers.weight.size=256KiB..2MiB:x2 \\\n"
+      "  spikestack explore --axis se_cores.count=1,2,4,8 --axis "
+      "buffers.weight.size=256KiB..2MiB:x2 \\\n"
       "      --axis tech.bond.pitch=1um..10um:log:6 --store moe.db --report explore-report\n"
       "  spikestack explore configs/explore/paper-moe.toml --store moe.db     # a study file\n"
       "  spikestack explore configs/explore/paper-moe.toml --store moe.db --resume\n"
-      "  spikestack explore --store moe.db --export moe.csv                    # an existing store\n"
+      "  spikestack explore --store moe.db --export moe.csv                    # an existing "
+      "store\n"
       "  mpirun -np 4 spikestack explore configs/explore/paper-moe.toml --store moe.db\n"
       "Study files, axis syntax, objectives, constraints and the store's schema: docs/explore.md.");
-  c->add_option("study", o->study_file, "Study file (TOML, docs/explore.md)")->check(CLI::ExistingFile);
+  c->add_option("study", o->study_file, "Study file (TOML, docs/explore.md)")
+      ->check(CLI::ExistingFile);
   c->add_option("--store", o->store, "Result store (SQLite)")->capture_default_str();
   c->add_flag("--resume", o->resume, "Continue the study in --store (skips stored points)");
-  c->add_option("-m,--model", o->models, "Model file (repeatable; default the paper MoE, shape-only)");
-  c->add_option("--rate", o->rate, "Firing rate of shape-only models (default 0.15)")->check(fraction());
+  c->add_option("-m,--model", o->models,
+                "Model file (repeatable; default the paper MoE, shape-only)");
+  c->add_option("--rate", o->rate, "Firing rate of shape-only models (default 0.15)")
+      ->check(fraction());
   c->add_option("--images", o->images, "Test images whose firing statistics a trained model uses")
       ->check(whole_number(100000, 1));
   c->add_option("-a,--arch", o->arch, "Architecture file (default configs/arch/paper.toml)");
   c->add_option("-t,--tech", o->tech, "Technology file (default technologies/28nm.toml)");
   c->add_option("--set", o->sets, "Fix a key for every point: dotted.key=value (repeatable)");
   c->add_option("--axis", o->axes,
-                "An axis: key=v1,v2 | lo..hi | lo..hi:xF | lo..hi:log:N | lo..hi:lin:N | lo..hi:+S (repeatable)");
+                "An axis: key=v1,v2 | lo..hi | lo..hi:xF | lo..hi:log:N | lo..hi:lin:N | lo..hi:+S "
+                "(repeatable)");
   c->add_option("--styles", o->styles, "Comma-separated integration styles (default: all)");
-  c->add_option("--objectives", o->objectives, "Comma-separated objectives (default energy,latency)");
-  c->add_option("--constraint", o->constraints, "metric <= value | metric >= value, with units (repeatable)");
+  c->add_option("--objectives", o->objectives,
+                "Comma-separated objectives (default energy,latency)");
+  c->add_option("--constraint", o->constraints,
+                "metric <= value | metric >= value, with units (repeatable)");
   c->add_option("--strategy", o->strategy, "grid, random, lhs or nsga2")
       ->check(CLI::IsMember({"grid", "random", "lhs", "nsga2"}));
-  c->add_option("--samples", o->samples, "Designs drawn by random / lhs")->check(whole_number(1'000'000'000, 1));
-  c->add_option("--population", o->population, "NSGA-II population (multiple of 4)")->check(whole_number(100000, 8));
-  c->add_option("--generations", o->generations, "NSGA-II generations")->check(whole_number(100000, 1));
-  c->add_option("--seed", o->seed, "Seed of random, lhs and nsga2")->check(whole_number(UINT32_MAX))
+  c->add_option("--samples", o->samples, "Designs drawn by random / lhs")
+      ->check(whole_number(1'000'000'000, 1));
+  c->add_option("--population", o->population, "NSGA-II population (multiple of 4)")
+      ->check(whole_number(100000, 8));
+  c->add_option("--generations", o->generations, "NSGA-II generations")
+      ->check(whole_number(100000, 1));
+  c->add_option("--seed", o->seed, "Seed of random, lhs and nsga2")
+      ->check(whole_number(UINT32_MAX))
       ->each([o](const std::string&) { o->seed_set = true; });
   c->add_option("--thermal", o->thermal, "full (16x16 grid, as sim), coarse (4x4) or off")
       ->check(CLI::IsMember({"full", "coarse", "off"}));
   c->add_option("--name", o->name, "Study name (stored)");
-  c->add_option("-j,--threads", o->threads, "Threads per process (0 = all)")->check(whole_number(kMaxThreads));
-  c->add_option("--batch", o->batch, "Designs per committed batch")->capture_default_str()->check(whole_number(1'000'000, 1));
-  c->add_option("--export", o->export_file, "Write every row as CSV (or JSON if the name ends in .json)");
-  c->add_option("--report", o->report_dir, "Write the exploration page (index.html, summary.json) here");
+  c->add_option("-j,--threads", o->threads, "Threads per process (0 = all)")
+      ->check(whole_number(kMaxThreads));
+  c->add_option("--batch", o->batch, "Designs per committed batch")
+      ->capture_default_str()
+      ->check(whole_number(1'000'000, 1));
+  c->add_option("--export", o->export_file,
+                "Write every row as CSV (or JSON if the name ends in .json)");
+  c->add_option("--report", o->report_dir,
+                "Write the exploration page (index.html, summary.json) here");
   c->add_flag("--json", o->json, "Print the summary as JSON");
   c->add_flag("-q,--quiet", o->quiet, "No progress bar, no table");
   c->callback([o] { run(*o); });

@@ -25,9 +25,9 @@ std::string trim(std::string s) {
 
 // A number with an optional unit: "4", "0.5", "1um", "256 KiB".
 struct Number {
-  double value = 0;   // as written, in `unit`
-  double si = 0;      // SI (bits for information)
-  std::string unit;   // "" when plain
+  double value = 0;  // as written, in `unit`
+  double si = 0;     // SI (bits for information)
+  std::string unit;  // "" when plain
   Dim dim;
   bool integer = false;
 };
@@ -65,8 +65,8 @@ std::string fmt_number(double v) {
 
 AxisValue numeric_value(double v, const std::string& unit, double unit_si, bool integer) {
   AxisValue a;
-  const std::string n = integer ? fmt::format("{}", static_cast<long long>(std::llround(v)))
-                                : fmt_number(v);
+  const std::string n =
+      integer ? fmt::format("{}", static_cast<long long>(std::llround(v))) : fmt_number(v);
   a.label = unit.empty() ? n : n + " " + unit;
   a.text = unit.empty() ? n : "\"" + a.label + "\"";
   a.number = v * unit_si;
@@ -105,8 +105,8 @@ AxisValue list_value(const std::string& raw, bool& numeric) {
 Axis parse_axis(const std::string& key_eq_spec) {
   const auto eq = key_eq_spec.find('=');
   if (eq == std::string::npos || eq == 0)
-    throw Error(fmt::format("--axis {}: expected key=values (e.g. se_cores.count=1,2,4,8)",
-                            key_eq_spec));
+    throw Error(
+        fmt::format("--axis {}: expected key=values (e.g. se_cores.count=1,2,4,8)", key_eq_spec));
   return parse_axis(trim(key_eq_spec.substr(0, eq)), trim(key_eq_spec.substr(eq + 1)));
 }
 
@@ -147,8 +147,9 @@ Axis parse_axis(const std::string& key, const std::string& spec) {
   if (!parse_number(lo_s, lo)) fail(key, spec, fmt::format("'{}' is not a number", trim(lo_s)));
   if (!parse_number(rest, hi)) fail(key, spec, fmt::format("'{}' is not a number", trim(rest)));
   if (!(lo.dim == hi.dim))
-    fail(key, spec, fmt::format("the ends differ in dimension ({} vs {})", dim_name(lo.dim),
-                                dim_name(hi.dim)));
+    fail(
+        key, spec,
+        fmt::format("the ends differ in dimension ({} vs {})", dim_name(lo.dim), dim_name(hi.dim)));
   if (hi.si < lo.si) fail(key, spec, "inverted range (the upper end is below the lower)");
   ax.numeric = true;
   ax.unit = lo.unit;
@@ -164,7 +165,8 @@ Axis parse_axis(const std::string& key, const std::string& spec) {
     return static_cast<int>(n.value);
   };
   if (how.empty()) {
-    if (!integer) fail(key, spec, "a range of non-integers needs a step (:xF, :log:N, :lin:N, :+S)");
+    if (!integer)
+      fail(key, spec, "a range of non-integers needs a step (:xF, :log:N, :lin:N, :+S)");
     for (double x = a; x <= b + eps; x += 1) v.push_back(x);
   } else if (how[0] == 'x') {
     Number f;

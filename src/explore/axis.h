@@ -7,9 +7,9 @@
 namespace ss::explore {
 
 struct AxisValue {
-  std::string text;      // what is passed to --set: a TOML value ("4", "\"512 KiB\"", "true")
-  std::string label;     // what people read ("4", "512 KiB")
-  double number = 0;     // SI value (bits for sizes) for charts and sensitivity; index if none
+  std::string text;   // what is passed to --set: a TOML value ("4", "\"512 KiB\"", "true")
+  std::string label;  // what people read ("4", "512 KiB")
+  double number = 0;  // SI value (bits for sizes) for charts and sensitivity; index if none
 };
 
 struct Axis {

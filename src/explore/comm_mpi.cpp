@@ -129,8 +129,10 @@ class MpiComm final : public Comm {
     if (rank_ != 0) return {};
     std::vector<std::vector<DesignResult>> per(static_cast<size_t>(size_));
     for (int r = 0; r < size_; ++r) {
-      const std::string part = all.substr(static_cast<size_t>(offs[r]), static_cast<size_t>(lens[r]));
-      if (!part.empty() && part[0] == '!') throw Error("rank " + std::to_string(r) + ": " + part.substr(1));
+      const std::string part =
+          all.substr(static_cast<size_t>(offs[r]), static_cast<size_t>(lens[r]));
+      if (!part.empty() && part[0] == '!')
+        throw Error("rank " + std::to_string(r) + ": " + part.substr(1));
       per[r] = decode(part);
     }
     std::vector<DesignResult> out(batch.size());

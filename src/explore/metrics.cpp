@@ -42,8 +42,8 @@ size_t metric_index(const std::string& name) {
   const auto& m = metric_infos();
   for (size_t i = 0; i < m.size(); ++i)
     if (name == m[i].column || (*m[i].objective && name == m[i].objective)) return i;
-  throw Error(fmt::format("unknown metric '{}' (expected one of: {})", printable(name),
-                          objective_names()));
+  throw Error(
+      fmt::format("unknown metric '{}' (expected one of: {})", printable(name), objective_names()));
 }
 
 std::vector<double> metrics_of(const phys::SiliconResult& r, bool thermal) {
@@ -97,8 +97,8 @@ Constraint parse_constraint(const std::string& text) {
       const Quantity unit = parse_unit(m.unit);
       const Quantity q = parse_quantity(value);
       if (!(q.dim == unit.dim))
-        throw Error(fmt::format("'{}' is a {}, expected a {}", value, dim_name(q.dim),
-                                dim_name(unit.dim)));
+        throw Error(
+            fmt::format("'{}' is a {}, expected a {}", value, dim_name(q.dim), dim_name(unit.dim)));
       c.bound = q.si / unit.si;
     } else {
       size_t used = 0;

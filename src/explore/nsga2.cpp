@@ -15,12 +15,15 @@ namespace ss::explore {
 std::vector<double> fitness_of(const StyleResult& r, const std::vector<size_t>& objectives,
                                const std::vector<Constraint>& constraints) {
   constexpr double kPenalty = 1e30;
-  if (!r.error.empty() || r.metrics.empty()) return std::vector<double>(objectives.size(), 2 * kPenalty);
+  if (!r.error.empty() || r.metrics.empty())
+    return std::vector<double>(objectives.size(), 2 * kPenalty);
   double violation = 0;
   for (const auto& c : constraints) {
     const double v = r.metrics.at(c.metric);
-    if (std::isnan(v)) violation += 1;
-    else if (!c.ok(r.metrics)) violation += std::abs(v - c.bound) / std::max(std::abs(c.bound), 1e-30);
+    if (std::isnan(v))
+      violation += 1;
+    else if (!c.ok(r.metrics))
+      violation += std::abs(v - c.bound) / std::max(std::abs(c.bound), 1e-30);
   }
   std::vector<double> f;
   for (size_t o : objectives) {
@@ -38,8 +41,8 @@ struct Context {
   Runner* runner = nullptr;
   std::vector<size_t> objectives;
   std::vector<Constraint> constraints;
-  std::vector<uint32_t> dims;    // model, axes..., style
-  std::vector<size_t> genes;     // the dims with more than one value (pagmo needs lo < hi)
+  std::vector<uint32_t> dims;  // model, axes..., style
+  std::vector<size_t> genes;   // the dims with more than one value (pagmo needs lo < hi)
 };
 
 // The user-defined problem pagmo copies around; the state lives in the Context.
@@ -97,8 +100,8 @@ void run_nsga2(const StudySpec& s, const Evaluator& ev, Runner& runner) {
   const pagmo::bfe bfe{pagmo::member_bfe{}};
   const auto seed = static_cast<unsigned>(s.seed & 0xffffffffu);
   pagmo::population pop{prob, bfe, s.population, seed};
-  pagmo::nsga2 algo{static_cast<unsigned>(s.generations), 0.95, 10., 1.0 / double(ctx.genes.size()),
-                    50., seed};
+  pagmo::nsga2 algo{static_cast<unsigned>(s.generations), 0.95, 10.,
+                    1.0 / double(ctx.genes.size()),       50.,  seed};
   algo.set_bfe(bfe);
   pop = algo.evolve(pop);
 }

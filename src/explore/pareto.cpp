@@ -26,7 +26,8 @@ std::vector<size_t> pareto_front(const std::vector<std::vector<double>>& pts) {
     if (ok) order.push_back(i);
   }
   // lexicographic: a point can only be dominated by one before it
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return pts[a] < pts[b] || (pts[a] == pts[b] && a < b); });
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return pts[a] < pts[b] || (pts[a] == pts[b] && a < b); });
   std::vector<size_t> front;
   if (!order.empty() && pts[order[0]].size() == 2) {
     double best = INFINITY, best_x = -INFINITY;
@@ -81,7 +82,7 @@ std::vector<Sensitivity> sensitivity(const std::vector<Row>& rows, size_t metric
     for (const auto& r : rows) {
       const double v = r.metrics()[metric];
       if (!std::isfinite(v)) continue;
-      const std::string& key = f == 0 ? r.design->model
+      const std::string& key = f == 0             ? r.design->model
                                : f == factors - 1 ? r.style_name()
                                                   : r.design->inputs[f - 1];
       by[key].first += v, by[key].second += 1;
@@ -97,7 +98,8 @@ std::vector<Sensitivity> sensitivity(const std::vector<Row>& rows, size_t metric
     s.spread = by.size() > 1 && mean != 0 ? (hi - lo) / std::abs(mean) : 0.0;
     out.push_back(s);
   }
-  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.spread > b.spread; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.spread > b.spread; });
   return out;
 }
 

@@ -30,7 +30,7 @@ std::vector<Row> feasible_rows(const std::vector<StoredDesign>& ds,
 // with one value give 0.
 struct Sensitivity {
   std::string factor;
-  double spread = 0;  // relative, e.g. 0.4 = the best and worst value's means differ by 40 %
+  double spread = 0;        // relative, e.g. 0.4 = the best and worst value's means differ by 40 %
   std::string best, worst;  // factor values with the lowest and highest mean
 };
 std::vector<Sensitivity> sensitivity(const std::vector<Row>& rows, size_t metric,

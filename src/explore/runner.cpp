@@ -30,9 +30,10 @@ std::vector<DesignResult> Runner::run(const std::vector<Design>& ds) {
     const uint64_t seq = new_in_run ? next_seq_++ : 0;
     if (auto it = seq_of_.find(keys[i]); it != seq_of_.end()) {
       if (new_in_run && it->second != seq)
-        throw Error(fmt::format("{}: design '{}' is stored as number {} but this study meets it as "
-                                "number {}: the store does not belong to this study's order",
-                                store_.path(), keys[i], it->second, seq));
+        throw Error(
+            fmt::format("{}: design '{}' is stored as number {} but this study meets it as "
+                        "number {}: the store does not belong to this study's order",
+                        store_.path(), keys[i], it->second, seq));
       seqs[i] = it->second;
       if (!first.count(keys[i])) {
         if (opt_.keep_results) out[i] = results_.at(keys[i]);
@@ -74,7 +75,8 @@ std::vector<DesignResult> Runner::run(const std::vector<Design>& ds) {
   }
   // repeats of a design within this call
   for (size_t i = 0; i < ds.size(); ++i)
-    if (auto it = first.find(keys[i]); it != first.end() && it->second != i) out[i] = out[it->second];
+    if (auto it = first.find(keys[i]); it != first.end() && it->second != i)
+      out[i] = out[it->second];
   return out;
 }
 

@@ -16,9 +16,9 @@
 namespace ss::explore {
 
 struct RunOptions {
-  size_t batch = 1024;      // designs per commit
-  unsigned threads = 0;     // per rank (0: every hardware thread)
-  bool keep_results = false;  // keep every result in memory (NSGA-II looks them up)
+  size_t batch = 1024;                       // designs per commit
+  unsigned threads = 0;                      // per rank (0: every hardware thread)
+  bool keep_results = false;                 // keep every result in memory (NSGA-II looks them up)
   std::function<void(size_t designs)> tick;  // progress: designs finished (evaluated or found)
 };
 

@@ -50,8 +50,10 @@ std::vector<Design> designs_of(const StudySpec& s) {
   if (s.strategy == Strategy::grid) {
     const uint64_t n = s.space_size();
     if (n > 100'000'000)
-      throw Error(fmt::format("the grid has {} designs (more than 100,000,000): use strategy "
-                              "random, lhs or nsga2, or fewer axis values", n));
+      throw Error(
+          fmt::format("the grid has {} designs (more than 100,000,000): use strategy "
+                      "random, lhs or nsga2, or fewer axis values",
+                      n));
     out.reserve(n);
     for (uint64_t i = 0; i < n; ++i) out.push_back(grid_design(s, i));
     return out;
@@ -67,7 +69,8 @@ std::vector<Design> designs_of(const StudySpec& s) {
     for (size_t k = 0; k < dims.size(); ++k) {
       std::vector<uint32_t> perm(n);
       std::iota(perm.begin(), perm.end(), 0u);
-      for (size_t i = n; i > 1; --i) std::swap(perm[i - 1], perm[rng.below(static_cast<uint32_t>(i))]);
+      for (size_t i = n; i > 1; --i)
+        std::swap(perm[i - 1], perm[rng.below(static_cast<uint32_t>(i))]);
       for (size_t i = 0; i < n; ++i) {
         const double u = (perm[i] + rng.uniform()) / static_cast<double>(n);
         pts[i][k] = std::min<uint32_t>(dims[k] - 1, static_cast<uint32_t>(u * dims[k]));

@@ -21,8 +21,8 @@ std::vector<Design> designs_of(const StudySpec& s);
 struct SplitMix {
   uint64_t x;
   uint64_t next();
-  double uniform();                  // [0, 1)
-  uint32_t below(uint32_t n);        // [0, n)
+  double uniform();            // [0, 1)
+  uint32_t below(uint32_t n);  // [0, n)
 };
 
 }  // namespace ss::explore

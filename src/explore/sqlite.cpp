@@ -53,7 +53,8 @@ Stmt::Stmt(const Db& db, const std::string& sql) : db_(db) {
 Stmt::~Stmt() { sqlite3_finalize(st_); }
 
 Stmt& Stmt::bind(int i, const std::string& v) {
-  if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+  if (sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT) !=
+      SQLITE_OK)
     db_.fail("bind");
   return *this;
 }

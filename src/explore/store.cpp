@@ -19,25 +19,19 @@ std::string quote_id(const std::string& s) {
   return q + "\"";
 }
 
-// Fixed columns before the axis and metric columns.
-const char* kFixed[] = {"seq",       "style",        "design_key", "model",       "model_hash",
-                        "arch_hash", "tech_hash",    "version",    "ok",          "error"};
-
 bool file_nonempty(const std::string& path) {
   struct stat st {};
   return ::stat(path.c_str(), &st) == 0 && st.st_size > 0;
 }
 
-void pragmas(Db& db) {
-  db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-}
+void pragmas(Db& db) { db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); }
 
 }  // namespace
 
 Store Store::create(const std::string& path, const StoreHeader& h) {
   if (file_nonempty(path))
-    throw Error(fmt::format("{}: the store exists; continue it with --resume or choose another --store",
-                            path));
+    throw Error(fmt::format(
+        "{}: the store exists; continue it with --resume or choose another --store", path));
   Store s;
   s.db_ = Db(path, true);
   pragmas(s.db_);
@@ -88,8 +82,8 @@ void Store::load_header() {
     throw Error(fmt::format("{}: not a spikestack explore store (incomplete header)", db_.path()));
   } catch (const Error& e) {
     const std::string w = e.what();
-    if (w.find("not a database") != std::string::npos || w.find("no such table") != std::string::npos ||
-        w.find("malformed") != std::string::npos)
+    if (w.find("not a database") != std::string::npos ||
+        w.find("no such table") != std::string::npos || w.find("malformed") != std::string::npos)
       throw Error(fmt::format("{}: not a spikestack explore store or damaged ({})", db_.path(),
                               w.substr(w.rfind(": ") + 2)));
     throw;
@@ -165,7 +159,8 @@ std::vector<StoredDesign> Store::designs() const {
 void Store::write(const std::vector<StoredDesign>& ds, const std::string& version,
                   const std::map<std::string, std::string>& model_hashes,
                   const std::string& arch_hash, const std::string& tech_hash) {
-  std::string cols = "seq, style, design_key, model, model_hash, arch_hash, tech_hash, version, ok, error";
+  std::string cols =
+      "seq, style, design_key, model, model_hash, arch_hash, tech_hash, version, ok, error";
   std::string marks = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?";
   for (const auto& k : header_.axis_keys) cols += ", " + quote_id(k), marks += ", ?";
   for (const auto& m : metric_infos()) cols += std::string(", ") + m.column, marks += ", ?";
@@ -181,10 +176,16 @@ void Store::write(const std::vector<StoredDesign>& ds, const std::string& versio
           ins.bind(++i, *v);
         ++i;
         ins.bind(i++, static_cast<int64_t>(r.error.empty() ? 1 : 0));
-        if (r.error.empty()) ins.bind_null(i++); else ins.bind(i++, r.error);
+        if (r.error.empty())
+          ins.bind_null(i++);
+        else
+          ins.bind(i++, r.error);
         for (const auto& in : d.inputs) ins.bind(i++, in);
         for (size_t m = 0; m < metric_infos().size(); ++m)
-          if (r.error.empty()) ins.bind(i++, r.metrics.at(m)); else ins.bind_null(i++);
+          if (r.error.empty())
+            ins.bind(i++, r.metrics.at(m));
+          else
+            ins.bind_null(i++);
         ins.step();
         ins.reset();
       }
@@ -207,7 +208,10 @@ std::string csv_cell(const std::string& s) {
 std::string Store::to_csv() const {
   Stmt q(db_, "SELECT * FROM points ORDER BY seq, style");
   std::string out;
-  for (int i = 0; i < q.columns(); ++i) out += (i ? "," : "") + csv_cell(q.name(i));
+  for (int i = 0; i < q.columns(); ++i) {
+    if (i) out += ",";
+    out += csv_cell(q.name(i));
+  }
   out += "\n";
   while (q.step()) {
     for (int i = 0; i < q.columns(); ++i) {
@@ -229,14 +233,20 @@ nlohmann::json Store::to_json() const {
     nlohmann::json r = nlohmann::json::object();
     for (int i = 0; i < q.columns(); ++i) {
       const std::string n = q.name(i);
-      if (q.is_null(i)) r[n] = nullptr;
-      else if (real_cols.count(n)) r[n] = q.real(i);
-      else if (n == "seq" || n == "ok") r[n] = q.integer(i);
-      else r[n] = q.text(i);
+      if (q.is_null(i))
+        r[n] = nullptr;
+      else if (real_cols.count(n))
+        r[n] = q.real(i);
+      else if (n == "seq" || n == "ok")
+        r[n] = q.integer(i);
+      else
+        r[n] = q.text(i);
     }
     rows.push_back(std::move(r));
   }
-  return {{"schema", kStoreSchema}, {"study", header_.identity}, {"version", header_.version},
+  return {{"schema", kStoreSchema},
+          {"study", header_.identity},
+          {"version", header_.version},
           {"points", rows}};
 }
 

@@ -27,7 +27,7 @@ struct StoredDesign {
 struct StoreHeader {
   nlohmann::json identity;  // study_identity(): refuses a store of another study
   std::vector<std::string> axis_keys;
-  std::string version;      // spikestack version that created the store
+  std::string version;  // spikestack version that created the store
 };
 
 class Store {

@@ -12,19 +12,26 @@ namespace ss::explore {
 
 const char* strategy_name(Strategy s) {
   switch (s) {
-    case Strategy::grid: return "grid";
-    case Strategy::random: return "random";
-    case Strategy::lhs: return "lhs";
-    case Strategy::nsga2: return "nsga2";
+    case Strategy::grid:
+      return "grid";
+    case Strategy::random:
+      return "random";
+    case Strategy::lhs:
+      return "lhs";
+    case Strategy::nsga2:
+      return "nsga2";
   }
   return "?";
 }
 
 const char* thermal_name(Thermal t) {
   switch (t) {
-    case Thermal::full: return "full";
-    case Thermal::coarse: return "coarse";
-    case Thermal::off: return "off";
+    case Thermal::full:
+      return "full";
+    case Thermal::coarse:
+      return "coarse";
+    case Thermal::off:
+      return "off";
   }
   return "?";
 }
@@ -101,8 +108,8 @@ StudySpec load_study(const std::string& path,
   const toml::table& root = parsed;
   static const std::set<std::string> top = {"study", "model", "axes"};
   static const std::set<std::string> study_keys = {
-      "name",       "arch",      "tech",        "set",      "styles",      "objectives",
-      "constraints", "strategy", "samples",     "population", "generations", "seed", "thermal"};
+      "name",     "arch",    "tech",       "set",         "styles", "objectives", "constraints",
+      "strategy", "samples", "population", "generations", "seed",   "thermal"};
   for (const auto& [k, v] : root)
     if (!top.count(std::string(k.str())))
       throw error_at(path, std::string(k.str()), "unknown table (expected study, model, axes)");
@@ -119,9 +126,11 @@ StudySpec load_study(const std::string& path,
   if (st["objectives"]) s.objectives = strings(st["objectives"], path, "study.objectives");
   if (st["constraints"]) s.constraints = strings(st["constraints"], path, "study.constraints");
   if (st["strategy"])
-    s.strategy = parse_strategy(need<std::string>(st["strategy"], path, "study.strategy", "a string"), path);
+    s.strategy =
+        parse_strategy(need<std::string>(st["strategy"], path, "study.strategy", "a string"), path);
   if (st["thermal"])
-    s.thermal = parse_thermal(need<std::string>(st["thermal"], path, "study.thermal", "a string"), path);
+    s.thermal =
+        parse_thermal(need<std::string>(st["thermal"], path, "study.thermal", "a string"), path);
   auto count = [&](const char* key, size_t& out) {
     if (!st[key]) return;
     const int64_t v = need<int64_t>(st[key], path, std::string("study.") + key, "an integer");
@@ -146,12 +155,15 @@ StudySpec load_study(const std::string& path,
       for (const auto& [k, v] : *t) {
         const std::string key(k.str());
         if (key == "path") {
-          m.path = resolve(need<std::string>(toml::node_view<const toml::node>(v), path, at + ".path", "a path"));
+          m.path = resolve(need<std::string>(toml::node_view<const toml::node>(v), path,
+                                             at + ".path", "a path"));
         } else if (key == "rate") {
-          m.rate = need<double>(toml::node_view<const toml::node>(v), path, at + ".rate", "a number");
+          m.rate =
+              need<double>(toml::node_view<const toml::node>(v), path, at + ".rate", "a number");
           if (!(m.rate >= 0 && m.rate <= 1)) throw error_at(path, at + ".rate", "expected 0 to 1");
         } else if (key == "samples") {
-          const int64_t n = need<int64_t>(toml::node_view<const toml::node>(v), path, at + ".samples", "an integer");
+          const int64_t n = need<int64_t>(toml::node_view<const toml::node>(v), path,
+                                          at + ".samples", "an integer");
           if (n < 1 || n > 100000) throw error_at(path, at + ".samples", "expected 1 to 100000");
           m.samples = static_cast<size_t>(n);
         } else {
@@ -173,15 +185,21 @@ StudySpec load_study(const std::string& path,
       } else if (const auto* arr = v.as_array()) {  // a TOML array: a list
         for (const auto& e : *arr) {
           std::string item;
-          if (auto x = e.value<std::string>()) item = *x;
-          else if (auto i = e.value<int64_t>()) item = std::to_string(*i);
-          else if (auto d = e.value<double>()) item = fmt::format("{}", *d);
-          else if (auto b = e.value<bool>()) item = *b ? "true" : "false";
-          else throw error_at(path, "axes." + key, "expected strings, numbers or booleans");
+          if (auto x = e.value<std::string>())
+            item = *x;
+          else if (auto i = e.value<int64_t>())
+            item = std::to_string(*i);
+          else if (auto d = e.value<double>())
+            item = fmt::format("{}", *d);
+          else if (auto b = e.value<bool>())
+            item = *b ? "true" : "false";
+          else
+            throw error_at(path, "axes." + key, "expected strings, numbers or booleans");
           spec += (spec.empty() ? "" : ",") + item;
         }
       } else {
-        throw error_at(path, "axes." + key, "expected a string (\"1,2,4\", \"1um..10um:log:6\") or an array");
+        throw error_at(path, "axes." + key,
+                       "expected a string (\"1,2,4\", \"1um..10um:log:6\") or an array");
       }
       try {
         s.axes.push_back(parse_axis(key, spec));
@@ -196,28 +214,32 @@ StudySpec load_study(const std::string& path,
 }
 
 void check_study(const StudySpec& s) {
-  if (s.models.empty()) throw Error("no model to explore (give --model or [[model]] in the study file)");
-  if (s.objectives.empty()) throw Error("no objective (expected some of: " + objective_names() + ")");
+  if (s.models.empty())
+    throw Error("no model to explore (give --model or [[model]] in the study file)");
+  if (s.objectives.empty())
+    throw Error("no objective (expected some of: " + objective_names() + ")");
   std::set<std::string> seen;
   for (const auto& o : s.objectives) {
     const auto i = metric_index(o);
     if (!*metric_infos()[i].objective)
-      throw Error(fmt::format("'{}' cannot be an objective (expected one of: {})", o, objective_names()));
+      throw Error(
+          fmt::format("'{}' cannot be an objective (expected one of: {})", o, objective_names()));
     if (!seen.insert(metric_infos()[i].column).second)
       throw Error(fmt::format("objective '{}' is given twice", o));
   }
   for (const auto& c : s.constraints) (void)parse_constraint(c);
   std::set<std::string> keys;
   for (const auto& a : s.axes) {
-    if (!keys.insert(a.key).second) throw Error(fmt::format("--axis {}: the key is given twice", a.key));
+    if (!keys.insert(a.key).second)
+      throw Error(fmt::format("--axis {}: the key is given twice", a.key));
     for (const auto& f : s.sets)
       if (f.substr(0, f.find('=')) == a.key)
         throw Error(fmt::format("--axis {}: the key is also fixed by --set {}", a.key, f));
   }
   if (s.strategy == Strategy::nsga2) {
     if (s.population < 8 || s.population % 4)
-      throw Error(fmt::format("nsga2: the population must be a multiple of 4 and at least 8, got {}",
-                              s.population));
+      throw Error(fmt::format(
+          "nsga2: the population must be a multiple of 4 and at least 8, got {}", s.population));
     if (s.axes.empty()) throw Error("nsga2 needs at least one axis");
   }
   const bool temp_used = [&] {

@@ -2,9 +2,9 @@
 // styles), how (grid, random, Latin hypercube, NSGA-II), what to minimize and under which
 // constraints. Read from a TOML study file (docs/explore.md) and/or command-line flags.
 #pragma once
-#include <nlohmann/json.hpp>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -14,9 +14,9 @@
 namespace ss::explore {
 
 struct ModelChoice {
-  std::string path;      // model file
-  double rate = 0.15;    // shape-only models: assumed firing rate of every layer
-  size_t samples = 16;   // trained models: test images whose firing statistics are used
+  std::string path;     // model file
+  double rate = 0.15;   // shape-only models: assumed firing rate of every layer
+  size_t samples = 16;  // trained models: test images whose firing statistics are used
 };
 
 enum class Strategy { grid, random, lhs, nsga2 };
@@ -31,14 +31,14 @@ struct StudySpec {
   std::string name = "study";
   std::string file;  // the study file ("" when from flags only)
   std::vector<ModelChoice> models;
-  std::string arch, tech;           // files
-  std::vector<std::string> sets;    // fixed overrides applied to every point
+  std::string arch, tech;         // files
+  std::vector<std::string> sets;  // fixed overrides applied to every point
   std::vector<Axis> axes;
   std::vector<std::string> styles;  // integration styles (empty: every default style)
   std::vector<std::string> objectives = {"energy", "latency"};
   std::vector<std::string> constraints;
   Strategy strategy = Strategy::grid;
-  size_t samples = 100;             // random / lhs designs
+  size_t samples = 100;                      // random / lhs designs
   size_t population = 32, generations = 10;  // nsga2
   uint64_t seed = 1;
   Thermal thermal = Thermal::full;

@@ -84,12 +84,17 @@ Summary summarize(const Store& store) {
   front_table.title = "The fronts";
   front_table.caption = fmt::format(
       "Designs no other design of the same style beats on every objective ({}), feasible under {}.",
-      fmt::join(objectives, ", "), cons.empty() ? std::string("no constraint") : fmt::format("{}", fmt::join(id.value("constraints", std::vector<std::string>{}), "; ")));
+      fmt::join(objectives, ", "),
+      cons.empty()
+          ? std::string("no constraint")
+          : fmt::format("{}",
+                        fmt::join(id.value("constraints", std::vector<std::string>{}), "; ")));
   front_table.header = {"style", "label", "design"};
   for (size_t o : obj) front_table.header.push_back(mi[o].label);
   char next_label = 'A';
   // per style: front on the study's objectives; chosen designs labelled
-  std::map<std::string, std::vector<std::pair<size_t, std::string>>> labelled;  // style -> (row, label)
+  std::map<std::string, std::vector<std::pair<size_t, std::string>>>
+      labelled;  // style -> (row, label)
   for (const auto& st : styles) {
     std::vector<size_t> idx;
     std::vector<std::vector<double>> pts;
@@ -107,9 +112,12 @@ Summary summarize(const Store& store) {
     std::map<size_t, std::string> label_of;  // front index -> label
     nlohmann::json jc = nlohmann::json::array();
     for (const auto& [why, fi] : chosen) {
-      if (!label_of.count(fi)) label_of[fi] = std::string(1, next_label <= 'Z' ? next_label++ : '*');
+      if (!label_of.count(fi))
+        label_of[fi] = std::string(1, next_label <= 'Z' ? next_label++ : '*');
       const Row& r = rows[idx[f[fi]]];
-      jc.push_back({{"why", why}, {"label", label_of[fi]}, {"seq", r.design->seq},
+      jc.push_back({{"why", why},
+                    {"label", label_of[fi]},
+                    {"seq", r.design->seq},
                     {"design", describe(*r.design, keys)}});
     }
     nlohmann::json jf = nlohmann::json::array();
@@ -117,8 +125,10 @@ Summary summarize(const Store& store) {
     for (size_t k = 0; k < f.size(); ++k) {
       const Row& r = rows[idx[f[k]]];
       nlohmann::json e = {{"seq", r.design->seq}, {"design", describe(*r.design, keys)}};
-      std::vector<std::string> cells = {st, label_of.count(k) ? label_of[k] : "", describe(*r.design, keys)};
-      std::string line = fmt::format("  {:>2} {}", label_of.count(k) ? label_of[k] : "", describe(*r.design, keys));
+      std::vector<std::string> cells = {st, label_of.count(k) ? label_of[k] : "",
+                                        describe(*r.design, keys)};
+      std::string line = fmt::format("  {:>2} {}", label_of.count(k) ? label_of[k] : "",
+                                     describe(*r.design, keys));
       for (size_t o : obj) {
         e[mi[o].column] = r.metrics()[o];
         cells.push_back(report::format_value(r.metrics()[o]));
@@ -131,8 +141,11 @@ Summary summarize(const Store& store) {
       if (k < 40 || label_of.count(k)) front_table.rows.push_back(cells);
     }
     if (f.size() > 40)
-      front_table.rows.push_back({st, "", fmt::format("... {} more on the front (--export has every row)", f.size() - 40)});
-    if (f.size() > 12) text += fmt::format("  ... {} more (export or --report for all)\n", f.size() - 12);
+      front_table.rows.push_back(
+          {st, "",
+           fmt::format("... {} more on the front (--export has every row)", f.size() - 40)});
+    if (f.size() > 12)
+      text += fmt::format("  ... {} more (export or --report for all)\n", f.size() - 12);
     fronts[st] = {{"feasible", pts.size()}, {"front", jf}, {"chosen", jc}};
   }
 
@@ -150,18 +163,21 @@ Summary summarize(const Store& store) {
     const auto sv = sensitivity(rows, o, keys);
     nlohmann::json js = nlohmann::json::array();
     for (const auto& x : sv) {
-      js.push_back({{"factor", x.factor}, {"spread", x.spread}, {"best", x.best}, {"worst", x.worst}});
+      js.push_back(
+          {{"factor", x.factor}, {"spread", x.spread}, {"best", x.best}, {"worst", x.worst}});
       if (x.spread > 0)
-        sens_table.rows.push_back({mi[o].objective, x.factor, fmt::format("{:.1f} %", 100 * x.spread),
-                                   x.best, x.worst});
+        sens_table.rows.push_back(
+            {mi[o].objective, x.factor, fmt::format("{:.1f} %", 100 * x.spread), x.best, x.worst});
     }
     sens[mi[o].objective] = js;
   }
 
   // charts: energy vs latency, energy vs footprint (and the study's own pair if different)
-  std::vector<std::pair<size_t, size_t>> pairs = {{metric_index("latency"), metric_index("energy")},
-                                                  {metric_index("footprint"), metric_index("energy")}};
-  if (obj.size() >= 2 && std::find(pairs.begin(), pairs.end(), std::make_pair(obj[1], obj[0])) == pairs.end() &&
+  std::vector<std::pair<size_t, size_t>> pairs = {
+      {metric_index("latency"), metric_index("energy")},
+      {metric_index("footprint"), metric_index("energy")}};
+  if (obj.size() >= 2 &&
+      std::find(pairs.begin(), pairs.end(), std::make_pair(obj[1], obj[0])) == pairs.end() &&
       std::find(pairs.begin(), pairs.end(), std::make_pair(obj[0], obj[1])) == pairs.end())
     pairs.emplace_back(obj[1], obj[0]);
   for (const auto& [xm, ym] : pairs) {
@@ -193,12 +209,12 @@ Summary summarize(const Store& store) {
         std::string label;
         for (const auto& [row, l] : labelled[styles[si]])
           if (row == idx[k]) label = l;
-        front.points.push_back({pts[k][0], pts[k][1],
-                                fmt::format("{} · {} · {}={} {}={}", styles[si],
-                                            describe(*rows[idx[k]].design, keys), mi[xm].objective,
-                                            report::format_value(pts[k][0]), mi[ym].objective,
-                                            report::format_value(pts[k][1])),
-                                label});
+        front.points.push_back(
+            {pts[k][0], pts[k][1],
+             fmt::format("{} · {} · {}={} {}={}", styles[si], describe(*rows[idx[k]].design, keys),
+                         mi[xm].objective, report::format_value(pts[k][0]), mi[ym].objective,
+                         report::format_value(pts[k][1])),
+             label});
       }
       c.series.push_back(std::move(cloud));
       c.series.push_back(std::move(front));
@@ -212,10 +228,12 @@ Summary summarize(const Store& store) {
                      fmt::join(objectives, ", "))});
   }
   s.page.title = fmt::format("Design space: {}", id.value("name", "study"));
-  s.page.lead = fmt::format("{} designs x styles = {} evaluated points ({} failed to build, {} feasible), strategy {}.",
-                            s.designs, s.rows, s.failed, s.feasible, id.value("strategy", "?"));
+  s.page.lead = fmt::format(
+      "{} designs x styles = {} evaluated points ({} failed to build, {} feasible), strategy {}.",
+      s.designs, s.rows, s.failed, s.feasible, id.value("strategy", "?"));
   std::string models;
-  for (const auto& m : id.value("models", nlohmann::json::array())) models += (models.empty() ? "" : ", ") + m.value("path", "");
+  for (const auto& m : id.value("models", nlohmann::json::array()))
+    models += (models.empty() ? "" : ", ") + m.value("path", "");
   s.page.inputs = {{"models", models},
                    {"architecture", id.value("arch", "")},
                    {"technology", id.value("tech", "")},
@@ -223,14 +241,16 @@ Summary summarize(const Store& store) {
                    {"thermal", id.value("thermal", "")},
                    {"store", store.path()}};
   for (const auto& a : id.value("axes", nlohmann::json::array()))
-    s.page.inputs.emplace_back("axis " + a.value("key", ""),
-                               fmt::format("{} values", a.value("values", nlohmann::json::array()).size()));
+    s.page.inputs.emplace_back(
+        "axis " + a.value("key", ""),
+        fmt::format("{} values", a.value("values", nlohmann::json::array()).size()));
   if (s.feasible == 0) s.page.note = "No design meets the constraints: nothing to plot.";
   s.page.tables = {front_table, sens_table};
-  s.page.footer = fmt::format("spikestack {} · store schema {}", store.header().version, kStoreSchema);
+  s.page.footer =
+      fmt::format("spikestack {} · store schema {}", store.header().version, kStoreSchema);
   s.text = text;
-  s.json = {{"designs", s.designs}, {"rows", s.rows}, {"failed", s.failed}, {"feasible", s.feasible},
-            {"fronts", fronts}, {"sensitivity", sens}};
+  s.json = {{"designs", s.designs},   {"rows", s.rows},   {"failed", s.failed},
+            {"feasible", s.feasible}, {"fronts", fronts}, {"sensitivity", sens}};
   return s;
 }
 

@@ -12,8 +12,8 @@ namespace ss::explore {
 
 struct Summary {
   size_t designs = 0, rows = 0, failed = 0, feasible = 0;
-  nlohmann::json json;          // counts, fronts with chosen designs, sensitivity
-  std::string text;             // the fronts as a table
+  nlohmann::json json;  // counts, fronts with chosen designs, sensitivity
+  std::string text;     // the fronts as a table
   report::ExplorePage page;
 };
 

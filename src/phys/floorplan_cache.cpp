@@ -10,7 +10,9 @@ namespace {
 
 constexpr size_t kMaxEntries = 4096;  // a few hundred bytes to a few KB each
 
-void put_bytes(std::string& k, const void* p, size_t n) { k.append(static_cast<const char*>(p), n); }
+void put_bytes(std::string& k, const void* p, size_t n) {
+  k.append(static_cast<const char*>(p), n);
+}
 void put(std::string& k, double v) { put_bytes(k, &v, sizeof v); }
 void put(std::string& k, int v) { put_bytes(k, &v, sizeof v); }
 void put(std::string& k, const std::string& s) {

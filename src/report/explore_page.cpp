@@ -48,7 +48,8 @@ std::string scatter_chart(const ScatterChart& c) {
         if (i) d += fmt::format(" L{} {}", coord(X(pts[i].x)), coord(Y(pts[i - 1].y)));
         d += fmt::format("{}{} {}", i ? " L" : "M", coord(X(pts[i].x)), coord(Y(pts[i].y)));
       }
-      svg.element("path", {{"d", d}, {"fill", "none"}, {"stroke", s.colour}, {"stroke-width", "1.6"}});
+      svg.element("path",
+                  {{"d", d}, {"fill", "none"}, {"stroke", s.colour}, {"stroke-width", "1.6"}});
     }
     for (const auto& p : s.points) {
       if (!std::isfinite(p.x) || !std::isfinite(p.y)) continue;
@@ -90,8 +91,9 @@ std::string render_explore_page(const ExplorePage& p) {
     o += fmt::format("<figure class=\"chart\"><h3>{}</h3>{}<figcaption>{}</figcaption></figure>",
                      escape_xml(f.title), f.svg, escape_xml(f.caption));
   for (const auto& t : p.tables) {
-    o += fmt::format("<h2 id=\"{}\">{}</h2><p class=\"lead\">{}</p><div class=\"table-wrap\"><table><thead><tr>",
-                     escape_xml(t.id), escape_xml(t.title), escape_xml(t.caption));
+    o += fmt::format(
+        "<h2 id=\"{}\">{}</h2><p class=\"lead\">{}</p><div class=\"table-wrap\"><table><thead><tr>",
+        escape_xml(t.id), escape_xml(t.title), escape_xml(t.caption));
     for (const auto& h : t.header) o += "<th>" + escape_xml(h) + "</th>";
     o += "</tr></thead><tbody>";
     for (const auto& r : t.rows) {

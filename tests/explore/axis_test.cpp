@@ -1,8 +1,9 @@
 // Axis specs: lists, ranges with units, and the errors of empty or inverted ranges.
+#include "explore/axis.h"
+
 #include <gtest/gtest.h>
 
 #include "common/error.h"
-#include "explore/axis.h"
 
 using namespace ss::explore;
 
@@ -40,7 +41,8 @@ TEST(Axis, LogRangeIncludesBothEnds) {
 
 TEST(Axis, IntegerAndSteppedRanges) {
   EXPECT_EQ(labels(parse_axis("k=2..5")), (std::vector<std::string>{"2", "3", "4", "5"}));
-  EXPECT_EQ(labels(parse_axis("k=0.25..1:lin:4")), (std::vector<std::string>{"0.25", "0.5", "0.75", "1"}));
+  EXPECT_EQ(labels(parse_axis("k=0.25..1:lin:4")),
+            (std::vector<std::string>{"0.25", "0.5", "0.75", "1"}));
   EXPECT_EQ(labels(parse_axis("f=400MHz..600MHz:+100MHz")),
             (std::vector<std::string>{"400 MHz", "500 MHz", "600 MHz"}));
 }

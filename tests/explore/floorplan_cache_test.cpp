@@ -1,12 +1,13 @@
 // The floorplan cache (phys/floorplan_cache.h) returns what make_floorplan computed for the
 // same geometry: a second evaluation of a point is identical to the first, a technology change
 // that moves no block (bond pitch) reuses the floorplan, a geometry change does not.
+#include "phys/floorplan_cache.h"
+
 #include <gtest/gtest.h>
 
 #include "arch/arch_spec.h"
 #include "engine/model_spec.h"
 #include "phys/evaluate.h"
-#include "phys/floorplan_cache.h"
 #include "sim/analytical.h"
 #include "sim/simulate.h"
 #include "tech/technology.h"

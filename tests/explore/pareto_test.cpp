@@ -1,12 +1,13 @@
 // Pareto fronts against a brute-force definition, constraints with units, and the order of
 // the designs a strategy visits.
+#include "explore/pareto.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "common/error.h"
 #include "explore/metrics.h"
-#include "explore/pareto.h"
 #include "explore/space.h"
 
 using namespace ss::explore;
@@ -18,7 +19,8 @@ std::vector<size_t> brute_front(const std::vector<std::vector<double>>& p) {
     bool dom = false;
     for (size_t j = 0; j < p.size() && !dom; ++j) {
       bool le = true, lt = false;
-      for (size_t k = 0; k < p[i].size(); ++k) le = le && p[j][k] <= p[i][k], lt = lt || p[j][k] < p[i][k];
+      for (size_t k = 0; k < p[i].size(); ++k)
+        le = le && p[j][k] <= p[i][k], lt = lt || p[j][k] < p[i][k];
       dom = le && lt;
     }
     if (!dom) out.push_back(i);
