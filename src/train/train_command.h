@@ -25,6 +25,9 @@ struct TrainOptions {
 // <out>/summary.json. Returns the process exit code; throws ss::Error on bad input.
 int train_main(const TrainOptions& opts);
 
+// train_main with C linkage: what the command line looks up in the trainer module.
+extern "C" int spikestack_train_main(const TrainOptions* opts);
+
 // Registers the `train` subcommand (with --help text and examples) on the CLI.
 void add_train_command(CLI::App& app);
 

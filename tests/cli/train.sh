@@ -37,4 +37,11 @@ sed 's/epochs = 1/epochs = -3/' "$d/r.toml" > "$d/neg.toml"
 expect_fail "neg.toml" "epochs" -- "$SS" train --config "$d/neg.toml" --out "$d/x" --limit 8
 sed 's/dataset = "fashion-mnist"/dataset = "cifar10"/' "$d/r.toml" > "$d/cifar.toml"
 expect_fail "cifar" -- "$SS" train --config "$d/cifar.toml" --out "$d/x" --limit 8
+# the trainer is a module beside the executable, loaded by `train` only: a copy of the
+# executable without it names the module's path and trains nothing
+mkdir "$d/bin" && cp "$SS" "$d/bin/spikestack"
+expect_fail "$d/bin/libspikestack_train.so" "cannot load the trainer" -- \
+  "$d/bin/spikestack" train --config "$d/r.toml" --out "$d/nomod" --limit 8
+[ ! -e "$d/nomod" ] && passes=$((passes+1)) || { echo "FAIL: train without its module wrote $d/nomod"; fails=$((fails+1)); }
+expect_ok "$d/bin/spikestack" infer -m "$d/run/cli-train.toml" -n 4 -q
 finish
