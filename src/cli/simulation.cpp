@@ -10,6 +10,7 @@
 #include "cli/inference.h"
 #include "cli/study.h"
 #include "common/error.h"
+#include "common/toml_override.h"
 #include "data/dataset.h"
 #include "engine/network.h"
 #include "sim/sources.h"

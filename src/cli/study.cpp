@@ -131,16 +131,6 @@ void check_output_dir(const std::string& dir) {
     throw error_at(dir, "", "cannot write in {} ({})", p.string(), std::strerror(errno));
 }
 
-void split_overrides(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,
-                     std::vector<std::string>& tech_sets) {
-  for (const auto& s : sets) {
-    if (s.rfind("tech.", 0) == 0)
-      tech_sets.push_back(s.substr(5));
-    else
-      arch_sets.push_back(s);
-  }
-}
-
 std::vector<phys::SiliconResult> evaluate_silicon(const arch::Arch& a, const sim::Activity& act,
                                                   const tech::Technology& t,
                                                   const std::vector<std::string>& styles,

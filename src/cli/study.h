@@ -36,10 +36,6 @@ struct Study {
 
 Study run_study(const StudyOptions& o);
 
-// Splits --set overrides: keys prefixed "tech." go to the technology file (prefix removed),
-// the rest to the architecture file; each loader rejects keys it does not know.
-void split_overrides(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,
-                     std::vector<std::string>& tech_sets);
 // "a,b,c" -> {"a", "b", "c"}; "" -> {}.
 std::vector<std::string> split_list(const std::string& csv);
 // --styles "2d,3d-mol" -> names, each a registered style and none twice; "" -> {} (every

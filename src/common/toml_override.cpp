@@ -34,4 +34,14 @@ void apply_toml_override(toml::table& root, const std::string& file, const std::
   }
 }
 
+void split_overrides(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,
+                     std::vector<std::string>& tech_sets) {
+  for (const auto& s : sets) {
+    if (s.rfind("tech.", 0) == 0)
+      tech_sets.push_back(s.substr(5));
+    else
+      arch_sets.push_back(s);
+  }
+}
+
 }  // namespace ss

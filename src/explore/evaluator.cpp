@@ -58,27 +58,15 @@ std::shared_ptr<const tech::Technology> Evaluator::technology(
   return techs_.emplace(k, t).first->second;
 }
 
-namespace {
-void split(const std::vector<std::string>& sets, std::vector<std::string>& arch_sets,
-           std::vector<std::string>& tech_sets) {
-  for (const auto& s : sets) {
-    if (s.rfind("tech.", 0) == 0)
-      tech_sets.push_back(s.substr(5));
-    else
-      arch_sets.push_back(s);
-  }
-}
-}  // namespace
-
 void Evaluator::validate() const {
   std::vector<std::string> arch_sets, tech_sets;
-  split(study_.sets, arch_sets, tech_sets);
+  split_overrides(study_.sets, arch_sets, tech_sets);
   (void)arch::parse_arch(arch_text_, study_.arch, arch_sets);
   (void)technology(tech_sets);
   for (const auto& ax : study_.axes)
     for (size_t i = 0; i < ax.values.size(); ++i) {
       std::vector<std::string> a = arch_sets, t = tech_sets;
-      split({ax.set(i)}, a, t);
+      split_overrides({ax.set(i)}, a, t);
       try {
         if (ax.key.rfind("tech.", 0) == 0)
           (void)technology(t);
@@ -93,7 +81,7 @@ void Evaluator::validate() const {
 DesignResult Evaluator::evaluate(const Design& d) const {
   DesignResult out;
   std::vector<std::string> arch_sets, tech_sets;
-  split(sets(d), arch_sets, tech_sets);
+  split_overrides(sets(d), arch_sets, tech_sets);
   auto fail_all = [&](const std::string& why) {
     for (const auto& s : styles_) out.styles.push_back({s, {}, why});
     return out;

@@ -27,3 +27,10 @@ TEST(TomlOverride, SetsExistingKeysOnly) {
   EXPECT_NE(msg("bond.pitch.x=3").find("not a table"), std::string::npos);
   EXPECT_NE(msg("nothing").find("expected key=value"), std::string::npos);
 }
+
+TEST(TomlOverride, SplitsByTarget) {
+  std::vector<std::string> a{"keep=1"}, t;
+  split_overrides({"se_cores.count=4", "tech.bond.pitch=2 um", "technology=x", "tech.=y"}, a, t);
+  EXPECT_EQ(a, (std::vector<std::string>{"keep=1", "se_cores.count=4", "technology=x"}));
+  EXPECT_EQ(t, (std::vector<std::string>{"bond.pitch=2 um", "=y"}));
+}
