@@ -111,6 +111,18 @@ for _e, _k in ((2, 1), (4, 2)):
         ['--bottom-regs', 'acc_q', '--bottom-regs', 'score_q'], ALL, ['--name-registers'],
         pin=PIN)
 
+# logic-on-logic as the seed partitions it, on a design that has both parts: se_array with the
+# per-column ping-pong accumulators and LIF lanes (and their membranes) of se_core behind it
+# (scripts/flow/designs/se_unit.v); 3d-lol: the array (PEs, weight banks, skew and tag lines)
+# on the bottom tier, the spike generators with their accumulator and membrane state on top:
+# every column's partial sums cross the bonds. No macros: its 3d-mol row is its 2d layout.
+SE_UNIT = ['scripts/flow/designs/se_unit.v', 'hw/se_array.v', 'hw/se_pe.v']
+PIN_UNIT = 'e9be35825e073c44a696caefd0f4d7eadcc5254f'
+for _n in (2, 3):
+    POINTS['se_unit_%dx%d' % (_n, _n)] = _p(SE_UNIT, 'se_unit', ['ROWS=%d' % _n, 'COLS=%d' % _n],
+                                            ['--bottom-tier', 'u_array'], ALL, pin=PIN_UNIT)
+    POINTS['se_unit_%dx%d' % (_n, _n)]['pending'] = dict(QUEUED)
+
 
 for _k, _v in PENDING.items():
     POINTS[_k]['pending'] = dict(_v)

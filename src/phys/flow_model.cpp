@@ -289,6 +289,112 @@ FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Te
   return r;
 }
 
+UnitDesign se_unit_design(const FlowPoint& p) {
+  if (p.top != "se_unit") throw error_at(p.file, "design.top", "'{}' is not se_unit", p.top);
+  UnitDesign d;  // scripts/flow/designs/se_unit.v's parameter defaults
+  auto get = [&](const char* k, int& v) {
+    if (p.params.count(k)) v = p.params.at(k);
+  };
+  get("ROWS", d.rows), get("COLS", d.cols), get("LANES", d.lanes);
+  get("WEIGHT_BITS", d.weight_bits), get("PSUM_BITS", d.psum_bits), get("ACC_W", d.acc_w);
+  get("MEM_W", d.mem_w);
+  return d;
+}
+
+UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Technology& t) {
+  const auto d = se_unit_design(p);
+  if (p.activity != f.activity)
+    throw error_at(p.file, "power.activity_per_cycle",
+                   "{} differs from the fitted points' {} (internal energy is fitted per cycle)",
+                   p.activity, f.activity);
+  if (p.style == "3d-mol" && p.macros > 0)
+    throw error_at(p.file, "style", "the SE unit has no macros");
+  const auto& l = t.logic;
+  const double dff_um2 = l.dff_area_m2 * 1e12;
+  // The array (bottom tier).
+  const FlowDesign ad{d.rows, d.cols, d.lanes, d.weight_bits, d.psum_bits, d.meta_bits};
+  const auto ab = block_cells(flow_block(ad, t), t);
+  const double ff_bottom = ab.flip_flops + rtl_only_flip_flops(ad);
+  const double comb_bottom = ab.comb_um2;
+  // The LIF lanes (top tier): the model's "lif" block, one lane per column, without its
+  // accumulator SRAM (the unit keeps two entries per column in flip-flops, below).
+  arch::Arch a;
+  a.file = "<flow point>";
+  a.name = p.name;
+  a.weight_bits = d.weight_bits;
+  a.acc_bits = d.acc_w;  // the lane reads the exact accumulated sum
+  a.membrane_bits = d.mem_w;
+  a.se = {"st_systolic", 1, d.rows, d.cols, d.lanes, arch::Tier::bottom};
+  a.attention.count = 0;
+  a.spike_gen.lanes_per_core = d.cols;
+  a.spike_gen.acc_entries = 0;
+  const auto lb = block_cells(
+      component_model("lif", a.file, "spike_gen").build({a, t, "spike_gen", "lif", arch::Tier::top}),
+      t);
+  // Accumulators: per column 2 entries x lanes x acc_w bits, a read-modify-write adder and a
+  // bank read mux per lane, and the lane's read port (2 x lanes entries: 2 lanes - 1 mux2 of
+  // acc_w). Membranes: per column 2 x mem_w bits and a read mux.
+  const double cols = d.cols;
+  const double ff_store = cols * (2.0 * d.lanes * d.acc_w + 2.0 * d.mem_w);
+  const double comb_store =
+      cols * (d.lanes * (tech::adder(l, d.acc_w).area_m2 + tech::mux2(l, d.acc_w).area_m2) +
+              (2.0 * d.lanes - 1) * tech::mux2(l, d.acc_w).area_m2 +
+              tech::mux2(l, d.mem_w).area_m2) *
+      1e12;
+  const double ff_top = lb.flip_flops + ff_store;
+  const double comb_top = lb.comb_um2 + comb_store;
+  UnitPrediction u;
+  auto& r = u.all;
+  r.name = p.name;
+  r.style = p.style;
+  u.bottom_cell_area_um2 = (ff_bottom * dff_um2 + comb_bottom * f.comb_mapping) * f.fanout_area;
+  u.top_cell_area_um2 = (ff_top * dff_um2 + comb_top * f.comb_mapping) * f.fanout_area;
+  u.top_flip_flops = ff_top;
+  r.flip_flops = ff_bottom + ff_top;
+  r.cell_area_um2 = u.bottom_cell_area_um2 + u.top_cell_area_um2;
+  r.cells = r.cell_area_um2 / f.mean_cell_um2;
+  r.die_um2 = r.cell_area_um2 / p.density_target;
+  const bool folded = p.style == "3d-lol";
+  const double shrink = folded ? kFoldLengthRatio : 1.0;
+  r.footprint_um2 = folded ? r.die_um2 / 2 : r.die_um2;
+  const double pitch_um = std::sqrt(f.mean_cell_um2);
+  const double n_bottom = u.bottom_cell_area_um2 / f.mean_cell_um2;
+  const double n_top = u.top_cell_area_um2 / f.mean_cell_um2;
+  const double w_bottom =
+      n_bottom * f.nets_per_cell * f.net_length_factor * davis_mean(n_bottom) * pitch_um;
+  const double w_top = n_top * f.nets_per_cell * f.net_length_factor *
+                       DavisDistribution(n_top, kLogicRent).average_length() * pitch_um;
+  u.psum_link_bits = cols * d.lanes * d.psum_bits;
+  // Fused link (docs/physical.md, Links): the gap between the array and its lane group (0: they
+  // abut) plus half the lane group's side.
+  const double link_len_um = 0.5 * std::sqrt(u.top_cell_area_um2 / p.density_target);
+  u.link_wire_um = shrink * u.psum_link_bits * link_len_um;
+  r.wirelength_um = shrink * (w_bottom + w_top) + u.link_wire_um;
+  r.clock_wire_um = shrink * f.clock_wire_factor * 0.7124 * std::sqrt(r.flip_flops * r.die_um2);
+  r.bonds = folded ? u.psum_link_bits : 0;
+  const double v2 = t.vdd_v * t.vdd_v, hz = p.clock_mhz * 1e6;
+  const double c_clock_f =
+      r.flip_flops * l.dff_clock_pin_cap_f + r.clock_wire_um * f.wire_ff_per_um * 1e-15;
+  const double c_data_f =
+      ((r.wirelength_um - r.clock_wire_um) * f.wire_ff_per_um + r.cells * f.data_pin_ff_per_cell) *
+          1e-15 +
+      r.bonds * t.bond.c_f;
+  r.switching_w = v2 * hz * (c_clock_f + 0.5 * p.activity * c_data_f);
+  r.internal_w = hz * r.flip_flops * f.ff_internal_j;
+  r.leakage_w = r.cell_area_um2 * 1e-12 * l.leakage_w_per_m2;
+  r.total_w = r.internal_w + r.switching_w + r.leakage_w;
+  const double pe_s = pe_path_s(ad, t, f.carry_delay_per_bit_s);
+  const int sel_levels = static_cast<int>(std::ceil(std::log2(2.0 * d.lanes)));
+  const double lif_s = l.dff_clk_q_s + sel_levels * tech::mux2(l, d.acc_w).delay_s +
+                       tech::mux2(l, d.mem_w).delay_s +
+                       (d.mem_w + 1 + d.mem_w) * f.carry_delay_per_bit_s +
+                       tech::mux2(l, d.mem_w).delay_s + l.dff_setup_s;
+  u.pe_path_ns = pe_s * 1e9;
+  u.lif_path_ns = lif_s * 1e9;
+  r.fmax_mhz = 1e-6 / std::max(pe_s, lif_s);
+  return u;
+}
+
 MolFit fit_mol(const std::vector<FlowPoint>& points, const std::vector<std::string>& names,
                double wire_ff_per_um) {
   MolFit f;

@@ -105,6 +105,39 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
 // The model's prediction for `p`'s design, style, clock and activity.
 FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& fit, const tech::Technology& osu018);
 
+// Logic-on-logic as the seed partitions it (docs/physical.md, finding 8), on the flow's SE unit
+// (scripts/flow/designs/se_unit.v): se_array with, behind each column, the ping-pong exact
+// accumulators (two entries of `lanes` acc_w-bit sums), a LIF lane (the model's "lif"
+// component, one lane per column) and the membranes it keeps (two per column). The array is
+// the bottom tier, the spike generators with their accumulator and membrane state the top;
+// the partial sums (cols x lanes x psum_bits) cross the bonds.
+struct UnitDesign {
+  int rows = 2, cols = 2, lanes = 2, weight_bits = 8, psum_bits = 16, acc_w = 20, mem_w = 24;
+  int meta_bits = 3;  // the unit's tag through the array: token parity, first, last
+};
+UnitDesign se_unit_design(const FlowPoint& p);
+
+struct UnitPrediction {
+  FlowPrediction all;
+  // Per tier (3d-lol; in 2d the same split of the one die): placed cell area and flip-flops.
+  double top_cell_area_um2 = 0, bottom_cell_area_um2 = 0, top_flip_flops = 0;
+  double psum_link_bits = 0;  // the model's cross-tier link: the array's partial-sum port
+  double link_wire_um = 0;    // the partial-sum wire (fused link: half the lane group's side)
+  double lif_path_ns = 0, pe_path_ns = 0;
+};
+// The model of the unit with the fit of se_array (fit_flow): the array as predict_flow sizes it;
+// the LIF lanes from the "lif" component model (its accumulator SRAM left out: acc_entries 0);
+// the accumulator and membrane registers of the unit (flip-flops at this size: 2 entries per
+// column) and their read-modify-write adders and read multiplexers from the same liberty
+// primitives; combinational area x the fit's mapping, x its fanout area. Wire: each block's
+// Davis mean at its own Rent exponent (array 0.5, lif 0.6) x the fit's length factor, plus the
+// partial-sum link at the model's fused-link length (the lane group abuts its array: half the
+// lane group's side); 3d-lol x 1/sqrt(2) (Shrunk-2D: the flow folds both blocks), its bonds the
+// partial-sum link. fmax: the slower of the PE's path and the LIF lane's (accumulator read mux,
+// membrane mux, the (mem_w + 1)-bit add and the mem_w-bit compare at the fit's carry delay per
+// bit, the reset mux).
+UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& fit, const tech::Technology& osu018);
+
 // Memory-on-logic on a tile whose macro feeds its logic (the flow's se_tile: the array with
 // its weight buffer as one macro). 2D (Macro-3D's reference, docs/flow.md): the macro sits
 // beside the logic across a halo, its pins on the edge facing the logic, so a memory net runs
