@@ -123,6 +123,16 @@ for _n in (2, 3):
                                             ['--bottom-tier', 'u_array'], ALL, pin=PIN_UNIT)
     POINTS['se_unit_%dx%d' % (_n, _n)]['pending'] = dict(QUEUED)
 
+# memory-on-logic with a shared buffer: one weight-buffer macro (one tile per word) feeding two
+# se_arrays, every read-data bit a weight-bank input of one PE in each (the paper's weight GLB
+# feeds four SE cores); measures kappa and rho where a buffer's bits reach several arrays
+SE_TILE_X2 = ['scripts/flow/designs/se_tile_x2.v', 'hw/se_array.v', 'hw/se_pe.v', 'hw/glb.v',
+              'hw/sram_bank.v', 'hw/sram_macro.v']
+PIN_X2 = 'decdea410115293994cb57031bb846f1e33b690a'
+POINTS['se_tile_x2_2x2'] = _p(SE_TILE_X2, 'se_tile_x2', ['ROWS=2', 'COLS=2'], [], MOL,
+                              MACROS + EDGE, pin=PIN_X2)
+POINTS['se_tile_x2_2x2']['pending'] = dict((s, 'queued') for s in MOL)
+
 
 for _k, _v in PENDING.items():
     POINTS[_k]['pending'] = dict(_v)
