@@ -1,5 +1,6 @@
 #include "engine/trace.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -62,6 +63,55 @@ void Trace::on_layer(const LayerEvent& e) {
     l.silent_tokens += silent;
   }
   ++l.samples;
+  head_layer(e.name, s);
+}
+
+namespace {
+// Spikes per channel over steps and tokens.
+std::vector<int64_t> channel_spikes(const SpikeTensor& s) {
+  std::vector<int64_t> c(size_t(s.channels()), 0);
+  for (size_t r = 0; r < s.rows(); ++r) {
+    const uint64_t* w = s.row(r);
+    for (size_t k = 0; k < s.stride(); ++k)
+      for (uint64_t v = w[k]; v; v &= v - 1) ++c[k * 64 + size_t(std::countr_zero(v))];
+  }
+  return c;
+}
+}  // namespace
+
+// Head pruning: an SSA part's Q reports before on_heads (its per-channel spikes wait for the
+// ranking), its K, V and attention output after it (counted for the heads that ran).
+void Trace::head_layer(const std::string& name, const SpikeTensor& s) {
+  if (name.ends_with(".attn.q")) {
+    pending_q_[name.substr(0, name.size() - 2)] = channel_spikes(s);
+    return;
+  }
+  static const std::pair<const char*, int> kRows[] = {
+      {".k", HeadCounts::kK}, {".v", HeadCounts::kV}, {".attn", HeadCounts::kAttn}};
+  for (const auto& [suffix, row] : kRows) {
+    const std::string suf(suffix);
+    if (!name.ends_with(suf)) continue;
+    auto it = ran_now_.find(name.substr(0, name.size() - suf.size()));
+    if (it != ran_now_.end()) add_head_row(it->first, row, channel_spikes(s), it->second);
+    return;
+  }
+}
+
+void Trace::add_head_row(const std::string& part, int row, const std::vector<int64_t>& per_channel,
+                         const std::vector<uint8_t>& ran) {
+  const int H = int(ran.size());
+  if (H == 0 || per_channel.size() % size_t(H)) return;
+  HeadCounts& hc = head_counts_[part];
+  if (hc.heads != H) hc.heads = H, hc.spikes.assign(4 * size_t(H), 0), hc.silent.assign(3 * size_t(H), 0);
+  const size_t dh = per_channel.size() / size_t(H);
+  for (int h = 0; h < H; ++h) {
+    if (!ran[size_t(h)]) continue;
+    int64_t sum = 0, silent = 0;
+    for (size_t c = size_t(h) * dh; c < size_t(h + 1) * dh; ++c)
+      sum += per_channel[c], silent += per_channel[c] == 0;
+    hc.spikes[size_t(row) * H + size_t(h)] += sum;
+    if (row < 3) hc.silent[size_t(row) * H + size_t(h)] += silent;
+  }
 }
 
 void Trace::on_input(const uint8_t* img, int C, int H, int W) {
@@ -114,6 +164,11 @@ void Trace::on_heads(const std::string& part, const std::vector<uint8_t>& ran) {
   auto& h = heads_[part];
   h.resize(ran.size(), 0);
   for (size_t i = 0; i < ran.size(); ++i) h[i] += ran[i] != 0;
+  if (auto q = pending_q_.find(part); q != pending_q_.end()) {
+    add_head_row(part, HeadCounts::kQ, q->second, ran);
+    pending_q_.erase(q);
+  }
+  ran_now_[part] = ran;
 }
 
 void Trace::merge(const Trace& o) {
@@ -159,6 +214,13 @@ void Trace::merge(const Trace& o) {
     d.resize(h.size(), 0);
     for (size_t i = 0; i < h.size(); ++i) d[i] += h[i];
   }
+  for (const auto& [p, h] : o.head_counts_) {
+    HeadCounts& d = head_counts_[p];
+    if (d.heads != h.heads) d.heads = h.heads, d.spikes.assign(h.spikes.size(), 0), d.silent.assign(h.silent.size(), 0);
+    for (size_t i = 0; i < h.spikes.size(); ++i) d.spikes[i] += h.spikes[i];
+    for (size_t i = 0; i < h.silent.size(); ++i) d.silent[i] += h.silent[i];
+  }
+  format_ = std::min(format_, o.format_);
 }
 
 void Trace::save(const std::string& path, const std::string& mode) const {
@@ -195,6 +257,12 @@ void Trace::save(const std::string& path, const std::string& mode) const {
   }
   for (const auto& [p, h] : heads_)
     w.add("heads_ran." + p, DType::I64, {int64_t(h.size())}, h.data());
+  if (format_ >= 2)
+    for (const auto& [p, h] : head_counts_) {
+      w.add("heads_spikes." + p, DType::I64, {4, h.heads}, h.spikes.data());
+      w.add("heads_silent." + p, DType::I64, {3, h.heads}, h.silent.data());
+    }
+  w.set_metadata("format", std::to_string(format_));
   w.set_metadata("layers", names);
   w.set_metadata("samples", std::to_string(samples()));
   w.set_metadata("mode", mode);
@@ -226,6 +294,14 @@ Trace Trace::load(const std::string& path) {
     return it->second;
   };
   Trace tr;
+  tr.format_ = 1;  // written before the key existed
+  if (md.count("format")) {
+    const std::string& f = md.at("format");
+    if (f != "1" && f != "2")
+      throw error_at(path, "metadata.format",
+                     "'{}', expected 1 or 2 (a trace from a newer spikestack?)", f);
+    tr.format_ = f[0] - '0';
+  }
   int64_t samples = 0;
   try {
     samples = std::stoll(meta("samples"));
@@ -275,7 +351,23 @@ Trace Trace::load(const std::string& path) {
       u.open = i64(st, n, st.get(n).numel());
       u.slots = i64(st, "expert_gating_slots." + part, 1)[0];
     } else if (n.rfind("heads_ran.", 0) == 0) {
-      tr.heads_[n.substr(10)] = i64(st, n, st.get(n).numel());
+      const std::string part = n.substr(10);
+      auto& ran = tr.heads_[part];
+      ran = i64(st, n, st.get(n).numel());
+      if (tr.format_ < 2) continue;  // format 1: no per-head counts
+      const int64_t H = int64_t(ran.size());
+      HeadCounts& hc = tr.head_counts_[part];
+      hc.heads = int(H);
+      for (const auto& [name, rows] : {std::pair{"heads_spikes." + part, int64_t(4)},
+                                       std::pair{"heads_silent." + part, int64_t(3)}}) {
+        if (!st.has(name))
+          throw error_at(path, name, "missing tensor (format 2 trace of a model with head pruning)");
+        const auto& shape = st.get(name).shape;
+        if (shape.size() != 2 || shape[0] != rows || shape[1] != H)
+          throw error_at(path, name, "expected shape [{}, {}] (heads_ran.{} has {} heads)", rows,
+                         H, part, H);
+        (rows == 4 ? hc.spikes : hc.silent) = i64(st, name, rows * H);
+      }
     }
   return tr;
 }

@@ -50,8 +50,22 @@ struct GateUsage {
   }
 };
 
+// Head pruning (SSA with attention.head_keep < 1), per attention part, summed over the samples
+// in which head h ran (trace format 2, docs/formats.md §5): spikes[r * H + h] are the spikes of
+// head h's channels (rows r: 0 Q, 1 K, 2 V, 3 attention output) over steps and tokens;
+// silent[r * H + h] (rows 0 Q, 1 K, 2 V) the channels of head h with no spike in the sample.
+struct HeadCounts {
+  enum { kQ = 0, kK = 1, kV = 2, kAttn = 3 };
+  int heads = 0;
+  std::vector<int64_t> spikes, silent;  // [4 x heads], [3 x heads]
+};
+
 class Trace : public Observer {
  public:
+  // 1: before per-head counts (heads_spikes / heads_silent); 2: with them. A recorded trace is
+  // kFormat; a loaded one keeps the file's (metadata `format`, absent = 1).
+  static constexpr int kFormat = 2;
+  int format() const { return format_; }
   void on_layer(const LayerEvent& e) override;
   // Optional: the image of the sample about to run (uint8, CHW). The engine does not report
   // its input to observers; whoever runs it calls this (the simulator's engine source does).
@@ -68,18 +82,29 @@ class Trace : public Observer {
   const std::map<std::string, GateUsage>& expert_gating() const { return gating_; }
   // Head pruning: heads_ran[part][h] = samples in which head h of that SSA part ran.
   const std::map<std::string, std::vector<int64_t>>& heads_ran() const { return heads_; }
+  // Per-head counts of the heads that ran (format 2; a format 1 trace has none).
+  const std::map<std::string, HeadCounts>& head_counts() const { return head_counts_; }
   int64_t samples() const { return layers_.empty() ? 0 : layers_[0].samples; }
   void save(const std::string& path, const std::string& mode) const;
   // Reads a file written by save(); errors name the file and the tensor.
   static Trace load(const std::string& path);
 
  private:
+  void head_layer(const std::string& name, const SpikeTensor& s);
+  void add_head_row(const std::string& part, int row, const std::vector<int64_t>& per_channel,
+                    const std::vector<uint8_t>& ran);
   std::vector<LayerTrace> layers_;
   std::map<std::string, size_t> index_;
   std::map<std::string, std::vector<int64_t>> usage_;
   std::map<std::string, GateUsage> gating_;
   std::map<std::string, std::vector<int64_t>> heads_;
+  std::map<std::string, HeadCounts> head_counts_;
+  // the current sample's Q spikes per channel of each SSA part (Q reports before on_heads),
+  // and the heads that ran (K, V and the attention output report after it)
+  std::map<std::string, std::vector<int64_t>> pending_q_;
+  std::map<std::string, std::vector<uint8_t>> ran_now_;
   InputTrace input_;
+  int format_ = kFormat;
 };
 
 }  // namespace ss

@@ -65,7 +65,6 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
     const bool kv = use_kv_first(A, N, dh);
     const double heads = d.expert >= 0 ? 1.0 : std::max(1.0, std::round(s.heads_kept));
     const double sbw = sb_all / concurrency;
-    const double q = s.q_rate, k = s.k_rate, v = s.v_rate;
     // one head: classes {size, count} of full and remainder tiles along both map dimensions
     using Tiles = std::vector<std::array<double, 2>>;
     auto split = [](double len, int tile) {
@@ -87,43 +86,61 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
         if (count[size_t(z)] > 0) out.push_back({double(z), count[size_t(z)]});
       return out;
     };
+    // the heads costed: one class of `heads` heads at the layer's rates, or (head pruning from
+    // a format 2 trace) each head that ran at its own rates, weighted by its runs per inference
+    struct HeadClass {
+      double w, q, k, v, q_dead, k_dead, v_dead;
+    };
+    std::vector<HeadClass> hcs;
+    if (d.expert < 0 && !s.per_head.empty()) {
+      double runs = 0;
+      for (const auto& h : s.per_head) runs += h.runs;
+      for (const auto& h : s.per_head)
+        hcs.push_back({runs > 0 ? heads * h.runs / runs : 0.0, h.q, h.k, h.v, h.q_dead, h.k_dead, h.v_dead});
+    } else {
+      hcs.push_back({heads, s.q_rate, s.k_rate, s.v_rate, s.q_dead, s.k_dead, s.v_dead});
+    }
+    std::vector<double> hc_time(hcs.size(), 0.0), hc_busy(hcs.size(), 0.0);
     double head_time = 0, head_busy = 0, head_sg = 0, last_sg = 0;
     for (int tc = 0; tc < tcs; ++tc) {
       const double nl = std::min(L, T - tc * L);
       const Tiles rs = kv ? split(dh, R) : split_rows(R), cs = kv ? split(dh, C) : split(N, C);
-      for (auto& r : rs)
-        for (auto& cc : cs) {
-          const double mult = r[1] * cc[1];
-          if (mult == 0 || r[0] == 0 || cc[0] == 0) continue;
-          double compute, sbits, and_ops, acc_ops;
-          if (!kv) {
-            const double Rn = r[0], Cm = cc[0];
-            compute = K.attention->mode_cycles(dh * any_live(q, Rn * nl, s.q_dead) *
-                                               any_live(k, Cm * nl, s.k_dead)) +
-                      K.attention->mode_cycles(dh * any_live(v, Cm * nl, s.v_dead));
-            sbits = (Rn + 2 * Cm) * dh * nl;
-            and_ops = Rn * dh * nl * q * Cm;
-            acc_ops = Cm * dh * nl * v * Rn;
-          } else {
-            const double Rc = r[0], Cd = cc[0];
-            compute = K.attention->mode_cycles(N * any(k, Rc * nl) * any(v, Cd * nl)) +
-                      K.attention->mode_cycles(n * any(q, Rc * nl));
-            sbits = (N * (Rc + Cd) + n * Rc) * nl;
-            and_ops = N * Rc * nl * k * Cd;
-            acc_ops = n * Rc * nl * q * Cd;
+      for (size_t j = 0; j < hcs.size(); ++j) {
+        const double hw = hcs[j].w, q = hcs[j].q, k = hcs[j].k, v = hcs[j].v;
+        for (auto& r : rs)
+          for (auto& cc : cs) {
+            const double mult = r[1] * cc[1];
+            if (mult == 0 || r[0] == 0 || cc[0] == 0) continue;
+            double compute, sbits, and_ops, acc_ops;
+            if (!kv) {
+              const double Rn = r[0], Cm = cc[0];
+              compute = K.attention->mode_cycles(dh * any_live(q, Rn * nl, hcs[j].q_dead) *
+                                                 any_live(k, Cm * nl, hcs[j].k_dead)) +
+                        K.attention->mode_cycles(dh * any_live(v, Cm * nl, hcs[j].v_dead));
+              sbits = (Rn + 2 * Cm) * dh * nl;
+              and_ops = Rn * dh * nl * q * Cm;
+              acc_ops = Cm * dh * nl * v * Rn;
+            } else {
+              const double Rc = r[0], Cd = cc[0];
+              compute = K.attention->mode_cycles(N * any(k, Rc * nl) * any(v, Cd * nl)) +
+                        K.attention->mode_cycles(n * any(q, Rc * nl));
+              sbits = (N * (Rc + Cd) + n * Rc) * nl;
+              and_ops = N * Rc * nl * k * Cd;
+              acc_ops = n * Rc * nl * q * Cd;
+            }
+            const double sl = std::ceil(sbits / sbw);
+            hc_time[j] += mult * std::max(compute, sl);
+            hc_busy[j] += mult * compute;
+            if (sl > compute) cost.stalled += hw * mult * (sl - compute), cost.buf_stalled[kSpike] += hw * mult * (sl - compute);
+            cost.and_ops += hw * mult * and_ops;
+            cost.acc_ops += hw * mult * acc_ops;
+            cost.read_bits[kSpike] += hw * mult * sbits;
+            cost.reads[kSpike] += hw * mult * K.spike->accesses(sbits);
+            cost.noc_bits += hw * mult * sbits;
+            cost.noc_transfers += hw * mult * K.noc->transfers(sbits);
+            cost.passes += hw * mult;
           }
-          const double sl = std::ceil(sbits / sbw);
-          head_time += mult * std::max(compute, sl);
-          head_busy += mult * compute;
-          if (sl > compute) cost.stalled += heads * mult * (sl - compute), cost.buf_stalled[kSpike] += heads * mult * (sl - compute);
-          cost.and_ops += heads * mult * and_ops;
-          cost.acc_ops += heads * mult * acc_ops;
-          cost.read_bits[kSpike] += heads * mult * sbits;
-          cost.reads[kSpike] += heads * mult * K.spike->accesses(sbits);
-          cost.noc_bits += heads * mult * sbits;
-          cost.noc_transfers += heads * mult * K.noc->transfers(sbits);
-          cost.passes += heads * mult;
-        }
+      }
       const double upd = n * dh * nl;
       const double sgc = K.spike_gen->cycles(upd);
       head_sg += sgc, last_sg = sgc;
@@ -135,6 +152,12 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
       const double mbits = n * dh * A.membrane_bits;
       if (tc + 1 < tcs) cost.write_bits[kMembrane] += heads * mbits, cost.writes[kMembrane] += heads * K.membrane->accesses(mbits);
       if (tc > 0) cost.read_bits[kMembrane] += heads * mbits, cost.reads[kMembrane] += heads * K.membrane->accesses(mbits);
+    }
+    if (hcs.size() == 1) {
+      head_time = hc_time[0], head_busy = hc_busy[0];
+    } else {  // a mean head: the heads' time and busy cycles weighted by their runs
+      for (size_t j = 0; j < hcs.size(); ++j) head_time += hcs[j].w * hc_time[j], head_busy += hcs[j].w * hc_busy[j];
+      head_time /= heads, head_busy /= heads;
     }
     const double per_core = d.expert >= 0 ? 1.0 : std::ceil(heads / P);
     const double fill = K.attention->fill_cycles() + K.noc->latency_cycles();

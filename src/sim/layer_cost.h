@@ -38,6 +38,13 @@ struct LayerCost {
   void add(const LayerCost& o, double scale = 1.0);
 };
 
+// One attention head's statistics over the inferences in which it ran (head pruning, from a
+// format 2 trace): runs per inference (the share of inferences that ran it), Q/K/V rates over
+// its channels, tokens and steps, and the share of its channels silent in an inference.
+struct HeadStats {
+  double runs = 0, q = 0, k = 0, v = 0, q_dead = 0, k_dead = 0, v_dead = 0;
+};
+
 // Per-layer firing statistics: the analytical model's input (arch-independent, per inference).
 struct LayerStats {
   double tokens_active = 0;  // tokens processed: all, or routed / gated-on ones
@@ -56,6 +63,9 @@ struct LayerStats {
   // per image); cycle runs record it, rate-based statistics leave it empty (tokens_active).
   // Map tiles follow ceil(n / rows) per image, which the mean alone cannot give.
   std::vector<double> rows_hist;
+  // attention with head pruning, from a format 2 trace: every head's own statistics (the
+  // kept heads fire more than the average of all heads); empty: every head at the rates above
+  std::vector<HeadStats> per_head;
 
   void add(const LayerStats& o);  // sums (over images) before finalize_stats averages them
 };

@@ -1,6 +1,7 @@
 #include "sim/sources.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -246,6 +247,66 @@ Trace load_trace(const std::string& path, const Workload& w) {
       throw error_at(path, "expert_gating_slots." + part, "{}, expected samples x T x tokens = {}",
                      u.slots, slots);
     counts_within(path, "expert_gating." + part, u.open, u.slots, "slots");
+  }
+  // head pruning: the heads that ran and (format 2) every head's counts over those samples
+  for (const auto& [part, ran] : tr.heads_ran()) {
+    const std::string nm = "heads_ran." + part;
+    const LayerDesc* a = nullptr;
+    for (const auto& d : w.layers)
+      if (d.kind == Kind::attention && d.expert < 0 && "blocks." + std::to_string(d.block) + ".attn" == part)
+        a = &d;
+    if (!a) throw error_at(path, nm, "the model has no multi-head (ssa) attention part {}", part);
+    const int64_t H = a->heads;
+    if (int64_t(ran.size()) != H)
+      throw error_at(path, nm, "{} heads, the model has {} (attention.heads)", ran.size(), H);
+    counts_within(path, nm, ran, S, "samples");
+    const int64_t total = std::accumulate(ran.begin(), ran.end(), int64_t(0));
+    if (total < S)
+      throw error_at(path, nm, "{} head runs in {} samples, expected at least one head per sample",
+                     total, S);
+    auto hc = tr.head_counts().find(part);
+    if (hc == tr.head_counts().end()) {
+      std::fprintf(stderr,
+                   "spikestack: note: %s: trace format 1 has no per-head counts (heads_spikes.%s): "
+                   "the kept heads are costed at the all-heads Q rate (attention AND ops about "
+                   "10 %% low, docs/sim.md); re-run `spikestack infer --trace` for format 2\n",
+                   path.c_str(), part.c_str());
+      continue;
+    }
+    const HeadCounts& c = hc->second;
+    static const char* kRow[4] = {"Q", "K", "V", "attention output"};
+    for (int64_t h = 0; h < H; ++h) {
+      const int64_t cells = mul_or_overflow(mul_or_overflow(ran[size_t(h)], int64_t(a->T) * a->tokens), a->dh);
+      const int64_t chans = mul_or_overflow(ran[size_t(h)], a->dh);
+      for (int r = 0; r < 4; ++r) {
+        const int64_t x = c.spikes[size_t(r * H + h)];
+        if (x < 0 || x > cells)
+          throw error_at(path, "heads_spikes." + part,
+                         "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x T x tokens x "
+                         "head width)", r, h, kRow[r], h, x, cells);
+      }
+      for (int r = 0; r < 3; ++r) {
+        const int64_t x = c.silent[size_t(r * H + h)];
+        if (x < 0 || x > chans)
+          throw error_at(path, "heads_silent." + part,
+                         "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x head width)",
+                         r, h, kRow[r], h, x, chans);
+      }
+    }
+    // the pruned heads' K, V and attention channels are silent: the kept heads hold every spike
+    static const char* kLayer[4] = {".q", ".k", ".v", ".attn"};
+    for (int r = 0; r < 4; ++r) {
+      auto it = by.find(part + kLayer[r]);
+      if (it == by.end()) continue;
+      int64_t layer = 0, heads = 0;
+      for (auto x : it->second->spikes) layer += x;
+      for (int64_t h = 0; h < H; ++h) heads += c.spikes[size_t(r * H + h)];
+      if (r == 0 ? heads > layer : heads != layer)
+        throw error_at(path, "heads_spikes." + part,
+                       "row {} ({}) sums to {} spikes over the heads, expected {} the layer's {} "
+                       "(spikes.{}{})", r, kRow[r], heads, r == 0 ? "at most" : "exactly", layer,
+                       part, kLayer[r]);
+    }
   }
   return tr;
 }

@@ -1,5 +1,6 @@
 // The analytical model against the cycle-level simulator: the same description and the same
 // per-layer firing statistics give cycles and every access count within 5 %.
+#include "common/safetensors.h"
 #include "engine/trace.h"
 #include "sim_test_util.h"
 
@@ -76,6 +77,80 @@ TEST(Analytical, TraceFedShippedModelsWithin5Percent) {
     EXPECT_NEAR(st[0].silent_tokens, c.stats[0].silent_tokens, 1e-12) << m;
     EXPECT_NEAR(st[0].in_events, c.stats[0].in_events, 1e-12) << m;
   }
+}
+
+// A format 1 copy of a trace file: the same tensors without the per-head counts
+// (heads_spikes, heads_silent), metadata format 1 (what spikestack wrote before them).
+std::string as_format1(const std::string& path) {
+  SafeTensors st = SafeTensors::load(path);
+  SafeTensorsWriter w;
+  for (const auto& n : st.names()) {
+    if (n.rfind("heads_spikes.", 0) == 0 || n.rfind("heads_silent.", 0) == 0) continue;
+    const TensorView& v = st.get(n);
+    w.add(n, v.dtype, v.shape, v.bytes.data());
+  }
+  for (const auto& [k, v] : st.metadata())
+    if (k != "format") w.set_metadata(k, v);
+  const std::string out = path + ".v1";
+  w.save(out);
+  return out;
+}
+
+// Head pruning, analytical from the trace vs cycle by cycle on the engine's spikes (which
+// executes exactly the engine's ops, conservation_test.cpp). The attention cores' AND ops are
+// the kept heads' Q spikes times the key columns (qk_first; K spikes times dh in kv_first),
+// their accumulations V spikes times the query rows: with every kept head's own counts
+// (format 2) the analytical ops are the cycle model's exactly (1e-9); cycles and every other
+// counter within 5 % (MoE 6 %, below). A format 1 trace (all-heads Q rate) is the old model:
+// the Q-driven ops (AND in qk_first, accumulate in kv_first) 5-17 % low at keep 0.75-0.25
+// (measured here and printed; asserted below as at least 1 % low, so that the test shows
+// the per-head counts are what closes it).
+TEST(Analytical, TraceFedHeadPruning) {
+  Dataset ds = test::fmnist(16);
+  for (const char* file : {"models/moe-fmnist.toml", "models/spikformer-fmnist.toml"})
+    for (double keep : {0.25, 0.5, 0.75})
+      for (const char* order : {"qk_first", "kv_first"}) {
+        ModelSpec m = ModelSpec::load(test::src(file));
+        m.set_head_keep(keep, "test", "attention.head_keep");
+        Network net = load_network(m, Mode::Int);
+        sim::Workload w = sim::build_workload(m);
+        arch::Arch a = test::paper({std::string("attention_cores.order=\"") + order + "\""});
+        Trace tr;
+        sim::SimResult c = sim::simulate_cycle(a, w, sim::engine_source(net, ds, ds.count(), &tr));
+        const std::string path = std::string(SS_BINARY_DIR) + "/analytical_pruning_trace.st";
+        tr.save(path, "int");
+        const Trace t2 = sim::load_trace(path, w), t1 = sim::load_trace(as_format1(path), w);
+        ASSERT_EQ(t2.format(), 2);
+        ASSERT_EQ(t1.format(), 1);
+        ASSERT_TRUE(t1.head_counts().empty());
+        const std::string what = std::string(file) + " keep " + std::to_string(keep) + " " + order;
+        const std::vector<sim::LayerStats> st = sim::stats_from_trace(w, t2, a);
+        // moe-fmnist: 6 %, its SE cores' idle cycles are 5.5 % of their budget off at keep
+        // 0.5 (the trace-fed MoE's SE-side deficit, -4.0 % cycles unpruned, docs/sim.md item
+        // 4; the attention cores are 1-3 % of the cycles and the per-head counts do not move it)
+        const bool moe = std::string(file).find("moe") != std::string::npos;
+        compare(a, w, c, what + " trace-fed", moe ? 0.06 : 0.05, false, &st);
+        sim::SimResult an = sim::simulate_analytical(a, w, st);
+        sim::SimResult old = sim::simulate_analytical(a, w, sim::stats_from_trace(w, t1, a));
+        const auto* cc = c.activity.root.child("attention_cores");
+        for (const char* k : {"cycles_busy", "cycles_stalled"})
+          std::printf("  attention_cores.%-12s cycle %10.0f, format 2 %10.0f, format 1 %10.0f\n", k, cc->get(k),
+                      an.activity.root.child("attention_cores")->get(k), old.activity.root.child("attention_cores")->get(k));
+        std::printf("  cycles                       cycle %10.0f, format 2 %10.0f (%+.1f %%), format 1 %10.0f (%+.1f %%)\n",
+                    c.activity.cycles, an.activity.cycles, 100 * (an.activity.cycles / c.activity.cycles - 1),
+                    old.activity.cycles, 100 * (old.activity.cycles / c.activity.cycles - 1));
+        for (const char* k : {"and_ops", "acc_ops", "synaptic_ops"}) {
+          const double x = cc->get(k), y = an.activity.root.child("attention_cores")->get(k),
+                       z = old.activity.root.child("attention_cores")->get(k);
+          std::printf("  attention_cores.%-12s cycle %10.0f, format 2 %10.0f (%+.2e), format 1 %10.0f (%+.1f %%)\n",
+                      k, x, y, (y - x) / x, z, 100 * (z - x) / x);
+          EXPECT_NEAR(y, x, 1e-9 * x) << what << " " << k;
+        }
+        // the format 1 gap the per-head counts close: the all-heads Q rate is below the kept
+        // heads' (they were ranked for it), so the Q-driven ops come out low
+        const char* q_ops = std::string(order) == "qk_first" ? "and_ops" : "acc_ops";
+        EXPECT_LT(old.activity.root.child("attention_cores")->get(q_ops), 0.99 * cc->get(q_ops)) << what;
+      }
 }
 
 TEST(Analytical, PaperScaleWithin5Percent) {

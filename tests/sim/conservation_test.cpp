@@ -144,6 +144,49 @@ void check_pruned(const ModelSpec& base, const Network& full, const Network& pru
   int64_t ran = 0;
   for (auto x : tp.heads_ran().at("blocks.0.attn")) ran += x;
   EXPECT_EQ(ran, int64_t(ds.count()) * keep) << what;
+  // its per-head counts (format 2), recounted here from every sample's recorded spikes and
+  // heads: spikes of head h's Q, K, V and attention channels and its silent Q, K, V channels,
+  // over the samples in which h ran
+  for (int b = 0; b < m.blocks; ++b) {
+    const std::string part = "blocks." + std::to_string(b) + ".attn";
+    const int dh = m.dim / H;
+    std::vector<int64_t> spk(4 * size_t(H), 0), sil(3 * size_t(H), 0), runs(H, 0);
+    for (size_t i = 0; i < ds.count(); ++i) {
+      sim::SampleRecorder rec;
+      pruned.run(ds.image(i), &rec);
+      sim::SampleSpikes sp = rec.take();
+      const std::vector<uint8_t>& r = sp.heads.at(part);
+      int64_t kept_here = 0;
+      for (int h = 0; h < H; ++h) {
+        if (!r[size_t(h)]) continue;
+        ++kept_here, ++runs[size_t(h)];
+        const char* names[4] = {".q", ".k", ".v", ".attn"};
+        for (int row = 0; row < 4; ++row) {
+          const SpikeTensor& x = sp.at(part + names[row]);
+          for (int c = h * dh; c < (h + 1) * dh; ++c) {
+            int64_t n = 0;
+            for (int t = 0; t < x.T(); ++t)
+              for (int tok = 0; tok < x.tokens(); ++tok) n += x.get(t, tok, c);
+            spk[size_t(row * H + h)] += n;
+            if (row < 3) sil[size_t(row * H + h)] += n == 0;
+          }
+        }
+      }
+      EXPECT_EQ(kept_here, keep) << what << " " << part << " sample " << i;
+    }
+    ASSERT_TRUE(tp.head_counts().count(part)) << what << " " << part;
+    const HeadCounts& hc = tp.head_counts().at(part);
+    EXPECT_EQ(hc.heads, H) << what;
+    EXPECT_EQ(tp.heads_ran().at(part), runs) << what << " " << part;
+    EXPECT_EQ(hc.spikes, spk) << what << " " << part;
+    EXPECT_EQ(hc.silent, sil) << what << " " << part;
+    int64_t q_all = 0, q_kept = 0;  // the kept heads were ranked for their Q spikes
+    for (const auto& l : tp.layers())
+      if (l.name == part + ".q")
+        for (auto x : l.spikes) q_all += x;
+    for (int h = 0; h < H; ++h) q_kept += spk[size_t(h)];
+    EXPECT_GE(double(q_kept) / keep, double(q_all) / H) << what << " " << part;
+  }
   sim::Workload w = sim::build_workload(m);
   sim::SimResult r = sim::simulate_cycle(a, w, sim::engine_source(pruned, ds, ds.count(), nullptr));
   const double S = double(ds.count());
