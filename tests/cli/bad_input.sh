@@ -282,6 +282,31 @@ tcase tsneg "metadata.samples" -- meta samples -3
 tcase tlay "metadata.layers" -- meta layers ""
 tcase tdrop "spikes.blocks.0.attn.k" "missing" -- drop spikes.blocks.0.attn.k
 bad 1 "s.st" "metadata" -- "$SS" "${SIM[@]}" -m "$M" --mode analytical --trace "$d/s.st"
+# head pruning (issue 17), trace format 2: heads_ran [4] of 2 samples is [1, 2, 1, 0];
+# heads_spikes [4, 4] (Q, K, V, attention output of each head over the samples it ran) has K
+# of head 1 at index 5 (720 of the K layer's 1380 spikes); heads_silent [3, 4]
+"$SS" infer -m "$M" -n 2 --mode int -q --set model.attention.head_keep=0.5 --trace "$d/tp.st" || echo "setup failed: pruned trace"
+pcase() {
+  local name=$1; shift; local needles=()
+  while [ "$1" != "--" ]; do needles+=("$1"); shift; done; shift
+  st "$d/tp.st" "$d/$name.st" "$@"
+  bad 1 "$name.st" "${needles[@]}" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.head_keep=0.5 --mode analytical --trace "$d/$name.st"
+}
+pcase hsneg "heads_spikes.blocks.0.attn" "head 1" "is -3, expected 0 to 6272" -- set heads_spikes.blocks.0.attn 1 -3
+pcase hsbig "heads_spikes.blocks.0.attn" "head 0" "expected 0 to 3136" -- set heads_spikes.blocks.0.attn 0 5000
+pcase hspr "heads_spikes.blocks.0.attn" "head 3" "expected 0 to 0" -- set heads_spikes.blocks.0.attn 3 1
+pcase hssum "heads_spikes.blocks.0.attn" "sums to 1379" "1380" -- set heads_spikes.blocks.0.attn 5 719
+pcase hsil "heads_silent.blocks.0.attn" "expected 0 to 32" -- set heads_silent.blocks.0.attn 1 33
+pcase hsilneg "heads_silent.blocks.0.attn" "is -1" -- set heads_silent.blocks.0.attn 8 -1
+pcase hrneg "heads_ran.blocks.0.attn" "-1" -- set heads_ran.blocks.0.attn 3 -1
+pcase hrbig "heads_ran.blocks.0.attn" "expected 0 to 2" -- set heads_ran.blocks.0.attn 1 3
+pcase hdrop "heads_spikes.blocks.0.attn" "missing" -- drop heads_spikes.blocks.0.attn
+pcase hshape "heads_silent.blocks.0.attn" "expected shape [3, 4]" -- edit heads_silent.blocks.0.attn shape '[4, 3]'
+pcase hfmt "metadata.format" "expected 1 or 2" -- meta format 3
+st "$d/tp.st" "$d/hf.st" edit heads_spikes.blocks.0.attn dtype '"F64"'  # a NaN: F64 bytes
+st "$d/hf.st" "$d/hnan.st" set heads_spikes.blocks.0.attn 2 nan
+bad 1 "hnan.st" "heads_spikes.blocks.0.attn" "I64" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.head_keep=0.5 --mode analytical --trace "$d/hnan.st"
+bad 1 "tp.st" "heads_ran.blocks.0.attn" "the model has 2" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.heads=2 --set model.attention.head_keep=0.5 --mode analytical --trace "$d/tp.st"
 bad 1 "t.st" "token_active" -- "$SS" "${SIM[@]}" -m "$SRC/models/semm-fmnist.toml" --mode analytical --trace "$d/t.st"
 
 # ---- architecture and technology files ------------------------------------------------------

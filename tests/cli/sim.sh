@@ -56,6 +56,37 @@ import json, sys
 a = json.load(open(sys.argv[1] + "/a1.json")); b = json.load(open(sys.argv[1] + "/a2.json"))
 assert a["cycles"] == b["cycles"] and a["components"] == b["components"] and a["layers"] == b["layers"]
 P
+# head pruning (issue 17): the same with keep 0.5 (trace format 2, per-head counts); a format 1
+# copy (no heads_spikes / heads_silent, as written before them) still runs, with one note line,
+# and costs the kept heads at the all-heads Q rate: fewer attention AND ops
+K=(--set model.attention.head_keep=0.5)
+"$SS" infer -m "$M" "${K[@]}" -n 16 --mode int --trace "$d/tp.st" -q
+"$SS" sim -m "$M" "${K[@]}" --mode analytical --trace "$d/tp.st" --no-silicon --json > "$d/p1.json"
+"$SS" sim -m "$M" "${K[@]}" --mode analytical -n 16 --no-silicon --json > "$d/p2.json"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: format 1 copy"; fails=$((fails+1)); }
+import json, struct, sys
+d = sys.argv[1]; b = open(d + "/tp.st", "rb").read(); n = struct.unpack("<Q", b[:8])[0]
+h = json.loads(b[8:8 + n]); data = b[8 + n:]
+assert h["__metadata__"]["format"] == "2" and "heads_spikes.blocks.0.attn" in h
+keep = sorted(k for k in h if k != "__metadata__" and not k.startswith(("heads_spikes.", "heads_silent.")))
+out, off, hdr = b"", 0, {"__metadata__": {k: v for k, v in h["__metadata__"].items() if k != "format"}}
+for k in keep:
+    s, e = h[k]["data_offsets"]; out += data[s:e]
+    hdr[k] = dict(h[k], data_offsets=[off, off + e - s]); off += e - s
+hs = json.dumps(hdr).encode()
+open(d + "/tp1.st", "wb").write(struct.pack("<Q", len(hs)) + hs + out)
+P
+"$SS" sim -m "$M" "${K[@]}" --mode analytical --trace "$d/tp1.st" --no-silicon --json > "$d/p3.json" 2> "$d/p3.err"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: pruned analytical from trace file, format 1 and 2"; fails=$((fails+1)); }
+import json, sys
+d = sys.argv[1]
+a, b, c = (json.load(open(f"{d}/{f}.json")) for f in ("p1", "p2", "p3"))
+assert a["cycles"] == b["cycles"] and a["components"] == b["components"] and a["layers"] == b["layers"]
+err = open(d + "/p3.err").read().splitlines()
+assert len(err) == 1 and "note" in err[0] and "tp1.st" in err[0] and "format 1" in err[0], err
+attn = lambda j: next(x for x in j["components"]["children"] if x["name"] == "attention_cores")["counters"]["and_ops"]
+assert attn(c) < 0.99 * attn(a), (attn(c), attn(a))
+P
 head -c 300 "$d/t.st" > "$d/ttrunc.st"
 expect_fail "ttrunc.st" "truncated" -- "$SS" sim -m "$M" --mode analytical --trace "$d/ttrunc.st"
 # the first layer whose shape differs is named (D = 96 against the MoE model's 64)
