@@ -18,7 +18,7 @@ struct RtlOptions {
   std::string model, arch, out, data = "fashion-mnist", data_root;
   std::vector<std::string> sets;
   size_t images = 1;
-  bool json = false;
+  bool json = false, ops = false;
 };
 
 namespace {
@@ -29,6 +29,7 @@ void run(const RtlOptions& o) {
   rtl::GenerateOptions g;
   g.hw_dir = home_path("hw");
   g.out_dir = o.out;
+  g.ops_text = o.ops;
   g.weights = !spec.weights.empty() && std::filesystem::exists(spec.weights);
   Dataset ds;
   if (g.weights && o.images > 0) {
@@ -76,6 +77,9 @@ void add(CLI::App& app) {
       ->check(CLI::Range(size_t(0), size_t(10000)));
   c->add_option("-d,--data", o->data, "Data set of the images")->capture_default_str();
   c->add_option("--data-root", o->data_root, "Directory of the data set files");
+  c->add_flag("--ops", o->ops,
+              "Also write every core's ops as text (program/image<i>/<layer>.core<k>.ops); "
+              "the .rec holds the same program");
   c->add_flag("--json", o->json, "Print what was written as JSON instead of the summary line");
   c->callback([o] { run(*o); });
 }

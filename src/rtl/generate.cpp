@@ -107,8 +107,16 @@ class ProgramWriter : public sim::WeightLayerObserver {
  public:
   ProgramWriter(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a,
                 const SeCoreParams& p, const fs::path& dir, size_t image, nlohmann::json& layers,
-                GenerateSummary& sum)
-      : m_(m), w_(w), a_(a), p_(p), dir_(dir), image_(image), layers_(layers), sum_(sum) {}
+                GenerateSummary& sum, bool ops_text)
+      : m_(m),
+        w_(w),
+        a_(a),
+        p_(p),
+        dir_(dir),
+        image_(image),
+        layers_(layers),
+        sum_(sum),
+        ops_text_(ops_text) {}
 
   std::vector<TopLayer> top;  // ss_top's layers (one SE core only)
 
@@ -121,13 +129,15 @@ class ProgramWriter : public sim::WeightLayerObserver {
       if (ops.empty()) continue;
       if (a_.se.count == 1)  // ss_top's program: every layer on its one core
         top.push_back(top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), ops));
-      std::string text = fmt::format(
-          "# {} image {} core {}: ntok planes nl steps ru cu first last tc_first tc_last wkeep t0 "
-          "j0 o0 wtile stile bias th\n",
-          d.name, image_, core);
-      for (const auto& op : ops) text += op_line(op);
       const std::string file = fmt::format("image{}/{}.core{}.ops", image_, d.name, core);
-      write_file_atomic((dir_ / file).string(), text);
+      if (ops_text_) {
+        std::string text = fmt::format(
+            "# {} image {} core {}: ntok planes nl steps ru cu first last tc_first tc_last wkeep "
+            "t0 j0 o0 wtile stile bias th\n",
+            d.name, image_, core);
+        for (const auto& op : ops) text += op_line(op);
+        write_file_atomic((dir_ / file).string(), text);
+      }
       const char* mode = d.kind == sim::Kind::head     ? "head"
                          : d.kind == sim::Kind::dwconv ? "dwconv"
                                                        : "weight";
@@ -135,7 +145,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
                               {"layer", d.name},
                               {"mode", mode},
                               {"core", core},
-                              {"file", file},
+                              {"file", ops_text_ ? nlohmann::json(file) : nlohmann::json()},
                               {"ops", ops.size()},
                               {"acc_bits", q.acc_bits},
                               {"frac_bits", q.frac_bits},
@@ -159,6 +169,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
   size_t image_;
   nlohmann::json& layers_;
   GenerateSummary& sum_;
+  bool ops_text_;
 };
 
 }  // namespace
@@ -205,7 +216,7 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         net.run(o.images->image(i), &rec);
         sim::SampleSpikes s = rec.take();
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
-        ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum);
+        ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum, o.ops_text);
         sim::simulate_sample(wl, s, ctx, &pw);
         if (a.se.count == 1)  // the off-chip memory image ss_top runs the inference from
           write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),

@@ -15,6 +15,8 @@ struct GenerateOptions {
   std::string out_dir;              // written as a whole: built beside it, then renamed over it
   const Dataset* images = nullptr;  // images whose programs are written (null: none)
   bool weights = true;              // the model has weights (shape-only models get no program)
+  bool ops_text = false;            // also write each core's ops as text (program/image<i>/
+                                    // <layer>.core<k>.ops; ~200k lines per image at small.toml)
 };
 
 struct GenerateSummary {

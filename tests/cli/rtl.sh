@@ -6,7 +6,8 @@ SS=$1; SRC=$2
 . "$SRC/tests/cli/lib.sh"
 d=$(mktemp -d); trap 'rm -rf "$d"' EXIT
 M="$SRC/models/moe-fmnist.toml"
-expect_ok "$SS" rtl --arch "$SRC/configs/arch/small.toml" --model "$M" --out "$d/small"
+expect_ok "$SS" rtl --arch "$SRC/configs/arch/small.toml" --model "$M" --out "$d/small" --ops
+expect_ok "$SS" rtl --arch "$SRC/configs/arch/small.toml" --model "$M" --out "$d/norec"
 # paper.toml keeps 16-bit membranes; the models' int mode needs 24 (docs/rtl.md)
 expect_fail "paper.toml" "arch.membrane_bits" -- \
   "$SS" rtl --arch "$SRC/configs/arch/paper.toml" --model "$M" --out "$d/paper" -n 0
@@ -48,6 +49,11 @@ for p in s["programs"]:
     if p["mode"] == "head":  # a pass over all tokens: pieces of 4 after the first keep the weights
         passes = sum(l.split()[10] == "0" for l in lines)
         assert len(lines) % passes == 0 and len(lines) // passes > 1, (len(lines), passes)
+# without --ops: the same programs in the manifest and the same .rec, no .ops text
+n = json.load(open(f"{d}/norec/manifest.json"))
+assert len(n["programs"]) == len(s["programs"]) and all(p["file"] is None for p in n["programs"])
+assert not os.path.exists(f"{d}/norec/program/image0")
+assert open(f"{d}/norec/program/image0.rec").read() == open(f"{d}/small/program/image0.rec").read()
 p = json.load(open(f"{d}/paper/manifest.json"))
 assert p["se_core"]["ROWS"] == 32 and p["se_core"]["CHUNK"] == 64 and p["programs"] == []
 assert p["top"] == "se_core" and not os.path.exists(f"{d}/paper/ss_chip.v")  # 4 SE cores

@@ -42,6 +42,7 @@
 #include "sim/schedule.h"
 #include "sim/simulate.h"
 #include "sim/workload.h"
+#include "model_fixture.h"
 
 namespace {
 
@@ -51,7 +52,7 @@ using rtl::get_u;
 using rtl::put;
 using rtl::set_bit;
 
-std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/" + rel; }
+using rtl_test::src;
 
 // The verilated parameters (tests/rtl/CMakeLists.txt): small.toml's attention core (4 x 4,
 // 2 lanes, 8-bit map entries), a 4-lane LIF with 24-bit membranes, the router of moe-fmnist
@@ -410,23 +411,14 @@ Totals replay(const std::string& model, size_t images, const std::string& order 
   EXPECT_EQ(a.attention.time_lanes, kL);
   EXPECT_EQ(a.score_bits, kScore);
   EXPECT_EQ(a.router.lanes, 1);
-  const ModelSpec m = ModelSpec::load(src(model));
-  EXPECT_EQ(m.quant.mem_bits, kMemW);
-  EXPECT_EQ(rtl::se_core_params(a, m).sbw, kSbw);  // the spike bits per cycle a core gets
-  const SafeTensors w = SafeTensors::load(m.weights);
-  const Network net(m, w, Mode::Int);
-  Dataset ds = load_dataset("fashion-mnist", "test");
-  ds.truncate(images);
-  const sim::Workload wl = sim::build_workload(m);
-  const sim::SimContext ctx(a);
+  const rtl_test::ModelFixture f(model, a, images);
+  EXPECT_EQ(f.spec.quant.mem_bits, kMemW);
+  EXPECT_EQ(rtl::se_core_params(f.arch, f.spec).sbw, kSbw);  // the spike bits per cycle a core gets
   Totals tot;
   for (size_t i = 0; i < images; ++i) {
-    sim::SampleRecorder rec;
-    net.run(ds.image(i), &rec);
-    sim::SampleSpikes s = rec.take();
-    s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
-    Units u(m, w, s, a, tot);
-    sim::simulate_sample(wl, s, ctx, &u);
+    const auto [pred, s] = f.sample(i);
+    Units u(f.spec, f.weights, s, f.arch, tot);
+    sim::simulate_sample(f.workload, s, f.ctx, &u);
   }
   std::printf(
       "%s: %zu images: %lld attention layers bit-exact (%lld spikes), core %lld channel cycles "

@@ -39,12 +39,13 @@
 #include "sim/schedule.h"
 #include "sim/simulate.h"
 #include "sim/workload.h"
+#include "model_fixture.h"
 
 namespace {
 
 using namespace ss;
 
-std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/" + rel; }
+using rtl_test::src;
 
 // The Verilog parameters this model was verilated with (tests/rtl/CMakeLists.txt), checked
 // against what the generator derives from small.toml and the shipped models' int format.
@@ -470,22 +471,17 @@ class Replay : public sim::WeightLayerObserver {
 
 void replay_model(const std::string& model, size_t images) {
   const bool one = !only_layer().empty();
-  const arch::Arch a = test_arch();
-  const ModelSpec m = ModelSpec::load(src(model));
-  const SafeTensors w = SafeTensors::load(m.weights);
-  const Network net(m, w, Mode::Int);
-  Dataset ds = load_dataset("fashion-mnist", "test");
-  ds.truncate(images);
-  const sim::Workload wl = sim::build_workload(m);
-  const sim::SimContext ctx(a);
+  const rtl_test::ModelFixture f(model, test_arch(), images);
+  const arch::Arch& a = f.arch;
+  const ModelSpec& m = f.spec;
+  const SafeTensors& w = f.weights;
+  const sim::Workload& wl = f.workload;
+  const sim::SimContext& ctx = f.ctx;
   double worst = 0, total_rtl = 0, total_sim = 0, rtl_s = 0, sim_s = 0;
   std::map<std::string, int> kinds;
   int labels = 0;
   for (size_t i = 0; i < images; ++i) {
-    sim::SampleRecorder rec;
-    const Prediction pred = net.run(ds.image(i), &rec);
-    sim::SampleSpikes s = rec.take();
-    s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
+    const auto [pred, s] = f.sample(i);
     Replay rp(m, w, s, a, pred);
     sim::simulate_sample(wl, s, ctx, &rp);
     rtl_s += rp.rtl_seconds;

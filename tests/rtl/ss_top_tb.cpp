@@ -32,6 +32,7 @@
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
 #include "rtl/top_program.h"
+#include "model_fixture.h"
 #include "rtl_bits.h"
 #include "sim/cycle.h"
 #include "sim/sample.h"
@@ -45,7 +46,7 @@ using namespace ss;
 using rtl::get_s;
 using rtl::get_u;
 
-std::string src(const std::string& rel) { return std::string(SS_SOURCE_DIR) + "/" + rel; }
+using rtl_test::src;
 
 // The parameters ss_top was verilated with (tests/rtl/CMakeLists.txt, the se_core list).
 constexpr int kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW, kTW = SE_TW;
@@ -210,24 +211,15 @@ struct Totals {
 };
 
 void run_model(const std::string& model, size_t images) {
-  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
+  const rtl_test::ModelFixture f(model, arch::load_arch(src("configs/arch/small.toml")), images);
+  const arch::Arch& a = f.arch;
   ASSERT_EQ(a.se.count, 1) << "ss_top holds one SE core";
-  const ModelSpec m = ModelSpec::load(src(model));
-  const SafeTensors w = SafeTensors::load(m.weights);
-  const Network net(m, w, Mode::Int);
-  Dataset ds = load_dataset("fashion-mnist", "test");
-  ds.truncate(images);
-  const sim::Workload wl = sim::build_workload(m);
-  const sim::SimContext ctx(a);
   Chip chip;
   Totals tot;
   for (size_t i = 0; i < images; ++i) {
-    sim::SampleRecorder rec;
-    const Prediction pred = net.run(ds.image(i), &rec);
-    sim::SampleSpikes s = rec.take();
-    s.image.assign(ds.image(i), ds.image(i) + ds.image_size());
-    Collect col(m, w, a);
-    sim::simulate_sample(wl, s, ctx, &col);
+    const auto [pred, s] = f.sample(i);
+    Collect col(f.spec, f.weights, a);
+    sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
     const auto program = rtl::top_program(layers, col.params());
