@@ -8,6 +8,7 @@
 #include "arch/arch_spec.h"
 #include "common/error.h"
 #include "common/files.h"
+#include "common/toml_get.h"
 #include "common/toml_override.h"
 #include "phys/evaluate.h"
 #include "sim/analytical.h"
@@ -15,12 +16,19 @@
 
 namespace ss::explore {
 
+namespace {
+constexpr size_t kMaxCached = 4096;  // technologies / activities kept (a few KB each)
+bool is_tech(const std::string& key) { return key.rfind("tech.", 0) == 0; }
+}  // namespace
+
 Evaluator::Evaluator(const StudySpec& s, std::vector<LoadedModel> models)
     : study_(s), models_(std::move(models)) {
   styles_ = s.styles.empty() ? phys::default_style_names() : s.styles;
   for (const auto& st : styles_) (void)phys::style(st);
   arch_text_ = read_file_text(s.arch);
   tech_text_ = read_file_text(s.tech);
+  for (size_t i = 0; i < study_.axes.size(); ++i)
+    if (is_tech(study_.axes[i].key)) tech_axes_.push_back(i);
 }
 
 std::vector<std::string> Evaluator::sets(const Design& d) const {
@@ -36,69 +44,127 @@ std::string Evaluator::key(const Design& d) const {
   return k;
 }
 
-std::shared_ptr<const tech::Technology> Evaluator::technology(
-    const std::vector<std::string>& sets) const {
+// The technology file with `sets` applied, exactly as `spikestack sim` builds it (load_tech in
+// cli/study.cpp: no override, the file; else the overrides on the parsed file, printed,
+// parsed). on_base: `sets` are the axes' only, applied to tech_base_ (which has the fixed ones).
+std::shared_ptr<const tech::Technology> Evaluator::parse_tech(const std::vector<std::string>& sets,
+                                                              bool on_base) const {
+  if (sets.empty() && !(on_base && has_fixed_tech_))
+    return std::make_shared<tech::Technology>(tech::parse_technology(tech_text_, study_.tech));
+  toml::table root = on_base ? tech_base_ : parse_toml_text(tech_text_, study_.tech);
+  for (const auto& s : sets) apply_toml_override(root, study_.tech, s);
+  std::ostringstream os;
+  os << root;
+  return std::make_shared<tech::Technology>(tech::parse_technology(os.str(), study_.tech));
+}
+
+// Cached by the values of the technology axes.
+std::shared_ptr<const tech::Technology> Evaluator::technology_at(const Design& d) const {
   std::string k;
-  for (const auto& s : sets) k += s + "\n";
+  for (size_t a : tech_axes_) k.append(reinterpret_cast<const char*>(&d.idx.at(a)), sizeof(uint32_t));
   {
     std::lock_guard lock(mu_);
     if (auto it = techs_.find(k); it != techs_.end()) return it->second;
   }
-  std::shared_ptr<const tech::Technology> t;
-  if (sets.empty()) {
-    t = std::make_shared<tech::Technology>(tech::parse_technology(tech_text_, study_.tech));
-  } else {
-    toml::table root = toml::parse(tech_text_, study_.tech);
-    for (const auto& s : sets) apply_toml_override(root, study_.tech, s);
-    std::ostringstream os;
-    os << root;
-    t = std::make_shared<tech::Technology>(tech::parse_technology(os.str(), study_.tech));
-  }
+  std::vector<std::string> arch_sets, tech_sets;
+  if (!validated_) split_overrides(study_.sets, arch_sets, tech_sets);
+  for (size_t a : tech_axes_) tech_sets.push_back(study_.axes[a].set(d.idx[a]).substr(5));
+  auto t = parse_tech(tech_sets, validated_);
   std::lock_guard lock(mu_);
+  if (techs_.size() >= kMaxCached) techs_.clear();
   return techs_.emplace(k, t).first->second;
 }
 
-void Evaluator::validate() const {
+std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model,
+                                                         const arch::Arch& a) const {
+  std::string k(reinterpret_cast<const char*>(&model), sizeof model);
+  ArchPatcher::analytical_key(a, k);
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = acts_.find(k); it != acts_.end()) {
+      ++act_hits_;
+      return it->second;
+    }
+  }
+  const LoadedModel& m = models_.at(model);
+  const auto stats = m.trace ? sim::stats_from_trace(m.workload, *m.trace, a)
+                             : sim::stats_from_rate(m.workload, m.rate, a);
+  auto act = std::make_shared<const sim::Activity>(
+      sim::simulate_analytical(a, m.workload, stats).activity);
+  std::lock_guard lock(mu_);
+  ++act_misses_;
+  if (acts_.size() >= kMaxCached) acts_.clear();
+  return acts_.emplace(k, act).first->second;
+}
+
+size_t Evaluator::activity_hits() const {
+  std::lock_guard lock(mu_);
+  return act_hits_;
+}
+size_t Evaluator::activity_misses() const {
+  std::lock_guard lock(mu_);
+  return act_misses_;
+}
+
+void Evaluator::validate() {
   std::vector<std::string> arch_sets, tech_sets;
   split_overrides(study_.sets, arch_sets, tech_sets);
-  (void)arch::parse_arch(arch_text_, study_.arch, arch_sets);
-  (void)technology(tech_sets);
-  for (const auto& ax : study_.axes)
+  arch::Arch base = arch::parse_arch(arch_text_, study_.arch, arch_sets);
+  (void)parse_tech(tech_sets, false);
+  std::vector<std::vector<arch::Arch>> values(study_.axes.size());
+  std::vector<std::shared_ptr<const tech::Technology>> tech_values;
+  for (size_t x = 0; x < study_.axes.size(); ++x) {
+    const auto& ax = study_.axes[x];
     for (size_t i = 0; i < ax.values.size(); ++i) {
       std::vector<std::string> a = arch_sets, t = tech_sets;
       split_overrides({ax.set(i)}, a, t);
       try {
-        if (ax.key.rfind("tech.", 0) == 0)
-          (void)technology(t);
-        else
-          (void)arch::parse_arch(arch_text_, study_.arch, a);
+        if (is_tech(ax.key)) {
+          auto tv = parse_tech(t, false);
+          if (tech_axes_.size() == 1) tech_values.push_back(tv);
+        } else {
+          values[x].push_back(arch::parse_arch(arch_text_, study_.arch, a));
+        }
       } catch (const Error& e) {
         throw Error(fmt::format("--axis {} = {}: {}", ax.key, ax.values[i].label, e.what()));
       }
     }
+  }
+  // the fast path: parsed once, patched per point
+  toml::table root = parse_toml_text(tech_text_, study_.tech);
+  for (const auto& s : tech_sets) apply_toml_override(root, study_.tech, s);
+  patcher_ = ArchPatcher(std::move(base), std::move(values));
+  std::lock_guard lock(mu_);
+  tech_base_ = std::move(root);
+  has_fixed_tech_ = !tech_sets.empty();
+  validated_ = true;
+  for (size_t i = 0; i < tech_values.size(); ++i) {  // one technology axis: its values alone
+    const uint32_t v = static_cast<uint32_t>(i);
+    techs_[std::string(reinterpret_cast<const char*>(&v), sizeof v)] = tech_values[i];
+  }
 }
 
 DesignResult Evaluator::evaluate(const Design& d) const {
   DesignResult out;
-  std::vector<std::string> arch_sets, tech_sets;
-  split_overrides(sets(d), arch_sets, tech_sets);
   auto fail_all = [&](const std::string& why) {
     for (const auto& s : styles_) out.styles.push_back({s, {}, why});
     return out;
   };
-  std::optional<arch::Arch> a;
-  try {
-    a = arch::parse_arch(arch_text_, study_.arch, arch_sets);
-  } catch (const Error& e) {
-    return fail_all(e.what());  // a combination the loader rejects (each value alone passed)
+  arch::Arch a;
+  if (!patcher_.usable() || !patcher_.patch(d.idx, a)) {
+    std::vector<std::string> arch_sets, tech_sets;
+    split_overrides(sets(d), arch_sets, tech_sets);
+    try {
+      a = arch::parse_arch(arch_text_, study_.arch, arch_sets);
+    } catch (const Error& e) {
+      return fail_all(e.what());  // a combination the loader rejects (each value alone passed)
+    }
   }
-  const auto tech = technology(tech_sets);
-  const LoadedModel& m = models_.at(d.model);
-  sim::Activity act;
+  std::shared_ptr<const tech::Technology> tech;
+  std::shared_ptr<const sim::Activity> act;
   try {
-    const auto stats = m.trace ? sim::stats_from_trace(m.workload, *m.trace, *a)
-                               : sim::stats_from_rate(m.workload, m.rate, *a);
-    act = sim::simulate_analytical(*a, m.workload, stats).activity;
+    tech = technology_at(d);
+    act = activity(d.model, a);
   } catch (const Error& e) {
     return fail_all(e.what());
   }
@@ -107,7 +173,7 @@ DesignResult Evaluator::evaluate(const Design& d) const {
   opt.thermal = study_.thermal != Thermal::off;
   for (const auto& s : styles_) {
     try {
-      const auto r = phys::evaluate(*a, act, *tech, phys::style(s), opt);
+      const auto r = phys::evaluate(a, *act, *tech, phys::style(s), opt);
       out.styles.push_back({s, metrics_of(r, study_.thermal != Thermal::off), ""});
     } catch (const Error& e) {
       out.styles.push_back({s, {}, e.what()});

@@ -7,11 +7,15 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <toml++/toml.h>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/model_spec.h"
 #include "engine/trace.h"
+#include "explore/arch_patch.h"
 #include "explore/study.h"
+#include "sim/activity.h"
 #include "sim/workload.h"
 #include "tech/technology.h"
 
@@ -53,20 +57,36 @@ class Evaluator {
   std::vector<std::string> sets(const Design& d) const;
   DesignResult evaluate(const Design& d) const;
   // Every value of every axis alone on the base architecture and technology: an unknown key or
-  // a value the loader rejects is an ss::Error (one line) before any point runs.
-  void validate() const;
+  // a value the loader rejects is an ss::Error (one line) before any point runs. Also prepares
+  // the fast path of evaluate() (the parsed values; arch_patch.h).
+  void validate();
   const std::vector<std::string>& styles() const { return styles_; }
   const StudySpec& study() const { return study_; }
   const std::vector<LoadedModel>& models() const { return models_; }
+  // Whether axis a can change an architecture field (false for technology axes, and for an
+  // architecture axis none of whose values changes the base; known after validate()).
+  bool moves_arch(size_t a) const { return patcher_.moves(a); }
+  // Evaluations that reused a cached analytical activity / computed one (for tests, benchmarks).
+  size_t activity_hits() const;
+  size_t activity_misses() const;
 
  private:
-  std::shared_ptr<const tech::Technology> technology(const std::vector<std::string>& sets) const;
+  std::shared_ptr<const tech::Technology> technology_at(const Design& d) const;
+  std::shared_ptr<const tech::Technology> parse_tech(const std::vector<std::string>& sets,
+                                                     bool on_base) const;
+  std::shared_ptr<const sim::Activity> activity(uint32_t model, const arch::Arch& a) const;
   StudySpec study_;
   std::vector<LoadedModel> models_;
   std::vector<std::string> styles_;
   std::string arch_text_, tech_text_;
+  toml::table tech_base_;         // the technology file with the fixed sets applied
+  std::vector<size_t> tech_axes_;  // indices of the technology axes
+  bool has_fixed_tech_ = false, validated_ = false;
+  ArchPatcher patcher_;           // usable after validate()
   mutable std::mutex mu_;
-  mutable std::map<std::string, std::shared_ptr<const tech::Technology>> techs_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const tech::Technology>> techs_;
+  mutable std::unordered_map<std::string, std::shared_ptr<const sim::Activity>> acts_;
+  mutable size_t act_hits_ = 0, act_misses_ = 0;
 };
 
 }  // namespace ss::explore
