@@ -26,6 +26,7 @@
 #include "Vattention_core.h"
 #include "Vattention_unit.h"
 #include "Vgate_merge.h"
+#include "Vhead_rank.h"
 #include "Vrouter_topk.h"
 #include "Vspike_gen.h"
 #include "arch/arch_spec.h"
@@ -64,6 +65,8 @@ constexpr int kNi = 64, kSbw = 16;
 constexpr int kSg = 4, kMemW = 24;
 constexpr int kE = 4, kK = 2, kEIdxW = 2, kRouterWW = 8, kPlaneW = 3;
 constexpr int kMergeE = 4, kMergeCh = 24, kYW = 3;
+// head pruning's ranking (hw/head_rank.v): the shipped pruned models' 4 heads, 1 router lane
+constexpr int kHeads = 4;
 
 template <std::size_t N>
 void zero(VlWide<N>& w) {
@@ -87,6 +90,7 @@ struct Totals {
   std::map<int64_t, int> attn_extra;  // RTL - simulator tile-stream cycles -> layers
   int64_t routed_tokens = 0, router_cycles = 0, zero_tokens = 0;
   int64_t merge_vectors = 0;
+  int64_t ranked_layers = 0, rank_cycles = 0, rank_qspikes = 0, heads_run = 0, heads_total = 0;
 };
 
 class Units : public sim::WeightLayerObserver {
@@ -105,6 +109,54 @@ class Units : public sim::WeightLayerObserver {
   void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
                           const SpikeTensor& v, const std::vector<int>& rows,
                           const std::vector<int>& heads, const sim::LayerCost& cost) override {
+    // Dynamic head pruning (a model with attention.head_keep < 1): hw/head_rank.v counts the
+    // layer's Q spikes per head, one per cycle (small.toml's router lane), in (t, token,
+    // channel) order, and picks the heads that run; the unit streams only those.
+    std::vector<int> run_heads = heads;
+    if (d.expert < 0 && s_.heads.count("blocks." + std::to_string(d.block) + ".attn")) {
+      ASSERT_EQ(d.heads, kHeads) << d.name;
+      auto rk = make_reset<Vhead_rank>();
+      const int keep = m_.attention.heads_kept();
+      rk->cfg_keep_i = keep;
+      int64_t rcyc = 0, qspikes = 0;
+      std::vector<int> spk;
+      for (int t = 0; t < q.T(); ++t)
+        for (int n = 0; n < q.tokens(); ++n)
+          for (int c = 0; c < q.channels(); ++c)
+            if (q.get(t, n, c)) spk.push_back(c / d.dh);
+      qspikes = int64_t(spk.size());
+      size_t i = 0;
+      do {
+        rk->upd_valid_i = i < spk.size();
+        rk->upd_head_i = i < spk.size() ? spk[i++] : 0;
+        rk->done_i = i == spk.size();
+        rtl::tick(*rk), ++rcyc;
+      } while (i < spk.size());
+      rk->upd_valid_i = 0, rk->done_i = 0;
+      for (int g = 0; !rk->keep_valid_o && g < 1000; ++g) rtl::tick(*rk), ++rcyc;
+      ASSERT_TRUE(rk->keep_valid_o) << d.name;
+      run_heads.clear();
+      for (int h = 0; h < kHeads; ++h)
+        if ((rk->keep_o >> h) & 1) run_heads.push_back(h);
+      EXPECT_EQ(run_heads, heads) << d.name << ": the heads the RTL keeps vs the engine's";
+      // the simulator's ranking cost (add_head_ranking, on the router unit): one score event
+      // per Q spike and keep (H - 1) compares at router.lanes per cycle; the RTL needs its done
+      // cycle even without a Q spike (+1 then)
+      EXPECT_EQ(double(qspikes), cost.score_ops) << d.name;
+      EXPECT_EQ(double(keep) * (kHeads - 1), cost.compare_ops) << d.name;
+      EXPECT_EQ(double(rcyc), cost.router_busy + (qspikes == 0 ? 1 : 0)) << d.name;
+      // the pruned heads' outputs never fire in the engine (the RTL does not compute them)
+      const SpikeTensor& out = s_.at(d.name);
+      int64_t pruned_fired = 0;
+      for (int h = 0; h < kHeads; ++h)
+        if (!((rk->keep_o >> h) & 1))
+          for (int t = 0; t < out.T(); ++t)
+            for (int n = 0; n < out.tokens(); ++n)
+              for (int c = h * d.dh; c < (h + 1) * d.dh; ++c) pruned_fired += out.get(t, n, c);
+      EXPECT_EQ(pruned_fired, 0) << d.name;
+      tot_.ranked_layers += 1, tot_.rank_cycles += rcyc, tot_.rank_qspikes += qspikes;
+      tot_.heads_run += int64_t(run_heads.size()), tot_.heads_total += kHeads;
+    }
     auto unit = make_reset<Vattention_unit>();
     auto lif = make_reset<Vspike_gen>();
     const int T = d.T, N = d.tokens, dh = d.dh, nr = int(rows.size());
@@ -172,7 +224,7 @@ class Units : public sim::WeightLayerObserver {
     auto clear_tile = [&] { zero(unit->tile_a1_i), zero(unit->tile_a2_i), zero(unit->tile_b_i); };
     const std::vector<sim::AttentionTile> tiles = sim::attention_tiles(nr, N, a_);
     const std::vector<sim::KvTile> kv_tiles = sim::attention_kv_tiles(dh, a_);
-    for (int h : heads)
+    for (int h : run_heads)
       for (int t0 = 0; t0 < T; t0 += kL) {
         const int nl = std::min(kL, T - t0);
         segs.push_back({h, t0, nl});
@@ -430,6 +482,12 @@ Totals replay(const std::string& model, size_t images, const std::string& order 
       100.0 * double(tot.attn_stream_rtl - tot.attn_stream_sim) / double(tot.attn_stream_sim),
       (long long)tot.attn_sim_cycles, (long long)tot.routed_tokens, (long long)tot.router_cycles,
       (long long)tot.zero_tokens, (long long)tot.merge_vectors);
+  if (tot.ranked_layers)
+    std::printf(
+        "%s: head pruning: %lld layers ranked in RTL as the engine (%lld of %lld heads run), "
+        "%lld Q spikes counted, %lld ranking cycles (the simulator's router_busy)\n",
+        model.c_str(), (long long)tot.ranked_layers, (long long)tot.heads_run,
+        (long long)tot.heads_total, (long long)tot.rank_qspikes, (long long)tot.rank_cycles);
   for (const auto& [extra, n] : tot.attn_extra)
     std::printf("%s: attention tile stream RTL - simulator = %+lld cycles in %d layers\n",
                 model.c_str(), (long long)extra, n);
@@ -456,6 +514,21 @@ TEST(ModelUnits, KvFirstAttention) {
     EXPECT_GT(t.attn_layers, 0);
     EXPECT_GT(t.attn_spikes, 0);
   }
+}
+// Dynamic head pruning (the shipped keep-0.5 models: 2 of 4 heads per image): hw/head_rank.v
+// ranks every attention layer's heads on the real Q spikes; the heads it keeps must be the
+// engine's, the unit runs only those (bit-exact, cycles as above), and the ranking's cycles
+// are the simulator's router_busy for it.
+TEST(ModelUnits, PrunedSpikformerAttention) {
+  const Totals t = replay("models/spikformer-fmnist-keep50.toml", kImages);
+  EXPECT_EQ(t.ranked_layers, t.attn_layers);
+  EXPECT_EQ(t.heads_run * 2, t.heads_total);
+}
+TEST(ModelUnits, PrunedMoeAttention) {
+  const Totals t = replay("models/moe-fmnist-keep50.toml", kImages);
+  EXPECT_EQ(t.ranked_layers, t.attn_layers);
+  EXPECT_EQ(t.heads_run * 2, t.heads_total);
+  EXPECT_GT(t.routed_tokens, 0);
 }
 TEST(ModelUnits, SemmAttentionAndMerges) {
   const Totals t = replay("models/semm-fmnist.toml", kImages);
