@@ -4,6 +4,8 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -28,7 +30,54 @@ struct Model {
 // What Model.infer returns; every field is a Python object built once.
 struct Inference {
   pb::object samples, correct, accuracy, predictions, labels, logits, rates, trace, spikes, routes,
-      mode, seconds;
+      heads, mode, seconds;
+};
+
+// Head pruning: which heads ran per image, {part: uint8 [samples, heads]}, written by sample
+// index from every worker (distinct rows, no lock).
+class HeadRecord {
+ public:
+  HeadRecord(const ModelSpec& sp, int64_t samples) : samples_(samples), heads_(sp.attention.heads) {
+    if (!sp.attention.pruning()) return;
+    for (int b = 0; b < sp.blocks; ++b)
+      ran_["blocks." + std::to_string(b) + ".attn"].assign(size_t(samples) * size_t(heads_), 0);
+  }
+  class Sink : public SampleObserver {
+   public:
+    Sink(HeadRecord& r, std::unique_ptr<SampleObserver> next) : r_(&r), next_(std::move(next)) {}
+    void set_sample(int64_t i) override {
+      sample_ = i;
+      if (next_) next_->set_sample(i);
+    }
+    void on_layer(const LayerEvent& e) override {
+      if (next_) next_->on_layer(e);
+    }
+    void on_route(const std::string& b, const std::vector<int32_t>& x, int k) override {
+      if (next_) next_->on_route(b, x, k);
+    }
+    void on_heads(const std::string& part, const std::vector<uint8_t>& ran) override {
+      auto it = r_->ran_.find(part);
+      if (it == r_->ran_.end() || int(ran.size()) != r_->heads_)
+        throw Error(fmt::format("heads: sample {} reported {} unlike the model", sample_, part));
+      std::copy(ran.begin(), ran.end(), it->second.begin() + std::ptrdiff_t(sample_ * r_->heads_));
+      if (next_) next_->on_heads(part, ran);
+    }
+
+   private:
+    HeadRecord* r_;
+    std::unique_ptr<SampleObserver> next_;
+    int64_t sample_ = 0;
+  };
+  pb::dict take() {
+    pb::dict d;
+    for (auto& [p, v] : ran_) d[pb::str(p)] = adopt(std::move(v), {samples_, heads_});
+    return d;
+  }
+
+ private:
+  int64_t samples_;
+  int heads_;
+  std::map<std::string, std::vector<uint8_t>> ran_;
 };
 
 // [n, C, H, W] or [C, H, W] uint8 pixels (and optional labels [n]) as a data set for the model.
@@ -75,6 +124,7 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
   if (!threads) threads = std::max(1u, std::thread::hardware_concurrency());
   std::optional<SpikeArrays> arrays;
   cli::InferResult r;
+  HeadRecord heads(sp, int64_t(ds.count()));
   {
     pb::gil_scoped_release free_python;
     if (spikes) {  // the layout from one probe run of the first image
@@ -82,8 +132,11 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
       if (ds.count()) m.net->run(ds.image(0), &layout);
       arrays.emplace(layout, int64_t(ds.count()));
     }
-    cli::SinkFactory sinks;
-    if (arrays) sinks = [&] { return std::make_unique<SpikeArrays::Sink>(*arrays); };
+    cli::SinkFactory sinks = [&]() -> std::unique_ptr<SampleObserver> {
+      std::unique_ptr<SampleObserver> a;
+      if (arrays) a = std::make_unique<SpikeArrays::Sink>(*arrays);
+      return std::make_unique<HeadRecord::Sink>(heads, std::move(a));
+    };
     r = cli::run_inference(*m.net, ds, threads, !progress, sinks);
   }
   const auto n = pb::ssize_t(r.samples);
@@ -104,6 +157,7 @@ Inference infer(const Model& m, const pb::object& images, const pb::object& labe
   out.trace = to_python(cli::trace_json(r.trace));
   out.spikes = arrays ? pb::object(arrays->take_spikes()) : pb::none();
   out.routes = arrays ? pb::object(arrays->take_routes()) : pb::none();
+  out.heads = heads.take();
   return out;
 }
 
@@ -113,11 +167,19 @@ void bind_engine(pb::module_& m) {
   pb::class_<Model>(m, "Model", R"(A trained model (model file + its safetensors weights) loaded
 for the engine in one numerics: "float" (the training framework's) or "int" (the hardware's
 golden model). docs/python.md.)")
-      .def(pb::init([](const std::string& path, const std::string& mode) {
-             return Model{path,
-                          std::make_shared<const Network>(load_network(path, parse_mode(mode)))};
+      .def(pb::init([](const std::string& path, const std::string& mode,
+                       const std::optional<double>& head_keep) {
+             const Mode md = parse_mode(mode);
+             if (!head_keep)
+               return Model{path, std::make_shared<const Network>(load_network(path, md))};
+             // as --set model.attention.head_keep=P: the model file's ratio replaced
+             ModelSpec spec = ModelSpec::load(path);
+             spec.set_head_keep(*head_keep, path, "attention.head_keep");
+             return Model{path, std::make_shared<const Network>(load_network(spec, md))};
            }),
-           pb::arg("path"), pb::arg("mode") = "float")
+           pb::arg("path"), pb::arg("mode") = "float", pb::arg("head_keep") = pb::none(),
+           R"(head_keep: dynamic head pruning, the share of attention heads kept per image (top
+ceil(p H) by Q spike count, docs/formats.md §3); None keeps the model file's.)")
       .def_property_readonly("path", [](const Model& m) { return m.path; })
       .def_property_readonly("name", [](const Model& m) { return m.net->spec().name; })
       .def_property_readonly("mode",
@@ -129,6 +191,13 @@ golden model). docs/python.md.)")
       .def_property_readonly("tokens", [](const Model& m) { return m.net->spec().tokens(); })
       .def_property_readonly("dim", [](const Model& m) { return m.net->spec().dim; })
       .def_property_readonly("classes", [](const Model& m) { return m.net->spec().classes; })
+      .def_property_readonly("heads", [](const Model& m) { return m.net->spec().attention.heads; })
+      .def_property_readonly(
+          "head_keep", [](const Model& m) { return m.net->spec().attention.head_keep; },
+          "the share of heads kept per image (1: no pruning)")
+      .def_property_readonly(
+          "heads_kept", [](const Model& m) { return m.net->spec().attention.heads_kept(); },
+          "heads that run per image: max(1, ceil(head_keep x heads))")
       .def_property_readonly("input_shape",
                              [](const Model& m) {
                                const auto& s = m.net->spec();
@@ -165,6 +234,9 @@ spikes=True its .spikes holds every layer's spikes, uint8 [samples, T, tokens, c
                     "{layer: uint8 [samples, T, tokens, channels]} with spikes=True, else None")
       .def_readonly("routes", &Inference::routes,
                     "{block: int32 [samples, tokens, K]} routed MoE choices with spikes=True")
+      .def_readonly("heads", &Inference::heads,
+                    "{attention part: uint8 [samples, heads]}, 1 = the head ran for that image "
+                    "(head pruning; empty without it)")
       .def_readonly("mode", &Inference::mode)
       .def_readonly("seconds", &Inference::seconds);
 }

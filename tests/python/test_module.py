@@ -84,3 +84,56 @@ def test_errors_are_the_command_line_messages(ss, tmp_path):
         ss.Model(MODEL).infer(images=np.zeros((1, 3, 32, 32), np.uint8))
     with pytest.raises(ss.Error, match="none.toml: cannot open file"):
         ss.Technology(str(tmp_path / "none.toml"))
+
+
+def _read_safetensors(path):
+    b = open(path, "rb").read()
+    n = int.from_bytes(b[:8], "little")
+    h = json.loads(b[8:8 + n])
+    kinds = {"U8": "u1", "I32": "<i4", "I64": "<i8", "F64": "<f8", "F32": "<f4"}
+    return {k: np.frombuffer(b[8 + n + v["data_offsets"][0]:8 + n + v["data_offsets"][1]], kinds[v["dtype"]]).reshape(v["shape"])
+            for k, v in h.items() if k != "__metadata__"}
+
+
+def test_head_pruning(ss, tmp_path):
+    """head_keep (issue 17): the heads that ran per image, against a ranking recomputed here from
+    the Q spikes (top ceil(p H) by Q spike count over steps, tokens and the head's channels, ties
+    to the lower index) and against the command line's spike dump with the same --set."""
+    m = ss.Model(MODEL, mode="int", head_keep=0.5)
+    assert (m.heads, m.head_keep, m.heads_kept) == (4, 0.5, 2)
+    r = m.infer(limit=16, spikes=True)
+    assert list(r.heads) == ["blocks.0.attn"]
+    ran = r.heads["blocks.0.attn"]
+    assert ran.dtype == np.uint8 and ran.shape == (16, 4)
+    assert (ran.sum(axis=1) == 2).all()
+    q = r.spikes["blocks.0.attn.q"].astype(np.int64)  # [samples, T, tokens, D]
+    score = q.reshape(16, q.shape[1], q.shape[2], 4, 16).sum(axis=(1, 2, 4))
+    expect = np.zeros((16, 4), np.uint8)
+    for i in range(16):
+        order = sorted(range(4), key=lambda h: (-score[i, h], h))
+        expect[i, order[:2]] = 1
+    assert np.array_equal(ran, expect)
+    assert len({tuple(x) for x in ran}) > 1  # the choice depends on the image
+    k = r.spikes["blocks.0.attn.k"].reshape(16, 4, 49, 4, 16)
+    for i in range(16):
+        for h in range(4):
+            if not ran[i, h]:
+                assert not k[i, :, :, h].any()  # a pruned head computes no K
+    dump = tmp_path / "d.st"
+    cli("infer", "-m", MODEL, "--mode", "int", "-n", 16, "-q", "--set", "model.attention.head_keep=0.5",
+        "--dump-spikes", dump)
+    assert np.array_equal(_read_safetensors(dump)["heads.blocks.0.attn"], ran)
+    # without pruning (the model file's ratio, or 1 over a pruned model's): no record, every
+    # head's K computed
+    assert ss.Model(MODEL, mode="int").infer(limit=2).heads == {}
+    full = ss.Model(source("models", "spikformer-fmnist-keep50.toml"), mode="int", head_keep=1)
+    assert full.heads_kept == 4 and full.infer(limit=2).heads == {}
+    assert ss.Model(source("models", "spikformer-fmnist-keep50.toml")).head_keep == 0.5
+    # a ratio outside (0, 1]: the command line's message
+    with pytest.raises(ss.Error) as e:
+        ss.Model(MODEL, head_keep=0)
+    c = cli("infer", "-m", MODEL, "-n", 1, "--set", "model.attention.head_keep=0", check=False)
+    assert c.returncode == 1 and c.stderr == "spikestack: error: %s\n" % e.value
+    assert "attention.head_keep" in str(e.value)
+    with pytest.raises(ss.Error, match="multi-head"):
+        ss.Model(source("models", "semm-fmnist.toml"), head_keep=0.5)
