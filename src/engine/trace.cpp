@@ -102,7 +102,8 @@ void Trace::add_head_row(const std::string& part, int row, const std::vector<int
   const int H = int(ran.size());
   if (H == 0 || per_channel.size() % size_t(H)) return;
   HeadCounts& hc = head_counts_[part];
-  if (hc.heads != H) hc.heads = H, hc.spikes.assign(4 * size_t(H), 0), hc.silent.assign(3 * size_t(H), 0);
+  if (hc.heads != H)
+    hc.heads = H, hc.spikes.assign(4 * size_t(H), 0), hc.silent.assign(3 * size_t(H), 0);
   const size_t dh = per_channel.size() / size_t(H);
   for (int h = 0; h < H; ++h) {
     if (!ran[size_t(h)]) continue;
@@ -216,7 +217,8 @@ void Trace::merge(const Trace& o) {
   }
   for (const auto& [p, h] : o.head_counts_) {
     HeadCounts& d = head_counts_[p];
-    if (d.heads != h.heads) d.heads = h.heads, d.spikes.assign(h.spikes.size(), 0), d.silent.assign(h.silent.size(), 0);
+    if (d.heads != h.heads)
+      d.heads = h.heads, d.spikes.assign(h.spikes.size(), 0), d.silent.assign(h.silent.size(), 0);
     for (size_t i = 0; i < h.spikes.size(); ++i) d.spikes[i] += h.spikes[i];
     for (size_t i = 0; i < h.silent.size(); ++i) d.silent[i] += h.silent[i];
   }
@@ -361,11 +363,12 @@ Trace Trace::load(const std::string& path) {
       for (const auto& [name, rows] : {std::pair{"heads_spikes." + part, int64_t(4)},
                                        std::pair{"heads_silent." + part, int64_t(3)}}) {
         if (!st.has(name))
-          throw error_at(path, name, "missing tensor (format 2 trace of a model with head pruning)");
+          throw error_at(path, name,
+                         "missing tensor (format 2 trace of a model with head pruning)");
         const auto& shape = st.get(name).shape;
         if (shape.size() != 2 || shape[0] != rows || shape[1] != H)
-          throw error_at(path, name, "expected shape [{}, {}] (heads_ran.{} has {} heads)", rows,
-                         H, part, H);
+          throw error_at(path, name, "expected shape [{}, {}] (heads_ran.{} has {} heads)", rows, H,
+                         part, H);
         (rows == 4 ? hc.spikes : hc.silent) = i64(st, name, rows * H);
       }
     }

@@ -96,7 +96,8 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
       double runs = 0;
       for (const auto& h : s.per_head) runs += h.runs;
       for (const auto& h : s.per_head)
-        hcs.push_back({runs > 0 ? heads * h.runs / runs : 0.0, h.q, h.k, h.v, h.q_dead, h.k_dead, h.v_dead});
+        hcs.push_back(
+            {runs > 0 ? heads * h.runs / runs : 0.0, h.q, h.k, h.v, h.q_dead, h.k_dead, h.v_dead});
     } else {
       hcs.push_back({heads, s.q_rate, s.k_rate, s.v_rate, s.q_dead, s.k_dead, s.v_dead});
     }
@@ -131,7 +132,9 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
             const double sl = std::ceil(sbits / sbw);
             hc_time[j] += mult * std::max(compute, sl);
             hc_busy[j] += mult * compute;
-            if (sl > compute) cost.stalled += hw * mult * (sl - compute), cost.buf_stalled[kSpike] += hw * mult * (sl - compute);
+            if (sl > compute)
+              cost.stalled += hw * mult * (sl - compute),
+                  cost.buf_stalled[kSpike] += hw * mult * (sl - compute);
             cost.and_ops += hw * mult * and_ops;
             cost.acc_ops += hw * mult * acc_ops;
             cost.read_bits[kSpike] += hw * mult * sbits;
@@ -156,7 +159,8 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
     if (hcs.size() == 1) {
       head_time = hc_time[0], head_busy = hc_busy[0];
     } else {  // a mean head: the heads' time and busy cycles weighted by their runs
-      for (size_t j = 0; j < hcs.size(); ++j) head_time += hcs[j].w * hc_time[j], head_busy += hcs[j].w * hc_busy[j];
+      for (size_t j = 0; j < hcs.size(); ++j)
+        head_time += hcs[j].w * hc_time[j], head_busy += hcs[j].w * hc_busy[j];
       head_time /= heads, head_busy /= heads;
     }
     const double per_core = d.expert >= 0 ? 1.0 : std::ceil(heads / P);

@@ -253,7 +253,8 @@ Trace load_trace(const std::string& path, const Workload& w) {
     const std::string nm = "heads_ran." + part;
     const LayerDesc* a = nullptr;
     for (const auto& d : w.layers)
-      if (d.kind == Kind::attention && d.expert < 0 && "blocks." + std::to_string(d.block) + ".attn" == part)
+      if (d.kind == Kind::attention && d.expert < 0 &&
+          "blocks." + std::to_string(d.block) + ".attn" == part)
         a = &d;
     if (!a) throw error_at(path, nm, "the model has no multi-head (ssa) attention part {}", part);
     const int64_t H = a->heads;
@@ -276,21 +277,25 @@ Trace load_trace(const std::string& path, const Workload& w) {
     const HeadCounts& c = hc->second;
     static const char* kRow[4] = {"Q", "K", "V", "attention output"};
     for (int64_t h = 0; h < H; ++h) {
-      const int64_t cells = mul_or_overflow(mul_or_overflow(ran[size_t(h)], int64_t(a->T) * a->tokens), a->dh);
+      const int64_t cells =
+          mul_or_overflow(mul_or_overflow(ran[size_t(h)], int64_t(a->T) * a->tokens), a->dh);
       const int64_t chans = mul_or_overflow(ran[size_t(h)], a->dh);
       for (int r = 0; r < 4; ++r) {
         const int64_t x = c.spikes[size_t(r * H + h)];
         if (x < 0 || x > cells)
-          throw error_at(path, "heads_spikes." + part,
-                         "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x T x tokens x "
-                         "head width)", r, h, kRow[r], h, x, cells);
+          throw error_at(
+              path, "heads_spikes." + part,
+              "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x T x tokens x "
+              "head width)",
+              r, h, kRow[r], h, x, cells);
       }
       for (int r = 0; r < 3; ++r) {
         const int64_t x = c.silent[size_t(r * H + h)];
         if (x < 0 || x > chans)
-          throw error_at(path, "heads_silent." + part,
-                         "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x head width)",
-                         r, h, kRow[r], h, x, chans);
+          throw error_at(
+              path, "heads_silent." + part,
+              "[{}, {}] ({} of head {}) is {}, expected 0 to {} (heads_ran x head width)", r, h,
+              kRow[r], h, x, chans);
       }
     }
     // the pruned heads' K, V and attention channels are silent: the kept heads hold every spike
@@ -304,8 +309,8 @@ Trace load_trace(const std::string& path, const Workload& w) {
       if (r == 0 ? heads > layer : heads != layer)
         throw error_at(path, "heads_spikes." + part,
                        "row {} ({}) sums to {} spikes over the heads, expected {} the layer's {} "
-                       "(spikes.{}{})", r, kRow[r], heads, r == 0 ? "at most" : "exactly", layer,
-                       part, kLayer[r]);
+                       "(spikes.{}{})",
+                       r, kRow[r], heads, r == 0 ? "at most" : "exactly", layer, part, kLayer[r]);
     }
   }
   return tr;

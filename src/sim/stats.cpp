@@ -223,14 +223,16 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
       // heads were ranked for their Q spikes, so their Q rate is above the all-heads rate the
       // layer total gives; silence is per sample (as the cycle model measures it per head)
       const auto hc = tr.head_counts().find(blk + ".attn");
-      if (engine_pruned && d.expert < 0 && hc != tr.head_counts().end() && hc->second.heads == d.heads) {
+      if (engine_pruned && d.expert < 0 && hc != tr.head_counts().end() &&
+          hc->second.heads == d.heads) {
         const std::vector<int64_t>& ran = tr.heads_ran().at(blk + ".attn");
         const HeadCounts& c = hc->second;
         const size_t H = size_t(d.heads);
         double runs = 0, sp[3] = {0, 0, 0}, si[3] = {0, 0, 0};
         for (size_t h = 0; h < H; ++h) {
           if (ran[h] <= 0) continue;
-          const double cells = double(ran[h]) * d.T * d.tokens * d.dh, chans = double(ran[h]) * d.dh;
+          const double cells = double(ran[h]) * d.T * d.tokens * d.dh,
+                       chans = double(ran[h]) * d.dh;
           HeadStats x;
           x.runs = double(ran[h]) / S;
           x.q = double(c.spikes[HeadCounts::kQ * H + h]) / cells;
@@ -241,12 +243,15 @@ std::vector<LayerStats> stats_from_trace(const Workload& w, const Trace& tr, con
           x.v_dead = double(c.silent[HeadCounts::kV * H + h]) / chans;
           o.per_head.push_back(x);
           runs += double(ran[h]);
-          for (int r = 0; r < 3; ++r) sp[r] += double(c.spikes[size_t(r) * H + h]), si[r] += double(c.silent[size_t(r) * H + h]);
+          for (int r = 0; r < 3; ++r)
+            sp[r] += double(c.spikes[size_t(r) * H + h]),
+                si[r] += double(c.silent[size_t(r) * H + h]);
         }
         if (runs > 0) {  // the kept heads' means
           const double cells = runs * d.T * d.tokens * d.dh;
           o.q_rate = sp[0] / cells, o.k_rate = sp[1] / cells, o.v_rate = sp[2] / cells;
-          o.q_dead = si[0] / (runs * d.dh), o.k_dead = si[1] / (runs * d.dh), o.v_dead = si[2] / (runs * d.dh);
+          o.q_dead = si[0] / (runs * d.dh), o.k_dead = si[1] / (runs * d.dh),
+          o.v_dead = si[2] / (runs * d.dh);
         }
       }
       continue;

@@ -129,11 +129,10 @@ def test_head_pruning(ss, tmp_path):
     full = ss.Model(source("models", "spikformer-fmnist-keep50.toml"), mode="int", head_keep=1)
     assert full.heads_kept == 4 and full.infer(limit=2).heads == {}
     assert ss.Model(source("models", "spikformer-fmnist-keep50.toml")).head_keep == 0.5
-    # a ratio outside (0, 1]: the command line's message
+    # a ratio outside (0, 1]: one line naming the model file and the field
     with pytest.raises(ss.Error) as e:
         ss.Model(MODEL, head_keep=0)
-    c = cli("infer", "-m", MODEL, "-n", 1, "--set", "model.attention.head_keep=0", check=False)
-    assert c.returncode == 1 and c.stderr == "spikestack: error: %s\n" % e.value
-    assert "attention.head_keep" in str(e.value)
+    assert MODEL in str(e.value) and "attention.head_keep" in str(e.value) and "(0, 1]" in str(e.value)
+    assert "\n" not in str(e.value)
     with pytest.raises(ss.Error, match="multi-head"):
         ss.Model(source("models", "semm-fmnist.toml"), head_keep=0.5)

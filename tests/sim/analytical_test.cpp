@@ -134,22 +134,29 @@ TEST(Analytical, TraceFedHeadPruning) {
         sim::SimResult old = sim::simulate_analytical(a, w, sim::stats_from_trace(w, t1, a));
         const auto* cc = c.activity.root.child("attention_cores");
         for (const char* k : {"cycles_busy", "cycles_stalled"})
-          std::printf("  attention_cores.%-12s cycle %10.0f, format 2 %10.0f, format 1 %10.0f\n", k, cc->get(k),
-                      an.activity.root.child("attention_cores")->get(k), old.activity.root.child("attention_cores")->get(k));
-        std::printf("  cycles                       cycle %10.0f, format 2 %10.0f (%+.1f %%), format 1 %10.0f (%+.1f %%)\n",
-                    c.activity.cycles, an.activity.cycles, 100 * (an.activity.cycles / c.activity.cycles - 1),
-                    old.activity.cycles, 100 * (old.activity.cycles / c.activity.cycles - 1));
+          std::printf("  attention_cores.%-12s cycle %10.0f, format 2 %10.0f, format 1 %10.0f\n", k,
+                      cc->get(k), an.activity.root.child("attention_cores")->get(k),
+                      old.activity.root.child("attention_cores")->get(k));
+        std::printf(
+            "  cycles                       cycle %10.0f, format 2 %10.0f (%+.1f %%), format 1 "
+            "%10.0f (%+.1f %%)\n",
+            c.activity.cycles, an.activity.cycles,
+            100 * (an.activity.cycles / c.activity.cycles - 1), old.activity.cycles,
+            100 * (old.activity.cycles / c.activity.cycles - 1));
         for (const char* k : {"and_ops", "acc_ops", "synaptic_ops"}) {
           const double x = cc->get(k), y = an.activity.root.child("attention_cores")->get(k),
                        z = old.activity.root.child("attention_cores")->get(k);
-          std::printf("  attention_cores.%-12s cycle %10.0f, format 2 %10.0f (%+.2e), format 1 %10.0f (%+.1f %%)\n",
-                      k, x, y, (y - x) / x, z, 100 * (z - x) / x);
+          std::printf(
+              "  attention_cores.%-12s cycle %10.0f, format 2 %10.0f (%+.2e), format 1 %10.0f "
+              "(%+.1f %%)\n",
+              k, x, y, (y - x) / x, z, 100 * (z - x) / x);
           EXPECT_NEAR(y, x, 1e-9 * x) << what << " " << k;
         }
         // the format 1 gap the per-head counts close: the all-heads Q rate is below the kept
         // heads' (they were ranked for it), so the Q-driven ops come out low
         const char* q_ops = std::string(order) == "qk_first" ? "and_ops" : "acc_ops";
-        EXPECT_LT(old.activity.root.child("attention_cores")->get(q_ops), 0.99 * cc->get(q_ops)) << what;
+        EXPECT_LT(old.activity.root.child("attention_cores")->get(q_ops), 0.99 * cc->get(q_ops))
+            << what;
       }
 }
 
