@@ -1,5 +1,7 @@
 #include "cli/model_overrides.h"
 
+#include "sim/head_pruning.h"
+
 namespace ss::cli {
 
 std::vector<std::string> take_model_sets(std::vector<std::string>& sets) {
@@ -14,10 +16,7 @@ ModelSpec load_model_spec(const std::string& path, const std::vector<std::string
                           arch::Arch* arch) {
   ModelSpec spec = ModelSpec::load(path, model_sets);
   if (!arch) return spec;
-  if (arch->head_pruning && spec.attention.type == "ssa" && spec.blocks > 0)
-    spec.set_head_keep(arch->head_keep, arch->file, "mapping.head_keep");
-  arch->head_pruning = spec.attention.pruning();
-  arch->head_keep = spec.attention.head_keep;
+  sim::apply_head_pruning(spec, *arch);
   return spec;
 }
 

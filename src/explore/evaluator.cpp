@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
-#include <sstream>
-
 #include "arch/arch_spec.h"
 #include "common/error.h"
 #include "common/files.h"
@@ -12,7 +10,9 @@
 #include "common/toml_override.h"
 #include "phys/evaluate.h"
 #include "sim/analytical.h"
+#include "sim/head_pruning.h"
 #include "sim/simulate.h"
+#include "tech/technology_table.h"
 
 namespace ss::explore {
 
@@ -44,18 +44,18 @@ std::string Evaluator::key(const Design& d) const {
   return k;
 }
 
-// The technology file with `sets` applied, exactly as `spikestack sim` builds it (load_tech in
-// cli/study.cpp: no override, the file; else the overrides on the parsed file, printed,
-// parsed). on_base: `sets` are the axes' only, applied to tech_base_ (which has the fixed ones).
+// The technology file with `sets` applied, as `spikestack sim` builds it (load_tech in
+// cli/study.cpp: no override, the file; else the overrides on the parsed file, printed and
+// parsed again) but without the printing: toml++ prints every value so that it parses back
+// equal (tests/explore/tech_roundtrip_test.cpp), and the loader reads the table only.
+// on_base: `sets` are the axes' only, applied to tech_base_ (which has the fixed ones).
 std::shared_ptr<const tech::Technology> Evaluator::parse_tech(const std::vector<std::string>& sets,
                                                               bool on_base) const {
   if (sets.empty() && !(on_base && has_fixed_tech_))
     return std::make_shared<tech::Technology>(tech::parse_technology(tech_text_, study_.tech));
   toml::table root = on_base ? tech_base_ : parse_toml_text(tech_text_, study_.tech);
   for (const auto& s : sets) apply_toml_override(root, study_.tech, s);
-  std::ostringstream os;
-  os << root;
-  return std::make_shared<tech::Technology>(tech::parse_technology(os.str(), study_.tech));
+  return std::make_shared<tech::Technology>(tech::technology_from_table(root, study_.tech));
 }
 
 // Cached by the values of the technology axes.
@@ -87,10 +87,18 @@ std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model,
     }
   }
   const LoadedModel& m = models_.at(model);
-  const auto stats = m.trace ? sim::stats_from_trace(m.workload, *m.trace, a)
-                             : sim::stats_from_rate(m.workload, m.rate, a);
-  auto act = std::make_shared<const sim::Activity>(
-      sim::simulate_analytical(a, m.workload, stats).activity);
+  std::optional<sim::Workload> pruned;  // the model with this point's head-keep ratio
+  if (a.head_keep != m.spec.attention.head_keep) {
+    ModelSpec spec = m.spec;
+    arch::Arch b = a;
+    b.head_pruning = true;
+    sim::apply_head_pruning(spec, b);
+    pruned = sim::build_workload(spec);
+  }
+  const sim::Workload& w = pruned ? *pruned : m.workload;
+  const auto stats = m.trace ? sim::stats_from_trace(w, *m.trace, a)
+                             : sim::stats_from_rate(w, m.rate, a);
+  auto act = std::make_shared<const sim::Activity>(sim::simulate_analytical(a, w, stats).activity);
   std::lock_guard lock(mu_);
   ++act_misses_;
   if (acts_.size() >= kMaxCached) acts_.clear();
@@ -111,16 +119,22 @@ void Evaluator::validate() {
   split_overrides(study_.sets, arch_sets, tech_sets);
   arch::Arch base = arch::parse_arch(arch_text_, study_.arch, arch_sets);
   (void)parse_tech(tech_sets, false);
+  {  // the parsed technology with the fixed sets: every value below is applied to it
+    toml::table root = parse_toml_text(tech_text_, study_.tech);
+    for (const auto& s : tech_sets) apply_toml_override(root, study_.tech, s);
+    tech_base_ = std::move(root);
+    has_fixed_tech_ = !tech_sets.empty();
+  }
   std::vector<std::vector<arch::Arch>> values(study_.axes.size());
   std::vector<std::shared_ptr<const tech::Technology>> tech_values;
   for (size_t x = 0; x < study_.axes.size(); ++x) {
     const auto& ax = study_.axes[x];
     for (size_t i = 0; i < ax.values.size(); ++i) {
-      std::vector<std::string> a = arch_sets, t = tech_sets;
+      std::vector<std::string> a = arch_sets, t;
       split_overrides({ax.set(i)}, a, t);
       try {
         if (is_tech(ax.key)) {
-          auto tv = parse_tech(t, false);
+          auto tv = parse_tech(t, true);
           if (tech_axes_.size() == 1) tech_values.push_back(tv);
         } else {
           values[x].push_back(arch::parse_arch(arch_text_, study_.arch, a));
@@ -131,12 +145,8 @@ void Evaluator::validate() {
     }
   }
   // the fast path: parsed once, patched per point
-  toml::table root = parse_toml_text(tech_text_, study_.tech);
-  for (const auto& s : tech_sets) apply_toml_override(root, study_.tech, s);
   patcher_ = ArchPatcher(std::move(base), std::move(values));
   std::lock_guard lock(mu_);
-  tech_base_ = std::move(root);
-  has_fixed_tech_ = !tech_sets.empty();
   validated_ = true;
   for (size_t i = 0; i < tech_values.size(); ++i) {  // one technology axis: its values alone
     const uint32_t v = static_cast<uint32_t>(i);
@@ -160,6 +170,15 @@ DesignResult Evaluator::evaluate(const Design& d) const {
       return fail_all(e.what());  // a combination the loader rejects (each value alone passed)
     }
   }
+  // one head-keep ratio for model and accelerator, as `spikestack sim` (sim/head_pruning.h)
+  const LoadedModel& m = models_.at(d.model);
+  a.head_keep = sim::effective_head_keep(m.spec, a);
+  a.head_pruning = a.head_keep < 1.0;  // ModelSpec::Attention::pruning()
+  if (m.trace && a.head_keep != m.spec.attention.head_keep)
+    return fail_all(fmt::format(
+        "head keep ratio {:g} on a trained model: explore has the engine's firing statistics of "
+        "the model as written only (use spikestack sim for a pruned trained model)",
+        a.head_keep));
   std::shared_ptr<const tech::Technology> tech;
   std::shared_ptr<const sim::Activity> act;
   try {

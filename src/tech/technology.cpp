@@ -1,4 +1,5 @@
 #include "tech/technology.h"
+#include "tech/technology_table.h"
 
 #include "common/toml_get.h"
 
@@ -198,6 +199,10 @@ Technology from_table(const toml::table& root, const std::string& origin) {
 
 Technology load_technology(const std::string& path) {
   return from_table(parse_toml_file(path), path);
+}
+
+Technology technology_from_table(const toml::table& root, const std::string& origin) {
+  return from_table(root, origin);
 }
 
 Technology parse_technology(const std::string& text, const std::string& origin) {

@@ -46,6 +46,34 @@ PY
 [ "$(wc -l < small.csv)" -eq 17 ] && passes=$((passes+1)) || { echo "FAIL: csv rows"; fails=$((fails+1)); }
 grep -q "Pareto fronts" rep/index.html && grep -q "<svg" rep/index.html && passes=$((passes+1)) || { echo "FAIL: report page"; fails=$((fails+1)); }
 
+# 1b. the same with architecture axes the evaluator patches and caches (the clock and the
+#     weight buffer move the physical model; the head-keep ratio the analytical activity)
+expect_ok "$SS" explore -m "$P" --rate 0.15 --axis arch.clock=400MHz,800MHz --axis buffers.weight.size=512KiB,1MiB \
+  --axis mapping.head_keep=0.5,1 --set mapping.head_pruning=true --styles 2d,3d-mol+lol --store arch.db -q
+python3 - "$SS" "$P" arch.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim (arch axes)"; fails=$((fails+1)); }
+import json, sqlite3, subprocess, sys
+ss, model, db = sys.argv[1:4]
+c = sqlite3.connect(db)
+rows = c.execute('SELECT "arch.clock", "buffers.weight.size", "mapping.head_keep", style, energy_uj, latency_us, '
+                 'footprint_mm2, peak_temperature_k, fmax_mhz FROM points ORDER BY seq, style').fetchall()
+assert len(rows) == 16, len(rows)
+checked = 0
+for clock, size, keep in [("400 MHz", "1 MiB", "0.5"), ("800 MHz", "512 KiB", "1"), ("800 MHz", "1 MiB", "0.5")]:
+    out = subprocess.run([ss, "sim", "-m", model, "--rate", "0.15", "--mode", "analytical", "--json", "-q",
+                          "--set", f"arch.clock={clock}", "--set", f"buffers.weight.size={size}",
+                          "--set", "mapping.head_pruning=true", "--set", f"mapping.head_keep={keep}",
+                          "--styles", "2d,3d-mol+lol"], capture_output=True, text=True, check=True).stdout
+    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
+    for r in rows:
+        if r[0] != clock or r[1] != size or r[2] != keep: continue
+        s = sim[r[3]]
+        want = [s["energy_uj"], s["latency_us"], s["footprint_mm2"], s["peak_temperature_k"], s["fmax_mhz"]]
+        for got, w in zip(r[4:], want):
+            assert abs(got - w) <= 1e-9 * abs(w), (r, want)
+        checked += 1
+assert checked == 6, checked
+PY
+
 # 2. the same study again on the finished store evaluates nothing and changes nothing
 before=$(rows small.db)
 out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
