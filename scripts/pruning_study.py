@@ -14,6 +14,7 @@ head_pruning_study), re-rendered by `spikestack report`.
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -25,6 +26,8 @@ CONFIGS = [
     ("models/moe-fmnist-keep50.toml", "trained-in", [0.5, 1.0]),
     ("models/spikformer-fmnist.toml", "untrained", KEEPS),
     ("models/spikformer-fmnist-keep50.toml", "trained-in", [0.5, 1.0]),
+    ("models/spikformer-fmnist-keep25.toml", "trained-in", [0.25, 1.0]),
+    ("models/spikformer-fmnist-keep75.toml", "trained-in", [0.75, 1.0]),
 ]
 
 
@@ -82,7 +85,7 @@ def main():
     # change against the same model's unpruned run, same style
     base = {(r["model"], r["style"]): r for r in rows if r["keep"] == 1.0 and r["pruning"] == "none"}
     for r in rows:
-        b = base.get((r["model"].replace("-keep50", ""), r["style"]))
+        b = base.get((re.sub(r"-keep\d+$", "", r["model"]), r["style"]))
         r["edp_change_pct"] = 100 * (r["edp_uj_us"] / b["edp_uj_us"] - 1) if b else None
     cols = ["model", "pruning", "keep", "acc. float", "acc. int", "style", "energy µJ",
             "latency µs", "cycles", "EDP µJ·µs", "EDP vs unpruned"]
