@@ -17,6 +17,7 @@
 #include "common/files.h"
 #include "engine/network.h"
 #include "explore/comm.h"
+#include "explore/idle.h"
 #include "explore/nsga2.h"
 #include "explore/runner.h"
 #include "explore/space.h"
@@ -227,6 +228,11 @@ void run(const ExploreOptions& o) {
     comm->finish(true);
     const double secs =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    for (size_t a : idle_axes(store.designs(), s.axes.size()))
+      fmt::print(stderr,
+                 "spikestack explore: warning: --axis {} moves nothing: designs that differ in it "
+                 "only have equal results in every style\n",
+                 s.axes[a].key);
     const Summary sum = summarize(store);
     write_outputs(o, store, sum);
     print_summary(o, sum, secs, runner.evaluated(), runner.reused());

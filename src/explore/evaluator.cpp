@@ -19,6 +19,7 @@ namespace ss::explore {
 namespace {
 constexpr size_t kMaxCached = 4096;  // technologies / activities kept (a few KB each)
 bool is_tech(const std::string& key) { return key.rfind("tech.", 0) == 0; }
+constexpr const char* kRateKey = "model.rate";  // the firing rate of shape-only models
 }  // namespace
 
 Evaluator::Evaluator(const StudySpec& s, std::vector<LoadedModel> models)
@@ -27,13 +28,16 @@ Evaluator::Evaluator(const StudySpec& s, std::vector<LoadedModel> models)
   for (const auto& st : styles_) (void)phys::style(st);
   arch_text_ = read_file_text(s.arch);
   tech_text_ = read_file_text(s.tech);
-  for (size_t i = 0; i < study_.axes.size(); ++i)
+  for (size_t i = 0; i < study_.axes.size(); ++i) {
     if (is_tech(study_.axes[i].key)) tech_axes_.push_back(i);
+    if (study_.axes[i].key == kRateKey) rate_axis_ = i;
+  }
 }
 
 std::vector<std::string> Evaluator::sets(const Design& d) const {
   std::vector<std::string> out = study_.sets;
-  for (size_t i = 0; i < study_.axes.size(); ++i) out.push_back(study_.axes[i].set(d.idx.at(i)));
+  for (size_t i = 0; i < study_.axes.size(); ++i)
+    if (i != rate_axis_) out.push_back(study_.axes[i].set(d.idx.at(i)));
   return out;
 }
 
@@ -75,9 +79,10 @@ std::shared_ptr<const tech::Technology> Evaluator::technology_at(const Design& d
   return techs_.emplace(k, t).first->second;
 }
 
-std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model,
+std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model, double rate,
                                                          const arch::Arch& a) const {
   std::string k(reinterpret_cast<const char*>(&model), sizeof model);
+  k.append(reinterpret_cast<const char*>(&rate), sizeof rate);
   ArchPatcher::analytical_key(a, k);
   {
     std::lock_guard lock(mu_);
@@ -97,7 +102,7 @@ std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model,
   }
   const sim::Workload& w = pruned ? *pruned : m.workload;
   const auto stats = m.trace ? sim::stats_from_trace(w, *m.trace, a)
-                             : sim::stats_from_rate(w, m.rate, a);
+                             : sim::stats_from_rate(w, rate, a);
   auto act = std::make_shared<const sim::Activity>(sim::simulate_analytical(a, w, stats).activity);
   std::lock_guard lock(mu_);
   ++act_misses_;
@@ -133,7 +138,15 @@ void Evaluator::validate() {
       std::vector<std::string> a = arch_sets, t;
       split_overrides({ax.set(i)}, a, t);
       try {
-        if (is_tech(ax.key)) {
+        if (x == rate_axis_) {
+          const double r = ax.values[i].number;
+          if (!(r > 0 && r <= 1) || !ax.numeric) throw Error("expected a firing rate in (0, 1]");
+          for (const auto& m : models_)
+            if (m.trace)
+              throw Error(fmt::format("{} is a trained model: its firing comes from the engine "
+                                      "(the rate applies to shape-only models)",
+                                      m.path));
+        } else if (is_tech(ax.key)) {
           auto tv = parse_tech(t, true);
           if (tech_axes_.size() == 1) tech_values.push_back(tv);
         } else {
@@ -183,7 +196,10 @@ DesignResult Evaluator::evaluate(const Design& d) const {
   std::shared_ptr<const sim::Activity> act;
   try {
     tech = technology_at(d);
-    act = activity(d.model, a);
+    act = activity(d.model,
+                   rate_axis_ < d.idx.size() ? study_.axes[rate_axis_].values.at(d.idx[rate_axis_]).number
+                                             : m.rate,
+                   a);
   } catch (const Error& e) {
     return fail_all(e.what());
   }

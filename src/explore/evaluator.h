@@ -74,13 +74,15 @@ class Evaluator {
   std::shared_ptr<const tech::Technology> technology_at(const Design& d) const;
   std::shared_ptr<const tech::Technology> parse_tech(const std::vector<std::string>& sets,
                                                      bool on_base) const;
-  std::shared_ptr<const sim::Activity> activity(uint32_t model, const arch::Arch& a) const;
+  std::shared_ptr<const sim::Activity> activity(uint32_t model, double rate,
+                                                const arch::Arch& a) const;
   StudySpec study_;
   std::vector<LoadedModel> models_;
   std::vector<std::string> styles_;
   std::string arch_text_, tech_text_;
   toml::table tech_base_;         // the technology file with the fixed sets applied
   std::vector<size_t> tech_axes_;  // indices of the technology axes
+  size_t rate_axis_ = SIZE_MAX;    // the axis "model.rate" (shape-only models' firing rate)
   bool has_fixed_tech_ = false, validated_ = false;
   ArchPatcher patcher_;           // usable after validate()
   mutable std::mutex mu_;

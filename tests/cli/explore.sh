@@ -74,6 +74,26 @@ for clock, size, keep in [("400 MHz", "1 MiB", "0.5"), ("800 MHz", "512 KiB", "1
 assert checked == 6, checked
 PY
 
+# 1c. a firing-rate axis of a shape-only model (model.rate): rows equal sim --rate
+expect_ok "$SS" explore -m "$P" --axis model.rate=0.1,0.2 --styles 2d,3d-mol --store rate.db -q
+python3 - "$SS" "$P" rate.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim (rate axis)"; fails=$((fails+1)); }
+import json, sqlite3, subprocess, sys
+ss, model, db = sys.argv[1:4]
+rows = sqlite3.connect(db).execute('SELECT "model.rate", style, energy_uj, latency_us, peak_temperature_k FROM points').fetchall()
+assert len(rows) == 4, rows
+for rate in ("0.1", "0.2"):
+    out = subprocess.run([ss, "sim", "-m", model, "--rate", rate, "--mode", "analytical", "--json", "-q",
+                          "--styles", "2d,3d-mol"], capture_output=True, text=True, check=True).stdout
+    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
+    for r in rows:
+        if r[0] != rate: continue
+        s = sim[r[1]]
+        for got, w in zip(r[2:], [s["energy_uj"], s["latency_us"], s["peak_temperature_k"]]):
+            assert abs(got - w) <= 1e-9 * abs(w), (r, w)
+PY
+expect_code 1 "--axis model.rate = 1.5" "expected a firing rate in (0, 1]" -- "$SS" explore -m "$P" --axis model.rate=0.1,1.5 --store bad-rate.db -q
+[ ! -e bad-rate.db ] && passes=$((passes+1)) || { echo "FAIL: bad rate axis left a store"; fails=$((fails+1)); }
+
 # 2. the same study again on the finished store evaluates nothing and changes nothing
 before=$(rows small.db)
 out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
@@ -140,4 +160,14 @@ cmp -s bad.db bad.orig && passes=$((passes+1)) || { echo "FAIL: the corrupted st
 head -c 20000 ref.db > cut.db; cp cut.db cut.orig
 expect_code 1 "cut.db" -- "$SS" explore --store cut.db --export y.csv
 cmp -s cut.db cut.orig && passes=$((passes+1)) || { echo "FAIL: the truncated store was changed"; fails=$((fails+1)); }
+# an axis that moves nothing is named on stderr (one line); one that moves something is not
+"$SS" explore -m "$P" --rate 0.15 --axis tech.bond.pitch=3um,5um --axis se_cores.count=2,4 --styles 2d \
+  --thermal off --store idle.db -q 2>idle.err
+[ "$(grep -c 'warning: --axis tech.bond.pitch moves nothing' idle.err)" -eq 1 ] && ! grep -q se_cores idle.err \
+  && passes=$((passes+1)) || { echo "FAIL: idle axis warning"; cat idle.err; fails=$((fails+1)); }
+"$SS" explore -m "$P" --rate 0.15 --axis tech.bond.pitch=3um,5um --styles 2d,3d-mol --thermal off --store idle3d.db -q 2>idle3d.err
+[ ! -s idle3d.err ] && passes=$((passes+1)) || { echo "FAIL: idle warning for a pitch that moves 3D"; cat idle3d.err; fails=$((fails+1)); }
+"$SS" explore -m "$P" --rate 0.15 --axis mapping.head_keep=0.5,1 --styles 2d --thermal off --store keep.db -q 2>keep.err
+grep -q 'warning: --axis mapping.head_keep moves nothing' keep.err && passes=$((passes+1)) || { echo "FAIL: head_keep without head_pruning"; fails=$((fails+1)); }
+
 finish
