@@ -53,6 +53,16 @@ def main(argv):
               a.point, len(cut), sum(l2) / 1e3, statistics.mean(l2), statistics.median(l2),
               sum(l3) / 1e3, statistics.mean(l3), statistics.median(l3),
               sum(l3) / sum(l2), ((die[2] - die[0]) * (die[3] - die[1])) ** 0.5 * back))
+    kinds = {}
+    for n, x2, x3 in zip(cut, l2, l3):
+        k = 'clock' if 'clk' in n else 'reset' if 'rst' in n else 'data'
+        c = kinds.setdefault(k, [0, 0.0, 0.0])
+        c[0] += 1
+        c[1] += x2
+        c[2] += x3
+    for k, (c, x2, x3) in sorted(kinds.items()):
+        print('  %s: %d nets, 2d %.2f mm (mean %.1f um), 3d-lol %.2f mm (mean %.1f um)' % (
+            k, c, x2 / 1e3, x2 / c, x3 / 1e3, x3 / c))
     return 0
 
 

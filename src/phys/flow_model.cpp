@@ -132,6 +132,16 @@ FlowPoint load_flow_point(const std::string& path) {
   p.macros = static_cast<int>(number(j, path, "macros.count"));
   if (j.contains("3d") && j["3d"].is_object() && j["3d"].contains("bonds"))
     p.bonds = number(j, path, "3d.bonds.count");
+  if (j.contains("3d") && j["3d"].is_object() && j["3d"].contains("tiers")) {
+    p.top_area_um2 = number(j, path, "3d.tiers.top.area_um2");
+    p.bottom_area_um2 = number(j, path, "3d.tiers.bottom.area_um2");
+    p.top_flip_flops = number(j, path, "3d.tiers.top.flip_flops");
+    p.bottom_flip_flops = number(j, path, "3d.tiers.bottom.flip_flops");
+    p.top_power_w = number(j, path, "3d.tiers.top.power.total_w");
+    p.bottom_power_w = number(j, path, "3d.tiers.bottom.power.total_w");
+    p.top_wire_um = number(j, path, "3d.tiers.top.wirelength_um");
+    p.bottom_wire_um = number(j, path, "3d.tiers.bottom.wirelength_um");
+  }
   p.die_width_um = number(j, path, "die.width_um");
   p.die_height_um = number(j, path, "die.height_um");
   if (j.contains("memory_nets")) {
@@ -369,6 +379,7 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   // abut) plus half the lane group's side.
   const double link_len_um = 0.5 * std::sqrt(u.top_cell_area_um2 / p.density_target);
   u.link_wire_um = shrink * u.psum_link_bits * link_len_um;
+  u.wire_bottom_um = shrink * w_bottom, u.wire_top_um = shrink * w_top;
   r.wirelength_um = shrink * (w_bottom + w_top) + u.link_wire_um;
   r.clock_wire_um = shrink * f.clock_wire_factor * 0.7124 * std::sqrt(r.flip_flops * r.die_um2);
   r.bonds = folded ? u.psum_link_bits : 0;

@@ -37,6 +37,9 @@ struct FlowPoint {
   double macro_area_um2 = 0, halo_um = 0, logic_die_width_um = 0, logic_die_height_um = 0;
   double macro_row_width_um = 0, macro_height_um = 0;  // the macros side by side (2d, edge)
   double die_width_um = 0, die_height_um = 0;
+  // 3d-lol: per tier (3d.tiers; 0 when absent) cell area, flip-flops and power.
+  double top_area_um2 = 0, bottom_area_um2 = 0, top_flip_flops = 0, bottom_flip_flops = 0;
+  double top_power_w = 0, bottom_power_w = 0, top_wire_um = 0, bottom_wire_um = 0;
 };
 
 // Reads one result; a missing or mistyped field is one ss::Error naming the file and the key.
@@ -123,6 +126,7 @@ struct UnitPrediction {
   double top_cell_area_um2 = 0, bottom_cell_area_um2 = 0, top_flip_flops = 0;
   double psum_link_bits = 0;  // the model's cross-tier link: the array's partial-sum port
   double link_wire_um = 0;    // the partial-sum wire (fused link: half the lane group's side)
+  double wire_bottom_um = 0, wire_top_um = 0;  // each block's own nets (Davis), styled
   double lif_path_ns = 0, pe_path_ns = 0;
 };
 // The model of the unit with the fit of se_array (fit_flow): the array as predict_flow sizes it;

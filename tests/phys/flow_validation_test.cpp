@@ -465,6 +465,78 @@ std::string unit_row(const FlowPoint& p, const UnitPrediction& u) {
       err_pct(m.fmax_mhz, p.fmax_mhz));
 }
 
+// Where the prediction (made before the flow stored any unit point) misses the bound,
+// with the reason (docs/validation.md, "Logic-on-logic ... against the open flow"). A miss not
+// listed here fails, and so does a listed one that is no longer a miss: the list and the
+// document must follow the results, in both directions.
+const std::set<std::string> kUnitKnownMisses = {
+    // the 2D layout's wire is 1/0.653 of its Shrunk-2D layout's (se_array: 1/0.71-0.73): the
+    // model's 2D is its fold / 0.707
+    "se_unit_3x3 2d wirelength",
+    // the LIF path is modelled as a 25-bit ripple add followed by a 24-bit ripple compare at the
+    // PE's carry delay; abc built the compare as a tree after the add (the flow's path: 18
+    // carry stages, then 6 levels)
+    "se_unit_3x3 2d fmax", "se_unit_3x3 3d-lol fmax",
+};
+
+void check(const FlowPoint& p, const std::string& what, double model, double flow, double bound) {
+  const std::string key = p.name + " " + p.style + " " + what;
+  const double e = std::abs(err_pct(model, flow));
+  if (kUnitKnownMisses.count(key))
+    EXPECT_GT(e, bound) << key << " is inside the bound now: take it off kUnitKnownMisses and "
+                        << "update docs/validation.md";
+  else
+    EXPECT_LE(e, bound) << key;
+}
+
+TEST(FlowValidation, LogicOnLogicUnitAgainstTheFlow) {
+  const auto& f = fit();
+  std::vector<std::string> rows, tiers;
+  int checked = 0, lol = 0;
+  for (const auto& p : units()) {
+    const auto u = predict_unit(p, f, osu());
+    const auto& m = u.all;
+    rows.push_back(unit_row(p, u));
+    ++checked;
+    SCOPED_TRACE(p.name + " " + p.style);
+    check(p, "cell area", m.cell_area_um2, p.cell_area_um2, 10.0);
+    check(p, "wirelength", m.wirelength_um, p.wirelength_um, 10.0);
+    check(p, "total power", m.total_w, p.total_w, 10.0);
+    check(p, "fmax", m.fmax_mhz, p.fmax_mhz, 15.0);
+    if (p.style != "3d-lol") continue;
+    ++lol;
+    // The partition: the array below, the spike generators and their state above.
+    check(p, "bottom tier cell area", u.bottom_cell_area_um2, p.bottom_area_um2, 10.0);
+    check(p, "top tier cell area", u.top_cell_area_um2, p.top_area_um2, 10.0);
+    tiers.push_back(fmt::format(
+        "| {} | {:.0f} / {:.0f} ({:+.1f} %) | {:.0f} / {:.0f} ({:+.1f} %) | {:.0f} / {:.0f} | "
+        "{:.0f} / {:.0f} | {:.1f} / {:.1f} | {:.1f} / {:.1f} | {:.1f} | {:.2f} / {:.2f} |",
+        p.name, u.bottom_cell_area_um2, p.bottom_area_um2,
+        err_pct(u.bottom_cell_area_um2, p.bottom_area_um2), u.top_cell_area_um2, p.top_area_um2,
+        err_pct(u.top_cell_area_um2, p.top_area_um2), u.top_flip_flops, p.top_flip_flops,
+        m.bonds, p.bonds, u.wire_bottom_um / 1e3, p.bottom_wire_um / 1e3, u.wire_top_um / 1e3,
+        p.top_wire_um / 1e3, u.link_wire_um / 1e3, p.top_power_w * 1e3, p.bottom_power_w * 1e3));
+  }
+  std::cout << "| point | style | cell area, model / flow (um^2) | wirelength (mm) | "
+               "net switching (mW) | total power (mW) | fmax (MHz) |\n|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) std::cout << r << "\n";
+  std::cout << "\n| point | bottom tier cell area, model / flow (um^2) | top tier | top flip-flops, "
+               "model / flow | bonds, model (partial sums) / flow (cut nets) | wire of the bottom "
+               "tier's blocks, model / flow wire driven there (mm) | top tier | model partial-sum "
+               "link (mm) | flow tier power, top / bottom (mW) |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : tiers) std::cout << r << "\n";
+  EXPECT_GE(checked, 2);
+  EXPECT_GE(lol, 1);
+  const auto doc = doc_rows("<!-- lol-validation:begin -->", "<!-- lol-validation:end -->");
+  EXPECT_FALSE(doc.empty());
+  for (const auto& r : doc)
+    EXPECT_TRUE(std::find(rows.begin(), rows.end(), r) != rows.end() ||
+                std::find(tiers.begin(), tiers.end(), r) != tiers.end())
+        << "docs/validation.md logic-on-logic row no longer matches the stored flow results "
+           "(paste the tables printed above between its lol-validation markers):\n"
+        << r;
+}
+
 // The predictions for the sizes the flow runs, printed before any of them was stored (the
 // flow's inputs: density 0.6, 100 MHz, activity 0.1).
 TEST(FlowValidation, UnitPredictionsForTheRecord) {
