@@ -338,18 +338,18 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   a.attention.count = 0;
   a.spike_gen.lanes_per_core = d.cols;
   a.spike_gen.acc_entries = 0;
-  const auto lb = block_cells(
-      component_model("lif", a.file, "spike_gen").build({a, t, "spike_gen", "lif", arch::Tier::top}),
-      t);
+  const auto lb = block_cells(component_model("lif", a.file, "spike_gen")
+                                  .build({a, t, "spike_gen", "lif", arch::Tier::top}),
+                              t);
   // Accumulators: per column 2 entries x lanes x acc_w bits, a read-modify-write adder and a
   // bank read mux per lane, and the lane's read port (2 x lanes entries: 2 lanes - 1 mux2 of
   // acc_w). Membranes: per column 2 x mem_w bits and a read mux.
   const double cols = d.cols;
   const double ff_store = cols * (2.0 * d.lanes * d.acc_w + 2.0 * d.mem_w);
   const double comb_store =
-      cols * (d.lanes * (tech::adder(l, d.acc_w).area_m2 + tech::mux2(l, d.acc_w).area_m2) +
-              (2.0 * d.lanes - 1) * tech::mux2(l, d.acc_w).area_m2 +
-              tech::mux2(l, d.mem_w).area_m2) *
+      cols *
+      (d.lanes * (tech::adder(l, d.acc_w).area_m2 + tech::mux2(l, d.acc_w).area_m2) +
+       (2.0 * d.lanes - 1) * tech::mux2(l, d.acc_w).area_m2 + tech::mux2(l, d.mem_w).area_m2) *
       1e12;
   const double ff_top = lb.flip_flops + ff_store;
   const double comb_top = lb.comb_um2 + comb_store;
