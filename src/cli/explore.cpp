@@ -113,13 +113,28 @@ LoadedModel load_model(const ModelChoice& c) {
   std::string bytes = read_file_text(c.path);
   if (!m.spec.weights.empty()) {
     bytes += hash_hex(read_file_text(m.spec.weights));
-    Network net = load_network(m.spec, Mode::Int);
-    Dataset ds = load_model_data(m.spec, "fashion-mnist", "test", "", c.samples);
-    Trace tr;
-    for (size_t i = 0; i < ds.count(); ++i) net.run(ds.image(i), &tr);
+    // int mode (what the hardware runs): firing statistics and accuracy on the first
+    // `samples` test images; again with another head-keep ratio when a point asks for one
+    auto run_engine = [samples = c.samples](const ModelSpec& spec) {
+      Network net = load_network(spec, Mode::Int);
+      Dataset ds = load_model_data(spec, "fashion-mnist", "test", "", samples);
+      Trace tr;
+      size_t correct = 0;
+      for (size_t i = 0; i < ds.count(); ++i)
+        correct += net.run(ds.image(i), &tr).label == ds.labels[i];
+      return std::make_pair(std::move(tr), double(correct) / double(std::max<size_t>(ds.count(), 1)));
+    };
+    auto [tr, acc] = run_engine(m.spec);
+    m.accuracy = acc;
+    m.engine = [spec = m.spec, run_engine, path = c.path](double keep) {
+      ModelSpec s = spec;
+      s.set_head_keep(keep, path, "mapping.head_keep");
+      return run_engine(s);
+    };
+    const size_t n = tr.samples();
     m.trace = std::move(tr);
     m.source = fmt::format("firing statistics of the engine (int mode) on fashion-mnist test x {}",
-                           ds.count());
+                           n);
   } else {
     m.rate = c.rate;
     m.source = fmt::format("assumed firing rate {} for every layer (shape-only model)", c.rate);

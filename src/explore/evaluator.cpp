@@ -79,7 +79,17 @@ std::shared_ptr<const tech::Technology> Evaluator::technology_at(const Design& d
   return techs_.emplace(k, t).first->second;
 }
 
+std::shared_ptr<const std::pair<Trace, double>> Evaluator::engine_run(uint32_t model,
+                                                                      double keep) const {
+  std::lock_guard lock(engine_mu_);
+  const auto k = std::make_pair(model, keep);
+  if (auto it = engine_runs_.find(k); it != engine_runs_.end()) return it->second;
+  auto r = std::make_shared<const std::pair<Trace, double>>(models_.at(model).engine(keep));
+  return engine_runs_.emplace(k, r).first->second;
+}
+
 std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model, double rate,
+                                                         const Trace* trace,
                                                          const arch::Arch& a) const {
   std::string k(reinterpret_cast<const char*>(&model), sizeof model);
   k.append(reinterpret_cast<const char*>(&rate), sizeof rate);
@@ -101,8 +111,7 @@ std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model, double 
     pruned = sim::build_workload(spec);
   }
   const sim::Workload& w = pruned ? *pruned : m.workload;
-  const auto stats = m.trace ? sim::stats_from_trace(w, *m.trace, a)
-                             : sim::stats_from_rate(w, rate, a);
+  const auto stats = trace ? sim::stats_from_trace(w, *trace, a) : sim::stats_from_rate(w, rate, a);
   auto act = std::make_shared<const sim::Activity>(sim::simulate_analytical(a, w, stats).activity);
   std::lock_guard lock(mu_);
   ++act_misses_;
@@ -120,6 +129,19 @@ size_t Evaluator::activity_misses() const {
 }
 
 void Evaluator::validate() {
+  auto uses_test_error = [&] {
+    for (const auto& o : study_.objectives)
+      if (std::string(metric_infos()[metric_index(o)].column) == "test_error_pct") return true;
+    for (const auto& c : study_.constraints)
+      if (std::string(metric_infos()[parse_constraint(c).metric].column) == "test_error_pct")
+        return true;
+    return false;
+  };
+  for (const auto& m : models_)
+    if (!m.trace && uses_test_error())
+      throw Error(fmt::format("test_error is an objective or constraint but {} is a shape-only "
+                              "model (no weights, no accuracy)",
+                              m.path));
   std::vector<std::string> arch_sets, tech_sets;
   split_overrides(study_.sets, arch_sets, tech_sets);
   arch::Arch base = arch::parse_arch(arch_text_, study_.arch, arch_sets);
@@ -187,11 +209,22 @@ DesignResult Evaluator::evaluate(const Design& d) const {
   const LoadedModel& m = models_.at(d.model);
   a.head_keep = sim::effective_head_keep(m.spec, a);
   a.head_pruning = a.head_keep < 1.0;  // ModelSpec::Attention::pruning()
-  if (m.trace && a.head_keep != m.spec.attention.head_keep)
-    return fail_all(fmt::format(
-        "head keep ratio {:g} on a trained model: explore has the engine's firing statistics of "
-        "the model as written only (use spikestack sim for a pruned trained model)",
-        a.head_keep));
+  // a trained model: the engine's firing statistics and accuracy with this keep ratio
+  const Trace* trace = m.trace ? &*m.trace : nullptr;
+  double accuracy = m.accuracy;
+  std::shared_ptr<const std::pair<Trace, double>> run;
+  if (m.trace && a.head_keep != m.spec.attention.head_keep) {
+    if (!m.engine)
+      return fail_all(fmt::format(
+          "head keep ratio {:g} on a trained model: no engine to run it with", a.head_keep));
+    try {
+      run = engine_run(d.model, a.head_keep);
+    } catch (const Error& e) {
+      return fail_all(e.what());
+    }
+    trace = &run->first;
+    accuracy = run->second;
+  }
   std::shared_ptr<const tech::Technology> tech;
   std::shared_ptr<const sim::Activity> act;
   try {
@@ -199,7 +232,7 @@ DesignResult Evaluator::evaluate(const Design& d) const {
     act = activity(d.model,
                    rate_axis_ < d.idx.size() ? study_.axes[rate_axis_].values.at(d.idx[rate_axis_]).number
                                              : m.rate,
-                   a);
+                   trace, a);
   } catch (const Error& e) {
     return fail_all(e.what());
   }
@@ -210,6 +243,7 @@ DesignResult Evaluator::evaluate(const Design& d) const {
     try {
       const auto r = phys::evaluate(a, *act, *tech, phys::style(s), opt);
       out.styles.push_back({s, metrics_of(r, study_.thermal != Thermal::off), ""});
+      if (trace) out.styles.back().metrics.back() = 100.0 * (1.0 - accuracy);  // test_error_pct
     } catch (const Error& e) {
       out.styles.push_back({s, {}, e.what()});
     }

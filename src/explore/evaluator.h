@@ -2,6 +2,7 @@
 // analytical activity of each model (firing statistics from a trace or an assumed rate), and
 // the physical model in every integration style of the study. Thread-safe.
 #pragma once
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,6 +36,11 @@ struct LoadedModel {
   sim::Workload workload;
   std::optional<Trace> trace;  // trained models: the engine's firing statistics
   double rate = 0;             // shape-only models
+  // trained models: int-mode accuracy on the images of `trace` (fraction), and the engine run
+  // again with another head-keep ratio on the same images (firing statistics, accuracy); set
+  // by the command, which owns the data sets
+  double accuracy = 0;
+  std::function<std::pair<Trace, double>(double keep)> engine;
   std::string source;          // one line: where the statistics come from
 };
 
@@ -74,8 +80,10 @@ class Evaluator {
   std::shared_ptr<const tech::Technology> technology_at(const Design& d) const;
   std::shared_ptr<const tech::Technology> parse_tech(const std::vector<std::string>& sets,
                                                      bool on_base) const;
-  std::shared_ptr<const sim::Activity> activity(uint32_t model, double rate,
+  std::shared_ptr<const sim::Activity> activity(uint32_t model, double rate, const Trace* trace,
                                                 const arch::Arch& a) const;
+  // a trained model's engine run with another keep ratio, once per (model, ratio)
+  std::shared_ptr<const std::pair<Trace, double>> engine_run(uint32_t model, double keep) const;
   StudySpec study_;
   std::vector<LoadedModel> models_;
   std::vector<std::string> styles_;
@@ -89,6 +97,9 @@ class Evaluator {
   mutable std::unordered_map<std::string, std::shared_ptr<const tech::Technology>> techs_;
   mutable std::unordered_map<std::string, std::shared_ptr<const sim::Activity>> acts_;
   mutable size_t act_hits_ = 0, act_misses_ = 0;
+  mutable std::mutex engine_mu_;  // held during an engine run (one at a time, none twice)
+  mutable std::map<std::pair<uint32_t, double>, std::shared_ptr<const std::pair<Trace, double>>>
+      engine_runs_;
 };
 
 }  // namespace ss::explore

@@ -27,6 +27,7 @@ const std::vector<MetricInfo>& metric_infos() {
       {"bonds_required", "bonds", "", "hybrid bonds required"},
       {"bond_capacity", "", "", "signal bond sites"},
       {"bonds_outside_overlap_pct", "bonds_outside_overlap", "", "bonds outside overlap (%)"},
+      {"test_error_pct", "test_error", "", "test error of the model (%)"},
   };
   return m;
 }
@@ -65,7 +66,8 @@ std::vector<double> metrics_of(const phys::SiliconResult& r, bool thermal) {
           r.leakage_w * 1e3,
           r.bonds.required,
           r.bonds.capacity,
-          outside};
+          outside,
+          nan};  // test error: the model's, set by the evaluator (trained models)
 }
 
 Constraint parse_constraint(const std::string& text) {

@@ -94,6 +94,32 @@ PY
 expect_code 1 "--axis model.rate = 1.5" "expected a firing rate in (0, 1]" -- "$SS" explore -m "$P" --axis model.rate=0.1,1.5 --store bad-rate.db -q
 [ ! -e bad-rate.db ] && passes=$((passes+1)) || { echo "FAIL: bad rate axis left a store"; fails=$((fails+1)); }
 
+# 1d. a trained model with a head-keep axis: test_error_pct is the int-mode engine's error on the
+#     same images (`infer --mode int`), the latency is sim's with that keep ratio
+T="$SRC/models/spikformer-fmnist.toml"
+expect_ok "$SS" explore -m "$T" --images 16 --axis mapping.head_keep=0.5,1 --set mapping.head_pruning=true \
+  --styles 2d --objectives energy,test_error --store acc.db -q
+python3 - "$SS" "$T" acc.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: trained model with head_keep axis"; fails=$((fails+1)); }
+import json, re, sqlite3, subprocess, sys
+ss, model, db = sys.argv[1:4]
+rows = sqlite3.connect(db).execute('SELECT "mapping.head_keep", ok, test_error_pct, latency_us FROM points').fetchall()
+assert len(rows) == 2, rows
+for keep, ok, err, lat in rows:
+    assert ok == 1, rows
+    out = subprocess.run([ss, "infer", "-m", model, "-n", "16", "--mode", "int", "--set",
+                          f"model.attention.head_keep={keep}"], capture_output=True, text=True, check=True).stdout
+    c, n = map(int, re.search(r"accuracy .*\((\d+)/(\d+)\)", out).groups())
+    assert abs(err - 100.0 * (1 - c / n)) < 1e-9, (keep, err, c, n)
+    sim = json.loads(subprocess.run([ss, "sim", "-m", model, "--mode", "analytical", "-n", "16", "--json", "-q",
+                                     "--set", "mapping.head_pruning=true", "--set", f"mapping.head_keep={keep}",
+                                     "--styles", "2d"], capture_output=True, text=True, check=True).stdout)
+    w = sim["silicon"]["styles"][0]["latency_us"]
+    assert abs(lat - w) <= 1e-9 * w, (keep, lat, w)
+assert len({r[2] for r in rows}) == 2, rows  # pruning half the heads changes the error on these images
+PY
+expect_code 1 "test_error" "shape-only" -- "$SS" explore -m "$P" --axis se_cores.count=2,4 --objectives energy,test_error --store bad-acc.db -q
+[ ! -e bad-acc.db ] && passes=$((passes+1)) || { echo "FAIL: bad test_error objective left a store"; fails=$((fails+1)); }
+
 # 2. the same study again on the finished store evaluates nothing and changes nothing
 before=$(rows small.db)
 out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
