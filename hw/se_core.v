@@ -71,6 +71,10 @@ module se_core #(
                                                           // the ops before: its transfer starts
                                                           // once they have all fired (drained_o);
                                                           // the weight tile loads at once
+  input  wire                              hold_i,        // a spike tile waiting with op_dep_i
+                                                          // also waits while this is high (the
+                                                          // other cores still run the layer
+                                                          // before; 0 with one core)
   input  wire [T_W-1:0]                    op_t0_i,       // time step of lane 0
   input  wire [TOK_W-1:0]                  op_j0_i,       // index of the chunk's first token
   input  wire [CH_W-1:0]                   op_o0_i,       // first output channel of the tile
@@ -286,12 +290,12 @@ module se_core #(
         l_wcred_q <= WBW;
         // the first spike beat moves in the accept cycle, unless the tile waits for the ops
         // before it (op_dep_i) and one of them (or the op leaving L now) has not fired yet
-        l_scred_q <= (op_dep_i && (rest_busy || l_v_q)) ? 32'd0 : SBW;
+        l_scred_q <= (op_dep_i && (rest_busy || l_v_q || hold_i)) ? 32'd0 : SBW;
       end else if (l_to_n) begin
         l_v_q <= 1'b0;
       end else if (l_v_q && !l_loaded) begin
         l_wcred_q <= l_wcred_q + WBW;
-        if (!l_dep_q || !rest_busy) l_scred_q <= l_scred_q + SBW;
+        if (!l_dep_q || !(rest_busy || hold_i)) l_scred_q <= l_scred_q + SBW;
       end
       // N: armed (weights written into the spare bank this cycle)
       if (l_to_n) begin

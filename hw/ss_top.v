@@ -1,5 +1,5 @@
-// The accelerator's top level (this version: one SE core with its controller and the head's
-// scorer). Started with start_i, it fetches the layer program through the off-chip read port
+// The accelerator's top level (this version: CORES SE cores with their controller and the
+// head's scorer; each op record names the core that runs it, as sim::weight_schedule maps it). Started with start_i, it fetches the layer program through the off-chip read port
 // (records of ss_ctrl.v: layer configurations, the head's constants and the SE core's ops with
 // their weight and spike tiles), runs every SE-core layer of an inference back to back and
 // sends each neuron-step's spike, and the membranes kept between time chunks, out through the
@@ -26,14 +26,16 @@ module ss_top #(
   parameter integer CLASSES     = 10,  // classes of the head
   parameter integer FIFO_DEPTH  = 4,   // program records fetched ahead
   parameter integer ADDR_W      = 24,  // record address bits
+  parameter integer CORES       = 1,   // SE cores (arch se_cores.count)
   // derived (do not set)
   parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES,
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
-  parameter integer OP_BITS     = 67 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
+  parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + 24 + 64,
   parameter integer REC_BITS    = (OP_BITS > CLS_BITS) ? OP_BITS : CLS_BITS,
-  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32
+  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32,
+  parameter integer NL          = CORES * SG_LANES  // spike-generator lanes of all cores
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -42,50 +44,52 @@ module ss_top #(
   output wire                        busy_o,
   output wire                        done_o,
   output wire [15:0]                 layer_o,       // layer running (its outputs leave now)
-  output wire                        drained_o,     // the SE core has fired all it was given
+  output wire                        drained_o,     // every SE core has fired all it was given
   // off-chip read port: the program
   output wire                        oc_rd_req_o,
   output wire [ADDR_W-1:0]           oc_rd_addr_o,
   input  wire                        oc_rd_valid_i,
   input  wire [REC_W-1:0]            oc_rd_data_i,
-  // membrane spill port (read data the cycle after the request)
-  output wire [SG_LANES-1:0]         mem_rd_en_o,
-  output wire [SG_LANES*TOK_W-1:0]   mem_rd_tok_o,
-  output wire [SG_LANES*CH_W-1:0]    mem_rd_ch_o,
-  input  wire [SG_LANES*MEM_W-1:0]   mem_rd_data_i,
-  output wire [SG_LANES-1:0]         mem_wr_en_o,
-  output wire [SG_LANES*TOK_W-1:0]   mem_wr_tok_o,
-  output wire [SG_LANES*CH_W-1:0]    mem_wr_ch_o,
-  output wire [SG_LANES*MEM_W-1:0]   mem_wr_data_o,
-  // spike write port: every neuron-step of the running layer
-  output wire [SG_LANES-1:0]         out_valid_o,
-  output wire [SG_LANES-1:0]         out_spike_o,
-  output wire [SG_LANES*TOK_W-1:0]   out_tok_o,
-  output wire [SG_LANES*CH_W-1:0]    out_ch_o,
-  output wire [SG_LANES*T_W-1:0]     out_t_o,
+  // membrane spill ports, SG_LANES per core, core k's at lanes k*SG_LANES.. (read data the
+  // cycle after the request)
+  output wire [NL-1:0]               mem_rd_en_o,
+  output wire [NL*TOK_W-1:0]         mem_rd_tok_o,
+  output wire [NL*CH_W-1:0]          mem_rd_ch_o,
+  input  wire [NL*MEM_W-1:0]         mem_rd_data_i,
+  output wire [NL-1:0]               mem_wr_en_o,
+  output wire [NL*TOK_W-1:0]         mem_wr_tok_o,
+  output wire [NL*CH_W-1:0]          mem_wr_ch_o,
+  output wire [NL*MEM_W-1:0]         mem_wr_data_o,
+  // spike write ports (lanes as the spill ports): every neuron-step of the running layer
+  output wire [NL-1:0]               out_valid_o,
+  output wire [NL-1:0]               out_spike_o,
+  output wire [NL*TOK_W-1:0]         out_tok_o,
+  output wire [NL*CH_W-1:0]          out_ch_o,
+  output wire [NL*T_W-1:0]           out_t_o,
   // the predicted class (registered, with its valid)
   output wire                        class_valid_o,
   output wire [EIDX_W-1:0]           class_o,
   // activity
-  output wire                        issue_o        // a vector enters the SE array
+  output wire [CORES-1:0]            issue_o        // a vector enters core k's SE array
 );
   localparam integer CFG_W = 6;
   localparam integer WT = ROWS * COLS * WEIGHT_BITS;
   localparam integer ST = CHUNK * TOKB;
   // op record fields (ss_ctrl.v, src/rtl/top_program.cpp)
-  localparam integer O_T0 = 67, O_J0 = O_T0 + T_W, O_O0 = O_J0 + TOK_W, O_WT = O_O0 + CH_W;
+  localparam integer O_T0 = 75, O_J0 = O_T0 + T_W, O_O0 = O_J0 + TOK_W, O_WT = O_O0 + CH_W;
   localparam integer O_ST = O_WT + WT, O_BI = O_ST + ST, O_TH = O_BI + COLS * BIAS_W;
 
   wire [CFG_W-1:0] cfg_acc, cfg_frac;
   wire [16:0]      cfg_dec;
   wire             cfg_dw, cfg_head;
-  wire             op_valid, op_ready, op_dep, drained;
+  wire [CORES-1:0] op_valid, op_ready, op_dep, drained;
+  wire             hold;
   /* verilator lint_off UNUSEDSIGNAL */
   wire [REC_W-1:0] rec;                         // the op record: its type bits and padding unused
   /* verilator lint_on UNUSEDSIGNAL */
-  wire [SG_LANES-1:0]       se_valid;
+  wire [NL-1:0]       se_valid;
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [SG_LANES*ACC_W-1:0] se_acc;             // class sums fit 32 bits (the head's W_W)
+  wire [NL*ACC_W-1:0] se_acc;                   // class sums fit 32 bits (the head's W_W)
   /* verilator lint_on UNUSEDSIGNAL */
   wire             token_done, score_valid;
   wire [CLASSES*24-1:0] cls_mul;
@@ -95,7 +99,7 @@ module ss_top #(
     .ROWS(ROWS), .COLS(COLS), .WEIGHT_BITS(WEIGHT_BITS), .BIAS_W(BIAS_W), .MEM_W(MEM_W),
     .SG_LANES(SG_LANES), .CHUNK(CHUNK), .TOKB(TOKB), .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W),
     .CFG_W(CFG_W), .CLASSES(CLASSES), .MUL_W(24), .SCORE_W(64), .FIFO_DEPTH(FIFO_DEPTH),
-    .ADDR_W(ADDR_W)
+    .ADDR_W(ADDR_W), .CORES(CORES)
   ) u_ctrl (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -117,7 +121,8 @@ module ss_top #(
     .op_dep_o        (op_dep),
     .op_rec_o        (rec),
     .drained_i       (drained),
-    .sum_valid_i     (se_valid & {SG_LANES{cfg_head}}),
+    .hold_o          (hold),
+    .sum_valid_i     (se_valid & {NL{cfg_head}}),
     .token_done_o    (token_done),
     .score_valid_i   (score_valid),
     .cls_mul_o       (cls_mul),
@@ -125,89 +130,95 @@ module ss_top #(
   );
 
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [SG_LANES*CH_W-1:0] se_ch;               // the scorer reads a class index's low bits
+  wire [NL*CH_W-1:0] se_ch;                     // the scorer reads a class index's low bits
   /* verilator lint_on UNUSEDSIGNAL */
-  se_core #(
-    .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS), .PSUM_BITS(PSUM_BITS),
-    .ACC_W(ACC_W), .MEM_W(MEM_W), .BIAS_W(BIAS_W), .SG_LANES(SG_LANES), .CHUNK(CHUNK),
-    .PLANES(PLANES), .WBW(WBW), .SBW(SBW), .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W),
-    .CFG_W(CFG_W), .DW(DW)
-  ) u_se (
-    .clk_i           (clk_i),
-    .rst_ni          (rst_ni),
-    .cfg_acc_bits_i  (cfg_acc),
-    .cfg_frac_bits_i (cfg_frac),
-    .cfg_decay_i     (cfg_dec),
-    .cfg_dw_i        (cfg_dw),
-    .cfg_head_i      (cfg_head),
-    .op_valid_i      (op_valid),
-    .op_ready_o      (op_ready),
-    .op_ntok_i       (rec[2 +: 8]),
-    .op_planes_i     (rec[10 +: 4]),
-    .op_nl_i         (rec[14 +: 8]),
-    .op_steps_i      (rec[22 +: 8]),
-    .op_ru_i         (rec[30 +: 16]),
-    .op_cu_i         (rec[46 +: 16]),
-    .op_first_i      (rec[62]),
-    .op_last_i       (rec[63]),
-    .op_tc_first_i   (rec[64]),
-    .op_tc_last_i    (rec[65]),
-    .op_wkeep_i      (rec[66]),
-    .op_dep_i        (op_dep),
-    .op_t0_i         (rec[O_T0 +: T_W]),
-    .op_j0_i         (rec[O_J0 +: TOK_W]),
-    .op_o0_i         (rec[O_O0 +: CH_W]),
-    .op_wtile_i      (rec[O_WT +: WT]),
-    .op_stile_i      (rec[O_ST +: ST]),
-    .op_bias_i       (rec[O_BI +: COLS*BIAS_W]),
-    .op_th_i         (rec[O_TH +: COLS*MEM_W]),
-    .mem_rd_en_o     (mem_rd_en_o),
-    .mem_rd_tok_o    (mem_rd_tok_o),
-    .mem_rd_ch_o     (mem_rd_ch_o),
-    .mem_rd_data_i   (mem_rd_data_i),
-    .mem_wr_en_o     (mem_wr_en_o),
-    .mem_wr_tok_o    (mem_wr_tok_o),
-    .mem_wr_ch_o     (mem_wr_ch_o),
-    .mem_wr_data_o   (mem_wr_data_o),
-    .out_valid_o     (se_valid),
-    .out_spike_o     (out_spike_o),
-    .out_tok_o       (out_tok_o),
-    .out_ch_o        (se_ch),
-    .out_t_o         (out_t_o),
-    .out_acc_o       (se_acc),
-    /* verilator lint_off PINCONNECTEMPTY */
-    .idle_o          (),
-    /* verilator lint_on PINCONNECTEMPTY */
-    .drained_o       (drained),
-    .issue_o         (issue_o)
-  );
-  assign out_valid_o = se_valid & {SG_LANES{!cfg_head}};
-  assign drained_o   = drained;
+  genvar k;
+  generate
+    for (k = 0; k < CORES; k = k + 1) begin : g_core
+      se_core #(
+        .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS),
+        .PSUM_BITS(PSUM_BITS), .ACC_W(ACC_W), .MEM_W(MEM_W), .BIAS_W(BIAS_W),
+        .SG_LANES(SG_LANES), .CHUNK(CHUNK), .PLANES(PLANES), .WBW(WBW), .SBW(SBW),
+        .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W), .CFG_W(CFG_W), .DW(DW)
+      ) u_se (
+        .clk_i           (clk_i),
+        .rst_ni          (rst_ni),
+        .cfg_acc_bits_i  (cfg_acc),
+        .cfg_frac_bits_i (cfg_frac),
+        .cfg_decay_i     (cfg_dec),
+        .cfg_dw_i        (cfg_dw),
+        .cfg_head_i      (cfg_head),
+        .op_valid_i      (op_valid[k]),
+        .op_ready_o      (op_ready[k]),
+        .op_ntok_i       (rec[2 +: 8]),
+        .op_planes_i     (rec[10 +: 4]),
+        .op_nl_i         (rec[14 +: 8]),
+        .op_steps_i      (rec[22 +: 8]),
+        .op_ru_i         (rec[30 +: 16]),
+        .op_cu_i         (rec[46 +: 16]),
+        .op_first_i      (rec[62]),
+        .op_last_i       (rec[63]),
+        .op_tc_first_i   (rec[64]),
+        .op_tc_last_i    (rec[65]),
+        .op_wkeep_i      (rec[66]),
+        .op_dep_i        (op_dep[k]),
+        .hold_i          (hold),
+        .op_t0_i         (rec[O_T0 +: T_W]),
+        .op_j0_i         (rec[O_J0 +: TOK_W]),
+        .op_o0_i         (rec[O_O0 +: CH_W]),
+        .op_wtile_i      (rec[O_WT +: WT]),
+        .op_stile_i      (rec[O_ST +: ST]),
+        .op_bias_i       (rec[O_BI +: COLS*BIAS_W]),
+        .op_th_i         (rec[O_TH +: COLS*MEM_W]),
+        .mem_rd_en_o     (mem_rd_en_o[k*SG_LANES +: SG_LANES]),
+        .mem_rd_tok_o    (mem_rd_tok_o[k*SG_LANES*TOK_W +: SG_LANES*TOK_W]),
+        .mem_rd_ch_o     (mem_rd_ch_o[k*SG_LANES*CH_W +: SG_LANES*CH_W]),
+        .mem_rd_data_i   (mem_rd_data_i[k*SG_LANES*MEM_W +: SG_LANES*MEM_W]),
+        .mem_wr_en_o     (mem_wr_en_o[k*SG_LANES +: SG_LANES]),
+        .mem_wr_tok_o    (mem_wr_tok_o[k*SG_LANES*TOK_W +: SG_LANES*TOK_W]),
+        .mem_wr_ch_o     (mem_wr_ch_o[k*SG_LANES*CH_W +: SG_LANES*CH_W]),
+        .mem_wr_data_o   (mem_wr_data_o[k*SG_LANES*MEM_W +: SG_LANES*MEM_W]),
+        .out_valid_o     (se_valid[k*SG_LANES +: SG_LANES]),
+        .out_spike_o     (out_spike_o[k*SG_LANES +: SG_LANES]),
+        .out_tok_o       (out_tok_o[k*SG_LANES*TOK_W +: SG_LANES*TOK_W]),
+        .out_ch_o        (se_ch[k*SG_LANES*CH_W +: SG_LANES*CH_W]),
+        .out_t_o         (out_t_o[k*SG_LANES*T_W +: SG_LANES*T_W]),
+        .out_acc_o       (se_acc[k*SG_LANES*ACC_W +: SG_LANES*ACC_W]),
+        /* verilator lint_off PINCONNECTEMPTY */
+        .idle_o          (),
+        /* verilator lint_on PINCONNECTEMPTY */
+        .drained_o       (drained[k]),
+        .issue_o         (issue_o[k])
+      );
+    end
+  endgenerate
+  assign out_valid_o = se_valid & {NL{!cfg_head}};
+  assign drained_o   = &drained;
   assign out_ch_o    = se_ch;
 
   // the head's scorer: score_c = sum_c x mul_c + bias_c, first argmax (router_topk, K = 1)
   // (class index: the low bits of the channel; class sum: the low 32 bits of the accumulator)
-  reg [SG_LANES*EIDX_W-1:0] upd_cls;
-  reg [SG_LANES*32-1:0]     se_acc_w;
+  reg [NL*EIDX_W-1:0] upd_cls;
+  reg [NL*32-1:0]     se_acc_w;
   integer ui;
   always @* begin
-    for (ui = 0; ui < SG_LANES; ui = ui + 1) begin
+    for (ui = 0; ui < NL; ui = ui + 1) begin
       upd_cls[ui*EIDX_W +: EIDX_W] = se_ch[ui*CH_W +: EIDX_W];
       se_acc_w[ui*32 +: 32]        = se_acc[ui*ACC_W +: 32];
     end
   end
   router_topk #(
-    .E(CLASSES), .K(1), .LANES(SG_LANES), .W_W(32), .PLANE_W(1), .ACC_W(40), .MUL_W(24),
+    .E(CLASSES), .K(1), .LANES(NL), .W_W(32), .PLANE_W(1), .ACC_W(40), .MUL_W(24),
     .SCORE_W(64)
   ) u_score (
     .clk_i         (clk_i),
     .rst_ni        (rst_ni),
     .cfg_mul_i     (cls_mul),
     .cfg_bias_i    (cls_bias),
-    .upd_valid_i   (se_valid & {SG_LANES{cfg_head}}),
+    .upd_valid_i   (se_valid & {NL{cfg_head}}),
     .upd_expert_i  (upd_cls),
     .upd_weight_i  (se_acc_w),
-    .upd_plane_i   ({SG_LANES{1'b0}}),
+    .upd_plane_i   ({NL{1'b0}}),
     .token_done_i  (token_done),
     /* verilator lint_off PINCONNECTEMPTY */
     .ready_o       (),            // one token: the scorer is always ready for it

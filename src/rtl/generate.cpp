@@ -64,7 +64,7 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
                                             {"BUS_WIDTH", a.noc.width_bits},
                                             {"BUS_LATENCY", a.noc.latency_cycles}};
   for (const auto& [k, val] : kv) v << fmt::format("localparam integer {:<16} = {};\n", k, val);
-  // ss_top (one SE core): the head's classes and the program record width (ss_ctrl.v)
+  // ss_top: the head's classes and the program record width (ss_ctrl.v)
   v << fmt::format("localparam integer {:<16} = {};\n", "TOP_CLASSES", m.classes)
     << fmt::format("localparam integer {:<16} = {};\n", "TOP_REC_W", record_bits(p));
   for (const auto& [role, b] : a.buffers) {
@@ -118,17 +118,17 @@ class ProgramWriter : public sim::WeightLayerObserver {
         sum_(sum),
         ops_text_(ops_text) {}
 
-  std::vector<TopLayer> top;  // ss_top's layers (one SE core only)
+  std::vector<TopLayer> top;  // ss_top's layers, every core's ops
 
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
     const LayerQuant q = quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
+    std::vector<std::vector<SeOp>> per_core;
     for (int core = 0; core < a_.se.count; ++core) {
-      const std::vector<SeOp> ops = se_ops(d, s, in, toks, q, p_, core);
+      per_core.push_back(se_ops(d, s, in, toks, q, p_, core));
+      const std::vector<SeOp>& ops = per_core.back();
       if (ops.empty()) continue;
-      if (a_.se.count == 1)  // ss_top's program: every layer on its one core
-        top.push_back(top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), ops));
       const std::string file = fmt::format("image{}/{}.core{}.ops", image_, d.name, core);
       if (ops_text_) {
         std::string text = fmt::format(
@@ -158,6 +158,9 @@ class ProgramWriter : public sim::WeightLayerObserver {
       ++sum_.programs;
       sum_.ops += int(ops.size());
     }
+    std::vector<SeOp> all = interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
+    if (!all.empty())  // ss_top's program: every core's ops of the layer
+      top.push_back(top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), std::move(all)));
   }
 
  private:
@@ -201,10 +204,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
       ++sum.verilog_files;
     }
     write_file_atomic((tmp / "ss_params.vh").string(), params_header(a, m, p));
-    const bool top = a.se.count == 1;  // ss_top holds one SE core
-    if (top)
-      write_file_atomic((tmp / "ss_chip.v").string(),
-                        chip_verilog(p, m.classes, a.file + " and " + m.file));
+    write_file_atomic((tmp / "ss_chip.v").string(),
+                      chip_verilog(p, a.se.count, m.classes, a.file + " and " + m.file));
     nlohmann::json layers = nlohmann::json::array();
     if (o.images && o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);
@@ -218,8 +219,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
         ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum, o.ops_text);
         sim::simulate_sample(wl, s, ctx, &pw);
-        if (a.se.count == 1)  // the off-chip memory image ss_top runs the inference from
-          write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
+        // the off-chip memory image ss_top runs the inference from
+        write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
                             program_hex(top_program(pw.top, p)));
       }
     }
@@ -228,11 +229,10 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         {"tool", "spikestack 0.1.0"},
         {"arch", a.file},
         {"model", m.file},
-        {"top", top ? "ss_chip" : "se_core"},
-        {"top_note", top ? "ss_chip.v: ss_top with ss_params.vh; program/image<i>.rec: its "
-                           "off-chip memory image (one record per line, hex)"
-                         : "ss_top holds one SE core: se_cores.count > 1 gets the blocks and "
-                           "per-core ops only"},
+        {"top", "ss_chip"},
+        {"top_note",
+         "ss_chip.v: ss_top with ss_params.vh (se_cores.count SE cores); program/image<i>.rec: "
+         "its off-chip memory image (one record per line, hex)"},
         {"sources", nlohmann::json::array()},
         {"params", "ss_params.vh"},
         {"se_core", nlohmann::json::object()},

@@ -24,7 +24,16 @@ struct TopLayer {
   std::vector<int64_t> class_mul, class_bias;  // the head only: the scorer's constants
 };
 
-// Layer `id` of the program: weight layer `d` with its constants `q` and the ops of core 0.
+// The ops of every core of one layer as the program lists them: merged by each core's
+// estimated time (per op the longest of its compute, weight load and spike load; the earliest
+// core's next op first, each core's own order kept), so that the controller's in-order
+// dispatch hands an op to the core that frees up first. `dw`: the depthwise gate's ops (a
+// token's spike bits are rows x columns x lanes).
+std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
+                                   const SeCoreParams& p, bool dw);
+
+// Layer `id` of the program: weight layer `d` with its constants `q` and its ops (each names
+// its core: pass.core, sim::weight_schedule's mapping).
 TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int decay,
                    std::vector<SeOp> ops);
 
@@ -41,8 +50,9 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
 // significant digit first (Verilog $readmemh).
 std::string program_hex(const std::vector<std::vector<uint32_t>>& program);
 
-// ss_chip.v: ss_top with this architecture's and model's parameters (`classes` of the head),
+// ss_chip.v: ss_top with this architecture's and model's parameters (`cores` SE cores,
+// `classes` of the head),
 // the generated top level `spikestack rtl` writes beside ss_params.vh.
-std::string chip_verilog(const SeCoreParams& p, int classes, const std::string& from);
+std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const std::string& from);
 
 }  // namespace ss::rtl

@@ -239,6 +239,7 @@ class CoreT {
     m_->op_tc_last_i = op.tc_last;
     m_->op_wkeep_i = op.wkeep;
     m_->op_dep_i = 0;  // a layer alone: its first spike tile loads at once (ss_top waits)
+    m_->hold_i = 0;    // one core: nothing else to wait for
     m_->op_t0_i = p.t0;
     m_->op_j0_i = p.j0;
     m_->op_o0_i = p.c0;

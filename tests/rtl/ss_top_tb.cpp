@@ -10,6 +10,7 @@
 #include <verilated.h>
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +24,7 @@
 #include <vector>
 
 #include "Vss_top.h"
+#include "Vss_top2.h"
 #include "arch/arch_spec.h"
 #include "common/safetensors.h"
 #include "data/dataset.h"
@@ -35,6 +37,7 @@
 #include "model_fixture.h"
 #include "rtl_bits.h"
 #include "sim/cycle.h"
+#include "sim/cycle_model.h"
 #include "sim/sample.h"
 #include "sim/schedule.h"
 #include "sim/simulate.h"
@@ -66,21 +69,37 @@ struct LayerJob {
   int kept = 0;
   sim::LayerCost cost;
   rtl::TopLayer top;
+  // with more than one SE core, a layer of a concurrent group (an MoE / SEMM expert):
+  // the simulator's cycles of its passes alone (concurrency 1), < 0 otherwise
+  double alone = -1;
 };
 
 class Collect : public sim::WeightLayerObserver {
  public:
-  Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a)
-      : m_(m), w_(w), a_(a), p_(rtl::se_core_params(a, m)) {}
+  Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a, const sim::SimContext& c)
+      : m_(m), w_(w), a_(a), c_(c), p_(rtl::se_core_params(a, m)) {}
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
-    std::vector<rtl::SeOp> ops = rtl::se_ops(d, s, in, toks, q, p_, 0);
+    std::vector<std::vector<rtl::SeOp>> per_core;
+    for (int k = 0; k < a_.se.count; ++k) per_core.push_back(rtl::se_ops(d, s, in, toks, q, p_, k));
+    std::vector<rtl::SeOp> ops = rtl::interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
     if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
+    double alone = -1;
+    if (!s.spread && a_.se.count > 1) {
+      // A layer of a concurrent group (an MoE / SEMM expert, on core expert % count): the
+      // simulator runs the group's layers side by side on the cores, sharing the buffers'
+      // bandwidth by the cores active; ss_top runs them one after the other (a barrier per
+      // layer) with a fixed share per core (docs/rtl.md): its cycles are reported against
+      // both, not bounded
+      sim::LayerStats st;
+      alone = sim::linear_cycle(d, in, toks, kept, 1, c_, st).cycles;
+    }
     jobs.push_back(
         {d, toks, kept, cost,
-         rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops))});
+         rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops)),
+         alone});
   }
   std::vector<LayerJob> jobs;
   const rtl::SeCoreParams& params() const { return p_; }
@@ -89,6 +108,7 @@ class Collect : public sim::WeightLayerObserver {
   const ModelSpec& m_;
   const SafeTensors& w_;
   const arch::Arch& a_;
+  const sim::SimContext& c_;
   rtl::SeCoreParams p_;
 };
 
@@ -107,10 +127,13 @@ struct ChipRun {
   int64_t reads = 0;  // records fetched
 };
 
-// The chip and its off-chip memory; the model is kept across images (start again when done).
-class Chip {
+// The chip (verilated with kCores SE cores) and its off-chip memory; the model is kept across
+// images (start again when done).
+template <class M, int kCores>
+class ChipT {
  public:
-  Chip() : m_((Verilated::randReset(2), Verilated::randSeed(1), std::make_unique<Vss_top>())) {
+  static constexpr int kNl = kSg * kCores;  // spike-generator lanes of all cores
+  ChipT() : m_((Verilated::randReset(2), Verilated::randSeed(1), std::make_unique<M>())) {
     m_->rst_ni = 0;
     m_->start_i = 0;
     for (int i = 0; i < 4; ++i) rtl::tick(*m_);
@@ -158,26 +181,26 @@ class Chip {
           layer_start = cyc;
           issue = 0;
         }
-        issue += m_->issue_o;
+        issue += std::popcount(uint32_t(m_->issue_o));
         if (!m_->drained_o) last_busy = cyc;
       }
       if (m_->oc_rd_req_o) {
         inflight.emplace_back(cyc + kOcLatency, int64_t(m_->oc_rd_addr_o));
         ++r.reads;
       }
-      for (int u = 0; u < kSg; ++u)
-        if ((m_->out_valid_o >> u) & 1) {
+      for (int u = 0; u < kNl; ++u)
+        if (rtl::get_bit(m_->out_valid_o, u)) {
           r.out.push_back(fired_key(now, int(get_u(m_->out_tok_o, u * kTokW, kTokW)),
                                     int(get_u(m_->out_ch_o, u * kChW, kChW)),
                                     int(get_u(m_->out_t_o, u * kTW, kTW))) |
-                          ((m_->out_spike_o >> u) & 1));
+                          uint64_t(rtl::get_bit(m_->out_spike_o, u)));
         }
       if (m_->class_valid_o) r.label = int(m_->class_o);
       // membrane spills: writes now, reads answered after the edge
-      std::array<std::pair<int, int>, kSg> reads;
-      const uint32_t rd_en = m_->mem_rd_en_o;
-      for (int u = 0; u < kSg; ++u) {
-        if ((m_->mem_wr_en_o >> u) & 1)
+      std::array<std::pair<int, int>, kNl> reads;
+      const uint64_t rd_en = uint64_t(m_->mem_rd_en_o);
+      for (int u = 0; u < kNl; ++u) {
+        if (rtl::get_bit(m_->mem_wr_en_o, u))
           membrane[{int(get_u(m_->mem_wr_tok_o, u * kTokW, kTokW)),
                     int(get_u(m_->mem_wr_ch_o, u * kChW, kChW))}] =
               get_s(m_->mem_wr_data_o, u * kMemW, kMemW);
@@ -188,7 +211,7 @@ class Chip {
       m_->clk_i = 1;
       m_->eval();
       m_->start_i = 0;
-      for (int u = 0; u < kSg; ++u)
+      for (int u = 0; u < kNl; ++u)
         if ((rd_en >> u) & 1) {
           auto it = membrane.find(reads[size_t(u)]);
           EXPECT_NE(it, membrane.end()) << "membrane read before it was written";
@@ -200,25 +223,33 @@ class Chip {
   }
 
  private:
-  std::unique_ptr<Vss_top> m_;
+  std::unique_ptr<M> m_;
 };
+using Chip = ChipT<Vss_top, 1>;
+using Chip2 = ChipT<Vss_top2, 2>;
 
 struct Totals {
   double rtl = 0, sim = 0, worst = 0, worst_signed = 0;
   int labels = 0, layers = 0;
   int64_t spikes = 0, score_tail = 0;
   double rtl_s = 0;
+  double grp_rtl = 0, grp_sim = 0, grp_alone = 0;  // grouped layers on several cores
+  int grp_layers = 0;
 };
 
-void run_model(const std::string& model, size_t images) {
-  const rtl_test::ModelFixture f(model, arch::load_arch(src("configs/arch/small.toml")), images);
+// `ChipType`: the verilated top level, its core count that of the arch (small.toml, or with
+// se_cores.count raised by `sets`).
+template <class ChipType = Chip>
+void run_model(const std::string& model, size_t images, const std::vector<std::string>& sets = {}) {
+  const rtl_test::ModelFixture f(model, arch::load_arch(src("configs/arch/small.toml"), sets),
+                                 images);
   const arch::Arch& a = f.arch;
-  ASSERT_EQ(a.se.count, 1) << "ss_top holds one SE core";
-  Chip chip;
+  ASSERT_EQ(a.se.count * kSg, ChipType::kNl) << "the chip was verilated with another core count";
+  ChipType chip;
   Totals tot;
   for (size_t i = 0; i < images; ++i) {
     const auto [pred, s] = f.sample(i);
-    Collect col(f.spec, f.weights, a);
+    Collect col(f.spec, f.weights, a, f.ctx);
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
@@ -268,8 +299,22 @@ void run_model(const std::string& model, size_t images) {
       const double sc = j.cost.cycles;
       EXPECT_EQ(double(r.issue.count(id) ? r.issue.at(id) : 0), j.cost.busy)
           << where << ": array cycles vs cycles_busy";
-      // Cycles, barrier to barrier: see the bound's derivation in docs/rtl.md ("ss_top")
-      const double rel = j.d.name.ends_with(".ffn.gate") ? 0.03 : 0.015;
+      if (j.alone >= 0) {  // a grouped layer on several cores: reported (see Collect)
+        tot.grp_rtl += rc, tot.grp_sim += sc, tot.grp_alone += j.alone, ++tot.grp_layers;
+        ++tot.layers, tot.spikes += fired;
+        continue;
+      }
+      // Cycles, barrier to barrier: see the bound's derivation in docs/rtl.md ("ss_top"). The
+      // EMSP gate: 3 % + 16 with one core; with two, 5 % + 16 (measured +3.6 .. +4.3 % on 4
+      // images: the same weight-bank hazard the simulator does not model, at half the weight
+      // bandwidth per core, so more of its passes are load-bound; docs/rtl.md, "Several SE cores")
+      // The head with two cores: 2 % + 16 (measured up to +1.69 %, semm-fmnist image 8: its 3
+      // output tiles are 2 on core 0 and 1 on core 1, and the in-order dispatch of the merged
+      // program, rtl::interleave_cores, still blocks a core now and then; docs/rtl.md)
+      const bool multi = a.se.count > 1;
+      const double rel = j.d.name.ends_with(".ffn.gate") ? (multi ? 0.05 : 0.03)
+                         : (multi && j.top.head)         ? 0.02
+                                                         : 0.015;
       EXPECT_LE(std::abs(rc - sc), sc * rel + 16) << where << ": rtl " << rc << " sim " << sc;
       if (std::abs(rc - sc) / sc > tot.worst)
         tot.worst = std::abs(rc - sc) / sc, tot.worst_signed = (rc - sc) / sc;
@@ -278,12 +323,18 @@ void run_model(const std::string& model, size_t images) {
     }
   }
   std::printf(
-      "%s via ss_top: %zu images, predicted class identical for %d; %d SE layers, %lld spikes; "
+      "%s via ss_top (%d SE cores): %zu images, predicted class identical for %d; %d SE layers, %lld spikes; "
       "RTL %.0f vs simulator %.0f cycles (%+.3f %%), worst layer %+.2f %%; scorer after the "
       "head %.1f cycles per image; %.2f s in the verilated chip (%.0f cycles/s)\n",
-      model.c_str(), images, tot.labels, tot.layers, (long long)tot.spikes, tot.rtl, tot.sim,
+      model.c_str(), a.se.count, images, tot.labels, tot.layers, (long long)tot.spikes, tot.rtl, tot.sim,
       100.0 * (tot.rtl - tot.sim) / tot.sim, 100.0 * tot.worst_signed,
       double(tot.score_tail) / double(images), tot.rtl_s, tot.rtl / tot.rtl_s);
+  if (tot.grp_layers)
+    std::printf(
+        "%s via ss_top (%d SE cores): %d expert layers run one at a time (not bounded): RTL %.0f "
+        "cycles, the simulator's %.0f as the group runs on the cores side by side, %.0f each "
+        "alone\n",
+        model.c_str(), a.se.count, tot.grp_layers, tot.grp_rtl, tot.grp_sim, tot.grp_alone);
 }
 
 #ifndef TOP_IMAGES
@@ -341,5 +392,23 @@ TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
 TEST(SsTop, MoeInferences) { run_model("models/moe-fmnist.toml", images()); }
 TEST(SsTop, SpikformerInferences) { run_model("models/spikformer-fmnist.toml", images()); }
 TEST(SsTop, SemmInferences) { run_model("models/semm-fmnist.toml", images()); }
+
+// Two SE cores (small.toml with se_cores.count = 2; Vss_top2 verilated with CORES = 2 and the
+// per-core weight bandwidth halved): every op goes to the core sim::weight_schedule names, the
+// cores run side by side, the layer's barrier waits for both.
+const std::vector<std::string> kTwoCores = {"se_cores.count=2"};
+TEST(SsTop2, ParametersFitTheVerilog) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), kTwoCores);
+  const rtl::SeCoreParams p =
+      rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
+  EXPECT_EQ(p.wbw, SE_WBW2);
+  EXPECT_EQ(p.sbw, SE_SBW);
+  EXPECT_EQ(rtl::record_bits(p), int(words(Vss_top2{}.oc_rd_data_i)) * 32);
+}
+TEST(SsTop2, MoeInferences) { run_model<Chip2>("models/moe-fmnist.toml", images(), kTwoCores); }
+TEST(SsTop2, SpikformerInferences) {
+  run_model<Chip2>("models/spikformer-fmnist.toml", images(), kTwoCores);
+}
+TEST(SsTop2, SemmInferences) { run_model<Chip2>("models/semm-fmnist.toml", images(), kTwoCores); }
 
 }  // namespace
