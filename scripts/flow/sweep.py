@@ -121,9 +121,6 @@ PIN_UNIT = 'e9be35825e073c44a696caefd0f4d7eadcc5254f'
 for _n in (2, 3):
     POINTS['se_unit_%dx%d' % (_n, _n)] = _p(SE_UNIT, 'se_unit', ['ROWS=%d' % _n, 'COLS=%d' % _n],
                                             ['--bottom-tier', 'u_array'], ALL, pin=PIN_UNIT)
-# styles still running (the sweep test requires every non-pending style to be stored)
-POINTS['se_unit_2x2']['pending'] = dict(QUEUED)
-POINTS['se_unit_3x3']['pending'] = {'3d-mol': 'queued'}
 
 # memory-on-logic with a shared buffer: one weight-buffer macro (one tile per word) feeding two
 # se_arrays, every read-data bit a weight-bank input of one PE in each (the paper's weight GLB
