@@ -90,6 +90,16 @@ void Store::load_header() {
   }
 }
 
+namespace {
+// The points table's columns: a store written before a metric was added lacks its column.
+std::set<std::string> point_columns(const Db& db) {
+  std::set<std::string> out;
+  Stmt q(db, "PRAGMA table_info(points)");
+  while (q.step()) out.insert(q.text(1));
+  return out;
+}
+}  // namespace
+
 Store Store::resume(const std::string& path, const nlohmann::json& identity) {
   if (!file_nonempty(path))
     throw Error(fmt::format("{}: no store to resume (run without --resume to start one)", path));
@@ -108,6 +118,10 @@ Store Store::resume(const std::string& path, const nlohmann::json& identity) {
         path, printable(s.header_.identity.value("name", "?")), diff.empty() ? "?" : diff));
   }
   pragmas(s.db_);
+  const auto have = point_columns(s.db_);  // a metric added since: its column, NULL so far
+  for (const auto& m : metric_infos())
+    if (!have.count(m.column))
+      s.db_.exec(fmt::format("ALTER TABLE points ADD COLUMN {} REAL", m.column));
   return s;
 }
 
@@ -128,7 +142,9 @@ size_t Store::design_count() const {
 std::vector<StoredDesign> Store::designs() const {
   std::string cols = "seq, style, design_key, model, ok, error";
   for (const auto& k : header_.axis_keys) cols += ", " + quote_id(k);
-  for (const auto& m : metric_infos()) cols += std::string(", ") + m.column;
+  const auto have = point_columns(db_);
+  for (const auto& m : metric_infos())  // NULL: a metric added after the store was written
+    cols += std::string(", ") + (have.count(m.column) ? m.column : "NULL");
   Stmt q(db_, "SELECT " + cols + " FROM points ORDER BY seq, rowid");
   std::vector<StoredDesign> out;
   const int first_axis = 6, first_metric = first_axis + static_cast<int>(header_.axis_keys.size());

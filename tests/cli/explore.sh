@@ -127,6 +127,15 @@ out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bo
 python3 -c "import json,sys; j=json.loads(sys.argv[1]); assert j['evaluated']==0 and j['reused']==4, j" "$out" \
   && [ "$(rows small.db)" = "$before" ] && passes=$((passes+1)) || { echo "FAIL: resume of a finished study"; fails=$((fails+1)); }
 
+# a store written before test_error_pct existed: read (export) and resumed (the column added)
+cp small.db old.db
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('ALTER TABLE points DROP COLUMN test_error_pct'); c.commit()" old.db
+expect_ok "$SS" explore --store old.db --export old.csv -q
+out=$("$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
+  --set tech.bond.pad_diameter=1um --store old.db --resume --json 2>/dev/null)
+python3 -c "import json,sys; j=json.loads(sys.argv[1]); assert j['evaluated']==0 and j['reused']==4, j" "$out" \
+  && [ "$(wc -l < old.csv)" -eq 17 ] && passes=$((passes+1)) || { echo "FAIL: a store without test_error_pct"; fails=$((fails+1)); }
+
 # 3. kill -9 mid-study, --resume: the store equals an uninterrupted run's, point for point
 study=(-m "$P" --rate 0.15 --axis tech.bond.pitch=2um..10um:lin:600 --axis mapping.head_keep=0.5,1
        --set tech.bond.pad_diameter=0.5um --set mapping.head_pruning=true --thermal off --batch 50 -j 1 -q)
