@@ -130,12 +130,6 @@ SE_TILE_X2 = ['scripts/flow/designs/se_tile_x2.v', 'hw/se_array.v', 'hw/se_pe.v'
 PIN_X2 = 'decdea410115293994cb57031bb846f1e33b690a'
 POINTS['se_tile_x2_2x2'] = _p(SE_TILE_X2, 'se_tile_x2', ['ROWS=2', 'COLS=2'], [], MOL,
                               MACROS + EDGE, pin=PIN_X2)
-POINTS['se_tile_x2_2x2']['pending'] = dict(
-    (s, 'not run: session time (the two se_unit points took both flow slots until ~00:00 UTC '
-        'on the loaded machine; no new run after 00:15); to run: python3 '
-        'scripts/flow/sweep.py se_tile_x2_2x2:2d se_tile_x2_2x2:3d-mol') for s in MOL)
-
-
 for _k, _v in PENDING.items():
     POINTS[_k]['pending'] = dict(_v)
 # se_array 5x5: the 2d row ran from the working tree at 16:04 UTC (hw/se_array.v was edited by

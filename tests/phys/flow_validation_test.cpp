@@ -415,10 +415,22 @@ TEST(FlowValidation, SharedBufferMemoryWireForTheRecord) {
   if (!both) GTEST_SKIP() << "se_tile_x2_2x2 not stored";
   const auto own = fit_mol(tiles(), {"se_tile_x2_2x2"}, fit().wire_ff_per_um);
   const auto priv = fit_mol(tiles(), kMolFitOn, fit().wire_ff_per_um);
+  // The bonded memory net against the size of the logic it feeds: mean 3d-mol memory net /
+  // sqrt(the 2D row's logic die area).
+  auto per_side = [&](const std::string& name) {
+    const FlowPoint *p2 = nullptr, *p3 = nullptr;
+    for (const auto& p : tiles()) {
+      if (p.name == name && p.style == "2d") p2 = &p;
+      if (p.name == name && p.style == "3d-mol") p3 = &p;
+    }
+    return p3->memory_wire_um / p3->memory_nets /
+           std::sqrt(p2->logic_die_width_um * p2->logic_die_height_um);
+  };
   std::cout << fmt::format(
-      "se_tile_x2_2x2 (shared): kappa {:.3f}, rho {:.2f} gate pitches; se_tile_2x2 (private): "
-      "kappa {:.3f}, rho {:.2f}\n",
-      own.kappa, own.rho_pitches, priv.kappa, priv.rho_pitches);
+      "se_tile_x2_2x2 (shared): kappa {:.3f}, rho {:.2f} gate pitches, bonded net / logic side "
+      "{:.3f}; se_tile_2x2 (private): kappa {:.3f}, rho {:.2f}, bonded net / logic side {:.3f}\n",
+      own.kappa, own.rho_pitches, per_side("se_tile_x2_2x2"), priv.kappa, priv.rho_pitches,
+      per_side("se_tile_2x2"));
   EXPECT_GT(own.rho_pitches, 0);
 }
 
