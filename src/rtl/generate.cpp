@@ -107,7 +107,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
  public:
   ProgramWriter(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a,
                 const SeCoreParams& p, const fs::path& dir, size_t image, nlohmann::json& layers,
-                GenerateSummary& sum, bool ops_text)
+                GenerateSummary& sum, bool ops_text, const sim::SampleSpikes& spikes)
       : m_(m),
         w_(w),
         a_(a),
@@ -116,7 +116,8 @@ class ProgramWriter : public sim::WeightLayerObserver {
         image_(image),
         layers_(layers),
         sum_(sum),
-        ops_text_(ops_text) {}
+        ops_text_(ops_text),
+        spikes_(spikes) {}
 
   std::vector<TopLayer> top;  // ss_top's layers, every core's ops
 
@@ -126,7 +127,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     std::vector<std::vector<SeOp>> per_core;
     for (int core = 0; core < a_.se.count; ++core) {
-      per_core.push_back(se_ops(d, s, in, toks, q, p_, core));
+      per_core.push_back(se_ops(d, s, in, toks, q, p_, core, pruned_heads(d, spikes_)));
       const std::vector<SeOp>& ops = per_core.back();
       if (ops.empty()) continue;
       const std::string file = fmt::format("image{}/{}.core{}.ops", image_, d.name, core);
@@ -173,6 +174,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
   nlohmann::json& layers_;
   GenerateSummary& sum_;
   bool ops_text_;
+  const sim::SampleSpikes& spikes_;
 };
 
 }  // namespace
@@ -217,7 +219,7 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         net.run(o.images->image(i), &rec);
         sim::SampleSpikes s = rec.take();
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
-        ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum, o.ops_text);
+        ProgramWriter pw(m, w, a, p, tmp / "program", i, layers, sum, o.ops_text, s);
         sim::simulate_sample(wl, s, ctx, &pw);
         // the off-chip memory image ss_top runs the inference from
         write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),

@@ -60,7 +60,12 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
 
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
                          const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
-                         int core) {
+                         int core, const std::vector<int>& kept_heads) {
+  // the schedule's output channels are the kept ones, packed: column c of the packed layer is
+  // channel kept_heads[c / dh] x dh + c % dh of the model (all when kept_heads is empty)
+  auto chan = [&](int c) {
+    return kept_heads.empty() ? c : kept_heads[size_t(c / d.dh)] * d.dh + c % d.dh;
+  };
   const bool pixel = d.kind == sim::Kind::pixel_conv, dw = d.kind == sim::Kind::dwconv;
   const bool head = d.kind == sim::Kind::head;
   if (dw && !p.dw)
@@ -80,6 +85,10 @@ std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, 
       SeOp op;
       op.pass = ps;
       op.pass.j0 = ps.j0 + k * p.chunk;
+      op.pass.c0 = chan(ps.c0);
+      if (chan(ps.c0 + ps.cu - 1) != op.pass.c0 + ps.cu - 1)
+        throw Error("layer " + d.name + ": an output tile spans two kept heads (head size " +
+                    std::to_string(d.dh) + " not a multiple of the core's columns)");
       op.pass.nt = std::min(p.chunk, ps.nt - k * p.chunk);
       op.pass.first_in = ps.first_in && k == 0;
       op.pass.last_in = ps.last_in && k + 1 == pieces;
@@ -89,7 +98,8 @@ std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, 
       op.tc_first = ps.tc == 0, op.tc_last = ps.tc + 1 == s.tcs;
       op.w.assign(size_t(p.rows) * p.cols, 0);
       for (int r = 0; r < ps.ru; ++r)
-        for (int c = 0; c < ps.cu; ++c) op.w[size_t(r) * p.cols + c] = q.w(ps.r0 + r, ps.c0 + c);
+        for (int c = 0; c < ps.cu; ++c)
+          op.w[size_t(r) * p.cols + c] = q.w(ps.r0 + r, op.pass.c0 + c);
       op.x.assign(size_t(p.chunk) * tokb, 0);
       for (int j = 0; j < op.pass.nt; ++j) {
         const int tok = toks[size_t(op.pass.j0 + j)];
@@ -110,13 +120,24 @@ std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, 
       op.bias.assign(size_t(p.cols), 0);
       op.th.assign(size_t(p.cols), 0);
       for (int c = 0; c < ps.cu && !head; ++c) {
-        op.bias[size_t(c)] = q.bias_fx[size_t(ps.c0 + c)];
-        op.th[size_t(c)] = q.th[size_t(ps.c0 + c)];
+        op.bias[size_t(c)] = q.bias_fx[size_t(op.pass.c0 + c)];
+        op.th[size_t(c)] = q.th[size_t(op.pass.c0 + c)];
       }
       ops.push_back(std::move(op));
     }
   }
   return ops;
+}
+
+std::vector<int> pruned_heads(const sim::LayerDesc& d, const sim::SampleSpikes& s) {
+  std::vector<int> out;
+  if (!d.head_channels) return out;
+  auto it = s.heads.find("blocks." + std::to_string(d.block) + ".attn");
+  if (it == s.heads.end()) return out;
+  for (size_t h = 0; h < it->second.size(); ++h)
+    if (it->second[h]) out.push_back(int(h));
+  if (int(out.size()) == d.heads) out.clear();
+  return out;
 }
 
 }  // namespace ss::rtl

@@ -9,6 +9,7 @@
 #include "engine/model_spec.h"
 #include "engine/values.h"
 #include "rtl/layer_quant.h"
+#include "sim/sample.h"
 #include "sim/schedule.h"
 
 namespace ss::rtl {
@@ -55,9 +56,15 @@ struct SeOp {
 
 // The ops of weight layer `d` that core `core` runs, in order: the schedule's passes with the
 // layer's input `in` (tokens `toks`) and constants `q`. The head's ops are one chunk per (time
-// chunk, output tile): first / last mark its first and last piece.
+// chunk, output tile): first / last mark its first and last piece. `kept_heads`: with head
+// pruning, a K / V layer's kept heads (ascending; the schedule packs their channels): each op's
+// o0, weights, biases and thresholds are then the model's channels of those heads.
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
                          const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,
-                         int core);
+                         int core, const std::vector<int>& kept_heads = {});
+
+// The heads layer `d` computes when the engine pruned its block's heads in sample `s`
+// (ascending), or none (all heads, or not a K / V layer).
+std::vector<int> pruned_heads(const sim::LayerDesc& d, const sim::SampleSpikes& s);
 
 }  // namespace ss::rtl

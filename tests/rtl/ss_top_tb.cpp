@@ -67,6 +67,7 @@ struct LayerJob {
   sim::LayerDesc d;
   std::vector<int> toks;
   int kept = 0;
+  std::vector<int> heads;  // head pruning: the K / V layer's kept heads (empty: all channels)
   sim::LayerCost cost;
   rtl::TopLayer top;
   // with more than one SE core, a layer of a concurrent group (an MoE / SEMM expert):
@@ -76,14 +77,17 @@ struct LayerJob {
 
 class Collect : public sim::WeightLayerObserver {
  public:
-  Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a, const sim::SimContext& c)
-      : m_(m), w_(w), a_(a), c_(c), p_(rtl::se_core_params(a, m)) {}
+  Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a, const sim::SimContext& c,
+          const sim::SampleSpikes& s)
+      : m_(m), w_(w), a_(a), c_(c), s_(s), p_(rtl::se_core_params(a, m)) {}
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     std::vector<std::vector<rtl::SeOp>> per_core;
-    for (int k = 0; k < a_.se.count; ++k) per_core.push_back(rtl::se_ops(d, s, in, toks, q, p_, k));
+    const std::vector<int> heads = rtl::pruned_heads(d, s_);
+    for (int k = 0; k < a_.se.count; ++k)
+      per_core.push_back(rtl::se_ops(d, s, in, toks, q, p_, k, heads));
     std::vector<rtl::SeOp> ops = rtl::interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
     if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
     double alone = -1;
@@ -97,7 +101,7 @@ class Collect : public sim::WeightLayerObserver {
       alone = sim::linear_cycle(d, in, toks, kept, 1, c_, st).cycles;
     }
     jobs.push_back(
-        {d, toks, kept, cost,
+        {d, toks, kept, heads, cost,
          rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops)),
          alone});
   }
@@ -109,6 +113,7 @@ class Collect : public sim::WeightLayerObserver {
   const SafeTensors& w_;
   const arch::Arch& a_;
   const sim::SimContext& c_;
+  const sim::SampleSpikes& s_;
   rtl::SeCoreParams p_;
 };
 
@@ -249,7 +254,7 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
   Totals tot;
   for (size_t i = 0; i < images; ++i) {
     const auto [pred, s] = f.sample(i);
-    Collect col(f.spec, f.weights, a, f.ctx);
+    Collect col(f.spec, f.weights, a, f.ctx, s);
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
@@ -271,12 +276,19 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
         const SpikeTensor& eng = s.at(j.d.name);
         const int n = int(j.toks.size());
         std::vector<int8_t> got(size_t(j.d.T) * n * j.kept, -1);  // [t][token][channel]
+        // the model's channel of packed column c (head pruning: the kept heads' channels), and
+        // back (-1: a channel the layer does not compute)
+        auto chan = [&](int c) {
+          return j.heads.empty() ? c : j.heads[size_t(c / j.d.dh)] * j.d.dh + c % j.d.dh;
+        };
+        std::vector<int> col(size_t(j.d.cout), -1);
+        for (int c = 0; c < j.kept; ++c) col[size_t(chan(c))] = c;
         for (auto it = std::lower_bound(r.out.begin(), r.out.end(), fired_key(id, 0, 0, 0));
              it != r.out.end() && int(*it >> 48) == id; ++it) {
           const int tok = int((*it >> 32) & 0xffff), ch = int((*it >> 16) & 0xffff),
                     t = int((*it >> 1) & 0x7fff);
-          if (tok < n && ch < j.kept && t < j.d.T)
-            got[(size_t(t) * n + tok) * j.kept + ch] = int8_t(*it & 1);
+          if (tok < n && ch < j.d.cout && col[size_t(ch)] >= 0 && t < j.d.T)
+            got[(size_t(t) * n + tok) * j.kept + col[size_t(ch)]] = int8_t(*it & 1);
           else
             ++mismatches;  // a neuron-step outside the layer
         }
@@ -289,7 +301,7 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
                 continue;
               }
               ++steps, fired += g;
-              mismatches += g != int8_t(eng.get(t, j.toks[size_t(k)], c));
+              mismatches += g != int8_t(eng.get(t, j.toks[size_t(k)], chan(c)));
             }
         EXPECT_EQ(mismatches, 0) << where << ": spikes";
         EXPECT_EQ(double(steps), j.cost.membrane_updates) << where;
@@ -392,6 +404,12 @@ TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
 TEST(SsTop, MoeInferences) { run_model("models/moe-fmnist.toml", images()); }
 TEST(SsTop, SpikformerInferences) { run_model("models/spikformer-fmnist.toml", images()); }
 TEST(SsTop, SemmInferences) { run_model("models/semm-fmnist.toml", images()); }
+// The shipped head-pruned models (2 of 4 heads per image): the K and V layers compute only the
+// kept heads' channels (the engine's heads; hw/head_rank.v picks the same ones, model_units_tb)
+TEST(SsTop, PrunedModelsInferences) {
+  run_model("models/moe-fmnist-keep50.toml", images());
+  run_model("models/spikformer-fmnist-keep50.toml", images());
+}
 
 // Two SE cores (small.toml with se_cores.count = 2; Vss_top2 verilated with CORES = 2 and the
 // per-core weight bandwidth halved): every op goes to the core sim::weight_schedule names, the
