@@ -153,7 +153,12 @@ expect_ok "$SS" explore "${study[@]}" --store killed.db --resume
 
 # 4. MPI: three ranks write the same store as one process
 if command -v mpirun >/dev/null && "$SS" explore --help | grep -q . ; then
-  if mpirun --oversubscribe --allow-run-as-root -np 3 "$SS" explore "${study[@]}" --store mpi.db >/dev/null 2>mpi.err; then
+  # Under AddressSanitizer (scripts/hardening.sh) the ranks skip leak detection: OpenMPI's own
+  # components allocate at MPI_Init and are unloaded at MPI_Finalize without freeing (~7 kB per
+  # rank, reported with stacks in unloaded modules that no suppression can name); spikestack's
+  # leaks are still checked by every single-process run in this file.
+  if ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+      mpirun --oversubscribe --allow-run-as-root -np 3 "$SS" explore "${study[@]}" --store mpi.db >/dev/null 2>mpi.err; then
     [ "$(rows mpi.db)" = "$(rows ref.db)" ] && passes=$((passes+1)) || { echo "FAIL: MPI store differs"; fails=$((fails+1)); }
   else
     echo "FAIL: mpirun"; head -5 mpi.err; fails=$((fails+1))
