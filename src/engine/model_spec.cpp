@@ -78,7 +78,21 @@ ModelSpec ModelSpec::load(const std::string& path, const std::vector<std::string
   }
   std::ostringstream os;
   os << tbl;
-  return parse(os.str(), path);
+  try {
+    return parse(os.str(), path);
+  } catch (const Error& e) {
+    // A bad value that came from the command line is reported against the option, not the file.
+    const std::string what = e.what(), prefix = path + ": ";
+    if (what.rfind(prefix, 0) != 0) throw;
+    const std::string rest = what.substr(prefix.size());
+    for (const auto& kv : sets) {
+      const std::string key = kv.substr(0, kv.find('='));
+      if (rest.rfind(key + ": ", 0) == 0)
+        throw Error(fmt::format("--set model.{}: {} (overriding {})", key,
+                                rest.substr(key.size() + 2), path));
+    }
+    throw;
+  }
 }
 
 ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {

@@ -178,9 +178,9 @@ sed -e "s|^weights = .*|weights = \"$SRC/models/semm-fmnist.safetensors\"|" \
 bad 1 "hk_semm.toml" "attention.head_keep" "multi-head" -- "$SS" "${INF[@]}" -m "$d/hk_semm.toml"
 mm hk_noblock.toml "s/^blocks = .*/blocks = 0/; s/^heads = 4/heads = 4\nhead_keep = 0.5/"
 bad 1 "hk_noblock.toml" "attention.head_keep" "no blocks" -- "$SS" "${INF[@]}" -m "$d/hk_noblock.toml"
-bad 1 "moe-fmnist.toml" "attention.head_keep" "(0, 1]" -- "$SS" "${INF[@]}" -m "$M" --set model.attention.head_keep=0
-bad 1 "moe-fmnist.toml" "attention.head_keep" "(0, 1]" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.head_keep=1.01
-bad 1 "semm-fmnist.toml" "attention.head_keep" "multi-head" -- "$SS" "${SIM[@]}" -m "$SRC/models/semm-fmnist.toml" --set model.attention.head_keep=0.5
+bad 1 "moe-fmnist.toml" "--set model.attention.head_keep:" "(0, 1]" -- "$SS" "${INF[@]}" -m "$M" --set model.attention.head_keep=0
+bad 1 "moe-fmnist.toml" "--set model.attention.head_keep:" "(0, 1]" -- "$SS" "${SIM[@]}" -m "$M" --set model.attention.head_keep=1.01
+bad 1 "semm-fmnist.toml" "--set model.attention.head_keep:" "multi-head" -- "$SS" "${SIM[@]}" -m "$SRC/models/semm-fmnist.toml" --set model.attention.head_keep=0.5
 bad 1 "moe-fmnist.toml" "attention.head_kept" -- "$SS" "${INF[@]}" -m "$M" --set model.attention.head_kept=0.5
 bad 2 "--set" "model keys only" -- "$SS" "${INF[@]}" -m "$M" --set se_cores.count=8
 bad 1 "paper.toml" "mapping.head_keep" -- "$SS" "${SIM[@]}" -m "$M" --set mapping.head_pruning=true --set mapping.head_keep=0
