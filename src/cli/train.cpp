@@ -24,17 +24,23 @@ void check_recipe_name(const std::string& config) {
   if (const auto* name = t.at_path("model.name").as_string())
     check_file_name(config, "model.name", name->get());
 }
-// train_main from the trainer module (CMake target spikestack_train) next to the executable.
+// train_main from the trainer module (CMake target spikestack_train): next to the executable
+// in the build tree, in <prefix>/lib/spikestack when installed (`cmake --install`).
 int run_trainer(const TrainOptions& opts) {
   std::error_code ec;
   const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  const std::string path = (ec ? std::filesystem::path(".") : exe.parent_path()) /
-                           "libspikestack_train.so";
+  const std::filesystem::path dir = ec ? std::filesystem::path(".") : exe.parent_path();
+  const char* name = "libspikestack_train.so";
+  std::filesystem::path path = dir / name;
+  if (const auto installed = dir / ".." / "lib" / "spikestack" / name;
+      !std::filesystem::exists(path) && std::filesystem::exists(installed))
+    path = installed.lexically_normal();
   void* lib = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!lib) throw Error(fmt::format("{}: cannot load the trainer: {}", path, dlerror()));
+  if (!lib) throw Error(fmt::format("{}: cannot load the trainer: {}", path.string(), dlerror()));
   using Entry = int (*)(const TrainOptions*);
   auto entry = reinterpret_cast<Entry>(dlsym(lib, "spikestack_train_main"));
-  if (!entry) throw Error(fmt::format("{}: not a spikestack trainer: {}", path, dlerror()));
+  if (!entry)
+    throw Error(fmt::format("{}: not a spikestack trainer: {}", path.string(), dlerror()));
   return entry(&opts);  // the module stays loaded until exit (LibTorch's threads outlive it)
 }
 }  // namespace

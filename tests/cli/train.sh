@@ -44,4 +44,8 @@ expect_fail "$d/bin/libspikestack_train.so" "cannot load the trainer" -- \
   "$d/bin/spikestack" train --config "$d/r.toml" --out "$d/nomod" --limit 8
 [ ! -e "$d/nomod" ] && passes=$((passes+1)) || { echo "FAIL: train without its module wrote $d/nomod"; fails=$((fails+1)); }
 expect_ok "$d/bin/spikestack" infer -m "$d/run/cli-train.toml" -n 4 -q
+# installed layout (cmake --install): <prefix>/bin/spikestack, <prefix>/lib/spikestack/<module>
+mkdir -p "$d/prefix/bin" "$d/prefix/lib/spikestack" && cp "$SS" "$d/prefix/bin/spikestack" &&
+  cp "$(dirname "$SS")/libspikestack_train.so" "$d/prefix/lib/spikestack/"
+expect_ok "$d/prefix/bin/spikestack" train --config "$d/r.toml" --out "$d/inst" --limit 64 --threads 1
 finish
