@@ -137,7 +137,7 @@ python3 -c "import json,sys; j=json.loads(sys.argv[1]); assert j['evaluated']==0
   && [ "$(wc -l < old.csv)" -eq 17 ] && passes=$((passes+1)) || { echo "FAIL: a store without test_error_pct"; fails=$((fails+1)); }
 
 # 3. kill -9 mid-study, --resume: the store equals an uninterrupted run's, point for point
-study=(-m "$P" --rate 0.15 --axis tech.bond.pitch=2um..10um:lin:600 --axis mapping.head_keep=0.5,1
+study=(-m "$P" --rate 0.15 --axis tech.bond.pitch=2um..10um:lin:3000 --axis mapping.head_keep=0.5,1
        --set tech.bond.pad_diameter=0.5um --set mapping.head_pruning=true --thermal off --batch 50 -j 1 -q)
 expect_ok "$SS" explore "${study[@]}" --store ref.db
 "$SS" explore "${study[@]}" --store killed.db & pid=$!
@@ -146,9 +146,9 @@ for _ in $(seq 1 600); do
 done
 kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
 n=$(count killed.db)
-if [ "$n" -gt 0 ] && [ "$n" -lt 4800 ]; then passes=$((passes+1)); else echo "FAIL: kill -9 did not land mid-study ($n rows)"; fails=$((fails+1)); fi
+if [ "$n" -gt 0 ] && [ "$n" -lt 24000 ]; then passes=$((passes+1)); else echo "FAIL: kill -9 did not land mid-study ($n rows)"; fails=$((fails+1)); fi
 expect_ok "$SS" explore "${study[@]}" --store killed.db --resume
-[ "$(rows killed.db)" = "$(rows ref.db)" ] && [ "$(count ref.db)" -eq 4800 ] && passes=$((passes+1)) \
+[ "$(rows killed.db)" = "$(rows ref.db)" ] && [ "$(count ref.db)" -eq 24000 ] && passes=$((passes+1)) \
   || { echo "FAIL: resumed store differs from the uninterrupted one"; fails=$((fails+1)); }
 
 # 4. MPI: three ranks write the same store as one process
