@@ -255,12 +255,17 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
   return f;
 }
 
-FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Technology& t) {
-  const auto d = se_array_design(p);
+// Internal energy is fitted per cycle: a point at another activity cannot be predicted.
+static void check_activity(const FlowPoint& p, const FlowFit& f) {
   if (p.activity != f.activity)
     throw error_at(p.file, "power.activity_per_cycle",
                    "{} differs from the fitted points' {} (internal energy is fitted per cycle)",
                    p.activity, f.activity);
+}
+
+FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Technology& t) {
+  const auto d = se_array_design(p);
+  check_activity(p, f);
   const auto bc = block_cells(flow_block(d, t), t);
   FlowPrediction r;
   r.name = p.name;
@@ -313,10 +318,7 @@ UnitDesign se_unit_design(const FlowPoint& p) {
 
 UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Technology& t) {
   const auto d = se_unit_design(p);
-  if (p.activity != f.activity)
-    throw error_at(p.file, "power.activity_per_cycle",
-                   "{} differs from the fitted points' {} (internal energy is fitted per cycle)",
-                   p.activity, f.activity);
+  check_activity(p, f);
   if (p.style == "3d-mol" && p.macros > 0)
     throw error_at(p.file, "style", "the SE unit has no macros");
   const auto& l = t.logic;
