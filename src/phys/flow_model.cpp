@@ -73,6 +73,14 @@ double pe_path_s(const FlowDesign& d, const tech::Technology& t, double carry_pe
          tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
 }
 
+}  // namespace
+
+int compare_tree_levels(int bits) {
+  return bits <= 1 ? 1 : 1 + static_cast<int>(std::ceil(std::log2(static_cast<double>(bits))));
+}
+
+namespace {
+
 // Davis mean point-to-point length (gate pitches) of a block of `cells` at the array's Rent
 // parameters (src/phys/component_model.h: p = 0.5, k = 4, fan-out 3).
 double davis_mean(double cells) { return DavisDistribution(cells, kArrayRent).average_length(); }
@@ -398,9 +406,14 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   r.total_w = r.internal_w + r.switching_w + r.leakage_w;
   const double pe_s = pe_path_s(ad, t, f.carry_delay_per_bit_s);
   const int sel_levels = static_cast<int>(std::ceil(std::log2(2.0 * d.lanes)));
+  // The charge add is a ripple of (mem_w + 1) carry stages (one AOI21/OAI21 per bit, as in the
+  // PE); the fire compare is a log-depth tree after the add's top bit: one bit-level stage, then
+  // ceil(log2 mem_w) merges of (greater, equal) pairs, each one AOI/OAI/NAND gate, priced at the
+  // same per-stage delay. The flow's paths (docs/validation.md): 6 such levels after the sum's
+  // top bit in se_unit 3x3, 33-34 cells from clk->Q to D in all four layouts.
   const double lif_s = l.dff_clk_q_s + sel_levels * tech::mux2(l, d.acc_w).delay_s +
                        tech::mux2(l, d.mem_w).delay_s +
-                       (d.mem_w + 1 + d.mem_w) * f.carry_delay_per_bit_s +
+                       (d.mem_w + 1 + compare_tree_levels(d.mem_w)) * f.carry_delay_per_bit_s +
                        tech::mux2(l, d.mem_w).delay_s + l.dff_setup_s;
   u.pe_path_ns = pe_s * 1e9;
   u.lif_path_ns = lif_s * 1e9;

@@ -138,8 +138,13 @@ struct UnitPrediction {
 // partial-sum link at the model's fused-link length (the lane group abuts its array: half the
 // lane group's side); 3d-lol x 1/sqrt(2) (Shrunk-2D: the flow folds both blocks), its bonds the
 // partial-sum link. fmax: the slower of the PE's path and the LIF lane's (accumulator read mux,
-// membrane mux, the (mem_w + 1)-bit add and the mem_w-bit compare at the fit's carry delay per
-// bit, the reset mux).
+// membrane mux, the (mem_w + 1)-bit ripple add, then the mem_w-bit compare as a tree of
+// compare_tree_levels(mem_w) gates, each stage at the fit's carry delay per bit, the reset mux).
+// Logic levels of an n-bit magnitude compare as abc builds it (a tree, not a ripple): one
+// bit-level stage (greater / equal per bit) and ceil(log2 n) levels merging (greater, equal)
+// pairs; 6 for 24 bits (the flow's se_unit paths, docs/validation.md). tech::comparator has the
+// same depth (carry stage + ceil(log2 n) AND-OR stages).
+int compare_tree_levels(int bits);
 UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& fit, const tech::Technology& osu018);
 
 // Memory-on-logic on a tile whose macro feeds its logic (the flow's se_tile: the array with

@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <iostream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -28,12 +29,19 @@ const tech::Technology& osu() {
   static const auto t = tech::load_technology(testing::tech_path("osu018"));
   return t;
 }
-const std::vector<FlowPoint>& points() {
-  // se_array only: the flow model sizes hw/se_array.v; other designs' results (tiny_mac, the SE
-  // tile with macros, ...) are not read, so a schema they add cannot break this check.
-  static const auto p = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_array_");
-  return p;
+// The stored results of one design (results/flow/<prefix>*.json), read once per prefix.
+const std::vector<FlowPoint>& stored(const std::string& prefix) {
+  static std::map<std::string, std::vector<FlowPoint>> cache;
+  auto it = cache.find(prefix);
+  if (it == cache.end())
+    it = cache.emplace(prefix, load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow",
+                                                prefix))
+             .first;
+  return it->second;
 }
+// se_array only: the flow model sizes hw/se_array.v; other designs' results (tiny_mac, the SE
+// tile with macros, ...) are not read, so a schema they add cannot break this check.
+const std::vector<FlowPoint>& points() { return stored("se_array_"); }
 const FlowFit& fit() {
   static const auto f = fit_flow(points(), kFitOn, osu());
   return f;
@@ -293,8 +301,7 @@ TEST(FlowValidation, CarriedConstantsAreTheFit) {
   EXPECT_NEAR(kGateEquivalentsPerCell, f.mean_cell_um2 / (t.logic.nand2_area_m2 * 1e12), 5e-4);
   EXPECT_NEAR(kDataPinLoadPerCellC0, f.data_pin_ff_per_cell / (t.driver.c0_f * 1e15), 5e-3);
   EXPECT_NEAR(kClockWirePerSteiner, f.clock_wire_factor, 5e-4);
-  const auto tiles = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_tile_");
-  const auto mf = fit_mol(tiles, {"se_tile_2x2"}, f.wire_ff_per_um);
+  const auto mf = fit_mol(stored("se_tile_"), {"se_tile_2x2"}, f.wire_ff_per_um);
   EXPECT_NEAR(kMemoryNetDepthPerLogicSide, mf.kappa, 5e-4);
   EXPECT_NEAR(kMemoryNetBondedPitches, mf.rho_pitches, 5e-3);
 }
@@ -349,10 +356,7 @@ namespace {
 // flow's; docs/validation.md quotes the table (between the mol-validation markers).
 const std::vector<std::string> kMolFitOn = {"se_tile_2x2"};
 
-const std::vector<FlowPoint>& tiles() {
-  static const auto p = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_tile_");
-  return p;
-}
+const std::vector<FlowPoint>& tiles() { return stored("se_tile_"); }
 
 TEST(FlowValidation, MemoryOnLogicHeldOutTiles) {
   const auto mf = fit_mol(tiles(), kMolFitOn, fit().wire_ff_per_um);
@@ -477,22 +481,7 @@ namespace {
 // unit point; cell area (total and per tier), wirelength and total power within 10 %, fmax
 // within 15 %. The bonds (the model's partial-sum link against the flow's cut nets) are printed
 // and explained in docs/validation.md, not bounded.
-const std::vector<FlowPoint>& units() {
-  static const auto p = load_flow_points(std::string(SS_SOURCE_DIR) + "/results/flow", "se_unit_");
-  return p;
-}
-
-std::string unit_row(const FlowPoint& p, const UnitPrediction& u) {
-  const auto& m = u.all;
-  return fmt::format(
-      "| {} | {} | {:.0f} / {:.0f} ({:+.1f} %) | {:.1f} / {:.1f} ({:+.1f} %) | "
-      "{:.2f} / {:.2f} ({:+.1f} %) | {:.2f} / {:.2f} ({:+.1f} %) | {:.0f} / {:.0f} ({:+.1f} %) |",
-      p.name, p.style, m.cell_area_um2, p.cell_area_um2, err_pct(m.cell_area_um2, p.cell_area_um2),
-      m.wirelength_um / 1e3, p.wirelength_um / 1e3, err_pct(m.wirelength_um, p.wirelength_um),
-      m.switching_w * 1e3, p.switching_w * 1e3, err_pct(m.switching_w, p.switching_w),
-      m.total_w * 1e3, p.total_w * 1e3, err_pct(m.total_w, p.total_w), m.fmax_mhz, p.fmax_mhz,
-      err_pct(m.fmax_mhz, p.fmax_mhz));
-}
+const std::vector<FlowPoint>& units() { return stored("se_unit_"); }
 
 // Where the prediction (made before the flow stored any unit point) misses the bound,
 // with the reason (docs/validation.md, "Logic-on-logic ... against the open flow"). A miss not
@@ -506,14 +495,11 @@ const std::set<std::string> kUnitKnownMisses = {
     "se_unit_2x2 3d-mol wirelength",
     "se_unit_3x3 2d wirelength",
     "se_unit_3x3 3d-mol wirelength",
-    // the LIF path is modelled as a 25-bit ripple add followed by a 24-bit ripple compare at the
-    // PE's carry delay; abc built the compare as a tree after the add (the flow's 3x3 path: 18
-    // carry stages, then about 6 levels)
-    "se_unit_2x2 2d fmax",
-    "se_unit_2x2 3d-lol fmax",
-    "se_unit_2x2 3d-mol fmax",
+    // the LIF path's levels are the flow's (35 modelled, 34 cells after clk->Q in the 3x3
+    // layouts), but the 3x3 2D layout's cells are 0.188 ns each (its select net alone 0.66 ns)
+    // against the 0.153 ns per stage fitted on se_array's in-PE carry: the model prices no wire
+    // on a path (the other three layouts: 0.159-0.171 ns per cell, inside the bound)
     "se_unit_3x3 2d fmax",
-    "se_unit_3x3 3d-lol fmax",
     "se_unit_3x3 3d-mol fmax",
 };
 
@@ -534,7 +520,7 @@ TEST(FlowValidation, LogicOnLogicUnitAgainstTheFlow) {
   for (const auto& p : units()) {
     const auto u = predict_unit(p, f, osu());
     const auto& m = u.all;
-    rows.push_back(unit_row(p, u));
+    rows.push_back(row(p, u.all));
     ++checked;
     SCOPED_TRACE(p.name + " " + p.style);
     check(p, "cell area", m.cell_area_um2, p.cell_area_um2, 10.0);
