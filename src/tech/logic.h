@@ -45,7 +45,9 @@ struct Op {
 // n-bit adder as synthesized under timing pressure: a parallel-prefix carry tree,
 // delay = FA sum + ceil(log2 n) prefix (AND-OR) stages; energy and area ~ n full adders.
 Op adder(const LogicTech& t, int bits);
-// n-bit magnitude comparator: a subtractor's carry chain (no sum outputs).
+// n-bit magnitude comparator: a subtractor's carry logic (no sum outputs), area and energy ~ n
+// full adders; delay a log-depth tree, one carry stage + ceil(log2 n) AND-OR stages, as abc
+// builds the LIF compare of the flow's se_unit (docs/validation.md: 6 levels for 24 bits).
 Op comparator(const LogicTech& t, int bits);
 // Data energy of writing n flip-flops (each bit toggles with probability 1/2); the clock pin
 // energy is charged per clocked cycle (register_clock), not per write. Delay = clk->Q + setup.
