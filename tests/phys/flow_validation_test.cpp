@@ -19,6 +19,7 @@
 #include "fixtures.h"
 #include "phys/component_model.h"
 #include "phys/flow_model.h"
+#include "tech/logic.h"
 
 namespace ss::phys {
 namespace {
@@ -562,6 +563,35 @@ TEST(FlowValidation, LogicOnLogicUnitAgainstTheFlow) {
         << "docs/validation.md logic-on-logic row no longer matches the stored flow results "
            "(paste the tables printed above between its lol-validation markers):\n"
         << r;
+}
+
+// The fire compare is the tree abc builds (docs/validation.md: 6 levels after the add's top bit
+// on the routed se_unit 3x3 path, 24 bits), not a ripple of one stage per bit; the 28 nm
+// tech::comparator has the same depth: one carry stage and ceil(log2 n) AND-OR stages.
+TEST(FlowValidation, CompareIsATree) {
+  EXPECT_EQ(compare_tree_levels(1), 1);
+  EXPECT_EQ(compare_tree_levels(2), 2);
+  EXPECT_EQ(compare_tree_levels(24), 6);
+  EXPECT_EQ(compare_tree_levels(32), 6);
+  EXPECT_EQ(compare_tree_levels(33), 7);
+  const auto t28 = tech::load_technology(testing::tech_path("28nm"));
+  const auto& l = t28.logic;
+  for (int n : {8, 24, 32, 64})
+    EXPECT_NEAR(tech::comparator(l, n).delay_s,
+                l.fa_carry_delay_s + (compare_tree_levels(n) - 1) * l.and2_delay_s, 1e-15)
+        << n << " bits";
+  // The unit's LIF path, 24-bit membrane: the compare adds 6 stages to the 25-bit add, so the
+  // path is 31 carry-delay stages (the ripple compare made it 49).
+  FlowPoint p;
+  p.file = "made-up", p.top = "se_unit", p.name = "se_unit_2x2", p.style = "2d";
+  p.params = {{"ROWS", 2}, {"COLS", 2}};
+  p.density_target = 0.6, p.clock_mhz = 100, p.activity = fit().activity;
+  const auto u24 = predict_unit(p, fit(), osu());
+  p.params["MEM_W"] = 32;
+  const auto u32 = predict_unit(p, fit(), osu());
+  EXPECT_NEAR(u32.lif_path_ns - u24.lif_path_ns, 8 * fit().carry_delay_per_bit_s * 1e9, 1e-9);
+  std::cout << fmt::format("LIF path: MEM_W 24 {:.3f} ns ({:.0f} MHz), MEM_W 32 {:.3f} ns ({:.0f} MHz)\n",
+                           u24.lif_path_ns, u24.all.fmax_mhz, u32.lif_path_ns, u32.all.fmax_mhz);
 }
 
 // The predictions for the sizes the flow runs, printed before any of them was stored (the
