@@ -101,18 +101,13 @@ std::shared_ptr<const sim::Activity> Evaluator::activity(uint32_t model, double 
       return it->second;
     }
   }
-  const LoadedModel& m = models_.at(model);
-  std::optional<sim::Workload> pruned;  // the model with this point's head-keep ratio
-  if (a.head_keep != m.spec.attention.head_keep) {
-    ModelSpec spec = m.spec;
-    arch::Arch b = a;
-    b.head_pruning = true;
-    sim::apply_head_pruning(spec, b);
-    pruned = sim::build_workload(spec);
-  }
-  const sim::Workload& w = pruned ? *pruned : m.workload;
+  // the model's workload: the layers do not depend on the head-keep ratio (the statistics and
+  // costs do, through `a`; ActivityCache.WorkloadDoesNotDependOnTheKeepRatio)
+  const sim::Workload& w = models_.at(model).workload;
   const auto stats = trace ? sim::stats_from_trace(w, *trace, a) : sim::stats_from_rate(w, rate, a);
-  auto act = std::make_shared<const sim::Activity>(sim::simulate_analytical(a, w, stats).activity);
+  // the component tree only: the physical model reads nothing else (sim/simulate.h)
+  auto act = std::make_shared<const sim::Activity>(
+      sim::simulate_analytical(a, w, stats, sim::Detail::components).activity);
   std::lock_guard lock(mu_);
   ++act_misses_;
   if (acts_.size() >= kMaxCached) acts_.clear();

@@ -35,13 +35,14 @@ SimResult simulate_cycle(const arch::Arch& a, const Workload& w, const SampleSou
 }
 
 SimResult simulate_analytical(const arch::Arch& a, const Workload& w,
-                              const std::vector<LayerStats>& stats) {
+                              const std::vector<LayerStats>& stats, Detail detail) {
   SimContext c(a);
   c.weights_resident = weights_fit(w, a);
   SimResult out;
   out.layers = analytical_costs(w, stats, c);
   out.stats = stats;
-  out.activity = make_activity(a, w, out.layers, total_cycles(w, out.layers, a), "analytical", 0);
+  out.activity = make_activity(a, w, out.layers, total_cycles(w, out.layers, a), "analytical", 0,
+                               detail);
   return out;
 }
 
@@ -56,7 +57,7 @@ ComponentActivity node(std::string name, std::string impl) {
 }  // namespace
 
 Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector<LayerCost>& layers,
-                       double cycles, const std::string& mode, int64_t samples) {
+                       double cycles, const std::string& mode, int64_t samples, Detail detail) {
   Activity act;
   act.arch = a.name, act.model = w.model, act.mode = mode, act.samples = samples;
   act.cycles = cycles;
@@ -67,6 +68,7 @@ Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector
     all.add(l);
     if (d.unit == Unit::se_cores) se.add(l);
     if (d.unit == Unit::attention_cores) at.add(l);
+    if (detail == Detail::components) continue;
     LayerActivity la;
     la.name = d.name, la.unit = unit_name(d.unit), la.cycles = l.cycles;
     auto& m = la.counters;

@@ -44,12 +44,14 @@ struct LayerDesc {
   bool in_terms_rate_sq = false;  // each term is an AND of two spikes (EMSA merge, EMSP gate)
   std::vector<std::string> inputs;  // where the input comes from (see docs/sim.md)
   double weight_bits(int wbits) const;  // weights this layer holds
+  bool operator==(const LayerDesc&) const = default;
 };
 
 struct Workload {
   std::string model;
   int T = 1, tokens = 1, dim = 1;
   std::vector<LayerDesc> layers;
+  bool operator==(const Workload&) const = default;
 };
 
 // Layer list of a model in engine order, with the MoE routers inserted before the experts.

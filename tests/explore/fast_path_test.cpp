@@ -3,7 +3,8 @@
 // a technology from the overridden table equals the one `spikestack sim` parses from the
 // printed table; the analytical activity (cached without the clock and the tiers) does not
 // depend on them; a validated evaluator (fast path) gives the same rows as one that parses
-// every point.
+// every point, and as `spikestack sim`'s path (workload rebuilt with the keep ratio, every
+// layer's counters in the activity).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,7 +19,10 @@
 #include "explore/arch_patch.h"
 #include "explore/axis.h"
 #include "explore/evaluator.h"
+#include "explore/metrics.h"
+#include "phys/evaluate.h"
 #include "sim/analytical.h"
+#include "sim/head_pruning.h"
 #include "sim/simulate.h"
 #include "tech/technology_table.h"
 
@@ -211,4 +215,72 @@ TEST(Evaluator, FastPathEqualsParsingEveryPoint) {
   // the activity depends on se_cores.count and head_keep only here: 4 computed, 12 reused
   EXPECT_EQ(fast.activity_misses(), 4u);
   EXPECT_EQ(fast.activity_hits(), 12u);
+}
+
+// The evaluator builds a model's workload once and costs every keep ratio on it: the layers
+// must not depend on the ratio (the statistics and costs do, through the architecture).
+TEST(ActivityCache, WorkloadDoesNotDependOnTheKeepRatio) {
+  for (const char* f : {"/models/paper/moe-4-384.toml", "/models/paper/spikformer-4-384.toml",
+                        "/models/moe-fmnist-keep50.toml"}) {
+    SCOPED_TRACE(f);
+    const auto spec = ModelSpec::load(kSrc + f);
+    ASSERT_EQ(spec.attention.type, "ssa");
+    const auto w = sim::build_workload(spec);
+    for (double keep : {0.01, 0.25, 0.5, 1.0}) {
+      ModelSpec k = spec;
+      k.set_head_keep(keep, f, "attention.head_keep");
+      EXPECT_TRUE(sim::build_workload(k) == w) << keep;
+    }
+    ModelSpec other = spec;  // the comparison can fail
+    other.attention.heads *= 2;
+    EXPECT_FALSE(sim::build_workload(other) == w);
+  }
+}
+
+// A point's rows equal what `spikestack sim --mode analytical` computes for it, bit for bit:
+// the model's keep ratio set and its workload rebuilt (sim/head_pruning.h), the full activity
+// with every layer's counters, the physical model in each style. The evaluator reuses the
+// model's workload and keeps the component tree only (sim::Detail::components).
+TEST(Evaluator, RowsEqualSimsPath) {
+  StudySpec s;
+  s.arch = kArch;
+  s.tech = kSrc + "/technologies/28nm.toml";
+  s.sets = {"mapping.head_pruning=true"};
+  s.axes = {parse_axis("mapping.head_keep=0.25,0.5,0.75,1"), parse_axis("se_cores.count=2,8")};
+  s.styles = {"2d", "3d-mol", "3d-lol", "3d-mol+lol"};
+  s.thermal = Thermal::off;
+  LoadedModel m;
+  m.path = kSrc + "/models/paper/moe-4-384.toml";
+  m.spec = ModelSpec::load(m.path);
+  m.workload = sim::build_workload(m.spec);
+  m.rate = 0.15;
+  Evaluator ev(s, {m});
+  ev.validate();
+  const auto tech = tech::parse_technology(read_file_text(s.tech), s.tech);
+  phys::EvalOptions opt;
+  opt.thermal = false;
+  for (uint32_t i = 0; i < 4; ++i)
+    for (uint32_t j = 0; j < 2; ++j) {
+      SCOPED_TRACE(testing::Message() << i << " " << j);
+      arch::Arch a = arch::load_arch(kArch, {"mapping.head_pruning=true",
+                                             "mapping.head_keep=" + s.axes[0].values[i].label,
+                                             "se_cores.count=" + s.axes[1].values[j].label});
+      ModelSpec spec = m.spec;
+      sim::apply_head_pruning(spec, a);
+      const auto w = sim::build_workload(spec);
+      const auto act = sim::simulate_analytical(a, w, sim::stats_from_rate(w, 0.15, a)).activity;
+      ASSERT_EQ(act.layers.size(), w.layers.size());
+      const auto r = ev.evaluate(Design{0, {i, j}});
+      ASSERT_EQ(r.styles.size(), s.styles.size());
+      for (size_t k = 0; k < s.styles.size(); ++k) {
+        const auto want = metrics_of(phys::evaluate(a, act, tech, phys::style(s.styles[k]), opt), false);
+        EXPECT_EQ(r.styles[k].error, "");
+        ASSERT_EQ(r.styles[k].metrics.size(), want.size());
+        for (size_t x = 0; x < want.size(); ++x) {
+          const double p = r.styles[k].metrics[x], q = want[x];
+          EXPECT_TRUE(p == q || (std::isnan(p) && std::isnan(q))) << k << " " << x << " " << p << " " << q;
+        }
+      }
+    }
+  EXPECT_EQ(ev.activity_misses(), 8u);
 }
