@@ -17,32 +17,44 @@ PY
 }
 count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT COUNT(*) FROM points').fetchone()[0])" "$1" 2>/dev/null || echo 0; }
 
+# store_equals_sim WHAT DB ROWS METRICS POINTS [SIM ARGS...]: the store DB has ROWS rows, and at
+# each of POINTS (a JSON list of {axis column: stored value}) its rows, one per style, equal
+# `spikestack sim --mode analytical` of $P with SIM ARGS and the point's values (--set; model.rate
+# as --rate) in each of METRICS (comma-separated: the store's columns are sim's JSON keys) to 1e-9.
+store_equals_sim() {
+  local what=$1 db=$2 n=$3 metrics=$4 points=$5; shift 5
+  python3 - "$SS" "$P" "$db" "$n" "$metrics" "$points" "$@" <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim ($what)"; fails=$((fails+1)); }
+import json, sqlite3, subprocess, sys
+ss, model, db, n, metrics, points = sys.argv[1:7]
+extra, metrics, points = sys.argv[7:], metrics.split(","), json.loads(points)
+axes = list(points[0])
+c = sqlite3.connect(db)
+assert c.execute("SELECT COUNT(*) FROM points").fetchone()[0] == int(n)
+cols = ", ".join(f'"{x}"' for x in axes + ["style"] + metrics)
+rows = c.execute(f"SELECT {cols} FROM points ORDER BY seq, style").fetchall()
+for p in points:
+    args = []
+    for k, v in p.items():
+        args += ["--rate", v] if k == "model.rate" else ["--set", f"{k}={v}"]
+    out = subprocess.run([ss, "sim", "-m", model, "--mode", "analytical", "--json", "-q", *extra, *args],
+                         capture_output=True, text=True, check=True).stdout
+    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
+    mine = [r for r in rows if list(r[:len(axes)]) == [p[k] for k in axes]]
+    assert sorted(r[len(axes)] for r in mine) == sorted(sim), (p, mine, list(sim))
+    for r in mine:
+        s = sim[r[len(axes)]]
+        for m, got in zip(metrics, r[len(axes) + 1:]):
+            assert abs(got - s[m]) <= 1e-9 * abs(s[m]), (p, r, m, s[m])
+PY
+}
+
 # 1. rows equal `spikestack sim --mode analytical` (full thermal, as sim)
 expect_ok "$SS" explore -m "$P" --rate 0.15 --axis se_cores.count=2,4 --axis tech.bond.pitch=3um,6um \
   --set tech.bond.pad_diameter=1um --store small.db -q --export small.csv --report rep
-python3 - "$SS" "$P" small.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim"; fails=$((fails+1)); }
-import json, sqlite3, subprocess, sys
-ss, model, db = sys.argv[1:4]
-c = sqlite3.connect(db)
-rows = c.execute('SELECT "se_cores.count", "tech.bond.pitch", style, energy_uj, latency_us, footprint_mm2, '
-                 'silicon_area_mm2, peak_temperature_k, memory_latency_ns FROM points ORDER BY seq, style').fetchall()
-assert len(rows) == 16, len(rows)
-checked = 0
-for cores, pitch in [("2", "3 um"), ("4", "6 um")]:
-    out = subprocess.run([ss, "sim", "-m", model, "--rate", "0.15", "--mode", "analytical", "--json", "-q",
-                          "--set", f"se_cores.count={cores}", "--set", f"tech.bond.pitch={pitch}",
-                          "--set", "tech.bond.pad_diameter=1um"], capture_output=True, text=True, check=True).stdout
-    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
-    for r in rows:
-        if r[0] != cores or r[1] != pitch: continue
-        s = sim[r[2]]
-        want = [s["energy_uj"], s["latency_us"], s["footprint_mm2"], s["silicon_area_mm2"],
-                s["peak_temperature_k"], s["memory_latency_ns"]]
-        for got, w in zip(r[3:], want):
-            assert abs(got - w) <= 1e-9 * abs(w), (r, want)
-        checked += 1
-assert checked == 8, checked
-PY
+store_equals_sim "technology axis" small.db 16 \
+  energy_uj,latency_us,footprint_mm2,silicon_area_mm2,peak_temperature_k,memory_latency_ns \
+  '[{"se_cores.count": "2", "tech.bond.pitch": "3 um"}, {"se_cores.count": "4", "tech.bond.pitch": "6 um"}]' \
+  --rate 0.15 --set tech.bond.pad_diameter=1um
 [ "$(wc -l < small.csv)" -eq 17 ] && passes=$((passes+1)) || { echo "FAIL: csv rows"; fails=$((fails+1)); }
 grep -q "Pareto fronts" rep/index.html && grep -q "<svg" rep/index.html && passes=$((passes+1)) || { echo "FAIL: report page"; fails=$((fails+1)); }
 
@@ -50,47 +62,16 @@ grep -q "Pareto fronts" rep/index.html && grep -q "<svg" rep/index.html && passe
 #     weight buffer move the physical model; the head-keep ratio the analytical activity)
 expect_ok "$SS" explore -m "$P" --rate 0.15 --axis arch.clock=400MHz,800MHz --axis buffers.weight.size=512KiB,1MiB \
   --axis mapping.head_keep=0.5,1 --set mapping.head_pruning=true --styles 2d,3d-mol+lol --store arch.db -q
-python3 - "$SS" "$P" arch.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim (arch axes)"; fails=$((fails+1)); }
-import json, sqlite3, subprocess, sys
-ss, model, db = sys.argv[1:4]
-c = sqlite3.connect(db)
-rows = c.execute('SELECT "arch.clock", "buffers.weight.size", "mapping.head_keep", style, energy_uj, latency_us, '
-                 'footprint_mm2, peak_temperature_k, fmax_mhz FROM points ORDER BY seq, style').fetchall()
-assert len(rows) == 16, len(rows)
-checked = 0
-for clock, size, keep in [("400 MHz", "1 MiB", "0.5"), ("800 MHz", "512 KiB", "1"), ("800 MHz", "1 MiB", "0.5")]:
-    out = subprocess.run([ss, "sim", "-m", model, "--rate", "0.15", "--mode", "analytical", "--json", "-q",
-                          "--set", f"arch.clock={clock}", "--set", f"buffers.weight.size={size}",
-                          "--set", "mapping.head_pruning=true", "--set", f"mapping.head_keep={keep}",
-                          "--styles", "2d,3d-mol+lol"], capture_output=True, text=True, check=True).stdout
-    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
-    for r in rows:
-        if r[0] != clock or r[1] != size or r[2] != keep: continue
-        s = sim[r[3]]
-        want = [s["energy_uj"], s["latency_us"], s["footprint_mm2"], s["peak_temperature_k"], s["fmax_mhz"]]
-        for got, w in zip(r[4:], want):
-            assert abs(got - w) <= 1e-9 * abs(w), (r, want)
-        checked += 1
-assert checked == 6, checked
-PY
+store_equals_sim "arch axes" arch.db 16 energy_uj,latency_us,footprint_mm2,peak_temperature_k,fmax_mhz \
+  '[{"arch.clock": "400 MHz", "buffers.weight.size": "1 MiB", "mapping.head_keep": "0.5"},
+    {"arch.clock": "800 MHz", "buffers.weight.size": "512 KiB", "mapping.head_keep": "1"},
+    {"arch.clock": "800 MHz", "buffers.weight.size": "1 MiB", "mapping.head_keep": "0.5"}]' \
+  --rate 0.15 --set mapping.head_pruning=true --styles 2d,3d-mol+lol
 
 # 1c. a firing-rate axis of a shape-only model (model.rate): rows equal sim --rate
 expect_ok "$SS" explore -m "$P" --axis model.rate=0.1,0.2 --styles 2d,3d-mol --store rate.db -q
-python3 - "$SS" "$P" rate.db <<'PY' && passes=$((passes+1)) || { echo "FAIL: store vs sim (rate axis)"; fails=$((fails+1)); }
-import json, sqlite3, subprocess, sys
-ss, model, db = sys.argv[1:4]
-rows = sqlite3.connect(db).execute('SELECT "model.rate", style, energy_uj, latency_us, peak_temperature_k FROM points').fetchall()
-assert len(rows) == 4, rows
-for rate in ("0.1", "0.2"):
-    out = subprocess.run([ss, "sim", "-m", model, "--rate", rate, "--mode", "analytical", "--json", "-q",
-                          "--styles", "2d,3d-mol"], capture_output=True, text=True, check=True).stdout
-    sim = {s["style"]: s for s in json.loads(out)["silicon"]["styles"]}
-    for r in rows:
-        if r[0] != rate: continue
-        s = sim[r[1]]
-        for got, w in zip(r[2:], [s["energy_uj"], s["latency_us"], s["peak_temperature_k"]]):
-            assert abs(got - w) <= 1e-9 * abs(w), (r, w)
-PY
+store_equals_sim "rate axis" rate.db 4 energy_uj,latency_us,peak_temperature_k \
+  '[{"model.rate": "0.1"}, {"model.rate": "0.2"}]' --styles 2d,3d-mol
 expect_code 1 "--axis model.rate = 1.5" "expected a firing rate in (0, 1]" -- "$SS" explore -m "$P" --axis model.rate=0.1,1.5 --store bad-rate.db -q
 [ ! -e bad-rate.db ] && passes=$((passes+1)) || { echo "FAIL: bad rate axis left a store"; fails=$((fails+1)); }
 
