@@ -33,7 +33,8 @@ module se_core #(
   parameter integer SG_LANES    = 4,   // spike-generator neuron-steps per cycle
   parameter integer CHUNK       = 4,   // tokens per chunk: acc_entries / COLS
   parameter integer PLANES      = 8,   // most bit planes of an input value (8-bit pixels)
-  parameter integer WBW         = 32,  // weight bits per cycle reaching this core
+  parameter integer WBW         = 32,  // weight bits per cycle reaching this core alone (a pass
+                                       // needs its weight bits x cfg_wshare_i at WBW a cycle)
   parameter integer SBW         = 64,  // spike bits per cycle reaching this core
   parameter integer TOK_W       = 12,  // bits of a token index within the layer
   parameter integer CH_W        = 12,  // bits of an output channel index
@@ -52,6 +53,12 @@ module se_core #(
   input  wire [16:0]                       cfg_decay_i,      // llround(2^16 / tau)
   input  wire                              cfg_dw_i,         // depthwise gate (DW = 1 only)
   input  wire                              cfg_head_i,       // classification head
+  input  wire [7:0]                        cfg_wshare_i,     // cores sharing the weight buffer:
+                                                             // a pass loads wbits x this at WBW
+                                                             // credits a cycle (1: all to itself)
+  input  wire [7:0]                        cfg_sshare_i,     // cores sharing the spike buffer
+                                                             // with different tiles: spike bits x
+                                                             // this at SBW a cycle (1: broadcast)
   // pass program: one op per pass, with its weight tile and spike tile
   input  wire                              op_valid_i,
   output wire                              op_ready_o,
@@ -212,7 +219,11 @@ module se_core #(
   // counts no spike beat before the configuration has switched: see drained_o)
   wire [31:0] l_sbits = {24'd0, l_ntok_q} * {28'd0, l_pl_q} * {16'd0, l_ru_q} * {24'd0, l_nl_q} *
                         (cfg_dw_i ? {16'd0, l_cu_q} : 32'd1);
-  wire l_loaded = l_v_q && (l_wcred_q >= l_wbits_q) && (l_scred_q >= l_sbits);
+  // the bits a pass needs, scaled by the cores sharing the buffers (the simulator's bandwidth /
+  // concurrency: ceil(bits x share / credits a cycle) cycles)
+  wire [39:0] l_wneed = {8'd0, l_wbits_q} * {32'd0, cfg_wshare_i};
+  wire [39:0] l_sneed = {8'd0, l_sbits} * {32'd0, cfg_sshare_i};
+  wire l_loaded = l_v_q && ({8'd0, l_wcred_q} >= l_wneed) && ({8'd0, l_scred_q} >= l_sneed);
   wire n_free   = !n_v_q || (a_free && n_v_q);
   wire l_to_n   = l_loaded && n_free && bank_free_l;
   wire n_to_a   = n_v_q && a_free;

@@ -3,12 +3,20 @@
 // and scores the classification head. Layers run back to back: the first op of a layer is given
 // to the core while the layer before still runs (its weight tile loads into the spare bank: the
 // prefetch a stall-free double buffer needs), its spike tile only once everything before it has
-// fired (the core's drained_o), when the new layer's configuration takes effect.
+// fired (the core's drained_o), when the new layer's configuration takes effect. With several
+// SE cores each core has its own configuration and layer id: a barrier region (an expert
+// group) starts with a layer record for all and continues with core-only layer records, each
+// taking effect when its core alone has drained; every ready core takes its oldest op from the
+// FIFO each cycle.
 //
 // Records (bit 0 first; src/rtl/top_program.cpp writes them, docs/rtl.md lists the fields):
 //   type 0 op      : the SE core's op fields (ntok .. wkeep, the core that runs it, t0 .. o0,
 //                    weight tile, spike tile, bias, th); an op goes to its core's port
-//   type 1 layer   : acc_bits, frac_bits, decay, dw, head, layer id: a new layer starts
+//   type 1 layer   : acc_bits, frac_bits, decay, dw, head, layer id, core_only, core, wshare,
+//                    sshare. core_only = 0: a new layer (or barrier region) starts on every
+//                    core, after the barrier. core_only = 1: inside a barrier region (a
+//                    concurrent group of expert layers), the named core's next layer: its
+//                    configuration and id change once that core alone has drained
 //   type 2 end     : the program ends once the last layer has fired and the head is scored
 //   type 3 class   : class index, scorer mul and bias (the head's constants)
 module ss_ctrl #(
@@ -37,7 +45,8 @@ module ss_ctrl #(
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + MUL_W + SCORE_W,
   parameter integer REC_BITS    = (OP_BITS > CLS_BITS) ? OP_BITS : CLS_BITS,
-  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32
+  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32,
+  parameter integer LC          = 2*CFG_W + 17 + 2 + 16 + 16  // a core's configuration bits
 ) (
   input  wire                        clk_i,
   input  wire                        rst_ni,
@@ -45,27 +54,29 @@ module ss_ctrl #(
   input  wire                        start_i,       // run the program at record 0 (when idle)
   output reg                         busy_o,        // started and not done
   output reg                         done_o,        // the last run finished (until start_i)
-  output reg  [15:0]                 layer_o,       // id of the layer whose configuration holds
+  output reg  [15:0]                 layer_o,       // id of the layer (region) whose barrier
+                                                    // was passed last
+  output wire [CORES*16-1:0]         core_layer_o,  // per core: the id of the layer it runs
   // off-chip read port: one record per request, answered in order, any latency >= 1
   output wire                        oc_rd_req_o,
   output wire [ADDR_W-1:0]           oc_rd_addr_o,
   input  wire                        oc_rd_valid_i,
   input  wire [REC_W-1:0]            oc_rd_data_i,
-  // layer configuration of the SE cores (all run the same layer)
-  output reg  [CFG_W-1:0]            cfg_acc_bits_o,
-  output reg  [CFG_W-1:0]            cfg_frac_bits_o,
-  output reg  [16:0]                 cfg_decay_o,
-  output reg                         cfg_dw_o,
+  // layer configuration of each SE core, LC bits per core: acc_bits, frac_bits, decay, dw,
+  // head, id, wshare, sshare (bit 0 first); and the head's flag for the scorer
+  output wire [CORES*LC-1:0]         core_cfg_o,
   output reg                         cfg_head_o,
   // the SE cores' op ports (fields as in se_core.v; the record goes to every core, valid to
   // the one it names)
   output reg  [CORES-1:0]            op_valid_o,
   input  wire [CORES-1:0]            op_ready_i,
   output wire [CORES-1:0]            op_dep_o,
-  output wire [REC_W-1:0]            op_rec_o,      // the op record (fields decoded in ss_top)
+  output wire [CORES*REC_W-1:0]      op_rec_o,      // per core: its op record (fields decoded
+                                                    // in ss_top)
   input  wire [CORES-1:0]            drained_i,
-  output wire                        hold_o,        // the barrier waits for a core: layer-first
-                                                    // ops wait (se_core hold_i)
+  output wire [CORES-1:0]            hold_o,        // core k's layer-first op waits (se_core
+                                                    // hold_i): for the barrier, or for core k
+                                                    // to drain (its next layer in a region)
   // the head's class sums from the SE cores, and the scorer
   input  wire [CORES*SG_LANES-1:0]   sum_valid_i,
   output wire                        token_done_o,  // the last class sum goes to the scorer
@@ -103,34 +114,108 @@ module ss_ctrl #(
   reg [CORES-1:0] dep_q;                        // core k's next op is its first of the layer
   reg        scoring_q;                         // the scorer works on the head's sums
   reg [NW-1:0] cls_cnt_q;                       // class sums sent to the scorer
-  reg [CFG_W-1:0] nxt_acc_q, nxt_frac_q;
-  reg [16:0]      nxt_dec_q;
-  reg             nxt_dw_q, nxt_head_q;
+  reg [LC-1:0]    nxt_q;                        // the configuration after the barrier
   reg [15:0]      nxt_id_q;
+  reg [CORES*LC-1:0] cfg_q;                     // per core: its configuration
+  reg [CORES*LC-1:0] ccfg_q;                    // per core: its next layer in the region
+  reg [CORES-1:0]    cpend_q;                   // ... waits for that core to drain
+  // a layer record's configuration: acc_bits .. layer id (bits 2..48), wshare, sshare (58..73)
+  wire [LC-1:0]   rec_cfg  = {rec[58 +: 16], rec[2 +: 2*CFG_W + 17 + 2 + 16]};
+  wire            rec_only = rec[49];
+  wire [7:0]      rec_core = rec[50 +: 8];
 
-  wire is_op     = busy_o && have && typ == T_OP;
-  wire [CORE_W-1:0] op_core = rec[67 +: CORE_W];
-  reg  op_take;                                 // the named core takes the op this cycle
-  integer ki;
+  // Op dispatch, one op per core and cycle: each ready core takes its oldest op record in the
+  // FIFO, if only op records are older (a core's ops keep their order, and no op passes a
+  // layer, class or end record). So an op waiting for a busy core does not block the other
+  // cores behind it (within the FIFO's depth), and the cores are not served one per cycle;
+  // with one core it is always the head. The records left move up over the ones taken.
+  reg  op_take;                                 // some core takes an op this cycle
+  reg  [FIFO_DEPTH-1:0] taken;                  // positions behind the head taken
+  reg  [CORES*PW-1:0] sel_slot;                 // per core: the FIFO slot of its op
+  reg  [CORES-1:0] seen;                        // cores with an older op in the FIFO
+  reg  stop;
+  reg  [CW-1:0] ntaken;                         // ops taken this cycle
+  reg  [CW-1:0] after [0:FIFO_DEPTH-1];         // positions taken behind position j
+  wire [PW-1:0] slot [0:FIFO_DEPTH-1];          // the slot of the record j behind the head
+  genvar gj;
+  generate
+    for (gj = 0; gj < FIFO_DEPTH; gj = gj + 1) begin : g_slot
+      localparam [PW:0] J = gj, D = FIFO_DEPTH[PW:0];
+      wire [PW:0] s = {1'b0, rd_q} + J;
+      /* verilator lint_off UNUSEDSIGNAL */
+      wire [PW:0] w = (s >= D) ? s - D : s;     // < FIFO_DEPTH: the top bit is 0
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign slot[gj] = w[PW-1:0];
+    end
+  endgenerate
+  integer ki, jj;
   always @* begin
     op_valid_o = {CORES{1'b0}};
-    op_take    = 1'b0;
-    for (ki = 0; ki < CORES; ki = ki + 1)
-      if (is_op && op_core == ki[CORE_W-1:0]) begin
-        op_valid_o[ki] = 1'b1;
-        op_take        = op_ready_i[ki];
+    taken      = {FIFO_DEPTH{1'b0}};
+    sel_slot   = {CORES{rd_q}};
+    seen       = {CORES{1'b0}};
+    stop       = !busy_o;
+    ki         = 0;
+    for (jj = 0; jj < FIFO_DEPTH; jj = jj + 1) begin
+      if (!stop && jj[CW-1:0] < cnt_q) begin
+        if (fifo_q[slot[jj]][1:0] != T_OP) stop = 1'b1;
+        else
+          for (ki = 0; ki < CORES; ki = ki + 1)
+            if (fifo_q[slot[jj]][67 +: CORE_W] == ki[CORE_W-1:0]) begin
+              if (!seen[ki] && op_ready_i[ki]) begin
+                op_valid_o[ki]            = 1'b1;
+                taken[jj]                 = 1'b1;
+                sel_slot[ki*PW +: PW]     = slot[jj];
+              end
+              seen[ki] = 1'b1;
+            end
       end
+    end
+    op_take = (taken != {FIFO_DEPTH{1'b0}});
+    ntaken  = {CW{1'b0}};
+    for (jj = FIFO_DEPTH - 1; jj >= 0; jj = jj - 1) begin
+      after[jj] = ntaken;
+      ntaken    = ntaken + {{(CW-1){1'b0}}, taken[jj]};
+    end
   end
   wire all_drained = &drained_i;
-  assign hold_o = pend_q && !all_drained;
-  wire pop_layer = busy_o && have && typ == T_LAYER && !pend_q;
+  wire is_layer  = busy_o && have && typ == T_LAYER;
+  // a new layer (region) waits for every core's pending layer of the region before it
+  wire pop_layer = is_layer && !rec_only && !pend_q && (cpend_q == {CORES{1'b0}});
+  // core k's next layer of a region waits for its pending one
+  reg  pop_core;
+  reg  [CORES-1:0] core_sel;
+  integer kj;
+  always @* begin
+    core_sel = {CORES{1'b0}};
+    pop_core = 1'b0;
+    for (kj = 0; kj < CORES; kj = kj + 1)
+      if (is_layer && rec_only && rec_core == kj[7:0]) begin
+        core_sel[kj] = 1'b1;
+        pop_core     = !cpend_q[kj];
+      end
+  end
+  // core k's pending layer takes effect once k has drained and the barrier before is passed
+  wire [CORES-1:0] core_res = cpend_q & drained_i & {CORES{!pend_q || all_drained}};
+  assign hold_o = {CORES{pend_q && !all_drained}} | (cpend_q & ~drained_i);
   wire pop_class = busy_o && have && typ == T_CLASS;
   wire barrier   = busy_o && pend_q && all_drained;
   wire finish    = busy_o && have && typ == T_END && !pend_q && all_drained && !scoring_q &&
+                   (cpend_q == {CORES{1'b0}}) &&
                    !token_done_o && sum_valid_i == {(CORES*SG_LANES){1'b0}};
   assign op_dep_o   = dep_q;
-  assign op_rec_o   = rec;
-  wire pop = op_take || pop_layer || pop_class;
+  genvar gk;
+  generate
+    for (gk = 0; gk < CORES; gk = gk + 1) begin : g_rec
+      assign op_rec_o[gk*REC_W +: REC_W] = fifo_q[sel_slot[gk*PW +: PW]];
+    end
+  endgenerate
+  wire pop1 = pop_layer || pop_core || pop_class;  // one record of another type
+  wire [CW-1:0] npop = op_take ? ntaken : {{(CW-1){1'b0}}, pop1};
+  wire [CW+PW:0] rd_n = {{(CW+1){1'b0}}, rd_q} + {{(PW+1){1'b0}}, npop};
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [CW+PW:0] rd_w = (rd_n >= FIFO_DEPTH[CW+PW:0]) ? rd_n - FIFO_DEPTH[CW+PW:0] : rd_n;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // class sums of this cycle
   reg [NW-1:0] sums_now;
@@ -151,15 +236,14 @@ module ss_ctrl #(
       wr_q <= {PW{1'b0}}; rd_q <= {PW{1'b0}}; cnt_q <= {CW{1'b0}}; outst_q <= {CW{1'b0}};
       pc_q <= {ADDR_W{1'b0}}; fetch_q <= 1'b0; stop_q <= 1'b0;
       any_q <= 1'b0; pend_q <= 1'b0; dep_q <= {CORES{1'b0}}; scoring_q <= 1'b0;
-      cls_cnt_q <= {NW{1'b0}};
-      cfg_acc_bits_o <= {CFG_W{1'b0}}; cfg_frac_bits_o <= {CFG_W{1'b0}};
-      cfg_decay_o <= 17'd0; cfg_dw_o <= 1'b0; cfg_head_o <= 1'b0;
+      cls_cnt_q <= {NW{1'b0}}; cpend_q <= {CORES{1'b0}};
+      cfg_q <= {(CORES*LC){1'b0}}; cfg_head_o <= 1'b0;
     end else if (start_i && !busy_o) begin
       busy_o <= 1'b1; done_o <= 1'b0; layer_o <= 16'd0;
       wr_q <= {PW{1'b0}}; rd_q <= {PW{1'b0}}; cnt_q <= {CW{1'b0}}; outst_q <= {CW{1'b0}};
       pc_q <= {ADDR_W{1'b0}}; fetch_q <= 1'b1; stop_q <= 1'b0;
       any_q <= 1'b0; pend_q <= 1'b0; dep_q <= {CORES{1'b0}}; scoring_q <= 1'b0;
-      cls_cnt_q <= {NW{1'b0}};
+      cls_cnt_q <= {NW{1'b0}}; cpend_q <= {CORES{1'b0}};
     end else begin
       // fetch
       if (oc_rd_req_o) pc_q <= pc_q + {{(ADDR_W-1){1'b0}}, 1'b1};
@@ -171,29 +255,42 @@ module ss_ctrl #(
         wr_q <= (wr_q == FIFO_DEPTH[PW-1:0] - 1'b1) ? {PW{1'b0}} : wr_q + 1'b1;
       end
       outst_q <= outst_q + {{(CW-1){1'b0}}, oc_rd_req_o} - {{(CW-1){1'b0}}, oc_rd_valid_i};
-      cnt_q   <= cnt_q + {{(CW-1){1'b0}}, oc_rd_valid_i && !stop_q} - {{(CW-1){1'b0}}, pop};
-      if (pop) rd_q <= (rd_q == FIFO_DEPTH[PW-1:0] - 1'b1) ? {PW{1'b0}} : rd_q + 1'b1;
+      cnt_q   <= cnt_q + {{(CW-1){1'b0}}, oc_rd_valid_i && !stop_q} - npop;
+      rd_q    <= rd_w[PW-1:0];
+      // ops taken from behind the head: each record left moves up by the ones taken behind it
+      if (op_take)
+        for (jj = 0; jj < FIFO_DEPTH; jj = jj + 1)
+          if (!taken[jj] && after[jj] != {CW{1'b0}} && jj[CW-1:0] < cnt_q)
+            fifo_q[slot[jj + {{(32-CW){1'b0}}, after[jj]}]] <= fifo_q[slot[jj]];
       // layers: the first is configured at once, any later one at the barrier
       if (pop_layer) begin
         dep_q <= {CORES{1'b1}};
         if (!any_q) begin
           any_q <= 1'b1;
-          cfg_acc_bits_o <= rec[2 +: CFG_W]; cfg_frac_bits_o <= rec[8 +: CFG_W];
-          cfg_decay_o <= rec[14 +: 17]; cfg_dw_o <= rec[31]; cfg_head_o <= rec[32];
+          cfg_q <= {CORES{rec_cfg}}; cfg_head_o <= rec[32];
           layer_o <= rec[33 +: 16];
         end else begin
           pend_q <= 1'b1;
-          nxt_acc_q <= rec[2 +: CFG_W]; nxt_frac_q <= rec[8 +: CFG_W];
-          nxt_dec_q <= rec[14 +: 17]; nxt_dw_q <= rec[31]; nxt_head_q <= rec[32];
-          nxt_id_q <= rec[33 +: 16];
+          nxt_q <= rec_cfg; nxt_id_q <= rec[33 +: 16];
         end
       end
       if (barrier) begin
         pend_q <= 1'b0;
-        cfg_acc_bits_o <= nxt_acc_q; cfg_frac_bits_o <= nxt_frac_q; cfg_decay_o <= nxt_dec_q;
-        cfg_dw_o <= nxt_dw_q; cfg_head_o <= nxt_head_q; layer_o <= nxt_id_q;
+        cfg_q <= {CORES{nxt_q}}; cfg_head_o <= nxt_q[2*CFG_W + 18]; layer_o <= nxt_id_q;
+      end
+      // a core's own next layer (after the barrier's configuration: it is the newer one)
+      for (kj = 0; kj < CORES; kj = kj + 1) begin
+        if (pop_core && core_sel[kj]) begin
+          cpend_q[kj] <= 1'b1;
+          ccfg_q[kj*LC +: LC] <= rec_cfg;
+        end
+        if (core_res[kj]) begin
+          cpend_q[kj] <= 1'b0;
+          cfg_q[kj*LC +: LC] <= ccfg_q[kj*LC +: LC];
+        end
       end
       if (op_take) dep_q <= dep_q & ~op_valid_o;
+      if (pop_core) dep_q <= dep_q | core_sel;
       // the head's scorer
       if (cfg_head_o) cls_cnt_q <= cls_cnt_q + sums_now;
       if (token_done_o) scoring_q <= 1'b1;
@@ -203,6 +300,14 @@ module ss_ctrl #(
       end
     end
   end
+
+  assign core_cfg_o = cfg_q;
+  genvar kg;
+  generate
+    for (kg = 0; kg < CORES; kg = kg + 1) begin : g_id
+      assign core_layer_o[kg*16 +: 16] = cfg_q[kg*LC + 2*CFG_W + 19 +: 16];
+    end
+  endgenerate
 
   // the head's constants (type 3 records)
   integer ci;

@@ -1,5 +1,7 @@
 // The accelerator's top level (this version: CORES SE cores with their controller and the
-// head's scorer; each op record names the core that runs it, as sim::weight_schedule maps it). Started with start_i, it fetches the layer program through the off-chip read port
+// head's scorer; each op record names the core that runs it, as sim::weight_schedule maps it;
+// an expert group runs as one barrier region, each core its own layers, core_layer_o naming
+// them). Started with start_i, it fetches the layer program through the off-chip read port
 // (records of ss_ctrl.v: layer configurations, the head's constants and the SE core's ops with
 // their weight and spike tiles), runs every SE-core layer of an inference back to back and
 // sends each neuron-step's spike, and the membranes kept between time chunks, out through the
@@ -17,7 +19,9 @@ module ss_top #(
   parameter integer SG_LANES    = 4,   // spike-generator lanes
   parameter integer CHUNK       = 4,   // tokens per chunk
   parameter integer PLANES      = 8,   // widest bit-serial input
-  parameter integer WBW         = 64,  // weight bits per cycle reaching the core
+  parameter integer WBW         = 64,  // weight bits per cycle per core when all CORES share the
+                                       // weight buffer (bandwidth / CORES; a layer record's wshare
+                                       // = the cores sharing it, the simulator's concurrency)
   parameter integer SBW         = 64,  // spike bits per cycle reaching the core
   parameter integer TOK_W       = 12,  // token index bits
   parameter integer CH_W        = 12,  // channel index bits
@@ -43,7 +47,9 @@ module ss_top #(
   input  wire                        start_i,
   output wire                        busy_o,
   output wire                        done_o,
-  output wire [15:0]                 layer_o,       // layer running (its outputs leave now)
+  output wire [15:0]                 layer_o,       // layer (or barrier region) running
+  output wire [CORES*16-1:0]         core_layer_o,  // per core: the layer whose outputs leave
+                                                    // it now (in a region: each core its own)
   output wire                        drained_o,     // every SE core has fired all it was given
   // off-chip read port: the program
   output wire                        oc_rd_req_o,
@@ -79,13 +85,15 @@ module ss_top #(
   localparam integer O_T0 = 75, O_J0 = O_T0 + T_W, O_O0 = O_J0 + TOK_W, O_WT = O_O0 + CH_W;
   localparam integer O_ST = O_WT + WT, O_BI = O_ST + ST, O_TH = O_BI + COLS * BIAS_W;
 
-  wire [CFG_W-1:0] cfg_acc, cfg_frac;
-  wire [16:0]      cfg_dec;
-  wire             cfg_dw, cfg_head;
-  wire [CORES-1:0] op_valid, op_ready, op_dep, drained;
-  wire             hold;
+  localparam integer LC = 2*CFG_W + 17 + 2 + 16 + 16;  // ss_ctrl's per-core configuration
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [REC_W-1:0] rec;                         // the op record: its type bits and padding unused
+  wire [CORES*LC-1:0] core_cfg;                 // (the per-core id leaves on core_layer_o)
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire             cfg_head;
+  wire [CORES-1:0] op_valid, op_ready, op_dep, drained, hold;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [CORES*REC_W-1:0] rec;                   // per core its op record: its type bits and
+                                                // padding unused
   /* verilator lint_on UNUSEDSIGNAL */
   wire [NL-1:0]       se_valid;
   /* verilator lint_off UNUSEDSIGNAL */
@@ -107,14 +115,12 @@ module ss_top #(
     .busy_o          (busy_o),
     .done_o          (done_o),
     .layer_o         (layer_o),
+    .core_layer_o    (core_layer_o),
     .oc_rd_req_o     (oc_rd_req_o),
     .oc_rd_addr_o    (oc_rd_addr_o),
     .oc_rd_valid_i   (oc_rd_valid_i),
     .oc_rd_data_i    (oc_rd_data_i),
-    .cfg_acc_bits_o  (cfg_acc),
-    .cfg_frac_bits_o (cfg_frac),
-    .cfg_decay_o     (cfg_dec),
-    .cfg_dw_o        (cfg_dw),
+    .core_cfg_o      (core_cfg),
     .cfg_head_o      (cfg_head),
     .op_valid_o      (op_valid),
     .op_ready_i      (op_ready),
@@ -138,38 +144,40 @@ module ss_top #(
       se_core #(
         .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS),
         .PSUM_BITS(PSUM_BITS), .ACC_W(ACC_W), .MEM_W(MEM_W), .BIAS_W(BIAS_W),
-        .SG_LANES(SG_LANES), .CHUNK(CHUNK), .PLANES(PLANES), .WBW(WBW), .SBW(SBW),
+        .SG_LANES(SG_LANES), .CHUNK(CHUNK), .PLANES(PLANES), .WBW(WBW * CORES), .SBW(SBW),
         .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W), .CFG_W(CFG_W), .DW(DW)
       ) u_se (
         .clk_i           (clk_i),
         .rst_ni          (rst_ni),
-        .cfg_acc_bits_i  (cfg_acc),
-        .cfg_frac_bits_i (cfg_frac),
-        .cfg_decay_i     (cfg_dec),
-        .cfg_dw_i        (cfg_dw),
-        .cfg_head_i      (cfg_head),
+        .cfg_acc_bits_i  (core_cfg[k*LC +: CFG_W]),
+        .cfg_frac_bits_i (core_cfg[k*LC + CFG_W +: CFG_W]),
+        .cfg_decay_i     (core_cfg[k*LC + 2*CFG_W +: 17]),
+        .cfg_dw_i        (core_cfg[k*LC + 2*CFG_W + 17]),
+        .cfg_head_i      (core_cfg[k*LC + 2*CFG_W + 18]),
+        .cfg_wshare_i    (core_cfg[k*LC + 2*CFG_W + 35 +: 8]),
+        .cfg_sshare_i    (core_cfg[k*LC + 2*CFG_W + 43 +: 8]),
         .op_valid_i      (op_valid[k]),
         .op_ready_o      (op_ready[k]),
-        .op_ntok_i       (rec[2 +: 8]),
-        .op_planes_i     (rec[10 +: 4]),
-        .op_nl_i         (rec[14 +: 8]),
-        .op_steps_i      (rec[22 +: 8]),
-        .op_ru_i         (rec[30 +: 16]),
-        .op_cu_i         (rec[46 +: 16]),
-        .op_first_i      (rec[62]),
-        .op_last_i       (rec[63]),
-        .op_tc_first_i   (rec[64]),
-        .op_tc_last_i    (rec[65]),
-        .op_wkeep_i      (rec[66]),
+        .op_ntok_i       (rec[k*REC_W + 2 +: 8]),
+        .op_planes_i     (rec[k*REC_W + 10 +: 4]),
+        .op_nl_i         (rec[k*REC_W + 14 +: 8]),
+        .op_steps_i      (rec[k*REC_W + 22 +: 8]),
+        .op_ru_i         (rec[k*REC_W + 30 +: 16]),
+        .op_cu_i         (rec[k*REC_W + 46 +: 16]),
+        .op_first_i      (rec[k*REC_W + 62]),
+        .op_last_i       (rec[k*REC_W + 63]),
+        .op_tc_first_i   (rec[k*REC_W + 64]),
+        .op_tc_last_i    (rec[k*REC_W + 65]),
+        .op_wkeep_i      (rec[k*REC_W + 66]),
         .op_dep_i        (op_dep[k]),
-        .hold_i          (hold),
-        .op_t0_i         (rec[O_T0 +: T_W]),
-        .op_j0_i         (rec[O_J0 +: TOK_W]),
-        .op_o0_i         (rec[O_O0 +: CH_W]),
-        .op_wtile_i      (rec[O_WT +: WT]),
-        .op_stile_i      (rec[O_ST +: ST]),
-        .op_bias_i       (rec[O_BI +: COLS*BIAS_W]),
-        .op_th_i         (rec[O_TH +: COLS*MEM_W]),
+        .hold_i          (hold[k]),
+        .op_t0_i         (rec[k*REC_W + O_T0 +: T_W]),
+        .op_j0_i         (rec[k*REC_W + O_J0 +: TOK_W]),
+        .op_o0_i         (rec[k*REC_W + O_O0 +: CH_W]),
+        .op_wtile_i      (rec[k*REC_W + O_WT +: WT]),
+        .op_stile_i      (rec[k*REC_W + O_ST +: ST]),
+        .op_bias_i       (rec[k*REC_W + O_BI +: COLS*BIAS_W]),
+        .op_th_i         (rec[k*REC_W + O_TH +: COLS*MEM_W]),
         .mem_rd_en_o     (mem_rd_en_o[k*SG_LANES +: SG_LANES]),
         .mem_rd_tok_o    (mem_rd_tok_o[k*SG_LANES*TOK_W +: SG_LANES*TOK_W]),
         .mem_rd_ch_o     (mem_rd_ch_o[k*SG_LANES*CH_W +: SG_LANES*CH_W]),

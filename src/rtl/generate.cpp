@@ -122,7 +122,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
   std::vector<TopLayer> top;  // ss_top's layers, every core's ops
 
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
-                       int kept, int, const sim::LayerCost& cost) override {
+                       int kept, int conc, const sim::LayerCost& cost) override {
     const LayerQuant q = quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     std::vector<std::vector<SeOp>> per_core;
@@ -161,7 +161,8 @@ class ProgramWriter : public sim::WeightLayerObserver {
     }
     std::vector<SeOp> all = interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
     if (!all.empty())  // ss_top's program: every core's ops of the layer
-      top.push_back(top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), std::move(all)));
+      top.push_back(
+          top_layer(int(top.size()), d, q, fx::decay(m_.neuron.tau), std::move(all), conc));
   }
 
  private:

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cmath>
 #include <string>
 
 #include "common/error.h"
@@ -50,8 +52,19 @@ class RecordWriter {
 }  // namespace
 
 TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int decay,
-                   std::vector<SeOp> ops) {
+                   std::vector<SeOp> ops, int concurrency) {
   TopLayer l;
+  l.group = d.group;
+  if (d.group >= 0) {
+    for (const SeOp& op : ops)
+      if (l.core < 0) l.core = op.pass.core;
+      else if (op.pass.core != l.core)
+        throw Error("ss_top program: " + d.name + " of a concurrent group spans two cores");
+  }
+  // sim::linear_cycle: weights at bandwidth / concurrency; spikes too unless broadcast
+  // (weight_schedule's spread, d.expert < 0)
+  l.wshare = std::max(1, concurrency);
+  l.sshare = d.expert >= 0 ? l.wshare : 1;
   l.id = id;
   l.acc_bits = q.acc_bits, l.frac_bits = q.frac_bits, l.decay = decay;
   l.dw = d.kind == sim::Kind::dwconv, l.head = d.kind == sim::Kind::head;
@@ -60,30 +73,72 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
   return l;
 }
 
-std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
-                                   const SeCoreParams& p, bool dw) {
-  // each core's time so far, estimated per op as the core's load stage paces it: the longest
-  // of its compute (active tokens x planes), weight load and spike load
-  std::vector<double> t(per_core.size(), 0.0);
-  std::vector<size_t> next(per_core.size(), 0);
-  std::vector<SeOp> out;
+namespace {
+
+// The merge order of per-core op lists: (core, index) pairs. Each core's time so far is
+// estimated per op as the core's load stage paces it: the longest of its compute (active
+// tokens x planes), weight load and spike load (the spike load at 1 / sshare of the rate).
+// In a barrier region (`sshare` and `starts` given: per op its spike share and whether it
+// starts a layer on its core), a core's next layer begins only once the core has drained:
+// the estimate adds the drain of the op before (the array's skew and the firing of its
+// chunk), so that the other cores' ops are listed for the time the core drains.
+std::vector<std::pair<int, size_t>> merge_order(const std::vector<const SeOp*>* per_core,
+                                                size_t cores, const SeCoreParams& p, bool dw,
+                                                const std::vector<int>* sshare = nullptr,
+                                                const std::vector<uint8_t>* starts = nullptr) {
+  std::vector<double> t(cores, 0.0);
+  std::vector<size_t> next(cores, 0);
+  // per core: start and compute of the last two passes (the weight-bank reuse of the
+  // simulator's pass timing: pass k + 2 starts no earlier than start(k) + compute(k) +
+  // rows + cols - 1, sim::StSystolic::bank_reuse_cycles)
+  std::vector<std::array<std::pair<double, double>, 2>> bank(cores);
+  std::vector<int64_t> passes(cores, 0);
+  std::vector<std::pair<int, size_t>> out;
   for (;;) {
     int k = -1;
-    for (size_t c = 0; c < per_core.size(); ++c)
+    for (size_t c = 0; c < cores; ++c)
       if (next[c] < per_core[c].size() && (k < 0 || t[c] < t[size_t(k)])) k = int(c);
     if (k < 0) break;
-    SeOp& op = per_core[size_t(k)][next[size_t(k)]++];
+    const size_t i = next[size_t(k)]++;
+    const SeOp& op = *per_core[size_t(k)][i];
+    if (starts && starts[k][i] && i > 0) {
+      const SeOp& prev = *per_core[size_t(k)][i - 1];
+      t[size_t(k)] += p.rows + p.cols +
+                      std::ceil(double(prev.pass.nt) * prev.pass.cu * prev.steps / p.sg_lanes);
+    }
     const int tb = int(op.x.size()) / std::max(1, p.chunk);
     int active = 0;
     for (int j = 0; j < op.pass.nt; ++j)
       active += std::any_of(op.x.begin() + j * tb, op.x.begin() + (j + 1) * tb,
                             [](uint8_t b) { return b != 0; });
-    const double wl = op.wkeep ? 0.0 : double(op.pass.ru) * op.pass.cu * p.weight_bits / p.wbw;
-    const double sl =
-        double(op.pass.nt) * op.planes * op.pass.ru * op.pass.nl * (dw ? op.pass.cu : 1) / p.sbw;
-    t[size_t(k)] += std::max({double(active) * op.planes, wl, sl});
-    out.push_back(std::move(op));
+    const double wl =
+        op.wkeep ? 0.0 : std::ceil(double(op.pass.ru) * op.pass.cu * p.weight_bits / p.wbw);
+    const double sl = std::ceil(double(op.pass.nt) * op.planes * op.pass.ru * op.pass.nl *
+                                (dw ? op.pass.cu : 1) * (sshare ? sshare[k][i] : 1) / p.sbw);
+    const double compute = double(active) * op.planes;
+    if (!op.wkeep) {
+      auto& prev = bank[size_t(k)][size_t(passes[size_t(k)] % 2)];
+      if (passes[size_t(k)] >= 2 && prev.second > 0)
+        t[size_t(k)] = std::max(t[size_t(k)], prev.first + prev.second + p.rows + p.cols - 1);
+      prev = {t[size_t(k)], compute};
+      ++passes[size_t(k)];
+    }
+    t[size_t(k)] += std::max({compute, wl, sl});
+    out.emplace_back(k, i);
   }
+  return out;
+}
+
+}  // namespace
+
+std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
+                                   const SeCoreParams& p, bool dw) {
+  std::vector<std::vector<const SeOp*>> ptr(per_core.size());
+  for (size_t c = 0; c < per_core.size(); ++c)
+    for (const SeOp& op : per_core[c]) ptr[c].push_back(&op);
+  std::vector<SeOp> out;
+  for (const auto& [k, i] : merge_order(ptr.data(), ptr.size(), p, dw))
+    out.push_back(std::move(per_core[size_t(k)][i]));
   return out;
 }
 
@@ -96,7 +151,8 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
                                                const SeCoreParams& p) {
   const int R = record_bits(p);
   std::vector<std::vector<uint32_t>> recs;
-  for (const TopLayer& l : layers) {
+  // a layer record: for every core (a layer or a region), or for core `core` only
+  auto layer_record = [&](const TopLayer& l, int core) {
     RecordWriter h(R);
     h.put(int(RecordType::layer), 2, "type");
     h.put(l.acc_bits, kCfgW, "acc_bits");
@@ -105,38 +161,83 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
     h.put(l.dw, 1, "dw");
     h.put(l.head, 1, "head");
     h.put(l.id, 16, "layer id");
+    h.put(core >= 0, 1, "core_only");
+    h.put(std::max(core, 0), 8, "core");
+    h.put(l.wshare, 8, "wshare");
+    h.put(l.sshare, 8, "sshare");
     recs.push_back(h.take());
-    for (size_t c = 0; c < l.class_mul.size(); ++c) {
-      RecordWriter r(R);
-      r.put(int(RecordType::class_consts), 2, "type");
-      r.put(int64_t(c), 8, "class");
-      r.put(l.class_mul[c], kMulW, "scorer mul");
-      r.put(l.class_bias[c], kScoreW, "scorer bias");
-      recs.push_back(r.take());
+  };
+  auto op_record = [&](const SeOp& op) {
+    const auto& s = op.pass;
+    RecordWriter r(R);
+    r.put(int(RecordType::op), 2, "type");
+    r.put(s.nt, 8, "ntok");
+    r.put(op.planes, 4, "planes");
+    r.put(s.nl, 8, "nl");
+    r.put(op.steps, 8, "steps");
+    r.put(s.ru, 16, "ru");
+    r.put(s.cu, 16, "cu");
+    r.put(s.first_in, 1, "first"), r.put(s.last_in, 1, "last");
+    r.put(op.tc_first, 1, "tc_first"), r.put(op.tc_last, 1, "tc_last");
+    r.put(op.wkeep, 1, "wkeep");
+    r.put(s.core, 8, "core");
+    r.put(s.t0, p.t_w, "t0");
+    r.put(s.j0, p.tok_w, "j0");
+    r.put(s.c0, p.ch_w, "o0");
+    for (int8_t w : op.w) r.put(w, p.weight_bits, "weight");
+    for (uint8_t x : op.x) r.put(x, 1, "spike");
+    for (int32_t b : op.bias) r.put(b, p.bias_w, "bias");
+    for (int32_t t : op.th) r.put(t, p.mem_w, "threshold");
+    recs.push_back(r.take());
+  };
+  for (size_t i = 0; i < layers.size();) {
+    const TopLayer& l = layers[i];
+    if (l.group < 0) {
+      layer_record(l, -1);
+      for (size_t c = 0; c < l.class_mul.size(); ++c) {
+        RecordWriter r(R);
+        r.put(int(RecordType::class_consts), 2, "type");
+        r.put(int64_t(c), 8, "class");
+        r.put(l.class_mul[c], kMulW, "scorer mul");
+        r.put(l.class_bias[c], kScoreW, "scorer bias");
+        recs.push_back(r.take());
+      }
+      for (const SeOp& op : l.ops) op_record(op);
+      ++i;
+      continue;
     }
-    for (const SeOp& op : l.ops) {
-      const auto& s = op.pass;
-      RecordWriter r(R);
-      r.put(int(RecordType::op), 2, "type");
-      r.put(s.nt, 8, "ntok");
-      r.put(op.planes, 4, "planes");
-      r.put(s.nl, 8, "nl");
-      r.put(op.steps, 8, "steps");
-      r.put(s.ru, 16, "ru");
-      r.put(s.cu, 16, "cu");
-      r.put(s.first_in, 1, "first"), r.put(s.last_in, 1, "last");
-      r.put(op.tc_first, 1, "tc_first"), r.put(op.tc_last, 1, "tc_last");
-      r.put(op.wkeep, 1, "wkeep");
-      r.put(s.core, 8, "core");
-      r.put(s.t0, p.t_w, "t0");
-      r.put(s.j0, p.tok_w, "j0");
-      r.put(s.c0, p.ch_w, "o0");
-      for (int8_t w : op.w) r.put(w, p.weight_bits, "weight");
-      for (uint8_t x : op.x) r.put(x, 1, "spike");
-      for (int32_t b : op.bias) r.put(b, p.bias_w, "bias");
-      for (int32_t t : op.th) r.put(t, p.mem_w, "threshold");
-      recs.push_back(r.take());
+    // a barrier region: the group's consecutive layers, each on its core
+    size_t end = i;
+    int cores = 0;
+    while (end < layers.size() && layers[end].group == l.group) {
+      if (layers[end].core < 0 || layers[end].head)
+        throw Error("ss_top program: layer " + std::to_string(layers[end].id) +
+                    " of a concurrent group names no core");
+      cores = std::max(cores, layers[end].core + 1);
+      ++end;
     }
+    auto per_core = std::vector<std::vector<const SeOp*>>(size_t(cores));
+    auto share = std::vector<std::vector<int>>(size_t(cores));
+    // per op: the layer it starts (its core's first op of it), else null
+    auto starts = std::vector<std::vector<const TopLayer*>>(size_t(cores));
+    auto first = std::vector<std::vector<uint8_t>>(size_t(cores));
+    for (size_t j = i; j < end; ++j) {
+      const TopLayer& m = layers[j];
+      const size_t c = size_t(m.core);
+      for (size_t k = 0; k < m.ops.size(); ++k) {
+        per_core[c].push_back(&m.ops[k]);
+        share[c].push_back(m.sshare);
+        starts[c].push_back(k == 0 ? &m : nullptr);
+        first[c].push_back(k == 0);
+      }
+    }
+    layer_record(l, -1);  // the region: the barrier, then every core its own layers
+    for (const auto& [c, k] : merge_order(per_core.data(), size_t(cores), p, false, share.data(),
+                                              first.data())) {
+      if (starts[size_t(c)][k]) layer_record(*starts[size_t(c)][k], c);
+      op_record(*per_core[size_t(c)][k]);
+    }
+    i = end;
   }
   RecordWriter e(R);
   e.put(int(RecordType::end), 2, "type");
@@ -163,10 +264,11 @@ std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const st
       "module ss_chip (\n"
       "  input  wire clk_i,\n  input  wire rst_ni,\n"
       "  input  wire start_i,\n  output wire busy_o,\n  output wire done_o,\n"
-      "  output wire [15:0] layer_o,\n  output wire drained_o,\n"
+      "  output wire [15:0] layer_o,\n  output wire [{}:0] core_layer_o,\n"
+      "  output wire drained_o,\n"
       "  output wire oc_rd_req_o,\n  output wire [23:0] oc_rd_addr_o,\n"
       "  input  wire oc_rd_valid_i,\n  input  wire [{}:0] oc_rd_data_i,\n",
-      from, record_bits(p) - 1);
+      from, cores * 16 - 1, record_bits(p) - 1);
   const std::pair<const char*, int> lanes[] = {{"tok", p.tok_w}, {"ch", p.ch_w}};
   v += fmt::format("  output wire [{}:0] mem_rd_en_o,\n", S - 1);
   for (const auto& [n, w] : lanes)
@@ -210,7 +312,7 @@ std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const st
                      k + 1 < std::size(params) ? "," : "");
   v += "  ) u_top (\n";
   const char* ports[] = {"clk_i",         "rst_ni",        "start_i",       "busy_o",
-                         "done_o",        "layer_o",       "drained_o",     "oc_rd_req_o",
+                         "done_o",        "layer_o",       "core_layer_o",  "drained_o",     "oc_rd_req_o",
                          "oc_rd_addr_o",  "oc_rd_valid_i", "oc_rd_data_i",  "mem_rd_en_o",
                          "mem_rd_tok_o",  "mem_rd_ch_o",   "mem_rd_data_i", "mem_wr_en_o",
                          "mem_wr_tok_o",  "mem_wr_ch_o",   "mem_wr_data_o", "out_valid_o",

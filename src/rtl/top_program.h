@@ -22,6 +22,12 @@ struct TopLayer {
   bool dw = false, head = false;
   std::vector<SeOp> ops;
   std::vector<int64_t> class_mul, class_bias;  // the head only: the scorer's constants
+  // A layer of a concurrent group (an MoE / SEMM expert: sim::LayerDesc::group >= 0) runs on one
+  // core; consecutive layers of one group form one barrier region (top_program)
+  int group = -1, core = -1;
+  // the cores sharing the weight / spike buffers while it runs (the simulator's concurrency;
+  // the spike share is 1 for a layer whose tiles are broadcast to every core)
+  int wshare = 1, sshare = 1;
 };
 
 // The ops of every core of one layer as the program lists them: merged by each core's
@@ -33,15 +39,21 @@ std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
                                    const SeCoreParams& p, bool dw);
 
 // Layer `id` of the program: weight layer `d` with its constants `q` and its ops (each names
-// its core: pass.core, sim::weight_schedule's mapping).
+// its core: pass.core, sim::weight_schedule's mapping); `concurrency`: the cores the simulator
+// shares the buffers' bandwidth among (sim::WeightLayerObserver's argument).
 TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int decay,
-                   std::vector<SeOp> ops);
+                   std::vector<SeOp> ops, int concurrency = 1);
 
 // Bits of one record for a core built with `p` (hw/ss_ctrl.v REC_W: a multiple of 32).
 int record_bits(const SeCoreParams& p);
 
 // The program: per layer a layer record, the head's class records, its ops; then an end
-// record. Each record is record_bits(p) / 32 words, bit 0 first. Throws if a field does not
+// record. Consecutive layers of one group (TopLayer::group) form one barrier region, as the
+// simulator runs them (each core its own layers one after the other, the group done when the
+// busiest core is): a layer record for the region (the first layer's), then the ops of all its
+// layers merged by each core's estimated time as interleave_cores merges them, with a
+// core-only layer record before each core's first op of each of its layers (that core's
+// configuration and id change when it alone has drained). Each record is record_bits(p) / 32 words, bit 0 first. Throws if a field does not
 // fit its width (a layer id above 65535, a scorer multiplier beyond 24 bits).
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
                                                const SeCoreParams& p);

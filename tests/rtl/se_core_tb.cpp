@@ -153,6 +153,8 @@ class CoreT {
     m_->cfg_decay_i = decay;
     m_->cfg_dw_i = mode == CoreMode::dwconv;
     m_->cfg_head_i = mode == CoreMode::head;
+    m_->cfg_wshare_i = 1;  // a core alone: WBW and SBW are its bandwidth (ss_top shares them)
+    m_->cfg_sshare_i = 1;
     std::map<std::pair<int, int>, int64_t> membrane;
     size_t next = 0;
     for (int64_t cyc = 0; cyc < 10'000'000; ++cyc) {

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <memory>
 #include <string>
 #include <vector>
@@ -56,6 +57,9 @@ constexpr int kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW,
 // Off-chip read latency of the memory model (cycles from request to data): a testbench choice;
 // the controller's 4-record FIFO hides up to 3.
 constexpr int kOcLatency = 2;
+// A barrier region (an expert group on several cores) against the simulator's group time:
+// relative part of the bound (+ 16 cycles); docs/rtl.md, "Several SE cores"
+constexpr double kRegionRel = 0.015;
 
 template <std::size_t N>
 constexpr std::size_t words(const VlWide<N>&) {
@@ -70,9 +74,6 @@ struct LayerJob {
   std::vector<int> heads;  // head pruning: the K / V layer's kept heads (empty: all channels)
   sim::LayerCost cost;
   rtl::TopLayer top;
-  // with more than one SE core, a layer of a concurrent group (an MoE / SEMM expert):
-  // the simulator's cycles of its passes alone (concurrency 1), < 0 otherwise
-  double alone = -1;
 };
 
 class Collect : public sim::WeightLayerObserver {
@@ -81,7 +82,7 @@ class Collect : public sim::WeightLayerObserver {
           const sim::SampleSpikes& s)
       : m_(m), w_(w), a_(a), c_(c), s_(s), p_(rtl::se_core_params(a, m)) {}
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
-                       int kept, int, const sim::LayerCost& cost) override {
+                       int kept, int conc, const sim::LayerCost& cost) override {
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
     const sim::WeightSchedule s = sim::weight_schedule(d, int(toks.size()), kept, a_);
     std::vector<std::vector<rtl::SeOp>> per_core;
@@ -89,23 +90,17 @@ class Collect : public sim::WeightLayerObserver {
     for (int k = 0; k < a_.se.count; ++k)
       per_core.push_back(rtl::se_ops(d, s, in, toks, q, p_, k, heads));
     std::vector<rtl::SeOp> ops = rtl::interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
+    // a concurrent group (MoE experts, SEMM expert queries): the simulator's time of the
+    // group is its busiest core's, the sum of the cycles of its layers on that core
+    // (sim::total_cycles), computed here independently of the simulator's total
+    if (d.group >= 0) group_sim[d.group][d.expert % a_.se.count] += cost.cycles;
     if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
-    double alone = -1;
-    if (!s.spread && a_.se.count > 1) {
-      // A layer of a concurrent group (an MoE / SEMM expert, on core expert % count): the
-      // simulator runs the group's layers side by side on the cores, sharing the buffers'
-      // bandwidth by the cores active; ss_top runs them one after the other (a barrier per
-      // layer) with a fixed share per core (docs/rtl.md): its cycles are reported against
-      // both, not bounded
-      sim::LayerStats st;
-      alone = sim::linear_cycle(d, in, toks, kept, 1, c_, st).cycles;
-    }
-    jobs.push_back(
-        {d, toks, kept, heads, cost,
-         rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops)),
-         alone});
+    jobs.push_back({d, toks, kept, heads, cost,
+                    rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau),
+                                   std::move(ops), conc)});
   }
   std::vector<LayerJob> jobs;
+  std::map<int, std::map<int, double>> group_sim;  // group -> core -> simulator cycles
   const rtl::SeCoreParams& params() const { return p_; }
 
  private:
@@ -126,7 +121,10 @@ uint64_t fired_key(int layer, int tok, int ch, int t) {
 struct ChipRun {
   std::vector<uint64_t> out;             // every neuron-step of every layer (fired_key | spike),
                                          // sorted
-  std::map<int, int64_t> cycles, issue;  // per layer id: cycles (barrier to barrier), busy
+  std::map<int, int64_t> cycles, issue;  // per layer_o id: cycles (barrier to barrier, a
+                                         // region's for its first layer); per layer id: busy
+  std::map<int, int64_t> span;           // per layer id: its core's cycles with that id (a
+                                         // core's layers of a region: core barrier to barrier)
   int64_t total = 0, score_tail = 0;     // start to done; the last layer's end to done
   int label = -1;
   int64_t reads = 0;  // records fetched
@@ -146,11 +144,14 @@ class ChipT {
   }
   ChipRun run(const std::vector<std::vector<uint32_t>>& program) {
     ChipRun r;
-    std::map<std::pair<int, int>, int64_t> membrane;   // (token, channel) of the running layer
+    std::map<std::tuple<int, int, int>, int64_t> membrane;  // (layer, token, channel)
     std::deque<std::pair<int64_t, int64_t>> inflight;  // (cycle the data is due, address)
     int layer = -1;
-    int64_t layer_start = 0, last_busy = 0, issue = 0;  // first cycle of the running layer; last
-                                                        // cycle the core was not drained
+    int64_t layer_start = 0, last_busy = 0;  // first cycle of the running layer (region); last
+                                             // cycle a core was not drained
+    std::array<int, kCores> cid;             // per core: the layer id it runs, since when
+    std::array<int64_t, kCores> cstart{};
+    cid.fill(-1);
     m_->start_i = 1;
     for (int64_t cyc = 0; cyc < 20'000'000; ++cyc) {
       // memory answers (in order, kOcLatency cycles after the request)
@@ -172,21 +173,27 @@ class ChipT {
           EXPECT_NE(r.out[k] >> 1, r.out[k - 1] >> 1) << "a neuron-step left twice";
         // the last layer ends when the core has drained, as every other layer does at its
         // barrier; the scorer's cycles after that are the tail
-        r.issue[layer] = issue;
         r.cycles[layer] = last_busy + 2 - layer_start;
+        for (int k = 0; k < kCores; ++k) r.span[cid[size_t(k)]] = last_busy + 2 - cstart[size_t(k)];
         r.score_tail = cyc - 1 - (last_busy + 1);
         return r;
       }
       const int now = int(m_->layer_o);
       if (cyc > 0) {
         if (now != layer) {  // the barrier: the layer before has fired everything
-          if (layer >= 0) r.cycles[layer] = cyc - layer_start, r.issue[layer] = issue;
+          if (layer >= 0) r.cycles[layer] = cyc - layer_start;
           membrane.clear();
           layer = now;
           layer_start = cyc;
-          issue = 0;
         }
-        issue += std::popcount(uint32_t(m_->issue_o));
+        for (int k = 0; k < kCores; ++k) {
+          const int id = int(get_u(m_->core_layer_o, k * 16, 16));
+          if (id != cid[size_t(k)]) {  // core k's own barrier (or the layer's)
+            if (cid[size_t(k)] >= 0) r.span[cid[size_t(k)]] = cyc - cstart[size_t(k)];
+            cid[size_t(k)] = id, cstart[size_t(k)] = cyc;
+          }
+          r.issue[id] += (uint64_t(m_->issue_o) >> k) & 1;
+        }
         if (!m_->drained_o) last_busy = cyc;
       }
       if (m_->oc_rd_req_o) {
@@ -195,22 +202,22 @@ class ChipT {
       }
       for (int u = 0; u < kNl; ++u)
         if (rtl::get_bit(m_->out_valid_o, u)) {
-          r.out.push_back(fired_key(now, int(get_u(m_->out_tok_o, u * kTokW, kTokW)),
+          r.out.push_back(fired_key(cid[size_t(u / kSg)], int(get_u(m_->out_tok_o, u * kTokW, kTokW)),
                                     int(get_u(m_->out_ch_o, u * kChW, kChW)),
                                     int(get_u(m_->out_t_o, u * kTW, kTW))) |
                           uint64_t(rtl::get_bit(m_->out_spike_o, u)));
         }
       if (m_->class_valid_o) r.label = int(m_->class_o);
       // membrane spills: writes now, reads answered after the edge
-      std::array<std::pair<int, int>, kNl> reads;
+      std::array<std::tuple<int, int, int>, kNl> reads;  // (layer, token, channel)
       const uint64_t rd_en = uint64_t(m_->mem_rd_en_o);
       for (int u = 0; u < kNl; ++u) {
         if (rtl::get_bit(m_->mem_wr_en_o, u))
-          membrane[{int(get_u(m_->mem_wr_tok_o, u * kTokW, kTokW)),
+          membrane[{cid[size_t(u / kSg)], int(get_u(m_->mem_wr_tok_o, u * kTokW, kTokW)),
                     int(get_u(m_->mem_wr_ch_o, u * kChW, kChW))}] =
               get_s(m_->mem_wr_data_o, u * kMemW, kMemW);
         if ((rd_en >> u) & 1)
-          reads[size_t(u)] = {int(get_u(m_->mem_rd_tok_o, u * kTokW, kTokW)),
+          reads[size_t(u)] = {cid[size_t(u / kSg)], int(get_u(m_->mem_rd_tok_o, u * kTokW, kTokW)),
                               int(get_u(m_->mem_rd_ch_o, u * kChW, kChW))};
       }
       m_->clk_i = 1;
@@ -238,7 +245,7 @@ struct Totals {
   int labels = 0, layers = 0;
   int64_t spikes = 0, score_tail = 0;
   double rtl_s = 0;
-  double grp_rtl = 0, grp_sim = 0, grp_alone = 0;  // grouped layers on several cores
+  double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
 };
 
@@ -311,8 +318,28 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       const double sc = j.cost.cycles;
       EXPECT_EQ(double(r.issue.count(id) ? r.issue.at(id) : 0), j.cost.busy)
           << where << ": array cycles vs cycles_busy";
-      if (j.alone >= 0) {  // a grouped layer on several cores: reported (see Collect)
-        tot.grp_rtl += rc, tot.grp_sim += sc, tot.grp_alone += j.alone, ++tot.grp_layers;
+      if (j.top.group >= 0) {
+        // a layer of a barrier region (a concurrent group): its core's own barrier to barrier
+        // (the span of its id on the core); with one core that is the layer's barrier to
+        // barrier, bounded as any layer below; with more, the region is bounded after the loop
+        const double span = double(r.span.count(id) ? r.span.at(id) : 0);
+        if (a.se.count > 1) {
+          ++tot.layers, tot.spikes += fired;
+          continue;
+        }
+        if (r.cycles.count(id)) {  // the region's first layer: the region is this core's layers
+          double region = 0;
+          for (const LayerJob& o : col.jobs)
+            if (o.top.group == j.top.group)
+              region += double(r.span.count(o.top.id) ? r.span.at(o.top.id) : 0);
+          EXPECT_EQ(double(r.cycles.at(id)), region) << where << ": one core: region = its layers";
+        } else {
+          EXPECT_EQ(rc, 0.0);
+        }
+        EXPECT_LE(std::abs(span - sc), sc * 0.015 + 16) << where << ": rtl " << span << " sim " << sc;
+        if (std::abs(span - sc) / sc > tot.worst)
+          tot.worst = std::abs(span - sc) / sc, tot.worst_signed = (span - sc) / sc;
+        tot.rtl += span, tot.sim += sc;
         ++tot.layers, tot.spikes += fired;
         continue;
       }
@@ -333,6 +360,23 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       tot.rtl += rc, tot.sim += sc;
       ++tot.layers, tot.spikes += fired;
     }
+    // Barrier regions (concurrent groups) with several cores: the region's cycles, barrier to
+    // barrier, against the simulator's time of the group (its busiest core's sum of layer
+    // cycles). Bound: see docs/rtl.md, "Several SE cores".
+    if (a.se.count > 1)
+      for (size_t k = 0; k < col.jobs.size(); ++k) {
+        const LayerJob& j = col.jobs[k];
+        if (j.top.group < 0 || (k > 0 && col.jobs[k - 1].top.group == j.top.group)) continue;
+        double sc = 0;
+        for (const auto& [core, c] : col.group_sim.at(j.top.group)) sc = std::max(sc, c);
+        const double rc = double(r.cycles.count(j.top.id) ? r.cycles.at(j.top.id) : 0);
+        EXPECT_LE(std::abs(rc - sc), sc * kRegionRel + 16)
+            << model << " image " << i << " region of " << j.d.name << ": rtl " << rc << " sim "
+            << sc;
+        tot.grp_rtl += rc, tot.grp_sim += sc, ++tot.grp_layers;
+        if (std::abs(rc - sc) / sc > std::abs(tot.grp_worst)) tot.grp_worst = (rc - sc) / sc;
+        tot.rtl += rc, tot.sim += sc;
+      }
   }
   std::printf(
       "%s via ss_top (%d SE cores): %zu images, predicted class identical for %d; %d SE layers, %lld spikes; "
@@ -343,10 +387,10 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       double(tot.score_tail) / double(images), tot.rtl_s, tot.rtl / tot.rtl_s);
   if (tot.grp_layers)
     std::printf(
-        "%s via ss_top (%d SE cores): %d expert layers run one at a time (not bounded): RTL %.0f "
-        "cycles, the simulator's %.0f as the group runs on the cores side by side, %.0f each "
-        "alone\n",
-        model.c_str(), a.se.count, tot.grp_layers, tot.grp_rtl, tot.grp_sim, tot.grp_alone);
+        "%s via ss_top (%d SE cores): %d expert-group regions (in the totals above): RTL %.0f vs "
+        "simulator %.0f cycles (%+.3f %%), worst region %+.2f %%\n",
+        model.c_str(), a.se.count, tot.grp_layers, tot.grp_rtl, tot.grp_sim,
+        100.0 * (tot.grp_rtl - tot.grp_sim) / tot.grp_sim, 100.0 * tot.grp_worst);
 }
 
 #ifndef TOP_IMAGES
