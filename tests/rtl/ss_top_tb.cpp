@@ -242,6 +242,7 @@ using Chip2 = ChipT<Vss_top2, 2>;
 
 struct Totals {
   double rtl = 0, sim = 0, worst = 0, worst_signed = 0;
+  double worst_gate = 0, worst_head = 0, worst_other = 0;  // per kind of layer (signed)
   int labels = 0, layers = 0;
   int64_t spikes = 0, score_tail = 0;
   double rtl_s = 0;
@@ -344,19 +345,24 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
         continue;
       }
       // Cycles, barrier to barrier: see the bound's derivation in docs/rtl.md ("ss_top"). The
-      // EMSP gate: 3 % + 16 with one core; with two, 5 % + 16 (measured +3.6 .. +4.3 % on 4
-      // images: the same weight-bank hazard the simulator does not model, at half the weight
-      // bandwidth per core, so more of its passes are load-bound; docs/rtl.md, "Several SE cores")
-      // The head with two cores: 2 % + 16 (measured up to +1.69 %, semm-fmnist image 8: its 3
-      // output tiles are 2 on core 0 and 1 on core 1, and the in-order dispatch of the merged
-      // program, rtl::interleave_cores, still blocks a core now and then; docs/rtl.md)
+      // EMSP gate: 3 % + 16 with one core or two (the weight-bank hazard the simulator counts
+      // from the pass's slot; with two cores measured up to +2.08 % over 16 images since the
+      // per-core dispatch and the merge estimate with the bank rule, +4.46 % before, when the
+      // bound was 5 %; docs/rtl.md, "Several SE cores")
+      // The head with two cores: 2 % + 16 (measured up to +1.54 % over 16 images, +1.69 %
+      // before: its 3 output tiles are 2 on core 0 and 1 on core 1 and the merged program's
+      // estimate is not the cores' real timing; docs/rtl.md)
       const bool multi = a.se.count > 1;
-      const double rel = j.d.name.ends_with(".ffn.gate") ? (multi ? 0.05 : 0.03)
+      const double rel = j.d.name.ends_with(".ffn.gate") ? 0.03
                          : (multi && j.top.head)         ? 0.02
                                                          : 0.015;
       EXPECT_LE(std::abs(rc - sc), sc * rel + 16) << where << ": rtl " << rc << " sim " << sc;
       if (std::abs(rc - sc) / sc > tot.worst)
         tot.worst = std::abs(rc - sc) / sc, tot.worst_signed = (rc - sc) / sc;
+      double& kind_worst = j.d.name.ends_with(".ffn.gate") ? tot.worst_gate
+                           : j.top.head                    ? tot.worst_head
+                                                           : tot.worst_other;
+      if (std::abs(rc - sc) / sc > std::abs(kind_worst)) kind_worst = (rc - sc) / sc;
       tot.rtl += rc, tot.sim += sc;
       ++tot.layers, tot.spikes += fired;
     }
@@ -385,6 +391,10 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       model.c_str(), a.se.count, images, tot.labels, tot.layers, (long long)tot.spikes, tot.rtl, tot.sim,
       100.0 * (tot.rtl - tot.sim) / tot.sim, 100.0 * tot.worst_signed,
       double(tot.score_tail) / double(images), tot.rtl_s, tot.rtl / tot.rtl_s);
+  std::printf("%s via ss_top (%d SE cores): worst layer by kind: EMSP gate %+.2f %%, head %+.2f %%, "
+              "others %+.2f %%\n",
+              model.c_str(), a.se.count, 100.0 * tot.worst_gate, 100.0 * tot.worst_head,
+              100.0 * tot.worst_other);
   if (tot.grp_layers)
     std::printf(
         "%s via ss_top (%d SE cores): %d expert-group regions (in the totals above): RTL %.0f vs "
