@@ -7,6 +7,8 @@
 #include <string>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "common/error.h"
 
 namespace ss {
@@ -52,16 +54,6 @@ constexpr Prefix kPrefixes[] = {
     {"Gi", 1073741824.0, true},
 };
 
-Quantity power_of(Quantity q, int n) {
-  Quantity r{1, dim::none};
-  for (int i = 0; i < std::abs(n); ++i) {
-    r.si *= q.si;
-    r.dim = r.dim * q.dim;
-  }
-  if (n < 0) r = {1 / r.si, dim::none / r.dim};
-  return r;
-}
-
 std::optional<Quantity> lookup(std::string_view s) {
   for (const auto& sym : kSymbols)
     if (sym.name == s) return Quantity{sym.scale, sym.dim};
@@ -95,8 +87,7 @@ class UnitParser {
       bool divide = s_[i_] == '/';
       ++i_;
       Quantity f = factor();
-      if (divide) f = power_of(f, -1);
-      q = {q.si * f.si, q.dim * f.dim};
+      q = times(q, f, divide ? -1 : 1);
     }
   }
   Quantity factor() {
@@ -104,7 +95,9 @@ class UnitParser {
     Quantity base;
     if (i_ < s_.size() && s_[i_] == '(') {
       ++i_;
+      if (++depth_ > kMaxDepth) fail(fmt::format("more than {} nested '('", kMaxDepth));
       base = product();
+      --depth_;
       skip_ws();
       if (i_ >= s_.size() || s_[i_] != ')') fail("missing ')'");
       ++i_;
@@ -122,14 +115,33 @@ class UnitParser {
       int n = 0;
       const char* b = s_.data() + i_;
       auto [p, ec] = std::from_chars(b, s_.data() + s_.size(), n);
-      if (ec != std::errc() || n == 0) fail("expected a non-zero integer power after '^'");
+      if (ec != std::errc() || n == 0 || std::abs(n) > kMaxPower)
+        fail(fmt::format("expected a non-zero integer power from -{0} to {0} after '^'", kMaxPower));
       i_ += static_cast<size_t>(p - b);
-      base = power_of(base, n);
+      base = times({1, dim::none}, base, n);
     } else if (i_ < s_.size() && (s_[i_] == '2' || s_[i_] == '3')) {
-      base = power_of(base, s_[i_] - '0');  // "mm2", "m3"
+      base = times({1, dim::none}, base, s_[i_] - '0');  // "mm2", "m3"
       ++i_;
     }
     return base;
+  }
+  // a * b^n. No physical unit has an exponent beyond 12 (the int8 exponents would wrap, e.g.
+  // "((m^8)^8)^4" to m^0, found by fuzz_arch_toml), and a power of 10^9 would loop for minutes.
+  static constexpr int kMaxPower = 12;
+  Quantity times(const Quantity& a, const Quantity& b, int n) const {
+    Dim d;
+    for (size_t i = 0; i < d.e.size(); ++i) {
+      const int e = a.dim.e[i] + n * b.dim.e[i];
+      if (std::abs(e) > kMaxPower)
+        fail(fmt::format("a dimension's power is {}, beyond -{} to {}", e, kMaxPower, kMaxPower));
+      d.e[i] = static_cast<int8_t>(e);
+    }
+    double r = 1;
+    for (int i = 0; i < std::abs(n); ++i) r *= b.si;
+    if (n < 0) r = 1 / r;
+    const double si = a.si * r;
+    if (!std::isfinite(si) || si == 0) fail("the unit's scale is out of the range of a double");
+    return {si, d};
   }
   void skip_ws() {
     while (i_ < s_.size() && s_[i_] == ' ') ++i_;
@@ -138,8 +150,10 @@ class UnitParser {
     throw Error("unit '" + std::string(s_) + "': " + why);
   }
 
+  static constexpr int kMaxDepth = 16;  // each '(' is a recursion: a bound on the stack
   std::string_view s_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -324,25 +324,35 @@ std::string ModelSpec::to_toml() const {
     }
     return r + "]";
   };
+  // a TOML basic string: a name may hold quotes, backslashes or control characters
+  auto str = [](const std::string& v) {
+    std::string q = "\"";
+    for (const unsigned char c : v) {
+      if (c == '"' || c == '\\') q += '\\', q += static_cast<char>(c);
+      else if (c < 0x20 || c == 0x7f) q += fmt::format("\\u{:04X}", c);
+      else q += static_cast<char>(c);
+    }
+    return q + "\"";
+  };
   std::vector<bool> pool(tokenizer.pool.begin(), tokenizer.pool.end());
-  o << "[model]\nname = \"" << name << "\"\n";
+  o << "[model]\nname = " << str(name) << "\n";
   if (!weights.empty())
-    o << "weights = \"" << std::filesystem::path(weights).filename().string() << "\"\n";
+    o << "weights = " << str(std::filesystem::path(weights).filename().string()) << "\n";
   o << "input = [" << in_channels << ", " << in_height << ", " << in_width << "]\n"
     << "classes = " << classes << "\ntimesteps = " << timesteps << "\ndim = " << dim
     << "\nblocks = " << blocks << "\nbn_eps = " << bn_eps << "\n\n[neuron]\ntau = " << neuron.tau
     << "\nthreshold = " << neuron.threshold << "\nattn_threshold = " << neuron.attn_threshold
     << "\nattn_scale = " << neuron.attn_scale << "\n\n[tokenizer]\nchannels = "
     << arr(tokenizer.channels) << "\npool = " << arr(tokenizer.pool)
-    << "\nrpe = " << (tokenizer.rpe ? "true" : "false") << "\n\n[attention]\ntype = \""
-    << attention.type << "\"\n";
+    << "\nrpe = " << (tokenizer.rpe ? "true" : "false") << "\n\n[attention]\ntype = "
+    << str(attention.type) << "\n";
   if (attention.type == "ssa") {
     o << "heads = " << attention.heads << "\n";
     if (attention.pruning()) o << "head_keep = " << fmt::format("{}", attention.head_keep) << "\n";
   }
   else
     o << "experts = " << attention.experts << "\nexpert_dim = " << attention.expert_dim << "\n";
-  o << "\n[ffn]\ntype = \"" << ffn.type << "\"\n";
+  o << "\n[ffn]\ntype = " << str(ffn.type) << "\n";
   if (ffn.type == "moe")
     o << "experts = " << ffn.experts << "\ntop_k = " << ffn.top_k
       << "\nexpert_hidden = " << ffn.expert_hidden << "\n";

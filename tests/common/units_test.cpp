@@ -40,6 +40,32 @@ TEST(Units, RejectsWrongOrUnknownUnits) {
   }
 }
 
+// Found by fuzz_arch_toml: "5 K^-888888888" looped for 106 s, exponents wrapped in int8 (so a
+// length to the 256th was a dimensionless number) and nested '(' recursed without bound.
+TEST(Units, PowersAndNestingAreBounded) {
+  auto message = [](const std::string& text, const Dim& d) {
+    try {
+      parse_quantity_as(text, d);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("5 K^-888888888", dim::temperature).find("power from -12 to 12"),
+            std::string::npos);
+  // m^8^... : (m^8)^8 = m^64 would wrap to 64, ((m^8)^8)^4 = m^256 to m^0 = a plain number
+  EXPECT_NE(message("5 ((m^8)^8)^4", dim::none).find("power is 64"), std::string::npos);
+  EXPECT_NE(message("5 m^12*m", dim::length).find("power is 13"), std::string::npos);
+  EXPECT_NE(message("1 " + std::string(17, '(') + "m" + std::string(17, ')'), dim::length)
+                .find("more than 16 nested"),
+            std::string::npos);
+  EXPECT_NE(message("1 (Tm^12/um^12)^12", dim::none).find("range of a double"), std::string::npos);
+  // inside the bounds, unchanged: 12 nested groups, m^12 / m^11 = m
+  EXPECT_DOUBLE_EQ(parse_quantity_as("3 " + std::string(12, '(') + "um" + std::string(12, ')'),
+                   dim::length), 3e-6);
+  EXPECT_DOUBLE_EQ(parse_quantity_as("2 m^12/m^11", dim::length), 2);
+}
+
 TEST(Units, TomlReaderQuantityNamesFileAndKey) {
   auto t = parse_toml_text("[glb]\nsize = \"64 KiB\"\nbad = \"64 MHz\"\nbare = 64\n", "a.toml");
   TomlReader r(t, "a.toml");

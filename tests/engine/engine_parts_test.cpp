@@ -158,6 +158,20 @@ TEST(ModelSpec, RoundTripsThroughToml) {
     }
 }
 
+// Found by fuzz_model_toml: to_toml wrote strings between quotes unescaped, so a name with a
+// backslash or a quote printed as a file that parsed to another name (or not at all).
+TEST(ModelSpec, StringsWithEscapesRoundTrip) {
+  ModelSpec s = test::small_spec("ssa", "mlp");
+  s.name = "a \"quoted\" \\ name\r\t\x01 \u00e9";
+  s.weights = "/x/w \\\"eights\".safetensors";
+  const std::string text = s.to_toml();
+  const ModelSpec r = ModelSpec::parse(text, "/y/rt.toml");
+  EXPECT_EQ(r.name, s.name) << text;
+  EXPECT_EQ(r.weights, "/y/w \\\"eights\".safetensors") << text;
+  EXPECT_EQ(r.to_toml(), text);
+  EXPECT_NE(text.find("type = \"ssa\""), std::string::npos) << text;  // plain strings unchanged
+}
+
 void expect_error(const std::string& text, const std::string& needle) {
   try {
     ModelSpec::parse(text, "bad.toml");
