@@ -106,6 +106,9 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
   m.only({"name", "weights", "input", "classes", "timesteps", "dim", "blocks", "bn_eps"});
   s.name = m.string("name");
   s.weights = m.string("weights", "");
+  if (!s.weights.empty() && !std::filesystem::path(s.weights).has_filename())
+    throw error_at(origin, "model.weights", "expected a weights file, got the directory '{}'",
+                   printable(s.weights));
   if (!s.weights.empty() && std::filesystem::path(s.weights).is_relative())
     s.weights = (std::filesystem::path(origin).parent_path() / s.weights).string();
   auto in = m.array<int64_t>("input");
@@ -122,7 +125,7 @@ ModelSpec ModelSpec::parse(const std::string& text, const std::string& origin) {
   s.timesteps = int(m.integer("timesteps", {}, 1, 64));
   s.dim = int(m.integer("dim", {}, 1, kMaxSide));
   s.blocks = int(m.integer("blocks", {}, 0, 256));
-  s.bn_eps = m.number("bn_eps", 1e-5, 0.0, 1.0);
+  s.bn_eps = m.number("bn_eps", 1e-5, 0.0, 1.0) + 0.0;  // -0 is 0 (fuzz_model_toml: it printed "-0")
 
   if (auto n = root.opt_sub("neuron")) {
     n->only({"tau", "threshold", "attn_threshold", "attn_scale"});

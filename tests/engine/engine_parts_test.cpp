@@ -170,6 +170,12 @@ TEST(ModelSpec, StringsWithEscapesRoundTrip) {
   EXPECT_EQ(r.weights, "/y/w \\\"eights\".safetensors") << text;
   EXPECT_EQ(r.to_toml(), text);
   EXPECT_NE(text.find("type = \"ssa\""), std::string::npos) << text;  // plain strings unchanged
+  // also found by fuzz_model_toml: bn_eps = -0.0 printed as "-0", which reads back as 0
+  s.bn_eps = 0;
+  const auto zero = s.to_toml();
+  std::string neg = zero;
+  neg.replace(neg.find("bn_eps = 0\n"), 10, "bn_eps = -0.0");
+  EXPECT_EQ(ModelSpec::parse(neg, "/y/neg.toml").to_toml(), zero);
 }
 
 void expect_error(const std::string& text, const std::string& needle) {
@@ -191,6 +197,8 @@ TEST(ModelSpec, BadFilesNameFieldAndExpectation) {
     return s.replace(p, from.size(), to);
   };
   expect_error(replace("heads = 4", "heads = 5"), "attention.heads");
+  // found by fuzz_model_toml: a directory printed as weights = "" and read back as no weights
+  expect_error(replace("[model]\n", "[model]\nweights = \"w/\"\n"), "model.weights");
   expect_error(replace("timesteps = 2", "timesteps = \"two\""), "model.timesteps");
   expect_error(replace("threshold = 1", "treshold = 1"), "neuron.treshold");
   expect_error(replace("type = \"mlp\"", "type = \"conv\""), "ffn.type");
