@@ -5,8 +5,9 @@
 #      command-line tests run there, and any sanitizer report fails the test that made it;
 #   2. build-fuzz: every libFuzzer target (clang) for SPIKESTACK_FUZZ_SECONDS (default 60) on
 #      its seed corpus in fuzz/corpus/<target>/ (new inputs go to a temporary directory), with
-#      the random seed SPIKESTACK_FUZZ_SEED (default 1, so that a CI run can be repeated;
-#      0 lets libFuzzer pick one, for longer runs).
+#      the random seed SPIKESTACK_FUZZ_SEED (default 1) and at most SPIKESTACK_FUZZ_RUNS inputs
+#      (default 500000), so that a CI run can be repeated; SPIKESTACK_FUZZ_SEED=0 (libFuzzer
+#      picks) and SPIKESTACK_FUZZ_RUNS=-1 (no cap) for longer runs.
 # SPIKESTACK_SKIP_SANITIZE=1 or SPIKESTACK_SKIP_FUZZ=1 skip one part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,21 +33,21 @@ if [ "${SPIKESTACK_SKIP_FUZZ:-0}" != 1 ]; then
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 \
     -DSPIKESTACK_FUZZ=ON "${launcher[@]}" >/dev/null
   cmake --build build-fuzz -j "$jobs" --target fuzzers
-  seconds=${SPIKESTACK_FUZZ_SECONDS:-60} seed=${SPIKESTACK_FUZZ_SEED:-1}
+  seconds=${SPIKESTACK_FUZZ_SECONDS:-60} seed=${SPIKESTACK_FUZZ_SEED:-1} runs=${SPIKESTACK_FUZZ_RUNS:-500000}
   work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
   for f in fuzz/corpus/*/; do
     t=$(basename "$f")
     mkdir -p "$work/$t"
     # -timeout: one input taking 10 s is a hang; -rss_limit_mb: an input may not make the
     # reader allocate more than 2 GiB (readers check sizes against memory before allocating)
-    if ! build-fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -seed="$seed" -timeout=10 -rss_limit_mb=2048 \
+    if ! build-fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -seed="$seed" -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
         -artifact_prefix="$work/$t-" -print_final_stats=1 "$work/$t" "$f" >"$work/$t.log" 2>&1; then
       tail -40 "$work/$t.log"
       echo "hardening: fuzz_$t found a problem; the input is $(ls "$work/$t"-* 2>/dev/null | head -1)"
       cp "$work/$t"-* . 2>/dev/null || true
       exit 1
     fi
-    echo "hardening: fuzz_$t $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$') runs in ${seconds} s, no finding"
+    echo "hardening: fuzz_$t $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/$t.log" | grep -o '[0-9]*$') runs (at most $runs in ${seconds} s), no finding"
   done
   echo "hardening: fuzzers took $(( $(date +%s) - start )) s"
 fi
