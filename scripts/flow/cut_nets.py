@@ -24,7 +24,9 @@ def net_lengths(defpath):
     return d, {k: sum(v['len'].values()) for k, v in d['nets'].items()}
 
 
-def main(argv):
+def load_lol_point(argv):
+    """The command line shared with scripts/phys/unit_wire_split.py: a point, its work directory,
+    its 3d-lol pnr directory and top name, and the tier of each gate of that layout."""
     ap = argparse.ArgumentParser()
     ap.add_argument('point')
     ap.add_argument('--bottom-tier', action='append', default=[])
@@ -36,7 +38,11 @@ def main(argv):
     lol = os.path.join(w, '3d-lol', 'pnr')
     top = [f[:-4] for f in os.listdir(lol) if f.endswith('.def') and '_unroute' not in f][0]
     gates = fl.read_qflow_blif(os.path.join(lol, top + '.blif'))
-    tiers = flow.assign_tiers(gates, synth['driver_hier'], a.top_tier, a.bottom_tier)
+    return a.point, w, lol, top, flow.assign_tiers(gates, synth['driver_hier'], a.top_tier, a.bottom_tier)
+
+
+def main(argv):
+    point, w, lol, top, tiers = load_lol_point(argv)
     d3, len3 = net_lengths(os.path.join(lol, top + '.def'))
     _, len2 = net_lengths(os.path.join(w, '2d', 'pnr', top + '.def'))
     back = flow.SHRINK_IDEAL / flow.SHRINK
@@ -50,7 +56,7 @@ def main(argv):
     die = d3['die']
     print('%s: %d cut nets; 2d %.2f mm (mean %.1f um, median %.1f um); 3d-lol %.2f mm '
           '(mean %.1f um, median %.1f um); 3d-lol / 2d %.3f; 3d-lol footprint side %.0f um' % (
-              a.point, len(cut), sum(l2) / 1e3, statistics.mean(l2), statistics.median(l2),
+              point, len(cut), sum(l2) / 1e3, statistics.mean(l2), statistics.median(l2),
               sum(l3) / 1e3, statistics.mean(l3), statistics.median(l3),
               sum(l3) / sum(l2), ((die[2] - die[0]) * (die[3] - die[1])) ** 0.5 * back))
     kinds = {}

@@ -8,29 +8,17 @@ the class totals, their 3d-lol / 2d ratios and the mean net per class.
     python3 scripts/phys/unit_wire_split.py se_unit_3x3 --bottom-tier u_array [--work flow-work]
 
 Reads flow.py's work directory only (synth/synth_info.json, <style>/pnr/<top>.blif and .def)."""
-import argparse
-import json
 import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), '..', 'flow'))
 import flow  # noqa: E402
 import flowlib as fl  # noqa: E402
+from cut_nets import load_lol_point  # noqa: E402
 
 
 def main(argv):
-    ap = argparse.ArgumentParser()
-    ap.add_argument('point')
-    ap.add_argument('--bottom-tier', action='append', default=[])
-    ap.add_argument('--top-tier', action='append', default=[])
-    ap.add_argument('--work', default='flow-work')
-    a = ap.parse_args(argv)
-    w = os.path.join(a.work, a.point)
-    synth = json.load(open(os.path.join(w, 'synth', 'synth_info.json')))
-    lol = os.path.join(w, '3d-lol', 'pnr')
-    top = [f[:-4] for f in os.listdir(lol) if f.endswith('.def') and '_unroute' not in f][0]
-    gates = fl.read_qflow_blif(os.path.join(lol, top + '.blif'))
-    tiers = flow.assign_tiers(gates, synth['driver_hier'], a.top_tier, a.bottom_tier)
+    point, w, lol, top, tiers = load_lol_point(argv)
     back = flow.SHRINK_IDEAL / flow.SHRINK
     d3 = fl.read_def(os.path.join(lol, top + '.def'))
     d2 = fl.read_def(os.path.join(w, '2d', 'pnr', top + '.def'))
@@ -49,7 +37,7 @@ def main(argv):
             c[1] += sum(n['len'].values()) * scale
     s2 = sum(v['2d'][1] for v in tot.values())
     s3 = sum(v['3d-lol'][1] for v in tot.values())
-    print('%s: 2d %.1f mm, 3d-lol %.1f mm (ratio %.3f)' % (a.point, s2 / 1e3, s3 / 1e3, s3 / s2))
+    print('%s: 2d %.1f mm, 3d-lol %.1f mm (ratio %.3f)' % (point, s2 / 1e3, s3 / 1e3, s3 / s2))
     for k, v in sorted(tot.items()):
         (n2, l2), (n3, l3) = v['2d'], v['3d-lol']
         print('  %-7s nets %5d / %5d: 2d %7.2f mm (mean %6.1f um), 3d-lol %7.2f mm '

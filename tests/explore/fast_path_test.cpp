@@ -180,6 +180,16 @@ TEST(ActivityCache, ClockAndTiersDoNotMoveTheActivity) {
   EXPECT_NE(ref, act({"arch.clock=\"400 MHz\"", "se_cores.count=3"}));  // the test can fail
 }
 
+// The paper MoE model, shape only, at a firing rate of 0.15.
+LoadedModel paper_moe() {
+  LoadedModel m;
+  m.path = kSrc + "/models/paper/moe-4-384.toml";
+  m.spec = ModelSpec::load(m.path);
+  m.workload = sim::build_workload(m.spec);
+  m.rate = 0.15;
+  return m;
+}
+
 TEST(Evaluator, FastPathEqualsParsingEveryPoint) {
   StudySpec s;
   s.arch = kArch;
@@ -189,11 +199,7 @@ TEST(Evaluator, FastPathEqualsParsingEveryPoint) {
             parse_axis("tech.bond.pitch=2um,5um"), parse_axis("mapping.head_keep=0.5,1")};
   s.styles = {"2d", "3d-mol+lol"};
   s.thermal = Thermal::off;
-  LoadedModel m;
-  m.path = kSrc + "/models/paper/moe-4-384.toml";
-  m.spec = ModelSpec::load(m.path);
-  m.workload = sim::build_workload(m.spec);
-  m.rate = 0.15;
+  const LoadedModel m = paper_moe();
   Evaluator slow(s, {m}), fast(s, {m});
   fast.validate();
   size_t n = 0;
@@ -249,11 +255,7 @@ TEST(Evaluator, RowsEqualSimsPath) {
   s.axes = {parse_axis("mapping.head_keep=0.25,0.5,0.75,1"), parse_axis("se_cores.count=2,8")};
   s.styles = {"2d", "3d-mol", "3d-lol", "3d-mol+lol"};
   s.thermal = Thermal::off;
-  LoadedModel m;
-  m.path = kSrc + "/models/paper/moe-4-384.toml";
-  m.spec = ModelSpec::load(m.path);
-  m.workload = sim::build_workload(m.spec);
-  m.rate = 0.15;
+  const LoadedModel m = paper_moe();
   Evaluator ev(s, {m});
   ev.validate();
   const auto tech = tech::parse_technology(read_file_text(s.tech), s.tech);
