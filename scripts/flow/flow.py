@@ -1195,15 +1195,20 @@ def clock_nets(clock_port, nets, d):
     return out
 
 
-def net_switching(nets, clocks, activity, toggles, period_ns, vdd=1.8):
+def net_switching(nets, clocks, activity, toggles, period_ns, vdd=1.8, tiers=None):
     """Net switching power computed by the flow: sum over nets of 1/2 (C_wire + C_pin) V^2 f a,
     a = 2 on clock nets, the toggle file's rate when it names the net, else `activity`. With the
-    default activity it is a second implementation of OpenSTA's switching power (a check)."""
+    default activity it is a second implementation of OpenSTA's switching power (a check).
+    tiers (3d-lol): also per tier, each net booked to the tier of the cell that drives it, as
+    OpenSTA books it ('ports': nets driven by a design input)."""
     f = 1e9 / period_ns
     p, matched = 0.0, 0
+    by_tier = {}
     for k, n in nets.items():
         if not n['sinks']:
             continue
+        # a blifFanout copy (<net>_bF$buf<i>: a buffer's output) toggles as the net it buffers
+        kb = re.sub(r'_bF[$_]buf\d+', '', k)
         if k in clocks:
             alpha = 2.0
         elif toggles and k.replace('<', '_').replace('>', '_') in toggles['rates']:
@@ -1212,12 +1217,22 @@ def net_switching(nets, clocks, activity, toggles, period_ns, vdd=1.8):
         elif toggles and k.replace('<', '[').replace('>', ']') in toggles['rates']:
             alpha = toggles['rates'][k.replace('<', '[').replace('>', ']')]
             matched += 1
+        elif toggles and kb != k and kb.replace('<', '_').replace('>', '_') in toggles['rates']:
+            alpha = toggles['rates'][kb.replace('<', '_').replace('>', '_')]
+            matched += 1
         else:
             alpha = activity
-        p += 0.5 * (n['wire_c_ff'] + n['pin_c_ff']) * 1e-15 * vdd * vdd * f * alpha
+        e = 0.5 * (n['wire_c_ff'] + n['pin_c_ff']) * 1e-15 * vdd * vdd * f * alpha
+        p += e
+        if tiers is not None:
+            drv = n['driver'][0] if n['driver'] else 'PIN'
+            t = 'ports' if drv == 'PIN' else tiers.get(drv, 'ports')
+            by_tier[t] = by_tier.get(t, 0.0) + e
     out = {'switching_w_flow': p}
     if toggles:
         out['activity_nets_matched'] = matched
+    if tiers is not None:
+        out['switching_w_flow_by_tier'] = by_tier
     return out
 
 
@@ -1387,6 +1402,7 @@ def main(argv=None):
         activity = DEFAULT_ACTIVITY
         act_kind = 'default'
         toggles = None
+        tier_sw = None
         if a.activity:
             try:
                 toggles = read_toggles(a.activity)
@@ -1411,6 +1427,16 @@ def main(argv=None):
             m['power']['total_w'] = (m['power']['internal_w'] + m['power']['switching_w']
                                      + m['power']['leakage_w'])
             m['power']['activity_file'] = _rel(a.activity)
+            # the flow's own switching at the default rate, the same computation: the default
+            # row's counterpart (OpenSTA's default switching differs from it, docs/flow.md)
+            clocks = clock_nets(a.clock_port, nets, d)
+            m['power']['switching_w_flow_default'] = net_switching(
+                nets, clocks, DEFAULT_ACTIVITY, None, a.period_ns)['switching_w_flow']
+            if tiers:  # per tier, each net's switching booked to its driver's tier (below)
+                tier_sw = (net_switching(nets, clocks, activity, toggles, a.period_ns,
+                                         tiers=tiers)['switching_w_flow_by_tier'],
+                           net_switching(nets, clocks, DEFAULT_ACTIVITY, None, a.period_ns,
+                                         tiers=tiers)['switching_w_flow_by_tier'])
         m['power']['clock_mhz'] = 1000.0 / a.period_ns
         result.update(m)
         pre = os.path.join(proj, 'preplace.json')
@@ -1428,6 +1454,18 @@ def main(argv=None):
                     mm['width_um'] * (mm['height_um'] + pj['halo_um']) for mm in pj['macros'])}
         if a.style == '3d-lol':
             result['3d'] = tier_metrics(d, nets, sta, tiers)
+            if tier_sw:
+                # a toggle file: tier switching with each net's rate (OpenSTA's per-instance
+                # switching used the file's mean rate on every net), and at the default rate by
+                # the same computation
+                real, dflt = tier_sw
+                for t, tp in result['3d']['tiers'].items():
+                    pw = tp['power']
+                    pw['switching_w_opensta'] = pw['switching_w']
+                    pw['switching_w'] = real.get(t, 0.0)
+                    pw['switching_w_flow_default'] = dflt.get(t, 0.0)
+                    pw['total_w'] = pw['internal_w'] + pw['switching_w'] + pw['leakage_w']
+                result['3d']['switching_w_ports'] = real.get('ports', 0.0)
             result['3d']['method'] = 'Shrunk-2D (Panth et al., ICCAD 2014): cells and wire pitches x 0.7 (~1/sqrt(2)), P&R as one, tiers by ' + (('register cone, bottom registers=' + ','.join(a.bottom_regs)) if a.bottom_regs else 'instance prefix: ' + ('top=' + ','.join(a.top_tier) if a.top_tier else 'bottom=' + ','.join(a.bottom_tier)))
             result['footprint_um2'] = result['3d']['footprint_um2']
         else:

@@ -322,7 +322,61 @@ def spikes_table(rows):
             '0.1 per cycle.', '',
             '| point | style | activity file | mean toggles per cycle | nets matched | internal '
             '(mW) | net switching (mW) | total (mW) | default: net switching (mW) | default: total '
-            '(mW) |', '|' + '---|' * 10] + out
+            '(mW) |', '|' + '---|' * 10] + out + [''] + spikes_3d_table(rows)
+
+
+def spikes_3d_table(rows):
+    """3d-lol against 2d and per tier, default rate against real spikes (points with both
+    styles priced). Net switching on both sides is the flow's per-net sum (the default side:
+    power.switching_w_flow_default, the same computation at 0.1 per cycle), so that the two
+    columns differ only by the activity; totals: default = the stored row (OpenSTA)."""
+    spk = {}
+    for f in sorted(glob.glob(os.path.join(REPO, 'results', 'rtl', '*-spikes.json'))):
+        r = json.load(open(f))
+        if r.get('complete'):
+            spk[(r['name'], r['style'])] = r
+    out, tiers = [], []
+    for n in sorted({n for n, _ in spk}):
+        r2, r3 = spk.get((n, '2d')), spk.get((n, '3d-lol'))
+        d2, d3 = rows.get((n, '2d')), rows.get((n, '3d-lol'))
+        if not (r2 and r3 and d2 and d3):
+            continue
+        sd2 = r2['power'].get('switching_w_flow_default', d2['power']['switching_w_flow'])
+        sd3 = r3['power'].get('switching_w_flow_default', d3['power']['switching_w_flow'])
+        out.append('| %s | %.3f / %.3f (%s) | %.3f / %.3f (%s) | %.3f / %.3f (%s) | '
+                   '%.3f / %.3f (%s) |' % (
+                       n, sd2 * 1e3, sd3 * 1e3, pct(sd3, sd2),
+                       r2['power']['switching_w'] * 1e3, r3['power']['switching_w'] * 1e3,
+                       pct(r3['power']['switching_w'], r2['power']['switching_w']),
+                       d2['power']['total_w'] * 1e3, d3['power']['total_w'] * 1e3,
+                       pct(d3['power']['total_w'], d2['power']['total_w']),
+                       r2['power']['total_w'] * 1e3, r3['power']['total_w'] * 1e3,
+                       pct(r3['power']['total_w'], r2['power']['total_w'])))
+        td, tr = d3['3d']['tiers'], r3['3d']['tiers']
+        if 'switching_w_opensta' not in tr.get('top', {}).get('power', {}):
+            continue
+        sh = lambda t, k: t['top']['power'][k] / (t['top']['power'][k] + t['bottom']['power'][k])  # noqa: E731
+        for t in ('top', 'bottom'):
+            a, b = td[t]['power'], tr[t]['power']
+            tiers.append('| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f (%s) |' % (
+                n, t, a['switching_w'] * 1e3, b['switching_w_flow_default'] * 1e3,
+                b['switching_w'] * 1e3, a['internal_w'] * 1e3, b['internal_w'] * 1e3,
+                b['total_w'] * 1e3, pct(b['total_w'], a['total_w'])))
+        tiers.append('| %s | top share of tier power | | | | | | default %.1f %%, spikes %.1f %% |'
+                     % (n, 100 * sh(td, 'total_w'), 100 * sh(tr, 'total_w')))
+    if not out:
+        return []
+    return ['3d-lol against 2d with real spikes (mW, 2d / 3d-lol (3D vs 2D)); net switching by '
+            'the flow\'s per-net sum on both sides (default: the same sum at 0.1 per cycle; '
+            'OpenSTA\'s default switching, in the tables above, differs from it by 2-3 %):', '',
+            '| point | net switching, default | net switching, spikes | total, default | '
+            'total, spikes |', '|' + '---|' * 5] + out + [
+            '', 'Per tier (3d-lol; each net\'s switching booked to the tier of its driver, as '
+            'OpenSTA books it; internal power is OpenSTA\'s at the file\'s mean rate; nets '
+            'driven by design inputs belong to no tier):', '',
+            '| point | tier | default: switching (OpenSTA) | default: switching (flow) | '
+            'spikes: switching | default: internal | spikes: internal | spikes: total (vs '
+            'default total) |', '|' + '---|' * 8] + tiers
 
 
 def synth_table():

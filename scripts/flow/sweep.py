@@ -121,6 +121,12 @@ PIN_UNIT = 'e9be35825e073c44a696caefd0f4d7eadcc5254f'
 for _n in (2, 3):
     POINTS['se_unit_%dx%d' % (_n, _n)] = _p(SE_UNIT, 'se_unit', ['ROWS=%d' % _n, 'COLS=%d' % _n],
                                             ['--bottom-tier', 'u_array'], ALL, pin=PIN_UNIT)
+# held out for the physical model (docs/validation.md): se_unit 2x2 with 32-bit membranes
+# (MEM_W, se_unit.v's default 24), predicted before it was placed. First run by hand from the
+# PIN_UNIT files with --work /tmp (commits 6dfa8dd, 46f42db); re-run by this entry with the
+# sweep's command, which reproduced every stored value (docs/flow.md, Design points)
+POINTS['se_unit_2x2_m32'] = _p(SE_UNIT, 'se_unit', ['ROWS=2', 'COLS=2', 'MEM_W=32'],
+                               ['--bottom-tier', 'u_array'], ALL, pin=PIN_UNIT)
 
 # memory-on-logic with a shared buffer: one weight-buffer macro (one tile per word) feeding two
 # se_arrays, every read-data bit a weight-bank input of one PE in each (the paper's weight GLB

@@ -197,6 +197,41 @@ def sweep():
             m3 = get(r, 'memory_nets.length_um')
             if m2 is not None and m3 is not None:
                 check(m3 < m2, f + ': memory-on-logic did not shorten the memory nets')
+    if 'FLOW_RESULTS' not in os.environ:
+        spikes(rows)
+
+
+def spikes(rows):
+    """results/rtl/<point>-<style>-spikes.json (scripts/flow/spikes.py): the stored layout of
+    the sweep row priced with an RTL testbench's toggle file; same layout, same netlist, its
+    command the one spikes.py builds."""
+    import spikes as sp
+    for name, (toggles, styles) in sp.SPIKES.items():
+        check(os.path.exists(os.path.join(REPO, toggles)), '%s: toggle file %s missing'
+              % (name, toggles))
+        for style in styles:
+            f = os.path.join(REPO, sp.out_path(name, style))
+            check(os.path.exists(f), '%s: not stored (scripts/flow/spikes.py %s)' % (f, name))
+            if not os.path.exists(f):
+                continue
+            r = json.load(open(f))
+            d = rows.get('%s-%s.json' % (name, style))
+            check(d is not None, '%s: no default row in results/flow' % f)
+            check(r.get('complete') is True, f + ': not complete')
+            check(r['command'] == ' '.join(sp.command(name, style)),
+                  f + ': stored command differs from spikes.py\'s')
+            check(get(r, 'power.activity') == 'file' and get(r, 'power.activity_file') == toggles,
+                  f + ': not priced with its toggle file')
+            check((get(r, 'power.activity_nets_matched') or 0) > 0, f + ': no net matched')
+            if d is None:
+                continue
+            for m in ('cells.count', 'wirelength.total_um', 'capacitance.wire_ff',
+                      'timing.worst_slack_ns', 'rtl_sha256'):
+                check(get(r, m) == get(d, m), '%s: %s differs from the default row' % (f, m))
+            if style == '3d-lol':
+                for t in ('top', 'bottom'):
+                    check(get(r, '3d.tiers.%s.power.switching_w_opensta' % t) is not None,
+                          '%s: tier %s not priced per net' % (f, t))
 
 
 if __name__ == '__main__':

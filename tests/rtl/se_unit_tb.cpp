@@ -1,0 +1,339 @@
+// The open flow's se_unit design point (scripts/flow/designs/se_unit.v: se_array + per-column
+// ping-pong accumulators + LIF lane and membranes; docs/flow.md) on real spikes, at the sizes
+// the flow places (2x2, 3x3, 2x2 with 32-bit membranes): the switching activity of every net,
+// named as the flow names the flattened nets, for `scripts/flow/flow.py --activity`.
+//
+// The workload is a compiled layer at the unit's size: moe-fmnist's blocks.0.attn.proj on
+// Fashion-MNIST test image 0 (engine int mode), scheduled by sim::weight_schedule and compiled
+// by rtl::se_ops for configs/arch/small.toml with se_cores.rows = cols = N and
+// spike_gen.acc_entries = N (one token per chunk: the unit's accumulators hold two tokens, one
+// per parity, so the passes run token by token, every input tile of a token in a row). The
+// unit has no pass controller; the testbench is one: a pass (one token's bit plane of one
+// input tile) enters every G = ceil((ROWS + COLS - 1) / 2) cycles, its weight tile written
+// into the idle bank the cycle before (the fastest rate at which a bank is rewritten only
+// after the pass before last has left the array's last PE), the pass flags (token parity,
+// first / last input tile) with it. Inputs hold their last value between passes.
+//
+// Checks: the unit's output spikes equal a C++ model of se_unit.v's arithmetic on the same
+// inputs (so the drive is what the RTL means), the clock toggles 2 per cycle, no bit toggles
+// more than once per cycle.
+#include <gtest/gtest.h>
+#include <verilated.h>
+#include <verilated_vcd_c.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "Vse_unit_2x2.h"
+#include "Vse_unit_2x2_m32.h"
+#include "Vse_unit_3x3.h"
+#include "arch/arch_spec.h"
+#include "common/files.h"
+#include "model_fixture.h"
+#include "rtl/layer_quant.h"
+#include "rtl/se_program.h"
+#include "sim/schedule.h"
+#include "sim/simulate.h"
+
+namespace {
+
+using namespace ss;
+using rtl_test::src;
+
+constexpr int kLanes = 2, kPsumBits = 16, kAccW = 20;  // se_unit.v defaults (the flow's)
+
+// Per-bit toggles of every signal under `scope` in a VCD, named relative to it as RTL paths
+// ("u_array.g_row[0].g_col[1].u_pe.psum_o[3]", Verilator's "g_row(0)" as brackets: yosys's
+// flattened names, which the flow maps with flowlib.safe_name). Unlike se_core_tb.cpp's copy,
+// bits that never toggle are listed too (0), so that the flow prices a constant net at 0, not
+// at the file's mean.
+std::map<std::string, int64_t> vcd_toggles(const std::string& path, const std::string& scope) {
+  std::ifstream in(path);
+  std::map<std::string, std::vector<std::pair<std::string, int>>> vars;  // id -> (name, lsb)
+  std::map<std::string, std::string> value;
+  std::map<std::string, int> width;
+  std::map<std::string, int64_t> toggles;
+  std::vector<std::string> stack;
+  std::string tok;
+  auto norm = [](std::string n) {
+    for (char& c : n) c = c == '(' ? '[' : (c == ')' ? ']' : c);
+    return n;
+  };
+  auto bit = [](const std::string& name, int w, int b) {
+    return w == 1 ? name : name + "[" + std::to_string(b) + "]";
+  };
+  auto change = [&](const std::string& id, std::string bits) {
+    auto v = vars.find(id);
+    if (v == vars.end()) return;
+    const int w = width[id];
+    if (int(bits.size()) < w) bits.insert(0, size_t(w) - bits.size(), bits[0] == '1' ? '0' : bits[0]);
+    auto& old = value[id];
+    if (!old.empty())
+      for (int b = 0; b < w; ++b)
+        if (old[size_t(w - 1 - b)] != bits[size_t(w - 1 - b)])
+          for (const auto& [name, lsb] : v->second) ++toggles[bit(name, w, lsb + b)];
+    old = bits;
+  };
+  while (in >> tok) {
+    if (tok == "$scope") {
+      std::string kind, name;
+      in >> kind >> name >> tok;
+      stack.push_back(norm(name));
+    } else if (tok == "$upscope") {
+      in >> tok;
+      stack.pop_back();
+    } else if (tok == "$var") {
+      std::string type, id, name, rest;
+      int w = 1;
+      in >> type >> w >> id >> name;
+      int lsb = 0;
+      in >> rest;
+      if (rest != "$end") {
+        const auto colon = rest.find(':');
+        lsb = std::stoi(rest.substr(colon == std::string::npos ? 1 : colon + 1));
+        in >> rest;
+      }
+      std::string full;
+      for (const auto& s : stack) full += s + ".";
+      if (full.rfind(scope + ".", 0) == 0) {
+        const std::string n = full.substr(scope.size() + 1) + norm(name);
+        vars[id].emplace_back(n, lsb);
+        width[id] = w;
+        for (int b = 0; b < w; ++b) toggles.emplace(bit(n, w, lsb + b), 0);
+      }
+    } else if (tok[0] == 'b') {
+      std::string id;
+      in >> id;
+      change(id, tok.substr(1));
+    } else if ((tok[0] == '0' || tok[0] == '1' || tok[0] == 'x' || tok[0] == 'z') &&
+               tok.size() > 1) {
+      change(tok.substr(1), tok.substr(0, 1));
+    }
+  }
+  return toggles;
+}
+
+template <class I>
+void put(I& s, int lsb, int w, uint64_t v) {
+  for (int i = 0; i < w; ++i) s = I((s & ~(I(1) << (lsb + i))) | (I((v >> i) & 1) << (lsb + i)));
+}
+template <std::size_t N>
+void put(VlWide<N>& s, int lsb, int w, uint64_t v) {
+  for (int i = 0; i < w; ++i) {
+    const int b = lsb + i;
+    s[b / 32] = (s[b / 32] & ~(1u << (b % 32))) | (uint32_t((v >> i) & 1) << (b % 32));
+  }
+}
+
+// The layer compiled for an N x N array, one token per chunk.
+struct Layer {
+  std::vector<rtl::SeOp> ops;
+  int frac_bits = 0;
+};
+
+Layer compile_layer(int n) {
+  const arch::Arch a = arch::load_arch(
+      src("configs/arch/small.toml"),
+      {"se_cores.rows=" + std::to_string(n), "se_cores.cols=" + std::to_string(n),
+       "spike_gen.acc_entries=" + std::to_string(n)});
+  rtl_test::ModelFixture f("models/moe-fmnist.toml", a, 1);
+  const auto s = f.sample(0);
+  struct Grab : sim::WeightLayerObserver {
+    const rtl_test::ModelFixture* f;
+    Layer out;
+    void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
+                         int kept, int, const sim::LayerCost&) override {
+      if (d.name != "blocks.0.attn.proj") return;
+      const rtl::LayerQuant q = rtl::quantize_layer(f->spec, f->weights, d);
+      out.frac_bits = q.frac_bits;
+      out.ops = rtl::se_ops(d, sim::weight_schedule(d, int(toks.size()), kept, f->arch), in, toks,
+                            q, rtl::se_core_params(f->arch, f->spec), 0);
+    }
+  } g;
+  g.f = &f;
+  sim::simulate_sample(f.workload, s.spikes, f.ctx, &g);
+  return g.out;
+}
+
+// se_unit.v's arithmetic (the reference for the drive): per column the spikes in output order.
+struct UnitModel {
+  int rows, cols, mem_w;
+  std::vector<std::array<std::array<int64_t, kLanes>, 2>> acc;  // [col][bank][lane]
+  std::vector<std::array<int64_t, 2>> mem;                      // [col][bank]
+  std::vector<std::vector<int>> spikes;                         // [col] in firing order
+  UnitModel(int r, int c, int m) : rows(r), cols(c), mem_w(m), acc(size_t(c)), mem(size_t(c)),
+                                   spikes(size_t(c)) {
+    for (auto& a : acc) a = {};
+    for (auto& v : mem) v = {0, 0};
+  }
+  static int64_t wrap(int64_t v, int w) { return int64_t(uint64_t(v) << (64 - w)) >> (64 - w); }
+  void pass(const std::vector<int8_t>& w, const std::vector<uint8_t>& x, int bank, bool first,
+            bool last, int64_t th) {
+    for (int c = 0; c < cols; ++c) {
+      for (int l = 0; l < kLanes; ++l) {
+        int64_t ps = 0;
+        for (int r = 0; r < rows; ++r) ps += x[size_t(r * kLanes + l)] ? w[size_t(r * cols + c)] : 0;
+        ps = wrap(ps, kPsumBits);
+        auto& a = acc[size_t(c)][size_t(bank)][size_t(l)];
+        a = wrap((first ? 0 : a) + ps, kAccW);
+      }
+      if (!last) continue;
+      int64_t v = mem[size_t(c)][size_t(bank)];
+      for (int l = 0; l < kLanes; ++l) {
+        const int64_t h = (acc[size_t(c)][size_t(bank)][size_t(l)] + v) >> 1;  // floor
+        const bool s = h >= th;
+        spikes[size_t(c)].push_back(s);
+        v = s ? 0 : wrap(h, mem_w);
+      }
+      mem[size_t(c)][size_t(bank)] = v;
+    }
+  }
+};
+
+template <class V>
+void activity(int n, int mem_w, const std::string& name, int64_t max_cycles) {
+  const Layer layer = compile_layer(n);
+  ASSERT_FALSE(layer.ops.empty());
+  const int rows = n, cols = n;
+  const int gap = (rows + cols - 1 + 1) / 2;  // cycles between passes (weight bank reuse)
+  Verilated::randReset(0);  // registers start at zero: no artefact toggles
+  auto m = std::make_unique<V>();
+  m->clk_i = 0;
+  m->rst_ni = 0;
+  auto tick = [&] {
+    m->clk_i = 0;
+    m->eval();
+    m->clk_i = 1;
+    m->eval();
+  };
+  for (int i = 0; i < 4; ++i) tick();
+  m->rst_ni = 1;
+  const std::string vcd = std::string(SS_BINARY_DIR) + "/" + name + ".vcd";
+  Verilated::traceEverOn(true);
+  auto tr = std::make_unique<VerilatedVcdC>();
+  m->trace(tr.get(), 99);
+  tr->open(vcd.c_str());
+  UnitModel ref(rows, cols, mem_w);
+  std::vector<std::vector<int>> got(static_cast<size_t>(cols));
+  // threshold: the layer's (column 0's; the unit has one per layer) in units of the sum,
+  // ceil(th / 2^F): H >= that <=> H x 2^F >= th
+  const int64_t th_fx = layer.ops.front().th.at(0);
+  const int64_t th = -((-th_fx) >> layer.frac_bits);
+  m->th_i = 0;
+  put(m->th_i, 0, mem_w, uint64_t(th));
+  int64_t cycles = 0, passes = 0;
+  size_t next = 0;  // op of the next pass
+  int tok = 0;      // token parity (alternates per token)
+  const int64_t drain = rows + cols + 2 * kLanes + 4;
+  int64_t end = -1;
+  for (int64_t cyc = 0; end < 0 || cyc < end; ++cyc) {
+    const int64_t phase = cyc % gap;
+    m->wr_en_i = 0;
+    m->in_valid_i = 0;
+    const bool issue = phase == 0 && cyc > 0 && next < layer.ops.size() && cyc < max_cycles;
+    // the write of the next pass's tile, the cycle before it enters (bank = its parity)
+    if (phase == gap - 1 && next < layer.ops.size() && cyc + 1 < max_cycles) {
+      const auto& op = layer.ops[next];
+      EXPECT_EQ(op.planes, 1);  // a spike layer: one bit plane
+      EXPECT_EQ(op.pass.nt, 1);
+      m->wr_en_i = 1;
+      m->wr_bank_i = uint8_t(next & 1);
+      for (int k = 0; k < rows * cols; ++k) put(m->wr_tile_i, k * 8, 8, uint8_t(op.w[size_t(k)]));
+    }
+    if (issue) {
+      const auto& op = layer.ops[next];
+      if (op.pass.first_in && next > 0) tok ^= 1;
+      m->in_valid_i = 1;
+      m->in_bank_i = uint8_t(next & 1);
+      m->in_tok_i = uint8_t(tok);
+      m->in_first_i = op.pass.first_in;
+      m->in_last_i = op.pass.last_in;
+      m->in_x_i = 0;
+      for (int r = 0; r < rows; ++r)
+        for (int l = 0; l < kLanes; ++l)
+          if (l < op.pass.nl && op.x[size_t(r * kLanes + l)]) put(m->in_x_i, r * kLanes + l, 1, 1);
+      std::vector<uint8_t> x(size_t(rows * kLanes), 0);
+      for (int r = 0; r < rows; ++r)
+        for (int l = 0; l < op.pass.nl; ++l) x[size_t(r * kLanes + l)] = op.x[size_t(r * kLanes + l)];
+      ref.pass(op.w, x, tok, op.pass.first_in, op.pass.last_in, th);
+      ++next, ++passes;
+    }
+    if (end < 0 && (next == layer.ops.size() || cyc + 1 >= max_cycles) && !issue && phase == 0 &&
+        cyc > 0)
+      end = cyc + drain;
+    m->clk_i = 0;
+    m->eval();
+    tr->dump(uint64_t(2 * cyc));
+    m->clk_i = 1;
+    m->eval();
+    tr->dump(uint64_t(2 * cyc + 1));
+    for (int c = 0; c < cols; ++c)
+      if ((m->out_valid_o >> c) & 1) got[size_t(c)].push_back((m->out_spike_o >> c) & 1);
+    cycles = cyc + 1;
+  }
+  tr->close();
+  // the passes issued end on a token boundary only by chance: compare the fired tokens
+  int64_t fired = 0, spikes = 0;
+  for (int c = 0; c < cols; ++c) {
+    ASSERT_EQ(got[size_t(c)], ref.spikes[size_t(c)]) << name << " column " << c;
+    fired += int64_t(got[size_t(c)].size());
+    spikes += std::count(got[size_t(c)].begin(), got[size_t(c)].end(), 1);
+  }
+  EXPECT_GT(fired, 0);
+  const auto tg = vcd_toggles(vcd, "TOP.se_unit");
+  ASSERT_GT(tg.size(), size_t(rows * cols * 20));
+  nlohmann::json nets = nlohmann::json::object();
+  double sum = 0;
+  for (const auto& [n2, t] : tg) {
+    const double rate = double(t) / double(cycles);
+    if (n2 == "clk_i" || n2.ends_with(".clk_i")) {
+      EXPECT_EQ(t, 2 * cycles - 1) << n2;
+      continue;
+    }
+    EXPECT_LE(rate, 1.0) << n2;
+    nets[n2] = rate, sum += rate;
+  }
+  const nlohmann::json out = {
+      {"source", "tests/rtl/se_unit_tb.cpp SeUnit.SwitchingActivityOfRealSpikes*"},
+      {"design", "scripts/flow/designs/se_unit.v ROWS=" + std::to_string(rows) +
+                     " COLS=" + std::to_string(cols) + " MEM_W=" + std::to_string(mem_w) +
+                     " (flow point " + name + ")"},
+      {"workload",
+       "moe-fmnist blocks.0.attn.proj, Fashion-MNIST test image 0, int mode, compiled for a " +
+           std::to_string(n) + " x " + std::to_string(n) +
+           " array (small.toml, acc_entries = cols: one token per chunk); a pass every " +
+           std::to_string(gap) + " cycles"},
+      {"cycles", cycles},
+      {"passes", passes},
+      {"layer_passes", int64_t(layer.ops.size())},
+      {"neuron_steps", fired},
+      {"output_spikes", spikes},
+      {"threshold", th},
+      {"unit", "toggles per clock cycle"},
+      {"mean", sum / double(nets.size())},
+      {"nets", nets}};
+  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  std::remove(vcd.c_str());
+}
+
+constexpr int64_t kCycles = 20000;
+
+TEST(SeUnit, SwitchingActivityOfRealSpikes2x2) {
+  activity<Vse_unit_2x2>(2, 24, "se_unit_2x2", kCycles);
+}
+TEST(SeUnit, SwitchingActivityOfRealSpikes3x3) {
+  activity<Vse_unit_3x3>(3, 24, "se_unit_3x3", kCycles);
+}
+TEST(SeUnit, SwitchingActivityOfRealSpikes2x2Mem32) {
+  activity<Vse_unit_2x2_m32>(2, 32, "se_unit_2x2_m32", kCycles);
+}
+
+}  // namespace
