@@ -32,6 +32,9 @@ struct Block {
   double leakage_ref_w = 0;  // at the technology's leakage reference temperature
   double logic_path_s = 0;   // gate delay of the block's own register-to-register path
   double local_wire_m = 0;   // planar wire inside that path (e.g. PE-to-PE pitch)
+  // Stages of that path that drive a net inside the block (clk->Q, each mux, each adder and
+  // comparator level): each drives the wire of a path net of the block (timing.cpp).
+  int logic_path_stages = 0;
   int port_bits = 0;         // bits per cycle leaving the block towards its consumers
   int instances = 1;         // identical copies whose busy cycles the simulator sums (cores)
   std::optional<tech::SramMacro> sram;  // memories only

@@ -40,6 +40,14 @@ double davis_mean_length(double cells, const RentParams& r) {
 }
 }  // namespace
 
+double internal_net_length_m(const Block& b, const tech::Technology& t) {
+  if (b.gates < 4) return 0;
+  const double cells = b.gates / kGateEquivalentsPerCell;
+  const double mean_length = davis_mean_length(cells / std::max(1, b.instances), b.rent);
+  const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
+  return kNetLengthPerDavisMean * mean_length * pitch;
+}
+
 double internal_wire_ratio(const Block& b, const tech::Technology& t) {
   if (b.gates < 4) return 0;
   // Nets per cell, their routed length and their pin load as our open flow measured them

@@ -32,6 +32,10 @@ double active_cycles(const Block& b, const ActivityView& act);
 // Davis mean length over its cells x the flow's routed-length factor x placed pitch x c_local,
 // over the flow's pin load per cell (3.47 C0); constants in flow_carried.h.
 double internal_wire_ratio(const Block& b, const tech::Technology& t);
+// The mean routed net of a logic block (m): the Davis mean over one core's cells x the flow's
+// routed-length factor x the placed pitch (folded blocks: the half-block's pitch); 0 for a
+// block of fewer than 4 gates.
+double internal_net_length_m(const Block& b, const tech::Technology& t);
 
 // Clock distribution wire of a block: a Steiner tree over its N sinks spread over its area A,
 // ~0.7124 sqrt(N A) (Beardwood-Halton-Hammersley constant) x the flow's measured detour factor

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "phys/component_model.h"
+#include "phys/flow_carried.h"
 
 namespace ss::phys {
 
@@ -66,11 +67,21 @@ BlockCells block_cells(const Block& b, const tech::Technology& t) {
   return {ff, (b.cell_area_m2 - ff * t.logic.dff_area_m2) * 1e12};
 }
 
-// The PE's register-to-register path with the carry chain as the flow's synthesis maps it.
-double pe_path_s(const FlowDesign& d, const tech::Technology& t, double carry_per_bit_s) {
+// The PE's register-to-register path with the carry chain as the flow's synthesis maps it,
+// without the wire its stages drive (pe_path_stages of them).
+double pe_path_gates_s(const FlowDesign& d, const tech::Technology& t, double carry_per_bit_s) {
   const auto& l = t.logic;
   return l.dff_clk_q_s + tech::mux2(l, d.weight_bits).delay_s + d.psum_bits * carry_per_bit_s +
          tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
+}
+// Stages of that path that drive a net: the bank bit's Q, the bank mux, one per carry bit, the
+// lane mux.
+int pe_path_stages(const FlowDesign& d) { return d.psum_bits + 3; }
+
+// Delay per um of wire a path's stage drives (src/phys/flow_carried.h).
+double stage_wire_s_per_um(const tech::Technology& t, double wire_ff_per_um) {
+  return kPathWirePerMinDriver * t.logic.fo4_delay_s / (5 * t.driver.c0_f) * wire_ff_per_um *
+         1e-15;
 }
 
 }  // namespace
@@ -225,6 +236,12 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
   double wire_ff = 0, wire_um = 0;
   for (const auto& n : names) {
     const auto& p = find(points, n, "2d");
+    wire_ff += p.wire_ff, wire_um += p.wirelength_um;
+  }
+  f.wire_ff_per_um = wire_ff / wire_um;
+  f.stage_wire_s_per_um = stage_wire_s_per_um(t, f.wire_ff_per_um);
+  for (const auto& n : names) {
+    const auto& p = find(points, n, "2d");
     if (f.activity > 0 && p.activity != f.activity)
       throw error_at(p.file, "power.activity_per_cycle", "fitted points must share one activity");
     f.activity = p.activity;
@@ -238,13 +255,15 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
     nlfp.push_back(p.wirelength_um / p.nets /
                    (davis_mean(p.cells) * std::sqrt(p.die_um2 / p.cells)));
     clk.push_back(p.clock_wire_um / (0.7124 * std::sqrt(p.flip_flops * p.die_um2)));
-    wire_ff += p.wire_ff, wire_um += p.wirelength_um;
     pins.push_back((p.pin_ff - p.flip_flops * t.logic.dff_clock_pin_cap_f * 1e15) / p.cells);
     eff.push_back(p.internal_w / (p.clock_mhz * 1e6) / p.flip_flops);
     const auto& l = t.logic;
     const double fixed = l.dff_clk_q_s + tech::mux2(l, d.weight_bits).delay_s +
                          tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
-    carry.push_back((1 / (p.fmax_mhz * 1e6) - fixed) / d.psum_bits);
+    // The wire the path's stages drive, at this layout's own mean routed net.
+    const double path_wire_s = pe_path_stages(d) * f.stage_wire_s_per_um * kPathNetPerMeanNet *
+                               p.wirelength_um / p.nets;
+    carry.push_back((1 / (p.fmax_mhz * 1e6) - fixed - path_wire_s) / d.psum_bits);
     const auto& q = find(points, n, "3d-lol");
     cut.push_back(q.bonds / q.cells);
   }
@@ -255,7 +274,6 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
   f.net_length_factor = mean(nlf);
   f.net_length_factor_placed = mean(nlfp);
   f.clock_wire_factor = mean(clk);
-  f.wire_ff_per_um = wire_ff / wire_um;
   f.data_pin_ff_per_cell = mean(pins);
   f.ff_internal_j = mean(eff);
   f.carry_delay_per_bit_s = mean(carry);
@@ -308,7 +326,9 @@ FlowPrediction predict_flow(const FlowPoint& p, const FlowFit& f, const tech::Te
   r.internal_w = hz * r.flip_flops * f.ff_internal_j;
   r.leakage_w = r.cell_area_um2 * 1e-12 * t.logic.leakage_w_per_m2;
   r.total_w = r.internal_w + r.switching_w + r.leakage_w;
-  r.fmax_mhz = 1e-6 / pe_path_s(d, t, f.carry_delay_per_bit_s);
+  const double path_net_um = kPathNetPerMeanNet * r.wirelength_um / nets;
+  r.fmax_mhz = 1e-6 / (pe_path_gates_s(d, t, f.carry_delay_per_bit_s) +
+                       pe_path_stages(d) * f.stage_wire_s_per_um * path_net_um);
   return r;
 }
 
@@ -384,7 +404,8 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
       n_bottom * f.nets_per_cell * f.net_length_factor * davis_mean(n_bottom) * pitch_um;
   const double w_top = n_top * f.nets_per_cell * f.net_length_factor *
                        DavisDistribution(n_top, kLogicRent).average_length() * pitch_um;
-  u.psum_link_bits = cols * d.lanes * d.psum_bits;
+  // What leaves each column towards its lane (se_unit.v: out_psum_o, out_valid_o, out_meta_o).
+  u.psum_link_bits = cols * (d.lanes * d.psum_bits + 1 + d.meta_bits);
   // Fused link (docs/physical.md, Links): the gap between the array and its lane group (0: they
   // abut) plus half the lane group's side.
   const double link_len_um = 0.5 * std::sqrt(u.top_cell_area_um2 / p.density_target);
@@ -404,8 +425,20 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   r.internal_w = hz * r.flip_flops * f.ff_internal_j;
   r.leakage_w = r.cell_area_um2 * 1e-12 * l.leakage_w_per_m2;
   r.total_w = r.internal_w + r.switching_w + r.leakage_w;
-  const double pe_s = pe_path_s(ad, t, f.carry_delay_per_bit_s);
+  // The wire on the paths: each stage drives a net of kPathNetPerMeanNet x the mean routed net
+  // of its block (the array for the PE's path, the lanes and their state for the LIF path), as
+  // placed in this style.
+  const double npc = f.nets_per_cell;
+  u.pe_path_net_um = kPathNetPerMeanNet * u.wire_bottom_um / (n_bottom * npc);
+  u.lif_path_net_um = kPathNetPerMeanNet * u.wire_top_um / (n_top * npc);
+  u.pe_path_stages = pe_path_stages(ad);
+  const double pe_s = pe_path_gates_s(ad, t, f.carry_delay_per_bit_s) +
+                      u.pe_path_stages * f.stage_wire_s_per_um * u.pe_path_net_um;
   const int sel_levels = static_cast<int>(std::ceil(std::log2(2.0 * d.lanes)));
+  const int compare_levels = compare_tree_levels(d.mem_w);
+  // Stages that drive a net: Q, the read-mux levels, the membrane mux, the add's carry stages,
+  // the compare's levels, the reset mux.
+  u.lif_path_stages = 1 + sel_levels + 1 + (d.mem_w + 1 + compare_levels) + 1;
   // The charge add is a ripple of (mem_w + 1) carry stages (one AOI21/OAI21 per bit, as in the
   // PE); the fire compare is a log-depth tree after the add's top bit: one bit-level stage, then
   // ceil(log2 mem_w) merges of (greater, equal) pairs, each one AOI/OAI/NAND gate, priced at the
@@ -413,8 +446,9 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   // top bit in se_unit 3x3, 33-34 cells from clk->Q to D in all four layouts.
   const double lif_s = l.dff_clk_q_s + sel_levels * tech::mux2(l, d.acc_w).delay_s +
                        tech::mux2(l, d.mem_w).delay_s +
-                       (d.mem_w + 1 + compare_tree_levels(d.mem_w)) * f.carry_delay_per_bit_s +
-                       tech::mux2(l, d.mem_w).delay_s + l.dff_setup_s;
+                       (d.mem_w + 1 + compare_levels) * f.carry_delay_per_bit_s +
+                       tech::mux2(l, d.mem_w).delay_s + l.dff_setup_s +
+                       u.lif_path_stages * f.stage_wire_s_per_um * u.lif_path_net_um;
   u.pe_path_ns = pe_s * 1e9;
   u.lif_path_ns = lif_s * 1e9;
   r.fmax_mhz = 1e-6 / std::max(pe_s, lif_s);

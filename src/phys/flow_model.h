@@ -81,8 +81,14 @@ struct FlowFit {
   // per cell and output transition of the data nets (least squares over the fitted points).
   double ff_internal_j = 0, cell_internal_j = 0;
   // The PE's ripple carry as abc maps it at a loose delay target: the register-to-register
-  // path minus the liberty's clk->Q, muxes and setup, per accumulator bit.
+  // path minus the liberty's clk->Q, muxes and setup and minus the wire its stages drive (below),
+  // per accumulator bit: a stage's own delay.
   double carry_delay_per_bit_s = 0;
+  // The wire on a path (issue 14, part 3): every stage of a register-to-register path drives a
+  // net of kPathNetPerMeanNet x the mean routed net of the block it runs in (the style's: folded
+  // in 3d-lol), each um of it adding stage_wire_s_per_um = kPathWirePerMinDriver x FO4 / (5 C0)
+  // x the extracted wire c (src/phys/flow_carried.h: both measured on se_array 2x2 and 3x3).
+  double stage_wire_s_per_um = 0;
   double cut_nets_per_cell = 0;  // 3d-lol: nets with cells on both tiers, per cell
 };
 
@@ -128,6 +134,10 @@ struct UnitPrediction {
   double link_wire_um = 0;    // the partial-sum wire (fused link: half the lane group's side)
   double wire_bottom_um = 0, wire_top_um = 0;  // each block's own nets (Davis), styled
   double lif_path_ns = 0, pe_path_ns = 0;
+  // The net each stage of those paths drives (kPathNetPerMeanNet x the block's mean routed net,
+  // styled), and the number of stages that drive one.
+  double lif_path_net_um = 0, pe_path_net_um = 0;
+  int lif_path_stages = 0, pe_path_stages = 0;
 };
 // The model of the unit with the fit of se_array (fit_flow): the array as predict_flow sizes it;
 // the LIF lanes from the "lif" component model (its accumulator SRAM left out: acc_entries 0);
@@ -135,11 +145,13 @@ struct UnitPrediction {
 // column) and their read-modify-write adders and read multiplexers from the same liberty
 // primitives; combinational area x the fit's mapping, x its fanout area. Wire: each block's
 // Davis mean at its own Rent exponent (array 0.5, lif 0.6) x the fit's length factor, plus the
-// partial-sum link at the model's fused-link length (the lane group abuts its array: half the
-// lane group's side); 3d-lol x 1/sqrt(2) (Shrunk-2D: the flow folds both blocks), its bonds the
-// partial-sum link. fmax: the slower of the PE's path and the LIF lane's (accumulator read mux,
-// membrane mux, the (mem_w + 1)-bit ripple add, then the mem_w-bit compare as a tree of
-// compare_tree_levels(mem_w) gates, each stage at the fit's carry delay per bit, the reset mux).
+// link between the blocks at the model's fused-link length (the lane group abuts its array: half
+// the lane group's side): every bit that leaves a column towards its lane, the partial sums
+// (lanes x psum_bits), the valid and the meta tag; 3d-lol x 1/sqrt(2) (Shrunk-2D: the flow folds
+// both blocks), its bonds that link. fmax: the slower of the PE's path and the LIF lane's
+// (accumulator read mux, membrane mux, the (mem_w + 1)-bit ripple add, then the mem_w-bit
+// compare as a tree of compare_tree_levels(mem_w) gates, each stage at the fit's carry delay per
+// bit, the reset mux), each stage also driving the wire of its block's path net (FlowFit).
 // Logic levels of an n-bit magnitude compare as abc builds it (a tree, not a ripple): one
 // bit-level stage (greater / equal per bit) and ceil(log2 n) levels merging (greater, equal)
 // pairs; 6 for 24 bits (the flow's se_unit paths, docs/validation.md). tech::comparator has the

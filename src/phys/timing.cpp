@@ -3,7 +3,22 @@
 #include <algorithm>
 #include <cmath>
 
+#include "phys/energy.h"
+#include "phys/flow_carried.h"
+
 namespace ss::phys {
+
+// The wire a block's own register-to-register path drives (issue 14, part 3): each of its
+// logic_path_stages stages drives a net of kPathNetPerMeanNet x the block's mean routed net on
+// local metal, at kPathWirePerMinDriver x the minimum inverter's delay per unit load,
+// FO4 / (5 C0) (both measured on our open flow's se_array paths: src/phys/flow_carried.h). The
+// mean net is the one wire_internal prices (equal in every seed style; x 1/sqrt(2) folded).
+double path_stage_wire_s(const Block& b, const tech::Technology& t) {
+  if (b.logic_path_stages <= 0 || b.kind == BlockKind::memory) return 0;
+  const double per_farad = kPathWirePerMinDriver * t.logic.fo4_delay_s / (5 * t.driver.c0_f);
+  return b.logic_path_stages * per_farad * t.wire("local").c_f_per_m * kPathNetPerMeanNet *
+         internal_net_length_m(b, t);
+}
 
 Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
                       const tech::Technology& t, int bus_stages) {
@@ -26,19 +41,21 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
     if (b.name == "se_cores" || b.name == "attention_cores") {
       // PE to neighbouring PE over local metal within the path.
       tm.paths.push_back({"pe_array." + b.name, b.logic_path_s,
-                          tech::wire_delay_s(t.wire("local"), b.local_wire_m, t.driver)});
+                          tech::wire_delay_s(t.wire("local"), b.local_wire_m, t.driver) +
+                              path_stage_wire_s(b, t)});
     } else if (b.name == "spike_gen") {
       // Partial sums leave the arrays' registers and are charged in the same cycle.
-      tm.paths.push_back({"spike_gen", b.logic_path_s, worst_in("spike_gen")});
+      tm.paths.push_back(
+          {"spike_gen", b.logic_path_s, worst_in("spike_gen") + path_stage_wire_s(b, t)});
       // The accumulator's read-modify-write: the read of the next token is issued a cycle
       // ahead (token order is fixed), so the macro's access + setup is a stage of its own.
       if (b.accumulator)
         tm.paths.push_back(
             {"spike_gen.accumulator", b.accumulator->access_time_s + l.dff_setup_s, 0});
     } else if (b.name == "router") {
-      tm.paths.push_back({"router", b.logic_path_s, worst_out("router")});
+      tm.paths.push_back({"router", b.logic_path_s, worst_out("router") + path_stage_wire_s(b, t)});
     } else if (b.name == "noc") {
-      tm.paths.push_back({"noc", b.logic_path_s, 0});
+      tm.paths.push_back({"noc", b.logic_path_s, path_stage_wire_s(b, t)});
     } else if (b.sram) {
       const std::string role = b.name.substr(8);
       const double wire = worst_out(b.name);

@@ -39,6 +39,9 @@ struct Timing {
 // bus_stages: the interconnect's latency in cycles. With one stage a buffer's data must cross
 // the wire in the cycle it leaves the macro (path = access + wire + setup); with more, the wire
 // is registered and split evenly over stages - 1 cycles of its own (clk->Q + wire + setup).
+// The wire the stages of a logic block's own path drive (0 for memories), typical corner.
+double path_stage_wire_s(const Block& b, const tech::Technology& t);
+
 Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
                       const tech::Technology& t, int bus_stages = 1);
 

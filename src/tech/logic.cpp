@@ -35,4 +35,7 @@ Op mux2(const LogicTech& t, int bits) {
   return {bits * t.mux2_energy_j, t.mux2_delay_s, bits * t.mux2_area_m2};
 }
 
+int adder_levels(int bits) { return 1 + log2_ceil(bits); }
+int comparator_levels(int bits) { return 1 + log2_ceil(bits); }
+
 }  // namespace ss::tech

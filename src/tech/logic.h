@@ -49,6 +49,9 @@ Op adder(const LogicTech& t, int bits);
 // full adders; delay a log-depth tree, one carry stage + ceil(log2 n) AND-OR stages, as abc
 // builds the LIF compare of the flow's se_unit (docs/validation.md: 6 levels for 24 bits).
 Op comparator(const LogicTech& t, int bits);
+// Logic levels (gates that drive a net) of those: the bit-level stage + ceil(log2 n).
+int adder_levels(int bits);
+int comparator_levels(int bits);
 // Data energy of writing n flip-flops (each bit toggles with probability 1/2); the clock pin
 // energy is charged per clocked cycle (register_clock), not per write. Delay = clk->Q + setup.
 Op register_write(const LogicTech& t, int bits);

@@ -82,6 +82,7 @@ class StSystolic final : public ComponentModel {
     // mux, setup (hw/se_pe.v).
     b.logic_path_s = l.dff_clk_q_s + mux2(l, w).delay_s + adder(l, acc).delay_s +
                      mux2(l, acc).delay_s + l.dff_setup_s;
+    b.logic_path_stages = 1 + 1 + tech::adder_levels(acc) + 1;
     // Partial sums towards the spike generators: every column emits one word per time lane per
     // streaming cycle (docs/sim.md: each cycle one token's spikes, all lanes, enter the rows).
     b.psum_words_per_busy_cycle = static_cast<double>(s.cols) * lanes;
@@ -110,6 +111,7 @@ class AttentionArray final : public ComponentModel {
         adder(l, acc).energy_j + mux2(l, acc).energy_j + register_write(l, acc).energy_j;
     b.energy_per_event_j["ops_skipped"] = register_write(l, 1).energy_j;
     b.logic_path_s = l.dff_clk_q_s + mux2(l, acc).delay_s + adder(l, acc).delay_s + l.dff_setup_s;
+    b.logic_path_stages = 1 + 1 + tech::adder_levels(acc);
     // Outputs leave along the map's query side: qk_first holds the N x N map with queries on
     // the rows (A V mode: one word per row and lane per cycle), kv_first holds K^T V and emits
     // per column. "auto" may use either: the wider side bounds it. Only the A V (or Q) mode

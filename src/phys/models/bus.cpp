@@ -24,6 +24,7 @@ class Bus final : public ComponentModel {
     b.energy_per_event_j["transfer_bits"] =
         stages * register_write(l, 1).energy_j + mux2(l, 1).energy_j;
     b.logic_path_s = l.dff_clk_q_s + mux2(l, w).delay_s + l.dff_setup_s;
+    b.logic_path_stages = 2;  // Q, the endpoint mux
     b.port_bits = w;
     return b;
   }

@@ -27,6 +27,7 @@ class TopK final : public ComponentModel {
         comparator(l, sc).energy_j + mux2(l, sc).energy_j + register_write(l, sc).energy_j;
     b.logic_path_s =
         l.dff_clk_q_s + comparator(l, sc).delay_s + mux2(l, sc).delay_s + l.dff_setup_s;
+    b.logic_path_stages = 1 + tech::comparator_levels(sc) + 1;
     b.local_wire_m = std::sqrt(lane_cell / l.utilization);
     b.port_bits = static_cast<int>(lanes);
     return b;

@@ -33,6 +33,7 @@ class Lif final : public ComponentModel {
     // Partial sum arrives in a register; charge, compare and reset-mux in one cycle.
     b.logic_path_s = l.dff_clk_q_s + adder(l, m).delay_s + comparator(l, m).delay_s +
                      mux2(l, m).delay_s + l.dff_setup_s;
+    b.logic_path_stages = 1 + tech::adder_levels(m) + tech::comparator_levels(m) + 1;
     b.local_wire_m = std::sqrt(lane_cell / l.utilization);
     b.port_bits = static_cast<int>(lanes);
     b.instances = a.se.count + a.attention.count;  // one lane group per core
