@@ -1220,6 +1220,9 @@ def net_switching(nets, clocks, activity, toggles, period_ns, vdd=1.8, tiers=Non
         elif toggles and kb != k and kb.replace('<', '_').replace('>', '_') in toggles['rates']:
             alpha = toggles['rates'][kb.replace('<', '_').replace('>', '_')]
             matched += 1
+        elif toggles and toggles.get('aliases', {}).get(kb) in toggles['rates']:
+            alpha = toggles['rates'][toggles['aliases'][kb]]  # a macro pin's net (bond<k>_<pin>)
+            matched += 1
         else:
             alpha = activity
         e = 0.5 * (n['wire_c_ff'] + n['pin_c_ff']) * 1e-15 * vdd * vdd * f * alpha
@@ -1410,6 +1413,11 @@ def main(argv=None):
                 raise StepError('power', a.activity, 'bad toggle file: %s' % e)
             act_kind = 'file'
             activity = toggles['mean']
+            # a macro pin's net is renamed bond<k>_<pin> (k: the macro's place in the netlist,
+            # as macro_insts lists them): it toggles as the RTL net yosys had there
+            toggles['aliases'] = {'bond%d_%s' % (k, pin): fl.safe_name(net)
+                                  for k, inst in enumerate(synth.get('macro_insts', []), 1)
+                                  for pin, net in inst.get('pins', {}).items()}
         stage[:] = ['sta', os.path.join(proj, 'sta', 'sta.out')]
         sta = step_sta(pt, proj, spef, activity, synth)
         stage[:] = ['metrics', os.path.join(proj, 'sta', 'sta.out')]

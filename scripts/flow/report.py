@@ -337,21 +337,24 @@ def spikes_3d_table(rows):
             spk[(r['name'], r['style'])] = r
     out, tiers = [], []
     for n in sorted({n for n, _ in spk}):
-        r2, r3 = spk.get((n, '2d')), spk.get((n, '3d-lol'))
-        d2, d3 = rows.get((n, '2d')), rows.get((n, '3d-lol'))
+        st = '3d-lol' if (n, '3d-lol') in spk else '3d-mol'
+        r2, r3 = spk.get((n, '2d')), spk.get((n, st))
+        d2, d3 = rows.get((n, '2d')), rows.get((n, st))
         if not (r2 and r3 and d2 and d3):
             continue
         sd2 = r2['power'].get('switching_w_flow_default', d2['power']['switching_w_flow'])
         sd3 = r3['power'].get('switching_w_flow_default', d3['power']['switching_w_flow'])
-        out.append('| %s | %.3f / %.3f (%s) | %.3f / %.3f (%s) | %.3f / %.3f (%s) | '
+        out.append('| %s | %s | %.3f / %.3f (%s) | %.3f / %.3f (%s) | %.3f / %.3f (%s) | '
                    '%.3f / %.3f (%s) |' % (
-                       n, sd2 * 1e3, sd3 * 1e3, pct(sd3, sd2),
+                       n, st, sd2 * 1e3, sd3 * 1e3, pct(sd3, sd2),
                        r2['power']['switching_w'] * 1e3, r3['power']['switching_w'] * 1e3,
                        pct(r3['power']['switching_w'], r2['power']['switching_w']),
                        d2['power']['total_w'] * 1e3, d3['power']['total_w'] * 1e3,
                        pct(d3['power']['total_w'], d2['power']['total_w']),
                        r2['power']['total_w'] * 1e3, r3['power']['total_w'] * 1e3,
                        pct(r3['power']['total_w'], r2['power']['total_w'])))
+        if st != '3d-lol':
+            continue
         td, tr = d3['3d']['tiers'], r3['3d']['tiers']
         if 'switching_w_opensta' not in tr.get('top', {}).get('power', {}):
             continue
@@ -366,11 +369,11 @@ def spikes_3d_table(rows):
                      % (n, 100 * sh(td, 'total_w'), 100 * sh(tr, 'total_w')))
     if not out:
         return []
-    return ['3d-lol against 2d with real spikes (mW, 2d / 3d-lol (3D vs 2D)); net switching by '
+    return ['3D against 2D with real spikes (mW, 2d / 3D (3D vs 2D)); net switching by '
             'the flow\'s per-net sum on both sides (default: the same sum at 0.1 per cycle; '
             'OpenSTA\'s default switching, in the tables above, differs from it by 2-3 %):', '',
-            '| point | net switching, default | net switching, spikes | total, default | '
-            'total, spikes |', '|' + '---|' * 5] + out + [
+            '| point | 3D style | net switching, default | net switching, spikes | total, default '
+            '| total, spikes |', '|' + '---|' * 6] + out + [
             '', 'Per tier (3d-lol; each net\'s switching booked to the tier of its driver, as '
             'OpenSTA books it; internal power is OpenSTA\'s at the file\'s mean rate; nets '
             'driven by design inputs belong to no tier):', '',

@@ -10,7 +10,8 @@ touched.
 
 The toggle files come from the RTL testbenches (docs/flow.md, "Power with real spike
 activity"): results/rtl/se_array_4x4_activity.json from tests/rtl/se_core_tb.cpp,
-results/rtl/se_unit_*_activity.json from tests/rtl/se_unit_tb.cpp.
+results/rtl/se_unit_*_activity.json and se_tile_x2_2x2_activity.json from
+tests/rtl/se_unit_tb.cpp.
 """
 import json
 import os
@@ -27,6 +28,7 @@ SPIKES = {
     'se_unit_2x2': ('results/rtl/se_unit_2x2_activity.json', ['2d', '3d-lol']),
     'se_unit_3x3': ('results/rtl/se_unit_3x3_activity.json', ['2d', '3d-lol']),
     'se_unit_2x2_m32': ('results/rtl/se_unit_2x2_m32_activity.json', ['2d', '3d-lol']),
+    'se_tile_x2_2x2': ('results/rtl/se_tile_x2_2x2_activity.json', ['2d', '3d-mol']),
 }
 
 

@@ -35,6 +35,7 @@
 #include "Vse_unit_2x2.h"
 #include "Vse_unit_2x2_m32.h"
 #include "Vse_unit_3x3.h"
+#include "Vse_tile_x2_2x2.h"
 #include "arch/arch_spec.h"
 #include "common/files.h"
 #include "model_fixture.h"
@@ -325,6 +326,228 @@ void activity(int n, int mem_w, const std::string& name, int64_t max_cycles) {
 }
 
 constexpr int64_t kCycles = 20000;
+
+// The flow's se_tile_x2_2x2 (scripts/flow/designs/se_tile_x2.v: one weight buffer of whole
+// tiles feeding two 2x2 arrays) on the same layer compiled for two 2x2 SE cores
+// (se_cores.count = 2: output tiles alternate between the arrays; small.toml's 16 accumulator
+// entries: 8 tokens per pass). The testbench is the pass controller: per round it writes the
+// distinct weight tiles of each array's next output tile into the buffer (array 0 at words
+// 0-63, array 1 at 64-127), then each pass reads its tile (one read per cycle, array 0 first)
+// the cycle before its planes enter, the arrays' double banks alternating per pass. Checks:
+// every column sum the arrays put out equals the tile's weights times the spikes; the clock
+// and the one-toggle-per-cycle bound as above.
+TEST(SeUnit, SwitchingActivityOfRealSpikesTileX2) {
+  constexpr int R = 2, C = 2, kArrays = 2, kDepth = 128;
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"),
+                                       {"se_cores.rows=2", "se_cores.cols=2", "se_cores.count=2"});
+  rtl_test::ModelFixture f("models/moe-fmnist.toml", a, 1);
+  const auto smp = f.sample(0);
+  struct Grab : sim::WeightLayerObserver {
+    const rtl_test::ModelFixture* f;
+    std::vector<rtl::SeOp> ops[2];
+    int tokb = 0;
+    void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
+                         int kept, int, const sim::LayerCost&) override {
+      if (d.name != "blocks.0.attn.proj") return;
+      const rtl::LayerQuant q = rtl::quantize_layer(f->spec, f->weights, d);
+      const auto p = rtl::se_core_params(f->arch, f->spec);
+      tokb = p.tok_bits();
+      const auto sch = sim::weight_schedule(d, int(toks.size()), kept, f->arch);
+      for (int k = 0; k < 2; ++k) ops[k] = rtl::se_ops(d, sch, in, toks, q, p, k);
+    }
+  } g;
+  g.f = &f;
+  sim::simulate_sample(f.workload, smp.spikes, f.ctx, &g);
+  ASSERT_FALSE(g.ops[0].empty());
+  ASSERT_FALSE(g.ops[1].empty());
+  // rounds: per array the ops of one output tile (its passes over every chunk and input tile)
+  struct Group {
+    size_t begin = 0, end = 0;
+  };
+  std::vector<Group> groups[2];
+  for (int k = 0; k < kArrays; ++k)
+    for (size_t i = 0; i < g.ops[k].size(); ++i) {
+      const auto& p = g.ops[k][i].pass;
+      if (i == 0 || p.out_tile != g.ops[k][i - 1].pass.out_tile || p.tc != g.ops[k][i - 1].pass.tc)
+        groups[k].push_back({i, i});
+      groups[k].back().end = i + 1;
+    }
+  Verilated::randReset(0);
+  auto m = std::make_unique<Vse_tile_x2_2x2>();
+  m->clk_i = 0;
+  m->rst_ni = 0;
+  auto tick = [&] {
+    m->clk_i = 0;
+    m->eval();
+    m->clk_i = 1;
+    m->eval();
+  };
+  for (int i = 0; i < 4; ++i) tick();
+  m->rst_ni = 1;
+  const std::string vcd = std::string(SS_BINARY_DIR) + "/se_tile_x2_2x2.vcd";
+  Verilated::traceEverOn(true);
+  auto tr = std::make_unique<VerilatedVcdC>();
+  m->trace(tr.get(), 99);
+  tr->open(vcd.c_str());
+  auto tile_word = [&](const rtl::SeOp& op, int lsb_unused = 0) {
+    (void)lsb_unused;
+    return op.w;  // [rows][cols] int8, row-major as the array's wr_tile_i
+  };
+  auto put_tile = [&](const std::vector<int8_t>& w) {
+    for (int k = 0; k < R * C; ++k) put(m->wb_wdata_i, k * 8, 8, uint8_t(w[size_t(k)]));
+  };
+  std::vector<int64_t> want[kArrays][C], got[kArrays][C];  // per column: lane sums in order
+  int64_t cycles = 0, passes = 0, planes = 0;
+  size_t round = 0;
+  bool done = false;
+  int64_t cyc = 0;
+  auto step = [&] {
+    m->clk_i = 0;
+    m->eval();
+    tr->dump(uint64_t(2 * cyc));
+    m->clk_i = 1;
+    m->eval();
+    tr->dump(uint64_t(2 * cyc + 1));
+    for (int k = 0; k < kArrays; ++k)
+      for (int c = 0; c < C; ++c)
+        if ((m->out_valid_o >> (k * C + c)) & 1)
+          for (int l = 0; l < kLanes; ++l) {
+            const int lsb = ((k * C + c) * kLanes + l) * kPsumBits;
+            int64_t v = 0;
+            for (int b = 0; b < kPsumBits; ++b)
+              v |= int64_t((m->out_psum_o[size_t((lsb + b) / 32)] >> ((lsb + b) % 32)) & 1) << b;
+            got[k][c].push_back(UnitModel::wrap(v, kPsumBits));
+          }
+    ++cyc;
+  };
+  while (!done && cyc < kCycles) {
+    if (round >= groups[0].size() && round >= groups[1].size()) break;
+    // write phase: the round's distinct tiles (input tile -> word), both arrays
+    std::map<int, int> slot[kArrays];
+    for (int k = 0; k < kArrays; ++k) {
+      if (round >= groups[k].size()) continue;
+      for (size_t i = groups[k][round].begin; i < groups[k][round].end; ++i) {
+        const auto& op = g.ops[k][i];
+        if (slot[k].count(op.pass.in_tile)) continue;
+        const int w = k * kDepth / 2 + int(slot[k].size());
+        ASSERT_LT(int(slot[k].size()), kDepth / 2);
+        slot[k][op.pass.in_tile] = w;
+        m->wb_en_i = 1, m->wb_we_i = 1, m->wb_addr_i = uint8_t(w);
+        put_tile(tile_word(op));
+        m->in_valid_i = 0;
+        step();
+      }
+    }
+    m->wb_en_i = 0, m->wb_we_i = 0;
+    // stream phase: each array's passes; a pass's tile is read the cycle before its planes
+    struct Lane {
+      size_t next = 0, end = 0;
+      int64_t start = 0;  // cycle its next pass's planes start
+      struct Issued {
+        const rtl::SeOp* op;
+        int64_t start;
+        int bank;
+      };
+      std::vector<Issued> issued;  // passes whose tile was read (planes may still be due)
+      int bank = 0;
+    } st[kArrays];
+    for (int k = 0; k < kArrays; ++k) {
+      st[k].next = round < groups[k].size() ? groups[k][round].begin : 0;
+      st[k].end = round < groups[k].size() ? groups[k][round].end : 0;
+      st[k].start = cyc + 1 + k;
+    }
+    int64_t last = cyc;
+    while ((st[0].next < st[0].end || st[1].next < st[1].end || cyc <= last) && cyc < kCycles) {
+      m->wb_en_i = 0;
+      m->in_valid_i = 0;
+      bool port = false;
+      for (int k = 0; k < kArrays; ++k) {
+        auto& s2 = st[k];
+        // the read for the next pass, the cycle before it starts (the port: one read a cycle)
+        if (s2.next < s2.end && cyc == s2.start - 1) {
+          if (port) {
+            ++s2.start;
+          } else {
+            const auto& op = g.ops[k][s2.next];
+            port = true;
+            s2.bank ^= 1;
+            m->wb_en_i = 1, m->wb_we_i = 0;
+            m->wb_addr_i = uint8_t(slot[k].at(op.pass.in_tile));
+            put(m->wb_bank_i, 0, 1, uint64_t(s2.bank));
+            put(m->wb_dst_i, 0, 1, uint64_t(k));
+            s2.issued.push_back({&op, s2.start, s2.bank});
+            EXPECT_EQ(op.planes, 1);
+            for (int j = 0; j < op.pass.nt; ++j)
+              for (int c = 0; c < C; ++c)
+                for (int l = 0; l < kLanes; ++l) {
+                  int64_t ps = 0;
+                  for (int r = 0; r < R; ++r)
+                    if (l < op.pass.nl && op.x[size_t(j * g.tokb + r * kLanes + l)])
+                      ps += op.w[size_t(r * C + c)];
+                  want[k][c].push_back(UnitModel::wrap(ps, kPsumBits));
+                }
+            const int64_t d = std::max<int64_t>(op.pass.nt, R + C - 1);
+            s2.start += d;
+            ++s2.next, ++passes;
+          }
+        }
+        // planes of the current pass
+        for (const auto& is : s2.issued)
+          if (cyc >= is.start && cyc < is.start + is.op->pass.nt) {
+            const int j = int(cyc - is.start);
+            put(m->in_valid_i, k, 1, 1);
+            put(m->in_bank_i, k, 1, uint64_t(is.bank));
+            for (int r = 0; r < R; ++r)
+              for (int l = 0; l < kLanes; ++l)
+                put(m->in_x_i, k * R * kLanes + r * kLanes + l, 1,
+                    l < is.op->pass.nl && is.op->x[size_t(j * g.tokb + r * kLanes + l)]);
+            ++planes;
+            last = std::max(last, is.start + is.op->pass.nt + R + C + 2);
+          }
+      }
+      step();
+    }
+    ++round;
+  }
+  tr->close();
+  cycles = cyc;
+  for (int k = 0; k < kArrays; ++k)
+    for (int c = 0; c < C; ++c) {
+      // the outputs of a pass cut off at the trace's end are not compared
+      ASSERT_LE(got[k][c].size(), want[k][c].size());
+      want[k][c].resize(got[k][c].size());
+      ASSERT_EQ(got[k][c], want[k][c]) << "array " << k << " column " << c;
+      EXPECT_GT(got[k][c].size(), size_t(100));
+    }
+  const auto tg = vcd_toggles(vcd, "TOP.se_tile_x2");
+  nlohmann::json nets = nlohmann::json::object();
+  double sum = 0;
+  for (const auto& [n2, t] : tg) {
+    const double rate = double(t) / double(cycles);
+    if (n2 == "clk_i" || n2.ends_with(".clk_i")) {
+      EXPECT_EQ(t, 2 * cycles - 1) << n2;
+      continue;
+    }
+    if (n2.find("mem_q") != std::string::npos) continue;  // the macro's array (a black box)
+    EXPECT_LE(rate, 1.0) << n2;
+    nets[n2] = rate, sum += rate;
+  }
+  const nlohmann::json out = {
+      {"source", "tests/rtl/se_unit_tb.cpp SeUnit.SwitchingActivityOfRealSpikesTileX2"},
+      {"design", "scripts/flow/designs/se_tile_x2.v ROWS=2 COLS=2 (flow point se_tile_x2_2x2)"},
+      {"workload",
+       "moe-fmnist blocks.0.attn.proj, Fashion-MNIST test image 0, int mode, compiled for two "
+       "2 x 2 SE cores (small.toml, se_cores.count = 2: 8 tokens per pass); per round the "
+       "weight tiles of each array's next output tile written into the buffer, then the passes"},
+      {"cycles", cycles},
+      {"passes", passes},
+      {"planes", planes},
+      {"unit", "toggles per clock cycle"},
+      {"mean", sum / double(nets.size())},
+      {"nets", nets}};
+  write_file_atomic(src("results/rtl/se_tile_x2_2x2_activity.json"), out.dump(1) + "\n");
+  std::remove(vcd.c_str());
+}
 
 TEST(SeUnit, SwitchingActivityOfRealSpikes2x2) {
   activity<Vse_unit_2x2>(2, 24, "se_unit_2x2", kCycles);
