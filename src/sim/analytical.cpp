@@ -27,6 +27,11 @@ struct TileSum {  // one output tile over all time chunks, token chunks and inpu
   double acc = 0, syn = 0, wbits = 0, wreads = 0, sbits = 0, sreads = 0;
   double noc_bits = 0, noc_tr = 0, passes = 0, upd = 0;
   double obits = 0, oaccess = 0, mem_w = 0, mem_wa = 0, mem_r = 0, mem_ra = 0;
+  // accumulator banks (docs/sim.md, timing): chunks, the LIF's time per chunk with its
+  // overhead, the array's waits in steady state, the first chunk's passes, the last chunk's
+  // LIF overhead
+  double chunks = 0, sg_chain = 0, stall_acc = 0, first_c = -1, last_ov = 0;
+  double last_c = 0, last_sp = 0, prev_sp = 0;  // the last chunk's passes and LIF, the LIF before
 };
 
 }  // namespace
@@ -202,13 +207,30 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   const double r_full = std::floor(double(rows_total) / R), r_rem = rows_total - r_full * R;
   const double rtiles[2][2] = {{double(R), r_full}, {r_rem, r_rem > 0 ? 1.0 : 0.0}};
 
+  // accumulator banks: chunk k + banks starts no earlier than acc_lat after chunk k has fired
+  // (cycle_model.cpp, CoreTime); in steady state a chunk of c cycles of passes and s' of LIF
+  // (its neuron-steps and per-chunk overhead) takes max(c, s', (c + s' + acc_lat) / banks)
+  const double acc_banks = std::max(1, K.spike_gen->acc_banks());
+  const double acc_lat = K.se->fill_cycles() + 1;
   auto tile = [&](double Cu) {
     TileSum t;
+    auto fired = [&](double count, double cch, double sgc, double ov) {
+      const double sp = sgc + ov;
+      const double period = std::max({cch, sp, (cch + sp + acc_lat) / acc_banks});
+      t.stall_acc += count * (period - cch);
+      t.chunks += count, t.sg_chain += count * sp, t.last_ov = ov;
+      if (t.first_c < 0) t.first_c = cch;
+      t.prev_sp = count >= 2 || t.chunks == count ? sp : t.last_sp;
+      t.last_c = cch, t.last_sp = sp;
+    };
     for (int tc = 0; tc < tcs; ++tc) {
       const double nl = std::min(L, Tin - tc * L);
+      const double ov = 1 + (tc > 0 ? 1 : 0);  // the LIF's start cycle and membrane read
+      double head_c = 0;
       for (const auto& ch : chunks) {
         if (ch[1] == 0 || ch[0] == 0) continue;
         const double nt = ch[0];
+        double cch = 0;  // one chunk's passes
         for (const auto& rt : rtiles) {
           if (rt[1] == 0 || rt[0] == 0) continue;
           const double Ru = rt[0], elems = dw ? Ru * Cu : Ru, m = ch[1] * rt[1];
@@ -222,6 +244,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
           const double tm = std::max({compute, wl, sl});
           const double gap = std::max(0.0, reuse - tm);
           t.time += m * (tm + gap), t.busy += m * compute, t.stall_bank += m * gap;
+          cch += rt[1] * (tm + gap);
           if (tm > compute) (wl >= sl ? t.stall_w : t.stall_s) += m * (tm - compute);
           const double fan = dw ? 1 : Cu, elements = nt * elems * nl;
           t.acc += m * elements * e * fan;
@@ -231,10 +254,14 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
           t.noc_bits += m * wbits, t.noc_tr += m * K.noc->transfers(wbits);
           t.passes += m;
         }
-        if (head) continue;
+        if (head) {
+          head_c += ch[1] * cch;
+          continue;
+        }
         const double steps = pixel ? d.T : nl, upd = nt * Cu * steps;
         const double sgc = K.spike_gen->cycles(upd);
         t.sg += ch[1] * sgc, t.last_sg = sgc;
+        fired(ch[1], cch, sgc, ov);
         t.upd += ch[1] * upd;
         const double obits = upd * d.out_bits;
         t.obits += ch[1] * obits, t.oaccess += ch[1] * K.spike->accesses(obits);
@@ -243,6 +270,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
         if (tc > 0) t.mem_r += ch[1] * mbits, t.mem_ra += ch[1] * K.membrane->accesses(mbits);
       }
       if (head) {  // class accumulators: spilled between time chunks, scale + bias at the end
+        fired(1, head_c, K.spike_gen->cycles(Cu), ov);  // one chunk, fired in every time chunk
         const double mbits = Cu * A.membrane_bits;
         if (tc + 1 < tcs) t.mem_w += mbits, t.mem_wa += K.membrane->accesses(mbits);
         if (tc > 0) t.mem_r += mbits, t.mem_ra += K.membrane->accesses(mbits);
@@ -260,16 +288,31 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   const TileSum tf = tile(C), tp = Cp > 0 ? tile(Cp) : TileSum{};
   // per core: which tiles it runs (spread: tile o on core o % P; else all on one core)
   const double fill = K.se->fill_cycles() + K.noc->latency_cycles();
-  double layer = 0, last = 0;
+  double layer = 0, last = 0, acc_stall = 0;
   const int ncores = spread ? std::min(P, out_tiles) : 1;
   for (int k = 0; k < ncores; ++k) {
     double nf = spread ? std::floor(double(full_tiles - k + P - 1) / P) : full_tiles;
     nf = std::max(0.0, nf);
     const bool has_p = Cp > 0 && (!spread || (out_tiles - 1) % P == k);
-    const double time = nf * tf.time + (has_p ? tp.time : 0);
-    const double sg = nf * tf.sg + (has_p ? tp.sg : 0);
+    // the first `banks` chunks of a core never wait for a bank
+    const double nch = nf * tf.chunks + (has_p ? tp.chunks : 0);
+    const double wait = nch > 0 ? (nf * tf.stall_acc + (has_p ? tp.stall_acc : 0)) *
+                                      std::max(0.0, nch - acc_banks) / nch
+                                : 0;
+    acc_stall += wait;
+    const double time = nf * tf.time + (has_p ? tp.time : 0) + wait;
+    const double chain = nf * tf.sg_chain + (has_p ? tp.sg_chain : 0);
     const double lsg = has_p ? tp.last_sg : tf.last_sg;
-    const double cyc = std::max(time, sg - lsg) + lsg + fill;
+    const double lov = has_p ? tp.last_ov : tf.last_ov;
+    const double c0 = std::max(0.0, nf > 0 ? tf.first_c : tp.first_c);
+    // chunks fire in order, none before its passes: the last fires after the one before it,
+    // which ends no earlier than the chain of the others' firing from the end of the first
+    // chunk's passes, nor than the end of its own passes (all but the last chunk's) plus its
+    // firing
+    const TileSum& lt = has_p ? tp : tf;
+    const double before =
+        nch >= 2 ? std::max(c0 + chain - lsg - lov, time - lt.last_c + lt.prev_sp) : 0.0;
+    const double cyc = std::max(time, before) + lsg + fill;
     if (cyc > layer) layer = cyc, last = lsg;
   }
   auto sum = [&](double TileSum::*f) { return full_tiles * (tf.*f) + (Cp > 0 ? tp.*f : 0.0); };
@@ -277,7 +320,8 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   cost.fill_cycles = cost.cycles > 0 ? fill + last : 0;
   cost.busy = sum(&TileSum::busy);
   cost.sg_busy = sum(&TileSum::sg);
-  cost.stalled = sum(&TileSum::stall_w) + sum(&TileSum::stall_s) + sum(&TileSum::stall_bank);
+  cost.stalled = sum(&TileSum::stall_w) + sum(&TileSum::stall_s) + sum(&TileSum::stall_bank) +
+                 (cost.cycles > 0 ? acc_stall : 0);
   cost.buf_stalled[kWeight] = sum(&TileSum::stall_w);
   cost.buf_stalled[kSpike] = sum(&TileSum::stall_s);
   cost.acc_ops = sum(&TileSum::acc);

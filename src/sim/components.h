@@ -40,6 +40,10 @@ class SpikeGenModel {
  public:
   virtual ~SpikeGenModel() = default;
   virtual double cycles(double membrane_updates) const = 0;  // per core
+  // Accumulator banks per core between the array and the LIF lanes (a chunk's partial sums
+  // wait in one until the chunk has fired): 2, ping-pong, as hw/se_core.v builds them, so
+  // chunk k + 2 accumulates only once chunk k has fired (docs/sim.md, timing).
+  virtual int acc_banks() const { return 2; }
 };
 
 // Top-K router (routed MoE): scores every token for every expert, then selects K.

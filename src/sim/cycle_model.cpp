@@ -49,6 +49,18 @@ TileCount tile_count(const Planes& in, int n, int t0, int nl, int c0, int len) {
 
 // Timing of one core over a layer: passes back to back; the spike generator of a chunk runs
 // while the next chunk streams; the last chunk's spike generation is the drain.
+//
+// Weight layers (`chained`): the chunks fire in order, each once its last pass has ended and
+// the chunk before has fired, and a chunk's partial sums hold one of the spike generator's
+// `acc_banks` accumulator banks from its first pass until it has fired, so the first pass of
+// chunk k + banks starts no earlier than the end of chunk k's firing (docs/sim.md, timing).
+// Firing is kept on the passes' clock, shifted by the array's latency: chunk k's LIF starts at
+// max(E_k, F_{k-1}) with E_k the end of its last pass's issue (the pass's issue start + its
+// compute; a load-bound slot ends later), and ends at F_k = that + its
+// cycles + the LIF's per-chunk overhead; on the hardware's clock everything of the LIF happens
+// `acc_lat` cycles later (the last vector's way through the skewed array, the ready flag and
+// the LIF's start), so chunk k + banks issues no earlier than F_k + acc_lat.
+// Attention layers keep the unbounded overlap: `max(time, sg - last) + last`.
 struct CoreTime {
   double time = 0, busy = 0, sg = 0, last_sg = 0;
   bool used = false;
@@ -56,8 +68,15 @@ struct CoreTime {
   std::vector<std::pair<double, double>> bank;
   int passes = 0;
   double tile_compute = -1;  // attention: compute of the tile in flight (-1: none yet)
+  // weight layers: chunks fire in order behind a bounded queue of accumulator banks
+  bool chained = false;
+  double fire = 0, fire_before = 0;  // end of the last chunk's firing, of the one before it
+  std::vector<double> acc;           // by accumulator bank: end of its chunk's firing
+  int chunks = 0;
   double cycles(double fill) const {
-    return used ? std::max(time, sg - last_sg) + last_sg + fill : 0.0;
+    if (!used) return 0.0;
+    if (chained) return std::max(time, fire_before) + last_sg + fill;
+    return std::max(time, sg - last_sg) + last_sg + fill;
   }
 };
 
@@ -96,8 +115,8 @@ void spike_write(LayerCost& cost, const SimContext& c, double bits) {
 
 // The shared output side of a weight-layer chunk: spike generation, output (or residual
 // read-modify-write) traffic, membrane spills between time chunks.
-void chunk_outputs(LayerCost& cost, const LayerDesc& d, const SimContext& c, CoreTime& core,
-                   double nt, double cu, double nl, int tc, int tcs) {
+double chunk_outputs(LayerCost& cost, const LayerDesc& d, const SimContext& c, CoreTime& core,
+                     double nt, double cu, double nl, int tc, int tcs) {
   const bool pixel = d.kind == Kind::pixel_conv;
   const double steps = pixel ? d.T : nl;
   const double upd = nt * cu * steps;
@@ -116,13 +135,14 @@ void chunk_outputs(LayerCost& cost, const LayerDesc& d, const SimContext& c, Cor
     cost.read_bits[kMembrane] += mbits;
     cost.reads[kMembrane] += c.comps.membrane->accesses(mbits);
   }
+  return sgc;
 }
 
 // The classification head's output side: its class accumulators collect every token and step
 // (no membrane update, no firing); between time chunks they leave for the membrane buffer like
 // membranes; after the last one the spike generator applies scale and bias once per class and
 // the scores (acc_bits each) are written out.
-void head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double cu, int tc, int tcs) {
+double head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double cu, int tc, int tcs) {
   const double mbits = cu * c.arch.membrane_bits;
   if (tc + 1 < tcs) {
     cost.write_bits[kMembrane] += mbits;
@@ -132,11 +152,21 @@ void head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double c
     cost.read_bits[kMembrane] += mbits;
     cost.reads[kMembrane] += c.comps.membrane->accesses(mbits);
   }
-  if (tc + 1 < tcs) return;
+  if (tc + 1 < tcs) return 0;
   const double sgc = c.comps.spike_gen->cycles(cu);
   core.sg += sgc, core.last_sg = sgc;
   cost.membrane_updates += cu;
   spike_write(cost, c, cu * c.arch.acc_bits);
+  return sgc;
+}
+
+// A weight layer's chunk has issued its last pass (`ready`, E): it fires once the chunk before
+// has fired (F = max(E, F_prev) + LIF cycles + overhead) and frees its accumulator bank then.
+void chunk_fired(CoreTime& core, double ready, double lif, double overhead) {
+  core.fire_before = core.fire;
+  core.fire = std::max(ready, core.fire) + lif + overhead;
+  core.acc[size_t(core.chunks % int(core.acc.size()))] = core.fire;
+  ++core.chunks;
 }
 
 }  // namespace
@@ -158,7 +188,14 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
                      (spread ? 1 : concurrency);
   LayerCost cost;
   std::vector<CoreTime> cores(P);
-  for (auto& k : cores) k.bank.assign(size_t(c.comps.se->weight_banks()), {0.0, 0.0});
+  for (auto& k : cores) {
+    k.bank.assign(size_t(c.comps.se->weight_banks()), {0.0, 0.0});
+    k.chained = true;
+    k.acc.assign(size_t(std::max(1, c.comps.spike_gen->acc_banks())), 0.0);
+  }
+  // hardware clock minus the firing's clock (CoreTime): the last vector's way to the last
+  // column's accumulators, its ready flag and the LIF's start cycle
+  const double acc_lat = c.comps.se->fill_cycles() + 1;
   // per (time chunk, input tile, token) counts; dense layers reuse them for every output tile
   std::vector<TileCount> cnt;
   if (!dw) {
@@ -207,9 +244,17 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
       const double gap = prev.first + prev.second + c.comps.se->bank_reuse_cycles() - core.time;
       if (gap > 0) core.time += gap, cost.stalled += gap;
     }
-    prev = {core.time, compute};
+    // accumulator banks: a chunk's first pass issues no earlier than the chunk `acc_banks`
+    // before it, whose bank it takes, has fired; its tiles load meanwhile (docs/sim.md, timing)
+    double issue = core.time;
+    if (core.chained && p.first_in && core.chunks >= int(core.acc.size()))
+      issue = std::max(issue, core.acc[size_t(core.chunks % int(core.acc.size()))] + acc_lat);
+    const double slot = std::max({compute, wl, sl});
+    const double end = std::max(core.time + slot, issue + compute);
+    cost.stalled += end - (core.time + slot);
+    prev = {issue, compute};
     ++core.passes;
-    core.time += std::max({compute, wl, sl});
+    core.time = end;
     core.busy += compute;
     stall(cost, compute, wl, sl);
     const double fan = dw ? 1 : Cu;
@@ -221,8 +266,20 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
     cost.noc_transfers += c.comps.noc->transfers(wbits);
     if (!spread || p.out_tile % P == 0) spike_read(cost, c, sbits);  // broadcast to the round
     cost.passes += 1;
-    if (p.last_in && !head) chunk_outputs(cost, d, c, core, p.nt, Cu, nl, p.tc, tcs);
-    if (p.last_in && p.last_chunk && head) head_outputs(cost, c, core, Cu, p.tc, tcs);
+    if (p.last_in) {
+      // the LIF's own cycles per chunk beyond its neuron-steps: a start cycle, and after the
+      // first time chunk a membrane read before the first step (hw/se_core.v)
+      const double overhead = 1 + (p.tc > 0 ? 1 : 0);
+      if (!head) {
+        const double lif = chunk_outputs(cost, d, c, core, p.nt, Cu, nl, p.tc, tcs);
+        chunk_fired(core, issue + compute, lif, overhead);
+      } else {
+        // the head's chunk (all tokens) fires in every time chunk: its class sums leave for
+        // the membrane buffer (or, in the last, are scaled), one step per class
+        head_outputs(cost, c, core, Cu, p.tc, tcs);
+        chunk_fired(core, issue + compute, c.comps.spike_gen->cycles(Cu), overhead);
+      }
+    }
   }
   const double per_tok = double(Tin) * (dw ? 9.0 * d.cout : double(d.cin) * d.cout) * d.in_bits;
   cost.ops_skipped = per_tok * d.tokens - cost.acc_ops;
