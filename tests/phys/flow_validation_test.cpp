@@ -619,12 +619,12 @@ TEST(FlowValidation, UnitPredictionsForTheRecord) {
       std::cout << fmt::format(
           "{} {}: flip-flops {:.0f} (top {:.0f}), cells {:.0f}, cell area {:.0f} um2 (bottom "
           "{:.0f}, top {:.0f}), wire {:.1f} mm (partial-sum link {:.2f} mm), net switching "
-          "{:.2f} mW, total {:.2f} mW, fmax {:.0f} MHz (PE path {:.2f} ns, LIF path {:.2f} ns), "
-          "bonds {:.0f}\n",
+          "{:.2f} mW, total {:.2f} mW, fmax {:.0f} MHz (PE path {:.2f} ns, LIF path {:.2f} ns, "
+          "{} stages driving {:.1f} um each), bonds {:.0f}\n",
           p.name, style, u.all.flip_flops, u.top_flip_flops, u.all.cells, u.all.cell_area_um2,
           u.bottom_cell_area_um2, u.top_cell_area_um2, u.all.wirelength_um / 1e3,
           u.link_wire_um / 1e3, u.all.switching_w * 1e3, u.all.total_w * 1e3, u.all.fmax_mhz,
-          u.pe_path_ns, u.lif_path_ns, u.all.bonds);
+          u.pe_path_ns, u.lif_path_ns, u.lif_path_stages, u.lif_path_net_um, u.all.bonds);
     }
 }
 
