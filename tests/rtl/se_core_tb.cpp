@@ -34,6 +34,7 @@
 #include "engine/synapse.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
+#include "sim/components.h"
 #include "sim/cycle.h"
 #include "sim/sample.h"
 #include "sim/schedule.h"
@@ -286,6 +287,9 @@ TEST(SeCore, ParametersAreTheGeneratorsForSmallToml) {
   EXPECT_EQ(p.tok_w, kTokW);
   EXPECT_EQ(p.ch_w, kChW);
   EXPECT_EQ(p.t_w, kTW);
+  // se_core.v builds two accumulator banks (fire queue fq_*[0:1], one abank bit: ping-pong by
+  // chunk); the cycle simulator's chunk k + banks waits for chunk k's firing with its count
+  EXPECT_EQ(sim::SimContext(a).comps.spike_gen->acc_banks(), 2);
 }
 
 // One pass by hand: column 0 holds weight +1 in every row, column 1 weight -2 in row 0.
