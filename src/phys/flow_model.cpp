@@ -80,8 +80,7 @@ int pe_path_stages(const FlowDesign& d) { return d.psum_bits + 3; }
 
 // Delay per um of wire a path's stage drives (src/phys/flow_carried.h).
 double stage_wire_s_per_um(const tech::Technology& t, double wire_ff_per_um) {
-  return kPathWirePerMinDriver * t.logic.fo4_delay_s / (5 * t.driver.c0_f) * wire_ff_per_um *
-         1e-15;
+  return kPathWirePerMinDriver * t.logic.fo4_delay_s / (5 * t.driver.c0_f) * wire_ff_per_um * 1e-15;
 }
 
 }  // namespace
@@ -261,8 +260,8 @@ FlowFit fit_flow(const std::vector<FlowPoint>& points, const std::vector<std::st
     const double fixed = l.dff_clk_q_s + tech::mux2(l, d.weight_bits).delay_s +
                          tech::mux2(l, d.psum_bits).delay_s + l.dff_setup_s;
     // The wire the path's stages drive, at this layout's own mean routed net.
-    const double path_wire_s = pe_path_stages(d) * f.stage_wire_s_per_um * kPathNetPerMeanNet *
-                               p.wirelength_um / p.nets;
+    const double path_wire_s =
+        pe_path_stages(d) * f.stage_wire_s_per_um * kPathNetPerMeanNet * p.wirelength_um / p.nets;
     carry.push_back((1 / (p.fmax_mhz * 1e6) - fixed - path_wire_s) / d.psum_bits);
     const auto& q = find(points, n, "3d-lol");
     cut.push_back(q.bonds / q.cells);
@@ -444,11 +443,10 @@ UnitPrediction predict_unit(const FlowPoint& p, const FlowFit& f, const tech::Te
   // ceil(log2 mem_w) merges of (greater, equal) pairs, each one AOI/OAI/NAND gate, priced at the
   // same per-stage delay. The flow's paths (docs/validation.md): 6 such levels after the sum's
   // top bit in se_unit 3x3, 33-34 cells from clk->Q to D in all four layouts.
-  const double lif_s = l.dff_clk_q_s + sel_levels * tech::mux2(l, d.acc_w).delay_s +
-                       tech::mux2(l, d.mem_w).delay_s +
-                       (d.mem_w + 1 + compare_levels) * f.carry_delay_per_bit_s +
-                       tech::mux2(l, d.mem_w).delay_s + l.dff_setup_s +
-                       u.lif_path_stages * f.stage_wire_s_per_um * u.lif_path_net_um;
+  const double lif_s =
+      l.dff_clk_q_s + sel_levels * tech::mux2(l, d.acc_w).delay_s + tech::mux2(l, d.mem_w).delay_s +
+      (d.mem_w + 1 + compare_levels) * f.carry_delay_per_bit_s + tech::mux2(l, d.mem_w).delay_s +
+      l.dff_setup_s + u.lif_path_stages * f.stage_wire_s_per_um * u.lif_path_net_um;
   u.pe_path_ns = pe_s * 1e9;
   u.lif_path_ns = lif_s * 1e9;
   r.fmax_mhz = 1e-6 / std::max(pe_s, lif_s);

@@ -552,7 +552,8 @@ TEST(FlowValidation, LogicOnLogicUnitAgainstTheFlow) {
   for (const auto& r : rows) std::cout << r << "\n";
   std::cout
       << "\n| point | bottom tier cell area, model / flow (um^2) | top tier | top flip-flops, "
-         "model / flow | bonds, model (partial sums, valid, tag) / flow (cut nets) | wire of the bottom "
+         "model / flow | bonds, model (partial sums, valid, tag) / flow (cut nets) | wire of the "
+         "bottom "
          "tier's blocks, model / flow wire driven there (mm) | top tier | model partial-sum "
          "link, partial sums, valid, tag (mm) | flow tier power, top / bottom (mW) "
          "|\n|---|---|---|---|---|---|---|---|---|\n";
@@ -596,12 +597,12 @@ TEST(FlowValidation, CompareIsATree) {
   // Eight more carry stages, and every stage's wire: the wider lanes' own nets are longer.
   EXPECT_EQ(u32.lif_path_stages - u24.lif_path_stages, 8);
   EXPECT_GT(u32.lif_path_net_um, u24.lif_path_net_um);
-  EXPECT_NEAR(u32.lif_path_ns - u24.lif_path_ns,
-              8 * fit().carry_delay_per_bit_s * 1e9 +
-                  fit().stage_wire_s_per_um * 1e9 *
-                      (u32.lif_path_stages * u32.lif_path_net_um -
-                       u24.lif_path_stages * u24.lif_path_net_um),
-              1e-9);
+  EXPECT_NEAR(
+      u32.lif_path_ns - u24.lif_path_ns,
+      8 * fit().carry_delay_per_bit_s * 1e9 + fit().stage_wire_s_per_um * 1e9 *
+                                                  (u32.lif_path_stages * u32.lif_path_net_um -
+                                                   u24.lif_path_stages * u24.lif_path_net_um),
+      1e-9);
   std::cout << fmt::format("LIF path: MEM_W 24 {:.3f} ns ({:.0f} MHz), MEM_W 32 {:.3f} ns ({:.0f} MHz)\n",
                            u24.lif_path_ns, u24.all.fmax_mhz, u32.lif_path_ns, u32.all.fmax_mhz);
 }
@@ -672,7 +673,8 @@ TEST(FlowValidation, WireOnThePathAt28nm) {
   const double cells = 1e5;
   const double pitch = std::sqrt(b.cell_area_m2 / t.logic.utilization / cells);
   const double net = 1.861 * 1.437 * DavisDistribution(cells, kArrayRent).average_length() * pitch;
-  const double per_m = 0.692 * t.logic.fo4_delay_s / (5 * t.driver.c0_f) * t.wire("local").c_f_per_m;
+  const double per_m =
+      0.692 * t.logic.fo4_delay_s / (5 * t.driver.c0_f) * t.wire("local").c_f_per_m;
   EXPECT_NEAR(internal_net_length_m(b, t) * 1.861, net, 1e-12 * net) << "net";
   EXPECT_NEAR(path_stage_wire_s(b, t), 8 * per_m * net, 1e-15);
   Block folded = b;
@@ -680,9 +682,10 @@ TEST(FlowValidation, WireOnThePathAt28nm) {
   EXPECT_NEAR(path_stage_wire_s(folded, t) / path_stage_wire_s(b, t), std::sqrt(0.5), 1e-12);
   b.kind = BlockKind::memory;
   EXPECT_EQ(path_stage_wire_s(b, t), 0.0);
-  std::cout << fmt::format("28 nm: {} stages of a 1e5-cell array block: {:.1f} ps of path wire "
-                           "({:.2f} um per net)\n",
-                           8, 8 * per_m * net * 1e12, net * 1e6);
+  std::cout << fmt::format(
+      "28 nm: {} stages of a 1e5-cell array block: {:.1f} ps of path wire "
+      "({:.2f} um per net)\n",
+      8, 8 * per_m * net * 1e12, net * 1e6);
 }
 
 }  // namespace
