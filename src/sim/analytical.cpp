@@ -211,7 +211,7 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
   // (cycle_model.cpp, CoreTime); in steady state a chunk of c cycles of passes and s' of LIF
   // (its neuron-steps and per-chunk overhead) takes max(c, s', (c + s' + acc_lat) / banks)
   const double acc_banks = std::max(1, K.spike_gen->acc_banks());
-  const double acc_lat = K.se->fill_cycles() + 1;
+  const double acc_lat = K.se->fill_cycles() - 1;
   auto tile = [&](double Cu) {
     TileSum t;
     auto fired = [&](double count, double cch, double sgc, double ov) {

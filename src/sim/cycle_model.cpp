@@ -58,8 +58,8 @@ TileCount tile_count(const Planes& in, int n, int t0, int nl, int c0, int len) {
 // max(E_k, F_{k-1}) with E_k the end of its last pass's issue (the pass's issue start + its
 // compute; a load-bound slot ends later), and ends at F_k = that + its
 // cycles + the LIF's per-chunk overhead; on the hardware's clock everything of the LIF happens
-// `acc_lat` cycles later (the last vector's way through the skewed array, the ready flag and
-// the LIF's start), so chunk k + banks issues no earlier than F_k + acc_lat.
+// `acc_lat` cycles later (the last vector's way through the skewed array), so chunk k + banks
+// issues no earlier than F_k + acc_lat.
 // Attention layers keep the unbounded overlap: `max(time, sg - last) + last`.
 struct CoreTime {
   double time = 0, busy = 0, sg = 0, last_sg = 0;
@@ -194,8 +194,9 @@ LayerCost linear_cycle(const LayerDesc& d, const Planes& in, const std::vector<i
     k.acc.assign(size_t(std::max(1, c.comps.spike_gen->acc_banks())), 0.0);
   }
   // hardware clock minus the firing's clock (CoreTime): the last vector's way to the last
-  // column's accumulators, its ready flag and the LIF's start cycle
-  const double acc_lat = c.comps.se->fill_cycles() + 1;
+  // column's accumulators, rows + cols - 1 (fitted on the RTL: the one-LIF-lane core's pixel
+  // conv within 9 cycles of 58 077 and 65 913, where + 1 and - 3 miss by 95-255; docs/rtl.md)
+  const double acc_lat = c.comps.se->fill_cycles() - 1;
   // per (time chunk, input tile, token) counts; dense layers reuse them for every output tile
   std::vector<TileCount> cnt;
   if (!dw) {

@@ -122,19 +122,19 @@ TEST(Hand, AccumulatorBanksBind) {
   // Per pass: compute 4 tokens x 1 plane = 4; weights 128 b at 64 b/cycle = 2; spikes
   //   4 tokens x 4 ch x 2 lanes = 32 b at 16 b/cycle = 2: slot 4. Per chunk the LIF takes
   //   4 tokens x 4 neurons x 2 steps = 32 updates / 4 lanes = 8 cycles + 1 start cycle = 9.
-  // The firing runs on the passes' clock; the hardware does it rows + cols + 1 = 9 cycles later
-  // (the last vector through the skewed array, the ready flag, the LIF's start).
+  // The firing runs on the passes' clock; the hardware does it rows + cols - 1 = 7 cycles later
+  // (the last vector through the skewed array).
   // chunk 0: issues at 0, ends 4; fires 4 .. 4 + 9 = 13 (F0)
   // chunk 1: issues at 4, ends 8; fires max(8, F0) = 13 .. 22 (F1)
   // chunk 2: weight bank 0 was pass 0's: free at 0 + 4 + (4 + 4 - 1) = 11 > 8: waits 3;
-  //   accumulator bank 0 was chunk 0's: free at F0 + 9 = 22 > 11: issues at 22 (waits 11 more;
-  //   its tiles loaded meanwhile), ends 26; fires max(26, F1) = 26 .. 35
-  // cycles = max(end of the passes 26, F1 = 22) + last LIF 8 + fill (4 + 4 + 1) = 43
-  // stalled: 3 (weight bank) + 11 (accumulator bank) = 14; none charged to a buffer.
+  //   accumulator bank 0 was chunk 0's: free at F0 + 7 = 20 > 11: issues at 20 (waits 9 more;
+  //   its tiles loaded meanwhile), ends 24; fires max(24, F1) = 24 .. 33
+  // cycles = max(end of the passes 24, F1 = 22) + last LIF 8 + fill (4 + 4 + 1) = 41
+  // stalled: 3 (weight bank) + 9 (accumulator bank) = 12; none charged to a buffer.
   // With unbounded banks (chunk 2 at 11, ends 15; F1 = 22) it would be max(15, 22) + 8 + 9 = 39.
-  EXPECT_DOUBLE_EQ(r.cycles, 43);
+  EXPECT_DOUBLE_EQ(r.cycles, 41);
   EXPECT_DOUBLE_EQ(r.busy, 12);
-  EXPECT_DOUBLE_EQ(r.stalled, 14);
+  EXPECT_DOUBLE_EQ(r.stalled, 12);
   EXPECT_DOUBLE_EQ(r.buf_stalled[kWeight] + r.buf_stalled[kSpike], 0);
   EXPECT_DOUBLE_EQ(r.sg_busy, 24);  // the start cycles are time, not LIF work
   EXPECT_DOUBLE_EQ(r.membrane_updates, 96);
@@ -143,16 +143,16 @@ TEST(Hand, AccumulatorBanksBind) {
   //   takes a token's 8 inputs as independent: at this input's density 1/8 it would see
   //   1 - (7/8)^8 = 66 % of them active; density 1 gives the same compute as the spikes):
   //   per pass max(compute 4, loads 2) = 4 and the weight-bank share (4 + 7) / 2 = 5.5: c = 5.5
-  //   per chunk; LIF s' = 9; steady state per chunk max(c, s', (c + s' + 9) / 2) = 11.75, so
-  //   6.25 waiting per chunk, for the 3 - 2 chunks after the first two: 6.25 x 3 x 1/3.
-  //   passes: 3 x 5.5 + 6.25 = 22.75; the last chunk fires after the one before it, which
-  //   fires after its passes: 22.75 - 5.5 + 9 = 26.25 (or the LIF chain from the first chunk:
-  //   5.5 + 3 x 9 - 8 - 1 = 23.5); cycles = max(22.75, 26.25) + 8 + 9 = 43.25
+  //   per chunk; LIF s' = 9; steady state per chunk max(c, s', (c + s' + 7) / 2) = 10.75, so
+  //   5.25 waiting per chunk, for the 3 - 2 chunks after the first two: 5.25 x 3 x 1/3.
+  //   passes: 3 x 5.5 + 5.25 = 21.75; the last chunk fires after the one before it, which
+  //   fires after its passes: 21.75 - 5.5 + 9 = 25.25 (or the LIF chain from the first chunk:
+  //   5.5 + 3 x 9 - 8 - 1 = 23.5); cycles = max(21.75, 25.25) + 8 + 9 = 42.25
   LayerStats s;
   s.tokens_active = 12, s.silent_tokens = 0;
   s.in_events = s.in_syn = s.in_nonzero = 1.0;
   LayerCost an = analytical_layer(twelve_tokens(1), s, 1, c);
-  EXPECT_DOUBLE_EQ(an.cycles, 43.25);
+  EXPECT_DOUBLE_EQ(an.cycles, 42.25);
 }
 
 TEST(Hand, AccumulatorBanksDoNotBind) {
@@ -165,7 +165,7 @@ TEST(Hand, AccumulatorBanksDoNotBind) {
   //   pass; spikes 4 x 8 x 4 x 2 = 256 b at 16 b/cycle = 16, weights 2: slot 32.
   // chunk 0: 0 .. 32, fires 32 .. 41 (F0)
   // chunk 1: 32 .. 64, fires 64 .. 73 (F1)
-  // chunk 2: weight bank free at 0 + 32 + 7 = 39, accumulator bank at F0 + 9 = 50, both
+  // chunk 2: weight bank free at 0 + 32 + 7 = 39, accumulator bank at F0 + 7 = 48, both
   //   before 64: no wait; 64 .. 96, fires 96 .. 105
   // cycles = max(96, F1 = 73) + 8 + 9 = 113, as with unbounded banks (max(96, 24 - 8) + 8 + 9)
   LayerCost r = linear_cycle(twelve_tokens(8), all_active(8), toks, 4, 1, c, st);
