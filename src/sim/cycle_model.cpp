@@ -142,7 +142,8 @@ double chunk_outputs(LayerCost& cost, const LayerDesc& d, const SimContext& c, C
 // (no membrane update, no firing); between time chunks they leave for the membrane buffer like
 // membranes; after the last one the spike generator applies scale and bias once per class and
 // the scores (acc_bits each) are written out.
-double head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double cu, int tc, int tcs) {
+double head_outputs(LayerCost& cost, const SimContext& c, CoreTime& core, double cu, int tc,
+                    int tcs) {
   const double mbits = cu * c.arch.membrane_bits;
   if (tc + 1 < tcs) {
     cost.write_bits[kMembrane] += mbits;
