@@ -240,6 +240,15 @@ def spikes(rows):
     for name, (toggles, styles) in sp.SPIKES.items():
         check(os.path.exists(os.path.join(REPO, toggles)), '%s: toggle file %s missing'
               % (name, toggles))
+        mean = None
+        if os.path.exists(os.path.join(REPO, toggles)):
+            # the rate flow.py prices unnamed nets and internal power at: the mean over the
+            # file's nets, recomputed here from the rates; a rate is at most one toggle a cycle
+            nets = json.load(open(os.path.join(REPO, toggles))).get('nets', {})
+            check(len(nets) > 0 and all(0 <= v <= 1 for v in nets.values()),
+                  '%s: no nets, or a rate outside [0, 1] per cycle' % toggles)
+            mean = sum(nets.values()) / len(nets) if nets else None
+        by_style = {}
         for style in styles:
             f = os.path.join(REPO, sp.out_path(name, style))
             check(os.path.exists(f), '%s: not stored (scripts/flow/spikes.py %s)' % (f, name))
@@ -254,6 +263,15 @@ def spikes(rows):
             check(get(r, 'power.activity') == 'file' and get(r, 'power.activity_file') == toggles,
                   f + ': not priced with its toggle file')
             check((get(r, 'power.activity_nets_matched') or 0) > 0, f + ': no net matched')
+            if mean is not None:
+                check(abs(get(r, 'power.activity_per_cycle') - mean) <= 1e-9 * max(mean, 1e-9),
+                      '%s: priced at %s per cycle, the file\'s mean is %s'
+                      % (f, get(r, 'power.activity_per_cycle'), mean))
+            p = r.get('power', {})
+            check(abs(p.get('internal_w', 0) + p.get('switching_w', 0) + p.get('leakage_w', 0)
+                      - p.get('total_w', -1)) <= 1e-12 + 1e-9 * abs(p.get('total_w', 0)),
+                  f + ': total power is not internal + switching + leakage')
+            by_style[style] = r
             if d is None:
                 continue
             for m in ('cells.count', 'wirelength.total_um', 'capacitance.wire_ff',
@@ -263,6 +281,11 @@ def spikes(rows):
                 for t in ('top', 'bottom'):
                     check(get(r, '3d.tiers.%s.power.switching_w_opensta' % t) is not None,
                           '%s: tier %s not priced per net' % (f, t))
+        # a 3d-mol row without macros is the 2d layout (flow.py): priced the same
+        if '2d' in by_style and '3d-mol' in by_style and not get(by_style['3d-mol'], '3d.macros'):
+            for m in ('power.total_w', 'power.switching_w', 'power.internal_w'):
+                check(get(by_style['2d'], m) == get(by_style['3d-mol'], m),
+                      '%s: 3d-mol without macros differs from 2d in %s' % (name, m))
 
 
 if __name__ == '__main__':
