@@ -35,6 +35,8 @@ SPIKES = {
     'attention_core_2x2': ('results/rtl/attention_core_2x2_activity.json', ALL),
     'attention_core_4x4': ('results/rtl/attention_core_4x4_activity.json', ALL),
     'router_topk_e2': ('results/rtl/router_topk_e2_activity.json', ALL),
+    'se_tile_2x2': ('results/rtl/se_tile_2x2_activity.json', ['2d', '3d-mol']),
+    'se_tile_2x2_m3': ('results/rtl/se_tile_2x2_m3_activity.json', ['2d', '3d-mol']),
 }
 
 
