@@ -199,6 +199,40 @@ std::vector<FlowPoint> load_flow_points(const std::string& dir, const std::strin
   return out;
 }
 
+FlowPoint seed_median(const FlowPoint& p, const std::string& seeds_dir) {
+  if (!std::filesystem::is_directory(seeds_dir)) return p;
+  // 3d-mol without macros is the 2d layout (flow.py places the same netlist alike; the CI's
+  // flow.tiny checks it): the 2d runs are its runs
+  const std::string style = p.style == "3d-mol" && p.macros == 0 ? "2d" : p.style;
+  std::vector<FlowPoint> runs{p};
+  for (auto& r : load_flow_points(seeds_dir, p.name + "-" + style + "-s")) {
+    if (r.name != p.name || r.style != style)
+      throw error_at(r.file, "name", "'{} {}' in a seed run of {} {}", r.name, r.style, p.name,
+                     style);
+    if (r.cells != p.cells || r.cell_area_um2 != p.cell_area_um2)
+      throw error_at(r.file, "cells", "{} cells, {} um^2: not the netlist of {} ({}, {} um^2)",
+                     r.cells, r.cell_area_um2, p.file, p.cells, p.cell_area_um2);
+    runs.push_back(std::move(r));
+  }
+  FlowPoint m = p;
+  m.seeds = static_cast<int>(runs.size());
+  if (runs.size() == 1) return m;
+  for (double FlowPoint::*f :
+       {&FlowPoint::wirelength_um, &FlowPoint::wire_ff, &FlowPoint::pin_ff,
+        &FlowPoint::clock_wire_um, &FlowPoint::clock_buffers, &FlowPoint::fmax_mhz,
+        &FlowPoint::internal_w, &FlowPoint::switching_w, &FlowPoint::leakage_w, &FlowPoint::total_w,
+        &FlowPoint::bonds, &FlowPoint::memory_wire_um, &FlowPoint::io_wire_um,
+        &FlowPoint::top_power_w, &FlowPoint::bottom_power_w, &FlowPoint::top_wire_um,
+        &FlowPoint::bottom_wire_um}) {
+    std::vector<double> v;
+    for (const auto& r : runs) v.push_back(r.*f);
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    m.*f = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  }
+  return m;
+}
+
 FlowDesign se_array_design(const FlowPoint& p) {
   if (p.top != "se_array") throw error_at(p.file, "design.top", "'{}' is not se_array", p.top);
   FlowDesign d;  // hw/se_array.v's parameter defaults

@@ -40,6 +40,7 @@ struct FlowPoint {
   // 3d-lol: per tier (3d.tiers; 0 when absent) cell area, flip-flops and power.
   double top_area_um2 = 0, bottom_area_um2 = 0, top_flip_flops = 0, bottom_flip_flops = 0;
   double top_power_w = 0, bottom_power_w = 0, top_wire_um = 0, bottom_wire_um = 0;
+  int seeds = 1;  // placements the layout quantities are the median of (seed_median)
 };
 
 // Reads one result; a missing or mistyped field is one ss::Error naming the file and the key.
@@ -47,6 +48,15 @@ FlowPoint load_flow_point(const std::string& path);
 // Every result in a directory whose file name starts with `prefix` (e.g. "se_array_"), sorted
 // by file name; the synthesis table (synth_blocks*.json) is not a design point.
 std::vector<FlowPoint> load_flow_points(const std::string& dir, const std::string& prefix = "");
+
+// A placement is one draw of graywolf's annealing: scripts/flow/seeds.py reruns a stored point
+// with other seeds into `seeds_dir` (<name>-<style>-s<k>.json). The point with every quantity a
+// seed can move (wire, capacitance, clock tree, fmax, power, per-tier wire and power, memory
+// nets) replaced by its median over p (seed 1) and those runs, and `seeds` set to their number;
+// p itself when there are none (a 3d-mol point without macros, which is its 2d layout, takes the
+// 2d runs). The runs must be the same netlist: a cell count or cell area that differs from p's
+// is an ss::Error naming the run's file.
+FlowPoint seed_median(const FlowPoint& p, const std::string& seeds_dir);
 
 // The design a flow point built, in the architecture's terms (hw/se_array.v's parameters; the
 // defaults are that file's when the flow did not set them).
