@@ -37,6 +37,7 @@ SPIKES = {
     'router_topk_e2': ('results/rtl/router_topk_e2_activity.json', ALL),
     'se_tile_2x2': ('results/rtl/se_tile_2x2_activity.json', ['2d', '3d-mol']),
     'se_tile_2x2_m3': ('results/rtl/se_tile_2x2_m3_activity.json', ['2d', '3d-mol']),
+    'se_tile_3x3': ('results/rtl/se_tile_3x3_activity.json', ['2d', '3d-mol']),
 }
 
 
