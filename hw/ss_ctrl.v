@@ -10,13 +10,20 @@
 // FIFO each cycle.
 //
 // Records (bit 0 first; src/rtl/top_program.cpp writes them, docs/rtl.md lists the fields):
-//   type 0 op      : the SE core's op fields (ntok .. wkeep, the core that runs it, t0 .. o0,
-//                    weight tile, spike tile, bias, th); an op goes to its core's port
+//   type 0 op      : work for one unit, named by the unit field (bits 67..74): an SE core's op
+//                    (unit < 254: ntok .. wkeep, the core, t0 .. o0, weight tile, spike tile,
+//                    bias, th), to its core's port; or a map tile of the attention layer (unit
+//                    255, ATT_UNIT: fields in ss_top.v), to the attention stage, or a router
+//                    record (unit 254, RT_UNIT: weights, constants or a token's input), to the
+//                    router stage, once the layer's barrier is passed (their inputs are the
+//                    layers' before)
 //   type 1 layer   : acc_bits, frac_bits, decay, dw, head, layer id, core_only, core, wshare,
 //                    sshare. core_only = 0: a new layer (or barrier region) starts on every
 //                    core, after the barrier. core_only = 1: inside a barrier region (a
 //                    concurrent group of expert layers), the named core's next layer: its
-//                    configuration and id change once that core alone has drained
+//                    configuration and id change once that core alone has drained. Then
+//                    (bits 74..) attn, the attention LIF's scale and threshold: the attention
+//                    stage's configuration, taken with the layer's
 //   type 2 end     : the program ends once the last layer has fired and the head is scored
 //   type 3 class   : class index, scorer mul and bias (the head's constants)
 module ss_ctrl #(
@@ -39,13 +46,19 @@ module ss_ctrl #(
                                        // record per cycle)
   parameter integer ADDR_W      = 24,  // record address bits of the off-chip port
   parameter integer CORES       = 1,   // SE cores (an op record names its core)
+  parameter integer ATT_BITS    = 0,   // bits of an attention tile record (ss_top.v)
+  parameter integer RT_BITS     = 0,   // bits of a router record (ss_top.v)
   // derived (do not set): record layout, see the offsets below
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
   parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + MUL_W + SCORE_W,
-  parameter integer REC_BITS    = (OP_BITS > CLS_BITS) ? OP_BITS : CLS_BITS,
-  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32,
+  parameter integer LAY_BITS    = 91 + MEM_W,  // a layer record, with the attention fields
+  parameter integer REC_BITS    = (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) > ATT_BITS ?
+                                  (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) : ATT_BITS,
+  parameter integer REC_BITS_R  = (REC_BITS > RT_BITS) ? REC_BITS : RT_BITS,
+  parameter integer REC_BITS_L  = (REC_BITS_R > LAY_BITS) ? REC_BITS_R : LAY_BITS,
+  parameter integer REC_W       = ((REC_BITS_L + 31) / 32) * 32,
   parameter integer LC          = 2*CFG_W + 17 + 2 + 16 + 16  // a core's configuration bits
 ) (
   input  wire                        clk_i,
@@ -82,14 +95,29 @@ module ss_ctrl #(
   output wire                        token_done_o,  // the last class sum goes to the scorer
   input  wire                        score_valid_i, // the scorer's result is registered
   output reg  [CLASSES*MUL_W-1:0]    cls_mul_o,
-  output reg  [CLASSES*SCORE_W-1:0]  cls_bias_o
+  output reg  [CLASSES*SCORE_W-1:0]  cls_bias_o,
+  // the attention stage: its tile records (fields decoded in ss_top), its configuration
+  // (acc_bits, frac_bits, decay, scale, threshold: bit 0 first) and its drain
+  output wire                        att_valid_o,
+  input  wire                        att_ready_i,
+  output wire [REC_W-1:0]            att_rec_o,
+  input  wire                        att_drained_i,
+  output reg  [2*CFG_W+17+16+MEM_W-1:0] att_cfg_o,
+  // the router stage: its records (fields decoded in ss_top) and its drain
+  output wire                        rt_valid_o,
+  input  wire                        rt_ready_i,
+  output wire [REC_W-1:0]            rt_rec_o,
+  input  wire                        rt_drained_i
 );
   localparam [1:0] T_OP = 2'd0, T_LAYER = 2'd1, T_END = 2'd2, T_CLASS = 2'd3;
   localparam integer PW = (FIFO_DEPTH > 1) ? $clog2(FIFO_DEPTH) : 1;
   localparam integer CW = $clog2(FIFO_DEPTH + 1);
   localparam [CW-1:0] DEPTH_C = FIFO_DEPTH[CW-1:0];
   localparam integer NW = $clog2(CLASSES + CORES * SG_LANES + 1);
-  localparam integer CORE_W = 8;                // the op record's core field
+  localparam integer CORE_W = 8;                // the op record's core (unit) field
+  localparam [CORE_W-1:0] ATT_UNIT = 8'd255;    // the unit field of an attention tile
+  localparam [CORE_W-1:0] RT_UNIT  = 8'd254;    // ... of a router record
+  localparam integer AC = 2*CFG_W + 17 + 16 + MEM_W;  // the attention stage's configuration
 
   // ------------------------------------------------------------------ record FIFO
   reg [REC_W-1:0] fifo_q [0:FIFO_DEPTH-1];
@@ -116,6 +144,7 @@ module ss_ctrl #(
   reg [NW-1:0] cls_cnt_q;                       // class sums sent to the scorer
   reg [LC-1:0]    nxt_q;                        // the configuration after the barrier
   reg [15:0]      nxt_id_q;
+  reg [AC-1:0]    nxt_att_q;                    // the attention stage's, after the barrier
   reg [CORES*LC-1:0] cfg_q;                     // per core: its configuration
   reg [CORES*LC-1:0] ccfg_q;                    // per core: its next layer in the region
   reg [CORES-1:0]    cpend_q;                   // ... waits for that core to drain
@@ -123,6 +152,7 @@ module ss_ctrl #(
   wire [LC-1:0]   rec_cfg  = {rec[58 +: 16], rec[2 +: 2*CFG_W + 17 + 2 + 16]};
   wire            rec_only = rec[49];
   wire [7:0]      rec_core = rec[50 +: 8];
+  wire [AC-1:0]   rec_att  = {rec[91 +: MEM_W], rec[75 +: 16], rec[2 +: 2*CFG_W + 17]};
 
   // Op dispatch, one op per core and cycle: each ready core takes its oldest op record in the
   // FIFO, if only op records are older (a core's ops keep their order, and no op passes a
@@ -133,6 +163,12 @@ module ss_ctrl #(
   reg  [FIFO_DEPTH-1:0] taken;                  // positions behind the head taken
   reg  [CORES*PW-1:0] sel_slot;                 // per core: the FIFO slot of its op
   reg  [CORES-1:0] seen;                        // cores with an older op in the FIFO
+  reg  att_seen;                                // an attention tile is dispatchable
+  reg  [PW-1:0] att_slot;                       // the oldest attention tile's slot ...
+  reg  [CW-1:0] att_pos;                        // ... and its position behind the head
+  reg  rt_seen;                                 // the same for the router stage
+  reg  [PW-1:0] rt_slot;
+  reg  [CW-1:0] rt_pos;
   reg  stop;
   reg  [CW-1:0] ntaken;                         // ops taken this cycle
   reg  [CW-1:0] after [0:FIFO_DEPTH-1];         // positions taken behind position j
@@ -148,7 +184,32 @@ module ss_ctrl #(
       assign slot[gj] = w[PW-1:0];
     end
   endgenerate
-  integer ki, jj;
+  integer ki, jj, ja;
+  // the oldest attention tile with only op records before it (computed apart from the ready
+  // inputs: the stage's ready looks at the record)
+  reg  a_stop;
+  always @* begin
+    att_seen = 1'b0;
+    att_slot = rd_q;
+    att_pos  = {CW{1'b0}};
+    rt_seen  = 1'b0;
+    rt_slot  = rd_q;
+    rt_pos   = {CW{1'b0}};
+    a_stop   = !busy_o;
+    for (ja = 0; ja < FIFO_DEPTH; ja = ja + 1)
+      if (!a_stop && ja[CW-1:0] < cnt_q) begin
+        if (fifo_q[slot[ja]][1:0] != T_OP) a_stop = 1'b1;
+        else if (!att_seen && fifo_q[slot[ja]][67 +: CORE_W] == ATT_UNIT) begin
+          att_seen = 1'b1;
+          att_slot = slot[ja];
+          att_pos  = ja[CW-1:0];
+        end else if (!rt_seen && fifo_q[slot[ja]][67 +: CORE_W] == RT_UNIT) begin
+          rt_seen = 1'b1;
+          rt_slot = slot[ja];
+          rt_pos  = ja[CW-1:0];
+        end
+      end
+  end
   always @* begin
     op_valid_o = {CORES{1'b0}};
     taken      = {FIFO_DEPTH{1'b0}};
@@ -159,7 +220,12 @@ module ss_ctrl #(
     for (jj = 0; jj < FIFO_DEPTH; jj = jj + 1) begin
       if (!stop && jj[CW-1:0] < cnt_q) begin
         if (fifo_q[slot[jj]][1:0] != T_OP) stop = 1'b1;
-        else
+        else if (fifo_q[slot[jj]][67 +: CORE_W] == ATT_UNIT) begin
+          // the attention stage: its oldest tile, once the layer's barrier is passed
+          if (att_seen && jj[CW-1:0] == att_pos && !pend_q && att_ready_i) taken[jj] = 1'b1;
+        end else if (fifo_q[slot[jj]][67 +: CORE_W] == RT_UNIT) begin
+          if (rt_seen && jj[CW-1:0] == rt_pos && !pend_q && rt_ready_i) taken[jj] = 1'b1;
+        end else
           for (ki = 0; ki < CORES; ki = ki + 1)
             if (fifo_q[slot[jj]][67 +: CORE_W] == ki[CORE_W-1:0]) begin
               if (!seen[ki] && op_ready_i[ki]) begin
@@ -178,7 +244,7 @@ module ss_ctrl #(
       ntaken    = ntaken + {{(CW-1){1'b0}}, taken[jj]};
     end
   end
-  wire all_drained = &drained_i;
+  wire all_drained = (&drained_i) && att_drained_i && rt_drained_i;
   wire is_layer  = busy_o && have && typ == T_LAYER;
   // a new layer (region) waits for every core's pending layer of the region before it
   wire pop_layer = is_layer && !rec_only && !pend_q && (cpend_q == {CORES{1'b0}});
@@ -204,6 +270,10 @@ module ss_ctrl #(
                    (cpend_q == {CORES{1'b0}}) &&
                    !token_done_o && sum_valid_i == {(CORES*SG_LANES){1'b0}};
   assign op_dep_o   = dep_q;
+  assign att_rec_o   = fifo_q[att_slot];
+  assign att_valid_o = busy_o && att_seen && !pend_q;
+  assign rt_rec_o    = fifo_q[rt_slot];
+  assign rt_valid_o  = busy_o && rt_seen && !pend_q;
   genvar gk;
   generate
     for (gk = 0; gk < CORES; gk = gk + 1) begin : g_rec
@@ -268,15 +338,16 @@ module ss_ctrl #(
         if (!any_q) begin
           any_q <= 1'b1;
           cfg_q <= {CORES{rec_cfg}}; cfg_head_o <= rec[32];
-          layer_o <= rec[33 +: 16];
+          layer_o <= rec[33 +: 16]; att_cfg_o <= rec_att;
         end else begin
           pend_q <= 1'b1;
-          nxt_q <= rec_cfg; nxt_id_q <= rec[33 +: 16];
+          nxt_q <= rec_cfg; nxt_id_q <= rec[33 +: 16]; nxt_att_q <= rec_att;
         end
       end
       if (barrier) begin
         pend_q <= 1'b0;
         cfg_q <= {CORES{nxt_q}}; cfg_head_o <= nxt_q[2*CFG_W + 18]; layer_o <= nxt_id_q;
+        att_cfg_o <= nxt_att_q;
       end
       // a core's own next layer (after the barrier's configuration: it is the newer one)
       for (kj = 0; kj < CORES; kj = kj + 1) begin

@@ -1,10 +1,11 @@
-// The accelerator's top level (this version: CORES SE cores with their controller and the
-// head's scorer; each op record names the core that runs it, as sim::weight_schedule maps it;
+// The accelerator's top level (this version: CORES SE cores with their controller, the
+// attention stage (attention unit, its accumulators and LIF) and the head's scorer; each op record names the core that runs it, as sim::weight_schedule maps it;
 // an expert group runs as one barrier region, each core its own layers, core_layer_o naming
 // them). Started with start_i, it fetches the layer program through the off-chip read port
 // (records of ss_ctrl.v: layer configurations, the head's constants and the SE core's ops with
-// their weight and spike tiles), runs every SE-core layer of an inference back to back and
-// sends each neuron-step's spike, and the membranes kept between time chunks, out through the
+// their weight and spike tiles, the attention layers' map tiles), runs every SE-core and
+// attention layer of an inference back to back and sends each neuron-step's spike (the attention
+// layers' on aout_*), and the membranes kept between time chunks, out through the
 // spill ports; the predicted class leaves on class_o. `spikestack rtl` writes the parameters
 // (ss_params.vh, SE_* and TOP_*) and the program (program/image<i>.rec).
 module ss_top #(
@@ -31,14 +32,36 @@ module ss_top #(
   parameter integer FIFO_DEPTH  = 4,   // program records fetched ahead
   parameter integer ADDR_W      = 24,  // record address bits
   parameter integer CORES       = 1,   // SE cores (arch se_cores.count)
+  parameter integer ATT_ROWS    = 4,   // attention map rows (query rows of a tile)
+  parameter integer ATT_COLS    = 4,   // attention map columns (key tokens of a tile)
+  parameter integer ATT_LANES   = 2,   // attention time lanes
+  parameter integer ATT_SCORE_BITS = 8,  // map entry bits
+  parameter integer ATT_NI      = 24,  // head channels of a tile: the model's largest head dim
+  parameter integer ATT_TOKENS  = 49,  // query rows of an attention layer at most (tokens)
+  parameter integer RT_E        = 4,   // the MoE router's experts
+  parameter integer RT_K        = 2,   // experts chosen per token
+  parameter integer RT_CIN_P    = 64,  // router input channels (a power of 2 >= the model's dim)
+  parameter integer RT_T_P      = 4,   // time steps (a power of 2 >= T)
+  parameter integer RT_PL_P     = 2,   // input bit planes (a power of 2 >= the router's in_bits)
+  parameter integer RT_WROWS    = 16,  // weight rows per router weight record
   // derived (do not set)
   parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES,
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
   parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + 24 + 64,
-  parameter integer REC_BITS    = (OP_BITS > CLS_BITS) ? OP_BITS : CLS_BITS,
-  parameter integer REC_W       = ((REC_BITS + 31) / 32) * 32,
+  parameter integer ATT_BITS    = 75 + T_W + CH_W + ATT_NI*(ATT_ROWS + 2*ATT_COLS)*ATT_LANES,
+  parameter integer RT_XB       = RT_PL_P * RT_T_P * RT_CIN_P,
+  parameter integer RT_PAY      = ((RT_WROWS*RT_E*8 > RT_E*96) ? RT_WROWS*RT_E*8 : RT_E*96) >
+                                  RT_XB ? ((RT_WROWS*RT_E*8 > RT_E*96) ? RT_WROWS*RT_E*8 :
+                                  RT_E*96) : RT_XB,
+  parameter integer RT_BITS     = 75 + RT_PAY,
+  parameter integer LAY_BITS    = 91 + MEM_W,
+  parameter integer REC_BITS    = (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) > ATT_BITS ?
+                                  (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) : ATT_BITS,
+  parameter integer REC_BITS_R  = (REC_BITS > RT_BITS) ? REC_BITS : RT_BITS,
+  parameter integer REC_BITS_L  = (REC_BITS_R > LAY_BITS) ? REC_BITS_R : LAY_BITS,
+  parameter integer REC_W       = ((REC_BITS_L + 31) / 32) * 32,
   parameter integer NL          = CORES * SG_LANES  // spike-generator lanes of all cores
 ) (
   input  wire                        clk_i,
@@ -72,11 +95,24 @@ module ss_top #(
   output wire [NL*TOK_W-1:0]         out_tok_o,
   output wire [NL*CH_W-1:0]          out_ch_o,
   output wire [NL*T_W-1:0]           out_t_o,
+  // the attention layers' spikes (SG_LANES neuron-steps a cycle; token = index in the layer's
+  // query rows, channel = the model's)
+  output wire [SG_LANES-1:0]         aout_valid_o,
+  output wire [SG_LANES-1:0]         aout_spike_o,
+  output wire [SG_LANES*TOK_W-1:0]   aout_tok_o,
+  output wire [SG_LANES*CH_W-1:0]    aout_ch_o,
+  output wire [SG_LANES*T_W-1:0]     aout_t_o,
+  // the MoE router's choice per token (token index, the RT_K experts best first)
+  output wire                        rout_valid_o,
+  output wire [TOK_W-1:0]            rout_tok_o,
+  output wire [RT_K*((RT_E > 1) ? $clog2(RT_E) : 1)-1:0] rout_idx_o,
   // the predicted class (registered, with its valid)
   output wire                        class_valid_o,
   output wire [EIDX_W-1:0]           class_o,
   // activity
-  output wire [CORES-1:0]            issue_o        // a vector enters core k's SE array
+  output wire [CORES-1:0]            issue_o,       // a vector enters core k's SE array
+  output wire                        att_busy_o,    // a channel runs in the attention unit
+  output wire                        rt_busy_o      // a score update in the router
 );
   localparam integer CFG_W = 6;
   localparam integer WT = ROWS * COLS * WEIGHT_BITS;
@@ -102,12 +138,26 @@ module ss_top #(
   wire             token_done, score_valid;
   wire [CLASSES*24-1:0] cls_mul;
   wire [CLASSES*64-1:0] cls_bias;
+  // the attention stage's tile records and configuration
+  localparam integer AC = 2*CFG_W + 17 + 16 + MEM_W;
+  localparam integer A_T0 = 75, A_C0 = A_T0 + T_W, A_A1 = A_C0 + CH_W;
+  localparam integer A_A2 = A_A1 + ATT_NI*ATT_ROWS*ATT_LANES;
+  localparam integer A_B  = A_A2 + ATT_NI*ATT_COLS*ATT_LANES;
+  wire             att_valid, att_ready, att_drained;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [REC_W-1:0] att_rec;                     // type, unit and padding unused
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [AC-1:0]    att_cfg;
+  wire             rt_valid, rt_ready, rt_drained;
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [REC_W-1:0] rt_rec;                      // type, unit and padding unused
+  /* verilator lint_on UNUSEDSIGNAL */
 
   ss_ctrl #(
     .ROWS(ROWS), .COLS(COLS), .WEIGHT_BITS(WEIGHT_BITS), .BIAS_W(BIAS_W), .MEM_W(MEM_W),
     .SG_LANES(SG_LANES), .CHUNK(CHUNK), .TOKB(TOKB), .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W),
     .CFG_W(CFG_W), .CLASSES(CLASSES), .MUL_W(24), .SCORE_W(64), .FIFO_DEPTH(FIFO_DEPTH),
-    .ADDR_W(ADDR_W), .CORES(CORES)
+    .ADDR_W(ADDR_W), .CORES(CORES), .ATT_BITS(ATT_BITS), .RT_BITS(RT_BITS)
   ) u_ctrl (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -132,7 +182,72 @@ module ss_top #(
     .token_done_o    (token_done),
     .score_valid_i   (score_valid),
     .cls_mul_o       (cls_mul),
-    .cls_bias_o      (cls_bias)
+    .cls_bias_o      (cls_bias),
+    .att_valid_o     (att_valid),
+    .att_ready_i     (att_ready),
+    .att_rec_o       (att_rec),
+    .att_drained_i   (att_drained),
+    .att_cfg_o       (att_cfg),
+    .rt_valid_o      (rt_valid),
+    .rt_ready_i      (rt_ready),
+    .rt_rec_o        (rt_rec),
+    .rt_drained_i    (rt_drained)
+  );
+
+  // the MoE router: records of unit 254 (weights, constants, a token's input bits)
+  router_stage #(
+    .E(RT_E), .K(RT_K), .CIN_P(RT_CIN_P), .T_P(RT_T_P), .PL_P(RT_PL_P), .WROWS(RT_WROWS),
+    .W_W(8), .MUL_W(32), .TOK_W(TOK_W)
+  ) u_rt (
+    .clk_i         (clk_i),
+    .rst_ni        (rst_ni),
+    .rec_valid_i   (rt_valid),
+    .rec_ready_o   (rt_ready),
+    .rec_kind_i    (rt_rec[2 +: 2]),
+    .rec_index_i   (rt_rec[4 +: 12]),
+    .rec_payload_i (rt_rec[75 +: RT_PAY]),
+    .rout_valid_o  (rout_valid_o),
+    .rout_tok_o    (rout_tok_o),
+    .rout_idx_o    (rout_idx_o),
+    .busy_o        (rt_busy_o),
+    .drained_o     (rt_drained)
+  );
+
+  // the attention stage: map tiles (type 0 records of unit 255), partial sums, attention LIF
+  attention_stage #(
+    .ROWS(ATT_ROWS), .COLS(ATT_COLS), .LANES(ATT_LANES), .SCORE_BITS(ATT_SCORE_BITS),
+    .NI(ATT_NI), .TOKENS(ATT_TOKENS), .SBW(SBW), .SG_LANES(SG_LANES), .MEM_W(MEM_W),
+    .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W), .CFG_W(CFG_W)
+  ) u_att (
+    .clk_i            (clk_i),
+    .rst_ni           (rst_ni),
+    .cfg_acc_bits_i   (att_cfg[0 +: CFG_W]),
+    .cfg_frac_bits_i  (att_cfg[CFG_W +: CFG_W]),
+    .cfg_decay_i      (att_cfg[2*CFG_W +: 17]),
+    .cfg_scale_i      (att_cfg[2*CFG_W + 17 +: 16]),
+    .cfg_th_i         (att_cfg[2*CFG_W + 33 +: MEM_W]),
+    .tile_valid_i     (att_valid),
+    .tile_ready_o     (att_ready),
+    .tile_bits_i      (att_rec[2 +: 16]),
+    .tile_rt_i        (att_rec[18 +: 8]),
+    .tile_seg_first_i (att_rec[26]),
+    .tile_seg_last_i  (att_rec[27]),
+    .tile_tc_first_i  (att_rec[28]),
+    .tile_nl_i        (att_rec[29 +: 8]),
+    .tile_nrows_i     (att_rec[37 +: 8]),
+    .tile_dh_i        (att_rec[45 +: 8]),
+    .tile_t0_i        (att_rec[A_T0 +: T_W]),
+    .tile_c0_i        (att_rec[A_C0 +: CH_W]),
+    .tile_a1_i        (att_rec[A_A1 +: ATT_NI*ATT_ROWS*ATT_LANES]),
+    .tile_a2_i        (att_rec[A_A2 +: ATT_NI*ATT_COLS*ATT_LANES]),
+    .tile_b_i         (att_rec[A_B +: ATT_NI*ATT_COLS*ATT_LANES]),
+    .out_valid_o      (aout_valid_o),
+    .out_spike_o      (aout_spike_o),
+    .out_tok_o        (aout_tok_o),
+    .out_ch_o         (aout_ch_o),
+    .out_t_o          (aout_t_o),
+    .busy_o           (att_busy_o),
+    .drained_o        (att_drained)
   );
 
   /* verilator lint_off UNUSEDSIGNAL */

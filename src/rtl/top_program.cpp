@@ -9,17 +9,34 @@
 #include <string>
 
 #include "common/error.h"
+#include "engine/synapse.h"
+#include "sim/cycle_model.h"
+#include "sim/schedule.h"
 
 namespace ss::rtl {
 
 namespace {
 
 constexpr int kMulW = 24, kScoreW = 64, kCfgW = 6;  // hw/ss_top.v's scorer and ss_ctrl's CFG_W
+constexpr int kAttUnit = 255;     // the unit field of an attention tile record (ss_ctrl.v ATT_UNIT)
+constexpr int kUnitBit = 67;      // where a type-0 record's unit field starts
+constexpr int kRouterUnit = 254;  // the unit field of a router record (ss_ctrl.v RT_UNIT)
+constexpr int kRtWW = 8, kRtMulW = 32;  // router_stage's weight and multiplier bits
 
 int op_bits(const SeCoreParams& p) {
   return 75 + p.t_w + p.tok_w + p.ch_w + p.rows * p.cols * p.weight_bits + p.chunk * p.tok_bits() +
          p.cols * p.bias_w + p.cols * p.mem_w;
 }
+// an attention tile record (hw/ss_top.v ATT_BITS) and a layer record with the attention fields
+int att_bits(const SeCoreParams& p, const AttParams& t) {
+  return 75 + p.t_w + p.ch_w + t.ni * (t.rows + 2 * t.cols) * t.lanes;
+}
+int layer_bits(const SeCoreParams& p) { return 91 + p.mem_w; }
+// a router record (hw/ss_top.v RT_BITS)
+int router_bits(const RouterParams& r) {
+  return 75 + std::max({r.wrows * r.e * kRtWW, r.e * (kRtMulW + 64), r.pl_p * r.t_p * r.cin_p});
+}
+int pow2_at_least(int n) { return int(std::bit_ceil(unsigned(std::max(n, 1)))); }
 
 // Appends fields to a record, bit 0 first.
 class RecordWriter {
@@ -57,7 +74,8 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
   l.group = d.group;
   if (d.group >= 0) {
     for (const SeOp& op : ops)
-      if (l.core < 0) l.core = op.pass.core;
+      if (l.core < 0)
+        l.core = op.pass.core;
       else if (op.pass.core != l.core)
         throw Error("ss_top program: " + d.name + " of a concurrent group spans two cores");
   }
@@ -70,6 +88,112 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
   l.dw = d.kind == sim::Kind::dwconv, l.head = d.kind == sim::Kind::head;
   if (l.head) l.class_mul = q.mul, l.class_bias = q.score_bias;
   l.ops = std::move(ops);
+  return l;
+}
+
+AttParams att_params(const arch::Arch& a, const ModelSpec& m) {
+  AttParams t;
+  t.rows = a.attention.rows, t.cols = a.attention.cols, t.lanes = a.attention.time_lanes;
+  t.score_bits = a.score_bits;
+  t.tokens = m.tokens();
+  t.ni = 1;
+  for (const sim::LayerDesc& d : sim::build_workload(m).layers)
+    if (d.kind == sim::Kind::attention) t.ni = std::max(t.ni, d.dh);
+  return t;
+}
+
+RouterParams router_params(const ModelSpec& m) {
+  RouterParams r;
+  for (const sim::LayerDesc& d : sim::build_workload(m).layers)
+    if (d.kind == sim::Kind::router) {
+      r.e = d.experts, r.k = d.top_k;
+      r.cin_p = pow2_at_least(d.cin), r.t_p = pow2_at_least(d.T);
+      r.pl_p = pow2_at_least(d.in_bits);
+      r.wrows = std::min(16, r.cin_p);
+    }
+  return r;
+}
+
+TopLayer router_layer(int id, const sim::LayerDesc& d, const Planes& in, const LayerQuant& q,
+                      const RouterParams& rt) {
+  const std::string where = "ss_top program: " + d.name + ": ";
+  const int P = int(in.p.size());
+  if (d.experts != rt.e || d.top_k != rt.k || d.cin > rt.cin_p || d.T > rt.t_p || P > rt.pl_p ||
+      rt.pl_p > 8)
+    throw Error(where + "its experts or input do not fit the router stage's parameters");
+  TopLayer l;
+  l.router = true;
+  l.id = id;
+  l.rt_cin = d.cin;
+  l.rt_w.assign(size_t(rt.cin_p) * rt.e, 0);
+  for (int i = 0; i < d.cin; ++i)
+    for (int e = 0; e < rt.e; ++e) l.rt_w[size_t(i) * rt.e + e] = q.w(i, e);
+  l.rt_mul = q.mul, l.rt_bias = q.score_bias;
+  for (int n = 0; n < d.tokens; ++n) {
+    RouterToken t;
+    t.index = n;
+    t.bits.assign(size_t(rt.pl_p) * rt.t_p * rt.cin_p, 0);
+    for (int b = 0; b < P; ++b)
+      for (int tt = 0; tt < d.T; ++tt)
+        for (int i = 0; i < d.cin; ++i)
+          t.bits[(size_t(b) * rt.t_p + tt) * rt.cin_p + i] = in.p[size_t(b)].get(tt, n, i);
+    l.rt_tokens.push_back(std::move(t));
+  }
+  return l;
+}
+
+TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
+                         const SpikeTensor& k, const SpikeTensor& v, const std::vector<int>& rows,
+                         const std::vector<int>& heads, const ModelSpec& m, const arch::Arch& a,
+                         const SeCoreParams& p, const AttParams& att) {
+  const int T = d.T, N = d.tokens, dh = d.dh, nr = int(rows.size()), L = att.lanes;
+  const std::string where = "ss_top program: " + d.name + ": ";
+  if (sim::use_kv_first(a, N, dh))
+    throw Error(a.file + ": attention_cores.order: ss_top's attention stage runs qk_first map " +
+                "tiles only (" + d.name + " would run kv_first)");
+  if (dh > att.ni) throw Error(where + "head dimension above the stage's ATT_NI");
+  if (dh < p.sg_lanes)
+    throw Error(where + "head dimension " + std::to_string(dh) + " below the " +
+                std::to_string(p.sg_lanes) + " LIF lanes (spike_gen.lanes_per_core)");
+  if (nr > att.tokens || nr > 255 || dh > 255)
+    throw Error(where + "more query rows or channels than the stage holds");
+  if (a.attention.rows != att.rows || a.attention.cols != att.cols || a.attention.time_lanes != L)
+    throw Error(where + "the stage's parameters are not the arch's attention_cores");
+  TopLayer l;
+  l.attention = true;
+  l.id = id, l.group = d.group;
+  const int F = m.quant.mem_frac_bits;
+  l.acc_bits = m.quant.acc_bits, l.frac_bits = F, l.decay = fx::decay(m.neuron.tau);
+  l.attn_scale = int(fx::round_half_away(m.neuron.attn_scale * double(int64_t(1) << F)));
+  l.attn_th = fx::threshold(m.neuron.attn_threshold, 1.0, F, m.quant.mem_bits);
+  const std::vector<sim::AttentionTile> tiles = sim::attention_tiles(nr, N, a);
+  const int R = att.rows, C = att.cols, ni = att.ni;
+  for (int h : heads)
+    for (int t0 = 0; t0 < T; t0 += L) {
+      const int nl = std::min(L, T - t0);
+      for (size_t i = 0; i < tiles.size(); ++i) {
+        const sim::AttentionTile& tile = tiles[i];
+        AttTile x;
+        x.bits = (tile.nr + 2 * tile.nm) * dh * nl;  // the simulator's map_tile bits
+        x.rt = tile.r0 / R;
+        x.seg_first = i == 0, x.seg_last = i + 1 == tiles.size(), x.tc_first = t0 == 0;
+        x.nl = nl, x.nrows = nr, x.dh = dh, x.t0 = t0, x.c0 = h * dh;
+        x.a1.assign(size_t(ni) * R * L, 0);
+        x.a2.assign(size_t(ni) * C * L, 0);
+        x.b.assign(size_t(ni) * C * L, 0);
+        for (int c = 0; c < dh; ++c)
+          for (int l = 0; l < nl; ++l) {
+            for (int r = 0; r < tile.nr; ++r)
+              x.a1[(size_t(c) * R + r) * L + l] =
+                  q.get(t0 + l, rows[size_t(tile.r0 + r)], h * dh + c);
+            for (int mm = 0; mm < tile.nm; ++mm) {
+              x.a2[(size_t(c) * C + mm) * L + l] = k.get(t0 + l, tile.m0 + mm, h * dh + c);
+              x.b[(size_t(c) * C + mm) * L + l] = v.get(t0 + l, tile.m0 + mm, h * dh + c);
+            }
+          }
+        l.tiles.push_back(std::move(x));
+      }
+    }
   return l;
 }
 
@@ -131,8 +255,8 @@ std::vector<std::pair<int, size_t>> merge_order(const std::vector<const SeOp*>* 
 
 }  // namespace
 
-std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
-                                   const SeCoreParams& p, bool dw) {
+std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core, const SeCoreParams& p,
+                                   bool dw) {
   std::vector<std::vector<const SeOp*>> ptr(per_core.size());
   for (size_t c = 0; c < per_core.size(); ++c)
     for (const SeOp& op : per_core[c]) ptr[c].push_back(&op);
@@ -142,15 +266,30 @@ std::vector<SeOp> interleave_cores(std::vector<std::vector<SeOp>> per_core,
   return out;
 }
 
-int record_bits(const SeCoreParams& p) {
-  const int bits = std::max(op_bits(p), 10 + kMulW + kScoreW);
+int record_bits(const SeCoreParams& p, const AttParams& att, const RouterParams& rt) {
+  const int bits = std::max(
+      {op_bits(p), 10 + kMulW + kScoreW, att_bits(p, att), layer_bits(p), router_bits(rt)});
   return (bits + 31) / 32 * 32;
 }
 
-std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
-                                               const SeCoreParams& p) {
-  const int R = record_bits(p);
+std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_order,
+                                               const SeCoreParams& p, const AttParams& att,
+                                               const RouterParams& rt) {
+  const int R = record_bits(p, att, rt);
   std::vector<std::vector<uint32_t>> recs;
+  // a run of consecutive grouped layers: its SE-core layers first, then its attention layers
+  // (each expert's attention needs only its own query projection, which comes before it)
+  std::vector<TopLayer> layers;
+  layers.reserve(in_order.size());
+  for (size_t i = 0; i < in_order.size();) {
+    size_t end = i + 1;
+    if (in_order[i].group >= 0)
+      while (end < in_order.size() && in_order[end].group >= 0) ++end;
+    for (int att_pass = 0; att_pass < 2; ++att_pass)
+      for (size_t j = i; j < end; ++j)
+        if (in_order[j].attention == (att_pass == 1)) layers.push_back(in_order[j]);
+    i = end;
+  }
   // a layer record: for every core (a layer or a region), or for core `core` only
   auto layer_record = [&](const TopLayer& l, int core) {
     RecordWriter h(R);
@@ -165,7 +304,29 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
     h.put(std::max(core, 0), 8, "core");
     h.put(l.wshare, 8, "wshare");
     h.put(l.sshare, 8, "sshare");
+    h.put(l.attention, 1, "attn");
+    h.put(l.attn_scale, 16, "attention scale");
+    h.put(l.attn_th, p.mem_w, "attention threshold");
     recs.push_back(h.take());
+  };
+  auto tile_record = [&](const AttTile& x) {
+    RecordWriter r(R);
+    r.put(int(RecordType::op), 2, "type");
+    r.put(x.bits, 16, "tile bits");
+    r.put(x.rt, 8, "row tile");
+    r.put(x.seg_first, 1, "seg_first"), r.put(x.seg_last, 1, "seg_last");
+    r.put(x.tc_first, 1, "tc_first");
+    r.put(x.nl, 8, "nl");
+    r.put(x.nrows, 8, "rows");
+    r.put(x.dh, 8, "dh");
+    r.put(0, kUnitBit - 53, "padding");
+    r.put(kAttUnit, 8, "unit");
+    r.put(x.t0, p.t_w, "t0");
+    r.put(x.c0, p.ch_w, "c0");
+    for (uint8_t b : x.a1) r.put(b, 1, "q");
+    for (uint8_t b : x.a2) r.put(b, 1, "k");
+    for (uint8_t b : x.b) r.put(b, 1, "v");
+    recs.push_back(r.take());
   };
   auto op_record = [&](const SeOp& op) {
     const auto& s = op.pass;
@@ -192,6 +353,44 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
   };
   for (size_t i = 0; i < layers.size();) {
     const TopLayer& l = layers[i];
+    if (l.router) {  // the router stage: weights, constants, then every token's input
+      layer_record(l, -1);
+      auto header = [&](RecordWriter& r, int kind, int index) {
+        r.put(int(RecordType::op), 2, "type");
+        r.put(kind, 2, "router record kind");
+        r.put(index, 12, "router index");
+        r.put(0, kUnitBit - 16, "padding");
+        r.put(kRouterUnit, 8, "unit");
+      };
+      for (int r0 = 0; r0 < rt.cin_p; r0 += rt.wrows) {
+        RecordWriter r(R);
+        header(r, 0, r0);
+        for (int k = r0 * rt.e; k < (r0 + rt.wrows) * rt.e; ++k)
+          r.put(l.rt_w[size_t(k)], kRtWW, "router weight");
+        recs.push_back(r.take());
+      }
+      {
+        RecordWriter r(R);
+        header(r, 1, 0);
+        for (int64_t m : l.rt_mul) r.put(m, kRtMulW, "router mul");
+        for (int64_t b : l.rt_bias) r.put(b, 64, "router bias");
+        recs.push_back(r.take());
+      }
+      for (const RouterToken& t : l.rt_tokens) {
+        RecordWriter r(R);
+        header(r, 2, t.index);
+        for (uint8_t b : t.bits) r.put(b, 1, "router input");
+        recs.push_back(r.take());
+      }
+      ++i;
+      continue;
+    }
+    if (l.attention) {  // one attention stage: every attention layer on its own
+      layer_record(l, -1);
+      for (const AttTile& x : l.tiles) tile_record(x);
+      ++i;
+      continue;
+    }
     if (l.group < 0) {
       layer_record(l, -1);
       for (size_t c = 0; c < l.class_mul.size(); ++c) {
@@ -209,7 +408,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
     // a barrier region: the group's consecutive layers, each on its core
     size_t end = i;
     int cores = 0;
-    while (end < layers.size() && layers[end].group == l.group) {
+    while (end < layers.size() && layers[end].group == l.group && !layers[end].attention) {
       if (layers[end].core < 0 || layers[end].head)
         throw Error("ss_top program: layer " + std::to_string(layers[end].id) +
                     " of a concurrent group names no core");
@@ -232,8 +431,8 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& laye
       }
     }
     layer_record(l, -1);  // the region: the barrier, then every core its own layers
-    for (const auto& [c, k] : merge_order(per_core.data(), size_t(cores), p, false, share.data(),
-                                              first.data())) {
+    for (const auto& [c, k] :
+         merge_order(per_core.data(), size_t(cores), p, false, share.data(), first.data())) {
       if (starts[size_t(c)][k]) layer_record(*starts[size_t(c)][k], c);
       op_record(*per_core[size_t(c)][k]);
     }
@@ -254,7 +453,8 @@ std::string program_hex(const std::vector<std::vector<uint32_t>>& program) {
   return s;
 }
 
-std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const std::string& from) {
+std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const RouterParams& rt,
+                         int cores, int classes, const std::string& from) {
   const int eidx = classes > 1 ? int(std::bit_width(unsigned(classes - 1))) : 1;
   const int S = p.sg_lanes * cores;
   std::string v = fmt::format(
@@ -268,7 +468,7 @@ std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const st
       "  output wire drained_o,\n"
       "  output wire oc_rd_req_o,\n  output wire [23:0] oc_rd_addr_o,\n"
       "  input  wire oc_rd_valid_i,\n  input  wire [{}:0] oc_rd_data_i,\n",
-      from, cores * 16 - 1, record_bits(p) - 1);
+      from, cores * 16 - 1, record_bits(p, att, rt) - 1);
   const std::pair<const char*, int> lanes[] = {{"tok", p.tok_w}, {"ch", p.ch_w}};
   v += fmt::format("  output wire [{}:0] mem_rd_en_o,\n", S - 1);
   for (const auto& [n, w] : lanes)
@@ -283,8 +483,19 @@ std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const st
   for (const auto& [n, w] : lanes)
     v += fmt::format("  output wire [{}:0] out_{}_o,\n", S * w - 1, n);
   v += fmt::format("  output wire [{}:0] out_t_o,\n", S * p.t_w - 1);
+  const int G = p.sg_lanes;  // the attention stage's LIF lanes
+  v += fmt::format("  output wire [{}:0] aout_valid_o,\n  output wire [{}:0] aout_spike_o,\n",
+                   G - 1, G - 1);
+  for (const auto& [n, w] : lanes)
+    v += fmt::format("  output wire [{}:0] aout_{}_o,\n", G * w - 1, n);
+  v += fmt::format("  output wire [{}:0] aout_t_o,\n", G * p.t_w - 1);
+  const int rt_eidx = rt.e > 1 ? int(std::bit_width(unsigned(rt.e - 1))) : 1;
+  v += fmt::format("  output wire rout_valid_o,\n  output wire [{}:0] rout_tok_o,\n", p.tok_w - 1);
+  v += fmt::format("  output wire [{}:0] rout_idx_o,\n", rt.k * rt_eidx - 1);
   v += fmt::format("  output wire class_valid_o,\n  output wire [{}:0] class_o,\n", eidx - 1);
-  v += fmt::format("  output wire [{}:0] issue_o\n);\n", cores - 1);
+  v += fmt::format(
+      "  output wire [{}:0] issue_o,\n  output wire att_busy_o,\n  output wire rt_busy_o\n);\n",
+      cores - 1);
   v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' "
        "parameters too)\n"
        "  /* verilator lint_on UNUSEDPARAM */\n  ss_top #(\n";
@@ -306,18 +517,32 @@ std::string chip_verilog(const SeCoreParams& p, int cores, int classes, const st
                                                         {"T_W", "SE_T_W"},
                                                         {"DW", "SE_DW"},
                                                         {"CLASSES", "TOP_CLASSES"},
-                                                        {"CORES", "SE_COUNT"}};
+                                                        {"CORES", "SE_COUNT"},
+                                                        {"ATT_ROWS", "ATT_ROWS"},
+                                                        {"ATT_COLS", "ATT_COLS"},
+                                                        {"ATT_LANES", "ATT_LANES"},
+                                                        {"ATT_SCORE_BITS", "ATT_SCORE_BITS"},
+                                                        {"ATT_NI", "ATT_NI"},
+                                                        {"ATT_TOKENS", "ATT_TOKENS"},
+                                                        {"RT_E", "RT_E"},
+                                                        {"RT_K", "RT_K"},
+                                                        {"RT_CIN_P", "RT_CIN_P"},
+                                                        {"RT_T_P", "RT_T_P"},
+                                                        {"RT_PL_P", "RT_PL_P"},
+                                                        {"RT_WROWS", "RT_WROWS"}};
   for (size_t k = 0; k < std::size(params); ++k)
     v += fmt::format("    .{}({}){}\n", params[k].first, params[k].second,
                      k + 1 < std::size(params) ? "," : "");
   v += "  ) u_top (\n";
-  const char* ports[] = {"clk_i",         "rst_ni",        "start_i",       "busy_o",
-                         "done_o",        "layer_o",       "core_layer_o",  "drained_o",     "oc_rd_req_o",
-                         "oc_rd_addr_o",  "oc_rd_valid_i", "oc_rd_data_i",  "mem_rd_en_o",
-                         "mem_rd_tok_o",  "mem_rd_ch_o",   "mem_rd_data_i", "mem_wr_en_o",
-                         "mem_wr_tok_o",  "mem_wr_ch_o",   "mem_wr_data_o", "out_valid_o",
-                         "out_spike_o",   "out_tok_o",     "out_ch_o",      "out_t_o",
-                         "class_valid_o", "class_o",       "issue_o"};
+  const char* ports[] = {
+      "clk_i",         "rst_ni",       "start_i",      "busy_o",        "done_o",
+      "layer_o",       "core_layer_o", "drained_o",    "oc_rd_req_o",   "oc_rd_addr_o",
+      "oc_rd_valid_i", "oc_rd_data_i", "mem_rd_en_o",  "mem_rd_tok_o",  "mem_rd_ch_o",
+      "mem_rd_data_i", "mem_wr_en_o",  "mem_wr_tok_o", "mem_wr_ch_o",   "mem_wr_data_o",
+      "out_valid_o",   "out_spike_o",  "out_tok_o",    "out_ch_o",      "out_t_o",
+      "aout_valid_o",  "aout_spike_o", "aout_tok_o",   "aout_ch_o",     "aout_t_o",
+      "rout_valid_o",  "rout_tok_o",   "rout_idx_o",   "class_valid_o", "class_o",
+      "issue_o",       "att_busy_o",   "rt_busy_o"};
   for (size_t k = 0; k < std::size(ports); ++k)
     v += fmt::format("    .{}({}){}\n", ports[k], ports[k], k + 1 < std::size(ports) ? "," : "");
   v += "  );\nendmodule\n";

@@ -1,17 +1,18 @@
-// hw/ss_top.v (controller + SE core + head scorer) at configs/arch/small.toml's sizes: whole
-// inferences of the three shipped models. The testbench only holds the off-chip memory: it
-// writes one image's program (src/rtl/top_program.cpp) into it, starts the chip and answers
-// its reads; membranes spilled between time chunks live in the same memory. Checked per
-// image: the predicted class against the engine's int mode, every SE-core layer's spikes bit
-// for bit, its activity against the cycle simulator's counters, and its cycles (barrier to
-// barrier: layers run back to back, the next layer's first weight tile prefetched) against the
-// simulator's per-layer cycles within a stated bound.
+// hw/ss_top.v (controller + SE cores + attention stage + head scorer) at
+// configs/arch/small.toml's sizes: whole inferences of the three shipped models. The testbench
+// only holds the off-chip memory: it writes one image's program (src/rtl/top_program.cpp) into
+// it, starts the chip and answers its reads; membranes spilled between time chunks live in the
+// same memory. Checked per image: the predicted class against the engine's int mode, every
+// SE-core and attention layer's spikes bit for bit, their activity against the cycle
+// simulator's counters, and their cycles (barrier to barrier: layers run back to back, the
+// next layer's first weight tile prefetched) against the simulator's per-layer cycles within a
+// stated bound.
 #include <gtest/gtest.h>
 #include <verilated.h>
 
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -19,9 +20,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <tuple>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "Vss_top.h"
@@ -31,11 +32,11 @@
 #include "data/dataset.h"
 #include "engine/network.h"
 #include "engine/synapse.h"
+#include "model_fixture.h"
 #include "rtl/generate.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
 #include "rtl/top_program.h"
-#include "model_fixture.h"
 #include "rtl_bits.h"
 #include "sim/cycle.h"
 #include "sim/cycle_model.h"
@@ -54,6 +55,17 @@ using rtl_test::src;
 
 // The parameters ss_top was verilated with (tests/rtl/CMakeLists.txt, the se_core list).
 constexpr int kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW, kTW = SE_TW;
+// The attention stage's head channels per tile record (ATT_NI): the largest head dimension of
+// the shipped models (semm-fmnist's experts, 24), so one verilated chip runs all three.
+constexpr int kAttNi = SS_ATT_NI;
+// An attention layer's cycles (barrier to barrier) against the simulator's (its cycles without
+// the head ranking, which runs beside the chip): RTL - simulator within [kAttLo, kAttHi];
+// docs/rtl.md, "The attention stage"
+constexpr double kAttLo = ATT_LO, kAttHi = ATT_HI;
+// The MoE router's cycles (barrier to barrier) against the simulator's: RT_LO .. RT_HI, plus one
+// per all-zero token (its token_done cycle); docs/rtl.md, "The router stage"
+constexpr double kRtLo = RT_LO, kRtHi = RT_HI;
+constexpr int kRtK = 2, kRtEIdxW = 2;  // the verilated router stage: top 2 of 4 experts
 // Off-chip read latency of the memory model (cycles from request to data): a testbench choice;
 // the controller's 4-record FIFO hides up to 3.
 constexpr int kOcLatency = 2;
@@ -69,7 +81,7 @@ constexpr std::size_t words(const VlWide<N>&) {
 // One SE-core layer as the simulator ran it, with what the chip must produce.
 struct LayerJob {
   sim::LayerDesc d;
-  std::vector<int> toks;
+  std::vector<int> toks;  // an attention layer: its query rows
   int kept = 0;
   std::vector<int> heads;  // head pruning: the K / V layer's kept heads (empty: all channels)
   sim::LayerCost cost;
@@ -80,7 +92,50 @@ class Collect : public sim::WeightLayerObserver {
  public:
   Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a, const sim::SimContext& c,
           const sim::SampleSpikes& s)
-      : m_(m), w_(w), a_(a), c_(c), s_(s), p_(rtl::se_core_params(a, m)) {}
+      : m_(m),
+        w_(w),
+        a_(a),
+        c_(c),
+        s_(s),
+        p_(rtl::se_core_params(a, m)),
+        att_(att_of(a, m)),
+        rt_(rtl::router_params(m)) {
+    // the verilated router stage's parameters (tests/rtl/CMakeLists.txt)
+    EXPECT_EQ(rt_.e, 4);
+    EXPECT_EQ(rt_.k, kRtK);
+    EXPECT_EQ(rt_.cin_p, 64);
+    EXPECT_EQ(rt_.t_p, 4);
+    EXPECT_EQ(rt_.pl_p, 2);
+    EXPECT_EQ(rt_.wrows, 16);
+  }
+  void on_router_layer(const sim::LayerDesc& d, const Planes& in,
+                       const sim::LayerCost& cost) override {
+    jobs.push_back(
+        {d,
+         {},
+         0,
+         {},
+         cost,
+         rtl::router_layer(int(jobs.size()), d, in, rtl::quantize_layer(m_, w_, d), rt_)});
+  }
+  static rtl::AttParams att_of(const arch::Arch& a, const ModelSpec& m) {
+    rtl::AttParams t = rtl::att_params(a, m);
+    EXPECT_LE(t.ni, kAttNi) << m.file;
+    t.ni = kAttNi;  // the verilated chip's
+    return t;
+  }
+  void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
+                          const SpikeTensor& v, const std::vector<int>& rows,
+                          const std::vector<int>& heads, const sim::LayerCost& cost) override {
+    rtl::TopLayer l =
+        rtl::attention_layer(int(jobs.size()), d, q, k, v, rows, heads, m_, a_, p_, att_);
+    if (l.tiles.empty()) {  // no query row (an EMSA expert no token gated on): nothing runs
+      ++att_empty;
+      att_empty_sim += cost.cycles;
+      return;
+    }
+    jobs.push_back({d, rows, 0, heads, cost, std::move(l)});
+  }
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int conc, const sim::LayerCost& cost) override {
     const rtl::LayerQuant q = rtl::quantize_layer(m_, w_, d);
@@ -89,19 +144,24 @@ class Collect : public sim::WeightLayerObserver {
     const std::vector<int> heads = rtl::pruned_heads(d, s_);
     for (int k = 0; k < a_.se.count; ++k)
       per_core.push_back(rtl::se_ops(d, s, in, toks, q, p_, k, heads));
-    std::vector<rtl::SeOp> ops = rtl::interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
+    std::vector<rtl::SeOp> ops =
+        rtl::interleave_cores(std::move(per_core), p_, d.kind == sim::Kind::dwconv);
     // a concurrent group (MoE experts, SEMM expert queries): the simulator's time of the
     // group is its busiest core's, the sum of the cycles of its layers on that core
     // (sim::total_cycles), computed here independently of the simulator's total
     if (d.group >= 0) group_sim[d.group][d.expert % a_.se.count] += cost.cycles;
     if (ops.empty()) return;  // e.g. a routed expert no token chose: the chip does nothing
-    jobs.push_back({d, toks, kept, heads, cost,
-                    rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau),
-                                   std::move(ops), conc)});
+    jobs.push_back(
+        {d, toks, kept, heads, cost,
+         rtl::top_layer(int(jobs.size()), d, q, fx::decay(m_.neuron.tau), std::move(ops), conc)});
   }
   std::vector<LayerJob> jobs;
   std::map<int, std::map<int, double>> group_sim;  // group -> core -> simulator cycles
+  int att_empty = 0;                               // attention layers without a query row
+  double att_empty_sim = 0;                        // ... and the simulator's cycles for them
   const rtl::SeCoreParams& params() const { return p_; }
+  const rtl::AttParams& att() const { return att_; }
+  const rtl::RouterParams& rt() const { return rt_; }
 
  private:
   const ModelSpec& m_;
@@ -110,6 +170,8 @@ class Collect : public sim::WeightLayerObserver {
   const sim::SimContext& c_;
   const sim::SampleSpikes& s_;
   rtl::SeCoreParams p_;
+  rtl::AttParams att_;
+  rtl::RouterParams rt_;
 };
 
 // A neuron-step that left the chip, packed: layer, token, channel, step, spike (sortable).
@@ -119,8 +181,11 @@ uint64_t fired_key(int layer, int tok, int ch, int t) {
 }
 
 struct ChipRun {
-  std::vector<uint64_t> out;             // every neuron-step of every layer (fired_key | spike),
-                                         // sorted
+  std::vector<uint64_t> out;        // every neuron-step of every layer (fired_key | spike),
+                                    // sorted (the attention stage's keyed by layer_o)
+  std::map<int, int64_t> att_busy;  // per layer_o id: attention channels run
+  std::map<int, int64_t> rt_busy;   // per layer_o id: router score updates
+  std::map<int, std::vector<std::pair<int, int>>> routes;  // per layer_o id: (token, experts)
   std::map<int, int64_t> cycles, issue;  // per layer_o id: cycles (barrier to barrier, a
                                          // region's for its first layer); per layer id: busy
   std::map<int, int64_t> span;           // per layer id: its core's cycles with that id (a
@@ -145,7 +210,7 @@ class ChipT {
   ChipRun run(const std::vector<std::vector<uint32_t>>& program) {
     ChipRun r;
     std::map<std::tuple<int, int, int>, int64_t> membrane;  // (layer, token, channel)
-    std::deque<std::pair<int64_t, int64_t>> inflight;  // (cycle the data is due, address)
+    std::deque<std::pair<int64_t, int64_t>> inflight;       // (cycle the data is due, address)
     int layer = -1;
     int64_t layer_start = 0, last_busy = 0;  // first cycle of the running layer (region); last
                                              // cycle a core was not drained
@@ -202,11 +267,20 @@ class ChipT {
       }
       for (int u = 0; u < kNl; ++u)
         if (rtl::get_bit(m_->out_valid_o, u)) {
-          r.out.push_back(fired_key(cid[size_t(u / kSg)], int(get_u(m_->out_tok_o, u * kTokW, kTokW)),
+          r.out.push_back(fired_key(cid[size_t(u / kSg)],
+                                    int(get_u(m_->out_tok_o, u * kTokW, kTokW)),
                                     int(get_u(m_->out_ch_o, u * kChW, kChW)),
                                     int(get_u(m_->out_t_o, u * kTW, kTW))) |
                           uint64_t(rtl::get_bit(m_->out_spike_o, u)));
         }
+      for (int u = 0; u < kSg; ++u)
+        if (rtl::get_bit(m_->aout_valid_o, u))
+          r.out.push_back(fired_key(now, int(get_u(m_->aout_tok_o, u * kTokW, kTokW)),
+                                    int(get_u(m_->aout_ch_o, u * kChW, kChW)),
+                                    int(get_u(m_->aout_t_o, u * kTW, kTW))) |
+                          uint64_t(rtl::get_bit(m_->aout_spike_o, u)));
+      if (cyc > 0) r.att_busy[now] += m_->att_busy_o, r.rt_busy[now] += m_->rt_busy_o;
+      if (m_->rout_valid_o) r.routes[now].emplace_back(int(m_->rout_tok_o), int(m_->rout_idx_o));
       if (m_->class_valid_o) r.label = int(m_->class_o);
       // membrane spills: writes now, reads answered after the edge
       std::array<std::tuple<int, int, int>, kNl> reads;  // (layer, token, channel)
@@ -248,6 +322,16 @@ struct Totals {
   double rtl_s = 0;
   double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
+  // attention layers through the attention stage
+  int att_layers = 0, att_empty = 0;
+  int64_t att_spikes = 0, att_busy = 0;
+  double att_rtl = 0, att_sim = 0, att_empty_sim = 0;
+  std::map<int64_t, int> att_diff;  // RTL - simulator cycles -> layers
+  // router layers through the router stage
+  int rt_layers = 0;
+  int64_t rt_tokens = 0, rt_updates = 0;
+  double rt_rtl = 0, rt_sim = 0;
+  std::map<int64_t, int> rt_diff;
 };
 
 // `ChipType`: the verilated top level, its core count that of the arch (small.toml, or with
@@ -266,7 +350,8 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
-    const auto program = rtl::top_program(layers, col.params());
+    const auto program = rtl::top_program(layers, col.params(), col.att(), col.rt());
+    tot.att_empty += col.att_empty, tot.att_empty_sim += col.att_empty_sim;
     const auto t0 = std::chrono::steady_clock::now();
     const ChipRun r = chip.run(program);
     tot.rtl_s += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -280,6 +365,82 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       const int id = j.top.id;
       const std::string where = model + " image " + std::to_string(i) + " " + j.d.name;
       int64_t fired = 0, steps = 0, mismatches = 0;
+      if (j.top.router) {
+        // every token routed once, to the engine's experts
+        const std::vector<int32_t>& route = s.routes.at("blocks." + std::to_string(j.d.block));
+        const auto& got = r.routes.count(id) ? r.routes.at(id) : std::vector<std::pair<int, int>>{};
+        std::vector<int> seen(size_t(j.d.tokens), 0);
+        int64_t bad = 0;
+        for (const auto& [tok, idx] : got) {
+          if (tok >= j.d.tokens || seen[size_t(tok)]++) {
+            ++bad;
+            continue;
+          }
+          for (int k = 0; k < kRtK; ++k)
+            bad +=
+                ((idx >> (k * kRtEIdxW)) & ((1 << kRtEIdxW) - 1)) != route[size_t(tok) * kRtK + k];
+        }
+        EXPECT_EQ(bad, 0) << where << ": routes";
+        EXPECT_EQ(int64_t(got.size()), int64_t(j.d.tokens)) << where << ": tokens routed";
+        const int64_t upd = r.rt_busy.count(id) ? r.rt_busy.at(id) : 0;
+        EXPECT_EQ(double(upd), j.cost.score_ops) << where << ": score updates";
+        const double rc = double(r.cycles.count(id) ? r.cycles.at(id) : 0), sc = j.cost.cycles;
+        double zero = 0;
+        for (const rtl::RouterToken& t : j.top.rt_tokens)
+          zero += std::none_of(t.bits.begin(), t.bits.end(), [](uint8_t b) { return b != 0; });
+        EXPECT_GE(rc - sc, kRtLo + zero) << where << ": rtl " << rc << " sim " << sc;
+        EXPECT_LE(rc - sc, kRtHi + zero) << where << ": rtl " << rc << " sim " << sc;
+        tot.rt_diff[int64_t(rc - sc)] += 1;
+        ++tot.rt_layers, tot.rt_tokens += int64_t(got.size()), tot.rt_updates += upd;
+        tot.rt_rtl += rc, tot.rt_sim += sc;
+        continue;
+      }
+      if (j.top.attention) {
+        // every neuron-step of the query rows x the heads' channels x T, once
+        const SpikeTensor& eng = s.at(j.d.name);
+        const int n = int(j.toks.size()), dh = j.d.dh, nh = int(j.heads.size());
+        std::vector<int8_t> got(size_t(j.d.T) * n * nh * dh, -1);  // [t][row][head][channel]
+        std::vector<int> hidx(size_t(j.d.cout / dh + 1), -1);
+        for (int h = 0; h < nh; ++h) hidx[size_t(j.heads[size_t(h)])] = h;
+        for (auto it = std::lower_bound(r.out.begin(), r.out.end(), fired_key(id, 0, 0, 0));
+             it != r.out.end() && int(*it >> 48) == id; ++it) {
+          const int tok = int((*it >> 32) & 0xffff), ch = int((*it >> 16) & 0xffff),
+                    t = int((*it >> 1) & 0x7fff);
+          const int h = ch < j.d.cout ? hidx[size_t(ch / dh)] : -1;
+          if (tok < n && h >= 0 && t < j.d.T)
+            got[((size_t(t) * n + tok) * nh + h) * dh + ch % dh] = int8_t(*it & 1);
+          else
+            ++mismatches;  // a neuron-step outside the layer
+        }
+        for (int t = 0; t < j.d.T; ++t)
+          for (int k = 0; k < n; ++k)
+            for (int h = 0; h < nh; ++h)
+              for (int c = 0; c < dh; ++c) {
+                const int8_t g = got[((size_t(t) * n + k) * nh + h) * dh + c];
+                if (g < 0) {
+                  ++mismatches;
+                  continue;
+                }
+                ++steps, fired += g;
+                mismatches +=
+                    g != int8_t(eng.get(t, j.toks[size_t(k)], j.heads[size_t(h)] * dh + c));
+              }
+        EXPECT_EQ(mismatches, 0) << where << ": attention spikes";
+        EXPECT_EQ(double(steps), j.cost.membrane_updates) << where;
+        EXPECT_EQ(double(fired), j.cost.spikes_fired) << where;
+        const int64_t busy = r.att_busy.count(id) ? r.att_busy.at(id) : 0;
+        EXPECT_EQ(double(busy), j.cost.busy) << where << ": channels run vs cycles_busy";
+        // cycles, barrier to barrier, against the simulator's attention layer (its head
+        // ranking, router_busy, runs beside the chip: hw/head_rank.v in model_units_tb)
+        const double rc = double(r.cycles.count(id) ? r.cycles.at(id) : 0);
+        const double sc = j.cost.cycles - j.cost.router_busy;
+        EXPECT_GE(rc - sc, kAttLo) << where << ": rtl " << rc << " sim " << sc;
+        EXPECT_LE(rc - sc, kAttHi) << where << ": rtl " << rc << " sim " << sc;
+        tot.att_diff[int64_t(rc - sc)] += 1;
+        ++tot.att_layers, tot.att_spikes += fired, tot.att_busy += busy;
+        tot.att_rtl += rc, tot.att_sim += sc;
+        continue;
+      }
       if (!j.top.head) {
         const SpikeTensor& eng = s.at(j.d.name);
         const int n = int(j.toks.size());
@@ -337,7 +498,8 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
         } else {
           EXPECT_EQ(rc, 0.0);
         }
-        EXPECT_LE(std::abs(span - sc), sc * 0.015 + 16) << where << ": rtl " << span << " sim " << sc;
+        EXPECT_LE(std::abs(span - sc), sc * 0.015 + 16)
+            << where << ": rtl " << span << " sim " << sc;
         if (std::abs(span - sc) / sc > tot.worst)
           tot.worst = std::abs(span - sc) / sc, tot.worst_signed = (span - sc) / sc;
         tot.rtl += span, tot.sim += sc;
@@ -369,10 +531,16 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
     // Barrier regions (concurrent groups) with several cores: the region's cycles, barrier to
     // barrier, against the simulator's time of the group (its busiest core's sum of layer
     // cycles). Bound: see docs/rtl.md, "Several SE cores".
+    // (the SE-core layers only: a run of grouped layers lists them before its attention
+    // layers, rtl::top_program)
+    int prev_group = -1;
     if (a.se.count > 1)
       for (size_t k = 0; k < col.jobs.size(); ++k) {
         const LayerJob& j = col.jobs[k];
-        if (j.top.group < 0 || (k > 0 && col.jobs[k - 1].top.group == j.top.group)) continue;
+        if (j.top.attention || j.top.router) continue;
+        const bool first = j.top.group >= 0 && j.top.group != prev_group;
+        prev_group = j.top.group;
+        if (!first) continue;
         double sc = 0;
         for (const auto& [core, c] : col.group_sim.at(j.top.group)) sc = std::max(sc, c);
         const double rc = double(r.cycles.count(j.top.id) ? r.cycles.at(j.top.id) : 0);
@@ -385,16 +553,43 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
       }
   }
   std::printf(
-      "%s via ss_top (%d SE cores): %zu images, predicted class identical for %d; %d SE layers, %lld spikes; "
+      "%s via ss_top (%d SE cores): %zu images, predicted class identical for %d; %d SE layers, "
+      "%lld spikes; "
       "RTL %.0f vs simulator %.0f cycles (%+.3f %%), worst layer %+.2f %%; scorer after the "
       "head %.1f cycles per image; %.2f s in the verilated chip (%.0f cycles/s)\n",
-      model.c_str(), a.se.count, images, tot.labels, tot.layers, (long long)tot.spikes, tot.rtl, tot.sim,
-      100.0 * (tot.rtl - tot.sim) / tot.sim, 100.0 * tot.worst_signed,
+      model.c_str(), a.se.count, images, tot.labels, tot.layers, (long long)tot.spikes, tot.rtl,
+      tot.sim, 100.0 * (tot.rtl - tot.sim) / tot.sim, 100.0 * tot.worst_signed,
       double(tot.score_tail) / double(images), tot.rtl_s, tot.rtl / tot.rtl_s);
-  std::printf("%s via ss_top (%d SE cores): worst layer by kind: EMSP gate %+.2f %%, head %+.2f %%, "
-              "others %+.2f %%\n",
-              model.c_str(), a.se.count, 100.0 * tot.worst_gate, 100.0 * tot.worst_head,
-              100.0 * tot.worst_other);
+  std::printf(
+      "%s via ss_top (%d SE cores): worst layer by kind: EMSP gate %+.2f %%, head %+.2f %%, "
+      "others %+.2f %%\n",
+      model.c_str(), a.se.count, 100.0 * tot.worst_gate, 100.0 * tot.worst_head,
+      100.0 * tot.worst_other);
+  std::printf(
+      "%s via ss_top (%d SE cores): %d attention layers through the attention stage, %lld "
+      "spikes, %lld channel cycles (the simulator's busy); RTL %.0f vs simulator %.0f cycles "
+      "(%+.3f %%); %d layers without a query row (not run; the simulator charges %.0f cycles)\n",
+      model.c_str(), a.se.count, tot.att_layers, (long long)tot.att_spikes, (long long)tot.att_busy,
+      tot.att_rtl, tot.att_sim,
+      tot.att_sim > 0 ? 100.0 * (tot.att_rtl - tot.att_sim) / tot.att_sim : 0.0, tot.att_empty,
+      tot.att_empty_sim);
+  for (const auto& [diff, n] : tot.att_diff)
+    std::printf(
+        "%s via ss_top (%d SE cores): attention layer RTL - simulator = %+lld cycles in "
+        "%d layers\n",
+        model.c_str(), a.se.count, (long long)diff, n);
+  if (tot.rt_layers)
+    std::printf(
+        "%s via ss_top (%d SE cores): %d router layers through the router stage, %lld tokens "
+        "routed as the engine, %lld score updates; RTL %.0f vs simulator %.0f cycles (%+.3f %%)\n",
+        model.c_str(), a.se.count, tot.rt_layers, (long long)tot.rt_tokens,
+        (long long)tot.rt_updates, tot.rt_rtl, tot.rt_sim,
+        100.0 * (tot.rt_rtl - tot.rt_sim) / tot.rt_sim);
+  for (const auto& [diff, n] : tot.rt_diff)
+    std::printf(
+        "%s via ss_top (%d SE cores): router layer RTL - simulator = %+lld cycles in %d "
+        "layers\n",
+        model.c_str(), a.se.count, (long long)diff, n);
   if (tot.grp_layers)
     std::printf(
         "%s via ss_top (%d SE cores): %d expert-group regions (in the totals above): RTL %.0f vs "
@@ -415,16 +610,20 @@ TEST(SsTop, RecordLayoutFitsTheVerilog) {
   const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
   const rtl::SeCoreParams p =
       rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
-  EXPECT_EQ(rtl::record_bits(p), int(words(Vss_top{}.oc_rd_data_i)) * 32);
+  rtl::AttParams att = rtl::att_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
+  EXPECT_EQ(att.ni, kAttNi);
+  const rtl::RouterParams rt = rtl::router_params(ModelSpec::load(src("models/moe-fmnist.toml")));
+  EXPECT_EQ(rtl::record_bits(p, att, rt), int(words(Vss_top{}.oc_rd_data_i)) * 32);
 }
-// `spikestack rtl` (rtl::generate) for small.toml and moe-fmnist: its generated top level
+// `spikestack rtl` (rtl::generate) for small.toml and semm-fmnist: its generated top level
 // (ss_chip.v with ss_params.vh) lints clean with the hw/ blocks it copied, and the off-chip
 // memory image it wrote for test image 0 (program/image0.rec, read back from the file) runs on
-// the verilated ss_top to the engine's class.
+// the verilated ss_top to the engine's class (semm-fmnist: the model whose parameters, the
+// depthwise gate and 24-channel attention heads, the verilated chip has).
 TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
   namespace fs = std::filesystem;
   const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
-  const ModelSpec m = ModelSpec::load(src("models/moe-fmnist.toml"));
+  const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
   Dataset ds = load_dataset("fashion-mnist", "test");
   ds.truncate(1);
   const fs::path out = fs::path(SS_BINARY_DIR) / "ss_top_generated";
@@ -475,7 +674,9 @@ TEST(SsTop2, ParametersFitTheVerilog) {
       rtl::se_core_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
   EXPECT_EQ(p.wbw, SE_WBW2);
   EXPECT_EQ(p.sbw, SE_SBW);
-  EXPECT_EQ(rtl::record_bits(p), int(words(Vss_top2{}.oc_rd_data_i)) * 32);
+  rtl::AttParams att = rtl::att_params(a, ModelSpec::load(src("models/semm-fmnist.toml")));
+  const rtl::RouterParams rt = rtl::router_params(ModelSpec::load(src("models/moe-fmnist.toml")));
+  EXPECT_EQ(rtl::record_bits(p, att, rt), int(words(Vss_top2{}.oc_rd_data_i)) * 32);
 }
 TEST(SsTop2, MoeInferences) { run_model<Chip2>("models/moe-fmnist.toml", images(), kTwoCores); }
 TEST(SsTop2, SpikformerInferences) {
