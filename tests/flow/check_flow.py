@@ -200,6 +200,34 @@ def sweep():
     if 'FLOW_RESULTS' not in os.environ:
         spikes(rows)
         hold(rows)
+        seeds(rows)
+
+
+def seeds(rows):
+    """results/flow/seeds/<point>-<style>-s<k>.json (scripts/flow/seeds.py): other placements of
+    a stored row, which the physical model's check takes the median over: each complete, its
+    command the one seeds.py builds, the same netlist and RTL as its seed-1 row, another seed."""
+    import seeds as sd
+    for f in sorted(glob.glob(os.path.join(REPO, 'results', 'flow', 'seeds', '*'))):
+        b = os.path.basename(f)
+        check(b.endswith('.json'), '%s: not a result (a .partial or stray file is stored)' % b)
+        if not b.endswith('.json'):
+            continue
+        r = json.load(open(f))
+        check(r.get('complete') is True, b + ': not complete')
+        name, style, seed = r.get('name'), r.get('style'), r.get('seed')
+        check(b == '%s-%s-s%s.json' % (name, style, seed), b + ': name/style/seed do not match')
+        check(isinstance(seed, int) and seed != 1, b + ': seed 1 is the sweep row itself')
+        d = rows.get('%s-%s.json' % (name, style))
+        check(d is not None, b + ': no seed-1 row in results/flow')
+        if d is None or name not in sd.sweep.POINTS:
+            continue
+        check(r['command'] == ' '.join(sd.command(name, style, seed)[0]),
+              b + ': stored command differs from seeds.py\'s')
+        for m in ('cells.count', 'cells.area_um2', 'rtl_sha256', 'design'):
+            check(get(r, m) == get(d, m), '%s: %s differs from its seed-1 row' % (b, m))
+        for m in METRICS:
+            check(get(r, m) is not None, '%s: missing %s' % (b, m))
 
 
 # layouts whose register-to-register hold fails (docs/flow.md, Hold: clock skew of an
