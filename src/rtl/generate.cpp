@@ -116,8 +116,8 @@ class ProgramWriter : public sim::WeightLayerObserver {
  public:
   ProgramWriter(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a,
                 const SeCoreParams& p, const AttParams& att, const RouterParams& rt,
-                const fs::path& dir, size_t image, nlohmann::json& layers, GenerateSummary& sum,
-                bool ops_text, const sim::SampleSpikes& spikes)
+                const fs::path& dir, size_t image, nlohmann::json& layers, nlohmann::json& stages,
+                GenerateSummary& sum, bool ops_text, const sim::SampleSpikes& spikes)
       : m_(m),
         w_(w),
         a_(a),
@@ -127,6 +127,7 @@ class ProgramWriter : public sim::WeightLayerObserver {
         dir_(dir),
         image_(image),
         layers_(layers),
+        stages_(stages),
         sum_(sum),
         ops_text_(ops_text),
         spikes_(spikes) {}
@@ -136,9 +137,13 @@ class ProgramWriter : public sim::WeightLayerObserver {
   void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
                           const SpikeTensor& v, const std::vector<int>& rows,
                           const std::vector<int>& heads, const sim::LayerCost& cost) override {
+    if (const std::string why = attention_unfit(d, int(rows.size()), a_, p_, att_); !why.empty()) {
+      unsupported(d.name + " (" + why + ")");  // the chip does not run it (paper.toml: dh 16
+      return;                                  // below its 32 LIF lanes)
+    }
     TopLayer l = attention_layer(int(top.size()), d, q, k, v, rows, heads, m_, a_, p_, att_);
     if (l.tiles.empty()) return;  // no query row: the stage does nothing
-    layers_.push_back({{"image", image_},
+    stages_.push_back({{"image", image_},
                        {"layer", d.name},
                        {"mode", "attention"},
                        {"tiles", l.tiles.size()},
@@ -151,11 +156,11 @@ class ProgramWriter : public sim::WeightLayerObserver {
   void on_router_layer(const sim::LayerDesc& d, const Planes& in,
                        const sim::LayerCost& cost) override {
     if (a_.router.lanes != 1) {  // router_stage sends one score update a cycle
-      sum_.unsupported.push_back(d.name + " (router.lanes > 1: hw/router_stage.v has one lane)");
+      unsupported(d.name + " (router.lanes > 1: hw/router_stage.v has one lane)");
       return;
     }
     TopLayer l = router_layer(int(top.size()), d, in, quantize_layer(m_, w_, d), rt_);
-    layers_.push_back({{"image", image_},
+    stages_.push_back({{"image", image_},
                        {"layer", d.name},
                        {"mode", "router"},
                        {"tokens", l.rt_tokens.size()},
@@ -211,12 +216,18 @@ class ProgramWriter : public sim::WeightLayerObserver {
   const ModelSpec& m_;
   const SafeTensors& w_;
   const arch::Arch& a_;
+  // a layer the chip does not run, listed once
+  void unsupported(const std::string& what) {
+    if (std::find(sum_.unsupported.begin(), sum_.unsupported.end(), what) == sum_.unsupported.end())
+      sum_.unsupported.push_back(what);
+  }
   const SeCoreParams& p_;
   const AttParams& att_;
   const RouterParams& rt_;
   fs::path dir_;
   size_t image_;
   nlohmann::json& layers_;
+  nlohmann::json& stages_;  // the attention and router stages' layers
   GenerateSummary& sum_;
   bool ops_text_;
   const sim::SampleSpikes& spikes_;
@@ -255,7 +266,7 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
     write_file_atomic((tmp / "ss_params.vh").string(), params_header(a, m, p, att, rt));
     write_file_atomic((tmp / "ss_chip.v").string(),
                       chip_verilog(p, att, rt, a.se.count, m.classes, a.file + " and " + m.file));
-    nlohmann::json layers = nlohmann::json::array();
+    nlohmann::json layers = nlohmann::json::array(), stages = nlohmann::json::array();
     if (o.images && o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);
       const Network net(m, w, Mode::Int);
@@ -266,7 +277,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         net.run(o.images->image(i), &rec);
         sim::SampleSpikes s = rec.take();
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
-        ProgramWriter pw(m, w, a, p, att, rt, tmp / "program", i, layers, sum, o.ops_text, s);
+        ProgramWriter pw(m, w, a, p, att, rt, tmp / "program", i, layers, stages, sum, o.ops_text,
+                         s);
         sim::simulate_sample(wl, s, ctx, &pw);
         // the off-chip memory image ss_top runs the inference from
         write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
@@ -286,6 +298,7 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         {"params", "ss_params.vh"},
         {"se_core", nlohmann::json::object()},
         {"programs", layers},
+        {"stage_programs", stages},
         {"not_in_rtl_yet", sum.unsupported},
         {"program_note", o.weights ? "" : "shape-only model: no weights, no program"}};
     for (const auto& [k, val] : se_core_fields(p)) man["se_core"][k] = val;

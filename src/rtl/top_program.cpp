@@ -142,23 +142,29 @@ TopLayer router_layer(int id, const sim::LayerDesc& d, const Planes& in, const L
   return l;
 }
 
+std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
+                            const SeCoreParams& p, const AttParams& att) {
+  if (sim::use_kv_first(a, d.tokens, d.dh))
+    return "attention_cores.order: the attention stage runs qk_first map tiles only";
+  if (d.dh > att.ni) return "head dimension above the stage's ATT_NI";
+  if (d.dh < p.sg_lanes)
+    return "head dimension " + std::to_string(d.dh) + " below the " + std::to_string(p.sg_lanes) +
+           " LIF lanes (spike_gen.lanes_per_core)";
+  if (rows > att.tokens || rows > 255 || d.dh > 255)
+    return "more query rows or channels than the stage holds";
+  if (a.attention.rows != att.rows || a.attention.cols != att.cols ||
+      a.attention.time_lanes != att.lanes)
+    return "the stage's parameters are not the arch's attention_cores";
+  return "";
+}
+
 TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
                          const SpikeTensor& k, const SpikeTensor& v, const std::vector<int>& rows,
                          const std::vector<int>& heads, const ModelSpec& m, const arch::Arch& a,
                          const SeCoreParams& p, const AttParams& att) {
   const int T = d.T, N = d.tokens, dh = d.dh, nr = int(rows.size()), L = att.lanes;
-  const std::string where = "ss_top program: " + d.name + ": ";
-  if (sim::use_kv_first(a, N, dh))
-    throw Error(a.file + ": attention_cores.order: ss_top's attention stage runs qk_first map " +
-                "tiles only (" + d.name + " would run kv_first)");
-  if (dh > att.ni) throw Error(where + "head dimension above the stage's ATT_NI");
-  if (dh < p.sg_lanes)
-    throw Error(where + "head dimension " + std::to_string(dh) + " below the " +
-                std::to_string(p.sg_lanes) + " LIF lanes (spike_gen.lanes_per_core)");
-  if (nr > att.tokens || nr > 255 || dh > 255)
-    throw Error(where + "more query rows or channels than the stage holds");
-  if (a.attention.rows != att.rows || a.attention.cols != att.cols || a.attention.time_lanes != L)
-    throw Error(where + "the stage's parameters are not the arch's attention_cores");
+  if (const std::string why = attention_unfit(d, nr, a, p, att); !why.empty())
+    throw Error("ss_top program: " + d.name + ": " + why);
   TopLayer l;
   l.attention = true;
   l.id = id, l.group = d.group;

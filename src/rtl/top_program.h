@@ -97,6 +97,11 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
 // rows and heads computed, as sim::attention_cycle takes them) as map tiles in the simulator's
 // order (sim::attention_tiles: head > time chunk > query-row tile > key tile). Throws for what
 // the stage cannot run (kv_first, a head wider than ni, fewer channels than LIF lanes).
+// Why the attention stage cannot run layer `d` on this chip (kv_first, a head wider than ni or
+// narrower than the LIF lanes, too many query rows), or empty if it can.
+std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
+                            const SeCoreParams& p, const AttParams& att);
+
 TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
                          const SpikeTensor& k, const SpikeTensor& v, const std::vector<int>& rows,
                          const std::vector<int>& heads, const ModelSpec& m, const arch::Arch& a,
