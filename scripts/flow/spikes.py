@@ -38,6 +38,9 @@ SPIKES = {
     'se_tile_2x2': ('results/rtl/se_tile_2x2_activity.json', ['2d', '3d-mol']),
     'se_tile_2x2_m3': ('results/rtl/se_tile_2x2_m3_activity.json', ['2d', '3d-mol']),
     'se_tile_3x3': ('results/rtl/se_tile_3x3_activity.json', ['2d', '3d-mol']),
+    # the fitted se_array points, re-placed from sweep.PIN (their stored rows reproduced)
+    'se_array_2x2': ('results/rtl/se_array_2x2_activity.json', ALL),
+    'se_array_3x3': ('results/rtl/se_array_3x3_activity.json', ALL),
 }
 
 
