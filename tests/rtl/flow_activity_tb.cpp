@@ -62,6 +62,7 @@ using namespace ss;
 using rtl::get_u;
 using rtl::put;
 using rtl::set_bit;
+using rtl_test::check_or_write_toggles;
 using rtl_test::macro_inside;
 using rtl_test::NotNets;
 using rtl_test::src;
@@ -253,7 +254,7 @@ void attention_activity(int n, const std::string& name) {
       {"unit", "toggles per clock cycle"},
       {"mean", mean},
       {"nets", nets}};
-  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles(name + "_activity.json", out.dump(1) + "\n");
 }
 
 TEST(FlowActivity, AttentionCore2x2) {
@@ -406,7 +407,7 @@ TEST(FlowActivity, RouterTopkE2) {
       {"unit", "toggles per clock cycle"},
       {"mean", mean},
       {"nets", nets}};
-  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles(name + "_activity.json", out.dump(1) + "\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -582,7 +583,7 @@ void array_activity(int n, const std::string& name) {
       "one plane a cycle, the next pass max(planes, rows + cols - 1) cycles later; tag: last "
       "plane, bank, token",
       t.cycles, passes, int64_t(L.ops.size()), planes, mean, nets);
-  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles(name + "_activity.json", out.dump(1) + "\n");
 }
 
 TEST(FlowActivity, SeArray2x2) { array_activity<Vse_array_2x2>(2, "se_array_2x2"); }
@@ -686,7 +687,7 @@ void tile_activity(int n, int wb_banks, bool sb_macro, const std::string& name) 
       "its planes written into the spike buffer (the tile read into the idle bank meanwhile) "
       "and read into the array, one a cycle; tag: last plane, bank, token",
       t.cycles, passes, int64_t(L.ops.size()), planes, mean, nets);
-  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles(name + "_activity.json", out.dump(1) + "\n");
 }
 
 TEST(FlowActivity, SeTile2x2) { tile_activity<Vse_tile_2x2>(2, 1, false, "se_tile_2x2"); }

@@ -52,6 +52,7 @@
 namespace {
 
 using namespace ss;
+using rtl_test::check_or_write_toggles;
 using rtl_test::macro_inside;
 using rtl_test::NotNets;
 using rtl_test::src;
@@ -252,7 +253,7 @@ void activity(int n, int mem_w, const std::string& name, int64_t max_cycles) {
       {"unit", "toggles per clock cycle"},
       {"mean", mean},
       {"nets", nets}};
-  write_file_atomic(src("results/rtl/" + name + "_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles(name + "_activity.json", out.dump(1) + "\n");
 }
 
 constexpr int64_t kCycles = 20000;
@@ -468,7 +469,7 @@ TEST(SeUnit, SwitchingActivityOfRealSpikesTileX2) {
       {"unit", "toggles per clock cycle"},
       {"mean", mean},
       {"nets", nets}};
-  write_file_atomic(src("results/rtl/se_tile_x2_2x2_activity.json"), out.dump(1) + "\n");
+  check_or_write_toggles("se_tile_x2_2x2_activity.json", out.dump(1) + "\n");
 }
 
 TEST(SeUnit, SwitchingActivityOfRealSpikes2x2) {
