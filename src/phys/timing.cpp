@@ -49,9 +49,12 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
           {"spike_gen", b.logic_path_s, worst_in("spike_gen") + path_stage_wire_s(b, t)});
       // The accumulator's read-modify-write: the read of the next token is issued a cycle
       // ahead (token order is fixed), so the macro's access + setup is a stage of its own.
-      if (b.accumulator)
+      // Its cycle (precharge included) bounds the clock too: one access per cycle per macro.
+      if (b.accumulator) {
         tm.paths.push_back(
             {"spike_gen.accumulator", b.accumulator->access_time_s + l.dff_setup_s, 0});
+        tm.paths.push_back({"spike_gen.accumulator_cycle", b.accumulator->cycle_time_s, 0});
+      }
     } else if (b.name == "router") {
       tm.paths.push_back({"router", b.logic_path_s, worst_out("router") + path_stage_wire_s(b, t)});
     } else if (b.name == "noc") {
@@ -59,6 +62,8 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
     } else if (b.sram) {
       const std::string role = b.name.substr(8);
       const double wire = worst_out(b.name);
+      // A bank takes one access per cycle: its cycle (precharge included) bounds the clock.
+      tm.paths.push_back({"buffer_cycle." + role, b.sram->cycle_time_s, 0});
       if (bus_stages == 1) {
         // Macro clock-to-data plus the wire to the consumer's input register, in one cycle.
         tm.paths.push_back({"buffer_to_pe." + role, b.logic_path_s + l.dff_setup_s, wire});

@@ -84,7 +84,7 @@ void read_logic(const TomlReader& r, const NodeScaling& s, LogicTech& l) {
 void read_sram(const TomlReader& r, SramTech& m) {
   r.only({"bitcell_area", "array_efficiency", "macro_overhead_area", "mat_rows", "mat_cols",
           "bitline_cap_per_cell", "wordline_cap_per_cell", "cell_read_current", "sense_swing",
-          "sense_delay_fo4", "write_energy_ratio", "leakage_per_bit", "energy_points"});
+          "sense_delay_fo4", "sense_amp_energy", "leakage_per_bit"});
   // Reported 6T cells span 0.021 um^2 (5 and 3 nm high-density) to about 5 um^2 (0.18 um,
   // osu018.toml); a value far outside (1e12 m^2 made a die the thermal solver cannot solve)
   // is a typo, named here rather than as "conjugate gradients did not converge".
@@ -98,9 +98,8 @@ void read_sram(const TomlReader& r, SramTech& m) {
   m.cell_read_current_a = pos(r, "cell_read_current", dim::current);
   m.sense_swing_v = pos(r, "sense_swing", dim::voltage);
   m.sense_delay_fo4 = r.number("sense_delay_fo4", std::nullopt, 0, 100);
-  m.write_energy_ratio = r.number("write_energy_ratio", std::nullopt, 0.01, 100);
+  m.sense_amp_energy_j = pos(r, "sense_amp_energy", dim::energy);
   m.leakage_w_per_bit = r.quantity("leakage_per_bit", kPowerPerBit, std::nullopt, 0, kBig);
-  // [[sram.energy_points]] are read by from_table (TomlReader has no array-of-tables accessor).
 }
 
 void read_wires(const TomlReader& r, std::map<std::string, WireClass>& wires) {
@@ -166,23 +165,7 @@ Technology from_table(const toml::table& root, const std::string& origin) {
   read_logic(r.sub("logic"), t.scaling, t.logic);
   auto sr = r.sub("sram");
   read_sram(sr, t.sram);
-  const auto* pts = root["sram"]["energy_points"].as_array();
-  if (!pts || pts->empty())
-    throw error_at(origin, "sram.energy_points", "expected an array of tables");
-  for (size_t i = 0; i < pts->size(); ++i) {
-    const auto* tb = (*pts)[i].as_table();
-    const std::string k = "sram.energy_points[" + std::to_string(i) + "]";
-    if (!tb)
-      throw error_at(origin, k,
-                     "expected a table with capacity, access_energy, access_width, source");
-    TomlReader p(*tb, origin, k);
-    p.only({"capacity", "access_energy", "access_width", "source"});
-    const double width = pos(p, "access_width", dim::bits);
-    t.sram.energy_points.push_back(
-        {pos(p, "capacity", dim::bits),
-         pos(p, "access_energy", dim::energy) / width * t.scaling.energy_factor});
-  }
-  fit_sram_energy(t.sram, origin);
+  t.sram.vdd_v = t.vdd_v;
 
   read_wires(r.sub("wires"), t.wires);
   auto d = r.sub("driver");
