@@ -9,8 +9,7 @@ touched.
     python3 scripts/flow/spikes.py se_unit_2x2      # one point (its styles below)
 
 The toggle files come from the RTL testbenches (docs/flow.md, "Power with real spike
-activity"): results/rtl/se_array_4x4_activity.json from tests/rtl/se_core_tb.cpp,
-results/rtl/se_unit_*_activity.json and se_tile_x2_2x2_activity.json from
+activity"): results/rtl/se_unit_*_activity.json and se_tile_x2_2x2_activity.json from
 tests/rtl/se_unit_tb.cpp, the attention_core, router_topk, se_array and se_tile ones from
 tests/rtl/flow_activity_tb.cpp.
 """
@@ -38,9 +37,10 @@ SPIKES = {
     'se_tile_2x2': ('results/rtl/se_tile_2x2_activity.json', ['2d', '3d-mol']),
     'se_tile_2x2_m3': ('results/rtl/se_tile_2x2_m3_activity.json', ['2d', '3d-mol']),
     'se_tile_3x3': ('results/rtl/se_tile_3x3_activity.json', ['2d', '3d-mol']),
-    # the fitted se_array points, re-placed from sweep.PIN (their stored rows reproduced)
+    # the se_array points re-placed from sweep.PIN (their stored rows reproduced)
     'se_array_2x2': ('results/rtl/se_array_2x2_activity.json', ALL),
     'se_array_3x3': ('results/rtl/se_array_3x3_activity.json', ALL),
+    'se_array_4x4': ('results/rtl/se_array_4x4_activity.json', ALL),
 }
 
 

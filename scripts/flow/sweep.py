@@ -83,9 +83,9 @@ PENDING = {
     'router_topk_e4': NOT_RUN}
 # se_array was stored before --rtl-commit existed, and hw/se_array.v has changed since (the DW
 # ports): the points in PINNED were re-run from PIN, which reproduced every stored value (4 Dec:
-# 2x2 and 3x3, the fitted points, in all three styles); the others are not re-run, so their
-# command still reads the working tree, which no longer builds their netlist
-PINNED = (2, 3)
+# 2x2 and 3x3, the fitted points, in all three styles; 4x4 on 5 Dec); the others are not re-run,
+# so their command still reads the working tree, which no longer builds their netlist
+PINNED = (2, 3, 4)
 for _n in (2, 3, 4, 5, 6):
     POINTS['se_array_%dx%d' % (_n, _n)] = _p(SE_ARRAY, 'se_array', ['ROWS=%d' % _n, 'COLS=%d' % _n],
                                              ['--bottom-tier', 'g_row'],

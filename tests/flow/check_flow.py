@@ -260,15 +260,6 @@ def hold(rows):
                   % name)
 
 
-# Toggle files that still list Verilator's parameters and loop variables as nets at zero
-# toggles (written by tests/rtl/se_unit_tb.cpp before tests/rtl/flow_toggles.h left them out),
-# kept because their rows were not re-priced with the corrected file (docs/flow.md, "What is
-# left"): their mean rate is about 40 % low.
-STILL_BIASED_TOGGLES = {
-    'results/rtl/se_unit_3x3_activity.json',
-}
-
-
 def is_parameter(net):
     """A Verilog parameter as Verilator traces it ("u_array.ROWS[3]"): upper-case name."""
     n = net.split('[')[0].split('.')[-1]
@@ -291,14 +282,9 @@ def spikes(rows):
             check(len(nets) > 0 and all(0 <= v <= 1 for v in nets.values()),
                   '%s: no nets, or a rate outside [0, 1] per cycle' % toggles)
             mean = sum(nets.values()) / len(nets) if nets else None
-            # no parameter listed as a net (it would pull the mean down), except in the files
-            # still carrying them, which must (the list shrinks as they are re-priced)
+            # no parameter listed as a net (it would pull the mean down)
             params = sum(1 for n in nets if is_parameter(n))
-            if toggles in STILL_BIASED_TOGGLES:
-                check(params > 0, '%s: no parameters left: drop it from STILL_BIASED_TOGGLES'
-                      % toggles)
-            else:
-                check(params == 0, '%s: %d parameters listed as nets' % (toggles, params))
+            check(params == 0, '%s: %d parameters listed as nets' % (toggles, params))
         by_style = {}
         for style in styles:
             f = os.path.join(REPO, sp.out_path(name, style))

@@ -175,15 +175,11 @@ inline nlohmann::json toggle_file(const std::string& vcd, const std::string& sco
   return nets;
 }
 
-// Toggle files whose stored copy is not what the testbench now writes: the stored real-spike
-// rows were priced with the copy (tests/flow's STILL_BIASED_TOGGLES) and are not re-priced yet
-// (docs/flow.md, What is left). Each must still differ; take it off when it is re-priced.
-inline const std::set<std::string> kStaleToggleFiles = {"se_unit_3x3_activity.json"};
 
 // results/rtl/<file>: the toggle file the stored rows of scripts/flow/spikes.py were priced
 // with (tests/flow recomputes their rate from it). A test run never rewrites it, so that a run
-// cannot leave the stored rows priced at another file: it must equal `text` byte for byte
-// (kStaleToggleFiles: must differ). SS_WRITE_TOGGLES=1 writes it instead, for re-pricing.
+// cannot leave the stored rows priced at another file: it must equal `text` byte for byte.
+// SS_WRITE_TOGGLES=1 writes it instead, for re-pricing.
 inline void check_or_write_toggles(const std::string& file, const std::string& text) {
   const auto path = src("results/rtl/" + file);
   const char* w = std::getenv("SS_WRITE_TOGGLES");
@@ -195,10 +191,7 @@ inline void check_or_write_toggles(const std::string& file, const std::string& t
   ASSERT_TRUE(in) << path << " missing (SS_WRITE_TOGGLES=1 writes it)";
   std::stringstream stored;
   stored << in.rdbuf();
-  if (kStaleToggleFiles.count(file))
-    EXPECT_NE(stored.str(), text) << path << " is current now: take it off kStaleToggleFiles";
-  else
-    EXPECT_EQ(stored.str(), text) << path << " differs from what the testbench writes: "
+  EXPECT_EQ(stored.str(), text) << path << " differs from what the testbench writes: "
                                   << "SS_WRITE_TOGGLES=1, then re-price (scripts/flow/spikes.py)";
 }
 

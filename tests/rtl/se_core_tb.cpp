@@ -14,17 +14,12 @@
 #include <fstream>
 #include <map>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "Vhead_score.h"
 #include "Vse_core.h"
-#ifdef SE_TRACE
-#include "Vse_core_tr.h"
-#include "verilated_vcd_c.h"
-#endif
 #include "arch/arch_spec.h"
 #include "common/files.h"
 #include "common/safetensors.h"
@@ -117,34 +112,17 @@ struct LayerRun {
 enum class CoreMode { weight, dwconv, head };
 
 // Drives one se_core through a layer's ops; the membrane buffer is a map here.
-// Drives one se_core through a layer's ops; the membrane buffer is a map here. `V` is the
-// verilated class (the traced one writes a VCD of its first `trace_cycles` cycles).
-template <class V>
-class CoreT {
+// Drives one se_core through a layer's ops; the membrane buffer is a map here.
+class Core {
  public:
   // registers and memories start random (Verilated::randReset(2), fixed seed): the reset must
-  // suffice; `rand_reset` 0 starts them at zero (the activity measurement counts no artefact)
-  explicit CoreT(int rand_reset = 2)
-      : m_((Verilated::randReset(rand_reset), Verilated::randSeed(1), std::make_unique<V>())) {
+  // suffice
+  Core() : m_((Verilated::randReset(2), Verilated::randSeed(1), std::make_unique<Vse_core>())) {
     m_->clk_i = 0;
     m_->rst_ni = 0;
     for (int i = 0; i < 4; ++i) tick();
     m_->rst_ni = 1;
   }
-#ifdef SE_TRACE
-  ~CoreT() {
-    if (vcd_) vcd_->close();
-  }
-  // Dumps every signal into `path` for the first `cycles` cycles of the next run.
-  void trace(const std::string& path, int64_t cycles) {
-    Verilated::traceEverOn(true);
-    vcd_ = std::make_unique<VerilatedVcdC>();
-    m_->trace(vcd_.get(), 99);
-    vcd_->open(path.c_str());
-    trace_cycles_ = cycles;
-  }
-#endif
-  int64_t issue_edges = 0;  // rising and falling edges of issue_o while traced
 
   LayerRun run(const std::vector<rtl::SeOp>& ops, int acc_bits, int frac_bits, int decay,
                CoreMode mode = CoreMode::weight) {
@@ -164,7 +142,6 @@ class CoreT {
       if (next < ops.size()) present(ops[next]);
       m_->clk_i = 0;
       m_->eval();
-      dump(2 * cyc);
       const bool idle = m_->idle_o && next == ops.size();
       if (idle) {
         r.cycles = cyc;
@@ -198,11 +175,8 @@ class CoreT {
                            int(get(m_->mem_rd_ch_o, u * kChW, kChW)));
       }
       const uint32_t rd_en = m_->mem_rd_en_o;
-      if (cyc < trace_cycles_) issue_edges += bool(m_->issue_o) != last_issue_;
-      last_issue_ = m_->issue_o;
       m_->clk_i = 1;
       m_->eval();
-      dump(2 * cyc + 1);
       zero(m_->mem_rd_data_i);
       for (int u = 0; u < kSg; ++u)
         if ((rd_en >> u) & 1) {
@@ -217,11 +191,6 @@ class CoreT {
   }
 
  private:
-  void dump([[maybe_unused]] int64_t t) {
-#ifdef SE_TRACE
-    if (vcd_ && t < 2 * trace_cycles_) vcd_->dump(uint64_t(t));
-#endif
-  }
   void tick() {
     m_->clk_i = 0;
     m_->eval();
@@ -258,14 +227,8 @@ class CoreT {
       put(m_->op_th_i, c * kMemW, kMemW, uint64_t(uint32_t(op.th[size_t(c)])));
     }
   }
-  std::unique_ptr<V> m_;
-#ifdef SE_TRACE
-  std::unique_ptr<VerilatedVcdC> vcd_;
-#endif
-  int64_t trace_cycles_ = 0;
-  bool last_issue_ = false;
+  std::unique_ptr<Vse_core> m_;
 };
-using Core = CoreT<Vse_core>;
 
 TEST(SeCore, ParametersAreTheGeneratorsForSmallToml) {
   const arch::Arch a = test_arch();
@@ -556,146 +519,3 @@ TEST(SeCore, SpikformerLayersBitExactAndTimed) {
 TEST(SeCore, SemmLayersBitExactAndTimed) { replay_model("models/semm-fmnist.toml", images()); }
 
 }  // namespace
-
-#ifdef SE_TRACE
-namespace {
-
-// Toggles per bit of every VCD variable under `scope` (dotted, e.g. "TOP.se_core.u_array"),
-// named relative to it as RTL paths: "g_row[0].g_col[1].u_pe.psum_o[3]" (Verilator writes a
-// generate index as "g_row(0)"; brackets here, as yosys names the flattened nets).
-std::map<std::string, int64_t> vcd_toggles(const std::string& path, const std::string& scope) {
-  std::ifstream in(path);
-  std::map<std::string, std::vector<std::pair<std::string, int>>> vars;  // id -> (name, lsb)
-  std::map<std::string, std::string> value;                              // id -> last bits
-  std::map<std::string, int> width;
-  std::map<std::string, int64_t> toggles;
-  std::vector<std::string> stack;
-  std::string tok;
-  auto norm = [](std::string n) {
-    for (char& c : n) c = c == '(' ? '[' : (c == ')' ? ']' : c);
-    return n;
-  };
-  auto change = [&](const std::string& id, std::string bits) {
-    auto v = vars.find(id);
-    if (v == vars.end()) return;
-    const int w = width[id];
-    if (int(bits.size()) < w)
-      bits.insert(0, size_t(w) - bits.size(), bits[0] == '1' ? '0' : bits[0]);
-    auto& old = value[id];
-    if (!old.empty())
-      for (int b = 0; b < w; ++b)
-        if (old[size_t(w - 1 - b)] != bits[size_t(w - 1 - b)])
-          for (const auto& [name, lsb] : v->second)
-            ++toggles[w == 1 ? name : name + "[" + std::to_string(lsb + b) + "]"];
-    old = bits;
-  };
-  while (in >> tok) {
-    if (tok == "$scope") {
-      std::string kind, name;
-      in >> kind >> name >> tok;
-      stack.push_back(norm(name));
-    } else if (tok == "$upscope") {
-      in >> tok;
-      stack.pop_back();
-    } else if (tok == "$var") {
-      std::string type, id, name, rest;
-      int w = 1;
-      in >> type >> w >> id >> name;
-      int lsb = 0;
-      in >> rest;
-      if (rest != "$end") {
-        const auto colon = rest.find(':');
-        lsb = std::stoi(rest.substr(colon == std::string::npos ? 1 : colon + 1));
-        in >> rest;
-      }
-      std::string full;
-      for (const auto& s : stack) full += s + ".";
-      if (full.rfind(scope + ".", 0) == 0) {
-        vars[id].emplace_back(full.substr(scope.size() + 1) + norm(name), lsb);
-        width[id] = w;
-      }
-    } else if (tok[0] == 'b') {
-      std::string id;
-      in >> id;
-      change(id, tok.substr(1));
-    } else if ((tok[0] == '0' || tok[0] == '1' || tok[0] == 'x' || tok[0] == 'z') &&
-               tok.size() > 1) {
-      change(tok.substr(1), tok.substr(0, 1));
-    }
-  }
-  return toggles;
-}
-
-// Switching activity of the SE array on real spikes: moe-fmnist's blocks.0.attn.q on the
-// first test image (2000 cycles of it) through the traced core; per-net toggles per cycle,
-// named as the array's nets, written to results/rtl/ for the open flow's power analysis
-// (scripts/flow/flow.py --activity). The array's input-valid toggles must equal the edges of
-// issue_o that the driver saw: the VCD path and the model's outputs agree.
-TEST(SeCore, SwitchingActivityOfRealSpikes) {
-  const arch::Arch a = test_arch();
-  const ModelSpec m = ModelSpec::load(src("models/moe-fmnist.toml"));
-  const SafeTensors w = SafeTensors::load(m.weights);
-  const Network net(m, w, Mode::Int);
-  Dataset ds = load_dataset("fashion-mnist", "test");
-  ds.truncate(1);
-  sim::SampleRecorder rec;
-  net.run(ds.image(0), &rec);
-  sim::SampleSpikes s = rec.take();
-  struct Grab : sim::WeightLayerObserver {
-    const ModelSpec* m;
-    const SafeTensors* w;
-    const arch::Arch* a;
-    std::vector<rtl::SeOp> ops;
-    rtl::LayerQuant q;
-    void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
-                         int kept, int, const sim::LayerCost&) override {
-      if (d.name != "blocks.0.attn.q") return;
-      q = rtl::quantize_layer(*m, *w, d);
-      ops = rtl::se_ops(d, sim::weight_schedule(d, int(toks.size()), kept, *a), in, toks, q,
-                        rtl::se_core_params(*a, *m), 0);
-    }
-  } g;
-  g.m = &m, g.w = &w, g.a = &a;
-  sim::simulate_sample(sim::build_workload(m), s, sim::SimContext(a), &g);
-  ASSERT_FALSE(g.ops.empty());
-  constexpr int64_t kCycles = 2000;
-  const std::string vcd = std::string(SS_BINARY_DIR) + "/se_core_q.vcd";
-  int64_t issue_edges = 0;
-  {
-    CoreT<Vse_core_tr> core(0);  // the VCD is closed when the core goes
-    core.trace(vcd, kCycles);
-    core.run(g.ops, g.q.acc_bits, g.q.frac_bits, fx::decay(m.neuron.tau));
-    issue_edges = core.issue_edges;
-  }
-  {
-    const auto tg = vcd_toggles(vcd, "TOP.se_core.u_array");
-    ASSERT_GT(tg.size(), size_t(kRows * kCols * 20));
-    ASSERT_TRUE(tg.count("in_valid_i"));
-    EXPECT_EQ(tg.at("in_valid_i"), issue_edges);
-    nlohmann::json nets = nlohmann::json::object();
-    double sum = 0;
-    for (const auto& [n, t] : tg) {
-      const double rate = double(t) / kCycles;
-      if (n == "clk_i" || n.ends_with(".clk_i")) {  // the clock: twice per cycle (the flow
-        EXPECT_EQ(t, 2 * kCycles - 1) << n;         // times clock nets itself, a = 2)
-        continue;
-      }
-      EXPECT_LE(rate, 1.0) << n;  // a register bit changes at most once per clock
-      nets[n] = rate, sum += rate;
-    }
-    const nlohmann::json out = {
-        {"source", "tests/rtl/se_core_tb.cpp SeCore.SwitchingActivityOfRealSpikes"},
-        {"design",
-         "se_array (configs/arch/small.toml: 4 x 4, 2 lanes, 8-bit weights, 16-bit sums)"},
-        {"workload", "moe-fmnist blocks.0.attn.q, Fashion-MNIST test image 0, int mode"},
-        {"cycles", kCycles},
-        {"unit", "toggles per clock cycle"},
-        {"mean", sum / double(nets.size())},
-        {"nets", nets}};
-    write_file_atomic(src("results/rtl/se_array_4x4_activity.json"), out.dump(1) + "\n");
-  }
-  std::remove(vcd.c_str());
-}
-
-}  // namespace
-#endif
