@@ -1,16 +1,22 @@
 // The attention layer inside ss_top: the attention unit (map tiles streamed from the spike
-// buffer, hw/attention_unit.v, qk_first), accumulators that add each query row's A.V partial
-// counts across key tiles, and the attention LIF (hw/spike_gen.v in attention mode) that fires
+// buffer, hw/attention_unit.v, either order), accumulators that add each query row's A.V partial
+// counts across key tiles (qk_first) or K-channel tiles (kv_first), and the attention LIF
+// (hw/spike_gen.v in attention mode) that fires
 // a segment (one head, one time chunk: every query row x head channel x lane) once its last
 // tile's sums are in, with the membranes kept between a head's time chunks. Two accumulator
 // banks: a segment accumulates while the one before fires. Tiles come from the controller as
 // program records (src/rtl/top_program.cpp); spikes leave on out_*, SG_LANES neuron-steps a cycle.
+// An accumulator entry is (bank, tile index, element): ROWS x LANES counts. qk_first: tile index
+// = query-row tile, element = head channel, its ROWS = the tile's query rows; kv_first (the
+// segment's tiles say so): tile index = V-channel tile, element = query row, its ROWS = the
+// tile's V channels (the unit's map rows; the program compiler asks for a square map).
 module attention_stage #(
   parameter integer ROWS       = 4,   // map rows: query rows of a tile
   parameter integer COLS       = 4,   // map columns: key tokens of a tile
   parameter integer LANES      = 2,   // time steps side by side
   parameter integer SCORE_BITS = 8,   // map entry bits
-  parameter integer NI         = 24,  // head channels of a tile (the model's largest dh)
+  parameter integer NI         = 24,  // elements of a tile: head channels (qk_first: the
+                                      // model's largest dh), tokens and query rows (kv_first)
   parameter integer TOKENS     = 49,  // query rows of a segment at most (the model's tokens)
   parameter integer SBW        = 16,  // spike bits per cycle reaching the attention unit
   parameter integer SG_LANES   = 4,   // LIF lanes (<= every head's dh)
@@ -21,8 +27,10 @@ module attention_stage #(
   parameter integer CFG_W      = 6,   // bits of A and F
   // derived (do not set)
   parameter integer OUT_W      = SCORE_BITS + $clog2(COLS + 1),
-  parameter integer NRT        = (TOKENS + ROWS - 1) / ROWS,  // query-row tiles
-  parameter integer NKT        = (TOKENS + COLS - 1) / COLS,  // key tiles
+  parameter integer NRT        = (TOKENS + ROWS - 1) / ROWS,  // query-row tiles (kv_first: V-
+                                                              // channel tiles, no more)
+  parameter integer NKT        = (TOKENS + COLS - 1) / COLS,  // key tiles (kv_first: K-channel
+                                                              // tiles, no more)
   parameter integer AW         = OUT_W + $clog2(NKT + 1),     // a row's count over all key tiles
   parameter integer DI_W       = (NI > 1) ? $clog2(NI) : 1
 ) (
@@ -39,6 +47,8 @@ module attention_stage #(
   output wire                        tile_ready_o,
   input  wire [15:0]                 tile_bits_i,     // bits the bus moves for the tile
   input  wire [7:0]                  tile_rt_i,       // query-row tile: rows rt*ROWS ..
+                                                      // (kv_first: V channels rt*ROWS ..)
+  input  wire                        tile_kv_i,       // kv_first (the segment's order)
   input  wire                        tile_seg_first_i,// first tile of a segment
   input  wire                        tile_seg_last_i, // last tile of a segment: it fires after it
   input  wire [7:0]                  tile_nl_i,       // the segment's lanes (steps of its chunk)
@@ -47,9 +57,11 @@ module attention_stage #(
   input  wire                        tile_tc_first_i, // the head's first time chunk (V = 0)
   input  wire [T_W-1:0]              tile_t0_i,       // the segment's first time step
   input  wire [CH_W-1:0]             tile_c0_i,       // the head's first output channel
-  input  wire [NI*ROWS*LANES-1:0]    tile_a1_i,       // Q rows per channel (attention_unit)
-  input  wire [NI*COLS*LANES-1:0]    tile_a2_i,       // K tokens per channel
-  input  wire [NI*COLS*LANES-1:0]    tile_b_i,        // V tokens per channel
+  input  wire [NI*ROWS*LANES-1:0]    tile_a1_i,       // Q rows per channel (attention_unit;
+                                                      // kv_first: V channels per token)
+  input  wire [NI*COLS*LANES-1:0]    tile_a2_i,       // K tokens per channel (K channels)
+  input  wire [NI*COLS*LANES-1:0]    tile_b_i,        // V tokens per channel (kv_first: the
+                                                      // K channels per query row)
   // spikes: every neuron-step of the layer (token = index in the layer's row list)
   output wire [SG_LANES-1:0]         out_valid_o,
   output wire [SG_LANES-1:0]         out_spike_o,
@@ -89,6 +101,7 @@ module attention_stage #(
   reg [7:0]    sm_nrows_q [0:1];
   reg [7:0]    sm_dh_q [0:1];
   reg          sm_tcf_q [0:1];
+  reg          sm_kv_q [0:1];
   reg [T_W-1:0]  sm_t0_q [0:1];
   reg [CH_W-1:0] sm_c0_q [0:1];
 
@@ -167,7 +180,7 @@ module attention_stage #(
   wire [SG_LANES-1:0]       g_valid, g_spike;
   wire [SG_LANES*MEM_W-1:0] g_v;
   reg  [8:0] ud;
-  reg  [7:0] uj, ujt, ujr, ud8;
+  reg  [7:0] uj, ujt, ujr, ud8, usr;
   reg        uw;
   reg  [AA_W-1:0] ua;
   reg  [EB-1:0]   ue;
@@ -180,7 +193,7 @@ module attention_stage #(
     s_j = {(SG_LANES*8){1'b0}};
     s_d = {(SG_LANES*8){1'b0}};
     s_ma = {(SG_LANES*MA_W){1'b0}};
-    ud = 9'd0; uj = 8'd0; ujt = 8'd0; ujr = 8'd0; ud8 = 8'd0; uw = 1'b0;
+    ud = 9'd0; uj = 8'd0; ujt = 8'd0; ujr = 8'd0; ud8 = 8'd0; usr = 8'd0; uw = 1'b0;
     ua = {AA_W{1'b0}}; ue = {EB{1'b0}}; um = {MA_W{1'b0}};
     for (i = 0; i < SG_LANES; i = i + 1) begin
       ud  = {1'b0, fd_q} + i[8:0];
@@ -190,11 +203,19 @@ module attention_stage #(
       ujr = (uw && fjr_q == ROWS[7:0] - 8'd1) ? 8'd0 : fjr_q + {7'd0, uw};
       ujt = fjt_q + {7'd0, uw && fjr_q == ROWS[7:0] - 8'd1};
       /* verilator lint_off WIDTH */
-      ua  = ({{(AA_W-1){1'b0}}, fb_q} * NRT + ujt) * NI + ud8;
+      // the neuron's entry and its row in it: qk_first (row tile, channel), row in the tile;
+      // kv_first (V-channel tile, query row), channel in the tile
+      if (sm_kv_q[fb_q]) begin
+        ua  = ({{(AA_W-1){1'b0}}, fb_q} * NRT + ud8 / ROWS) * NI + uj;
+        usr = ud8 % ROWS;
+      end else begin
+        ua  = ({{(AA_W-1){1'b0}}, fb_q} * NRT + ujt) * NI + ud8;
+        usr = ujr;
+      end
       um  = uj * NI + ud8;
       ue  = wf_q[ua] ? acc_q[ua] : {EB{1'b0}};
       s_valid[i] = fire_q && (uj < nrows);
-      s_acc[i*32 +: 32] = {{(32-AW){1'b0}}, ue[(ujr*LANES + fl_q)*AW +: AW]};
+      s_acc[i*32 +: 32] = {{(32-AW){1'b0}}, ue[(usr*LANES + fl_q)*AW +: AW]};
       /* verilator lint_on WIDTH */
       if (fl_q != 8'd0)          s_v[i*MEM_W +: MEM_W] = g_v[i*MEM_W +: MEM_W];
       else if (!sm_tcf_q[fb_q])  s_v[i*MEM_W +: MEM_W] = mem_q[um];
@@ -221,6 +242,7 @@ module attention_stage #(
           bocc_q[abank_q] <= 1'b1;
           sm_nl_q[abank_q] <= tile_nl_i; sm_nrows_q[abank_q] <= tile_nrows_i;
           sm_dh_q[abank_q] <= tile_dh_i; sm_tcf_q[abank_q] <= tile_tc_first_i;
+          sm_kv_q[abank_q] <= tile_kv_i;
           sm_t0_q[abank_q] <= tile_t0_i; sm_c0_q[abank_q] <= tile_c0_i;
         end
         if (tile_seg_last_i) abank_q <= !abank_q;

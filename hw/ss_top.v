@@ -36,7 +36,8 @@ module ss_top #(
   parameter integer ATT_COLS    = 4,   // attention map columns (key tokens of a tile)
   parameter integer ATT_LANES   = 2,   // attention time lanes
   parameter integer ATT_SCORE_BITS = 8,  // map entry bits
-  parameter integer ATT_NI      = 24,  // head channels of a tile: the model's largest head dim
+  parameter integer ATT_NI      = 24,  // elements of a tile: the model's largest head dim
+                                       // (kv_first: its tokens, if larger)
   parameter integer ATT_TOKENS  = 49,  // query rows of an attention layer at most (tokens)
   parameter integer RT_E        = 4,   // the MoE router's experts
   parameter integer RT_K        = 2,   // experts chosen per token
@@ -230,6 +231,7 @@ module ss_top #(
     .tile_ready_o     (att_ready),
     .tile_bits_i      (att_rec[2 +: 16]),
     .tile_rt_i        (att_rec[18 +: 8]),
+    .tile_kv_i        (att_rec[53]),
     .tile_seg_first_i (att_rec[26]),
     .tile_seg_last_i  (att_rec[27]),
     .tile_tc_first_i  (att_rec[28]),

@@ -97,8 +97,10 @@ AttParams att_params(const arch::Arch& a, const ModelSpec& m) {
   t.score_bits = a.score_bits;
   t.tokens = m.tokens();
   t.ni = 1;
+  // elements of a tile: the head's channels (qk_first); the key tokens and query rows (kv_first)
   for (const sim::LayerDesc& d : sim::build_workload(m).layers)
-    if (d.kind == sim::Kind::attention) t.ni = std::max(t.ni, d.dh);
+    if (d.kind == sim::Kind::attention)
+      t.ni = std::max({t.ni, d.dh, sim::use_kv_first(a, d.tokens, d.dh) ? d.tokens : 0});
   return t;
 }
 
@@ -144,8 +146,6 @@ TopLayer router_layer(int id, const sim::LayerDesc& d, const Planes& in, const L
 
 std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
                             const SeCoreParams& p, const AttParams& att) {
-  if (sim::use_kv_first(a, d.tokens, d.dh))
-    return "attention_cores.order: the attention stage runs qk_first map tiles only";
   if (d.dh > att.ni) return "head dimension above the stage's ATT_NI";
   if (d.dh < p.sg_lanes)
     return "head dimension " + std::to_string(d.dh) + " below the " + std::to_string(p.sg_lanes) +
@@ -155,6 +155,25 @@ std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch&
   if (a.attention.rows != att.rows || a.attention.cols != att.cols ||
       a.attention.time_lanes != att.lanes)
     return "the stage's parameters are not the arch's attention_cores";
+  if (sim::use_kv_first(a, d.tokens, d.dh)) {
+    // kv_first: a tile's elements are the key tokens (phase A) and the query rows (phase B); its
+    // V channels are the unit's map rows, its K channels (attention_cores.rows of them,
+    // sim::attention_kv_tiles) the map columns; an accumulator entry per V-channel tile and
+    // query row, counting over the K-channel tiles
+    const int R = att.rows, C = att.cols;
+    if (R != C)
+      return "attention_cores.order: kv_first needs a square map (rows = cols) in the stage";
+    if (d.tokens > att.ni || rows > att.ni)
+      return "attention_cores.order: kv_first: " + std::to_string(std::max(d.tokens, rows)) +
+             " tokens or query rows above the stage's ATT_NI " + std::to_string(att.ni);
+    if (d.tokens > (1 << att.score_bits) - 1)
+      return "attention_cores.order: kv_first: a map entry of " + std::to_string(att.score_bits) +
+             " bits would saturate over " + std::to_string(d.tokens) + " tokens";
+    const int nrt = (att.tokens + R - 1) / R, nkt = (att.tokens + C - 1) / C;
+    if ((d.dh + C - 1) / C > nrt || (d.dh + R - 1) / R > nkt)
+      return "attention_cores.order: kv_first: more channel tiles than the stage's accumulators "
+             "hold";
+  }
   return "";
 }
 
@@ -174,6 +193,43 @@ TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
   l.attn_th = fx::threshold(m.neuron.attn_threshold, 1.0, F, m.quant.mem_bits);
   const std::vector<sim::AttentionTile> tiles = sim::attention_tiles(nr, N, a);
   const int R = att.rows, C = att.cols, ni = att.ni;
+  if (sim::use_kv_first(a, N, dh)) {
+    // kv_first (sim::attention_kv_tiles: K-channel tile > V-channel tile, per head and time
+    // chunk): phase A over the key tokens m (a1 = V_m on the tile's V channels, a2 = K_m on its
+    // K channels), phase B over the query rows j (b = Q_j on the K channels); the sums of row j
+    // for the tile's V channels add up over the K-channel tiles in entry (V-channel tile, j)
+    const std::vector<sim::KvTile> kv = sim::attention_kv_tiles(dh, a);
+    for (int h : heads)
+      for (int t0 = 0; t0 < T; t0 += L) {
+        const int nl = std::min(L, T - t0);
+        for (size_t i = 0; i < kv.size(); ++i) {
+          const sim::KvTile& kt = kv[i];
+          AttTile x;
+          x.kv = true;
+          x.bits = (N * (kt.nk + kt.nv) + nr * kt.nk) * nl;  // the simulator's map_tile bits
+          x.rt = kt.v0 / R;
+          x.seg_first = i == 0, x.seg_last = i + 1 == kv.size(), x.tc_first = t0 == 0;
+          x.nl = nl, x.nrows = nr, x.dh = dh, x.t0 = t0, x.c0 = h * dh;
+          x.a1.assign(size_t(ni) * R * L, 0);
+          x.a2.assign(size_t(ni) * C * L, 0);
+          x.b.assign(size_t(ni) * C * L, 0);
+          for (int l = 0; l < nl; ++l) {
+            for (int m = 0; m < N; ++m) {
+              for (int c = 0; c < kt.nv; ++c)
+                x.a1[(size_t(m) * R + c) * L + l] = v.get(t0 + l, m, h * dh + kt.v0 + c);
+              for (int r = 0; r < kt.nk; ++r)
+                x.a2[(size_t(m) * C + r) * L + l] = k.get(t0 + l, m, h * dh + kt.k0 + r);
+            }
+            for (int j = 0; j < nr; ++j)
+              for (int r = 0; r < kt.nk; ++r)
+                x.b[(size_t(j) * C + r) * L + l] =
+                    q.get(t0 + l, rows[size_t(j)], h * dh + kt.k0 + r);
+          }
+          l.tiles.push_back(std::move(x));
+        }
+      }
+    return l;
+  }
   for (int h : heads)
     for (int t0 = 0; t0 < T; t0 += L) {
       const int nl = std::min(L, T - t0);
@@ -325,7 +381,8 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     r.put(x.nl, 8, "nl");
     r.put(x.nrows, 8, "rows");
     r.put(x.dh, 8, "dh");
-    r.put(0, kUnitBit - 53, "padding");
+    r.put(x.kv, 1, "kv_first");
+    r.put(0, kUnitBit - 54, "padding");
     r.put(kAttUnit, 8, "unit");
     r.put(x.t0, p.t_w, "t0");
     r.put(x.c0, p.ch_w, "c0");

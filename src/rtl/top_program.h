@@ -19,7 +19,8 @@ enum class RecordType : uint32_t { op = 0, layer = 1, end = 2, class_consts = 3 
 // Verilog parameters of ss_top's attention stage (hw/attention_stage.v: ATT_* in ss_top.v).
 struct AttParams {
   int rows = 4, cols = 4, lanes = 2, score_bits = 8;
-  int ni = 24;      // head channels a tile record holds: the model's largest head dimension
+  int ni = 24;      // elements a tile record holds: the model's largest head dimension (and
+                    // its tokens if a layer runs kv_first)
   int tokens = 49;  // query rows of a layer at most: the model's tokens
 };
 // The attention stage for architecture `a` running model `m`.
@@ -37,8 +38,11 @@ struct RouterParams {
 RouterParams router_params(const ModelSpec& m);
 
 // One map tile of an attention layer as the attention stage takes it (qk_first: element = head
-// channel; a1 = the tile's Q rows, a2 = its K tokens, b = its V tokens, per channel).
+// channel; a1 = the tile's Q rows, a2 = its K tokens, b = its V tokens, per channel; kv_first:
+// phase-A element = key token, a1 = its V channels of the tile, a2 = its K channels; phase-B
+// element = query row, b = its K channels).
 struct AttTile {
+  bool kv = false;                           // kv_first (rt: the V-channel tile)
   int bits = 0;                              // bits the bus moves for it (the simulator's count)
   int rt = 0;                                // query-row tile: the layer's rows rt x rows ..
   bool seg_first = false, seg_last = false;  // first / last tile of a (head, time chunk)
@@ -95,10 +99,12 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
 
 // Attention layer `id`: layer `d` of the workload (q, k, v: its inputs; rows, heads: the query
 // rows and heads computed, as sim::attention_cycle takes them) as map tiles in the simulator's
-// order (sim::attention_tiles: head > time chunk > query-row tile > key tile). Throws for what
-// the stage cannot run (kv_first, a head wider than ni, fewer channels than LIF lanes).
-// Why the attention stage cannot run layer `d` on this chip (kv_first, a head wider than ni or
-// narrower than the LIF lanes, too many query rows), or empty if it can.
+// order (sim::attention_tiles: head > time chunk > query-row tile > key tile; kv_first,
+// sim::use_kv_first: sim::attention_kv_tiles, head > time chunk > K-channel tile > V-channel
+// tile). Throws for what the stage cannot run (attention_unfit).
+// Why the attention stage cannot run layer `d` on this chip (a head wider than ni or narrower
+// than the LIF lanes, too many query rows; kv_first: a map that is not square, more tokens or
+// query rows than ni, more channel tiles than the accumulators hold), or empty if it can.
 std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
                             const SeCoreParams& p, const AttParams& att);
 

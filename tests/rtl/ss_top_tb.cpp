@@ -27,6 +27,7 @@
 
 #include "Vss_top.h"
 #include "Vss_top2.h"
+#include "Vss_top_kv.h"
 #include "arch/arch_spec.h"
 #include "common/safetensors.h"
 #include "data/dataset.h"
@@ -58,6 +59,9 @@ constexpr int kSg = SE_SGLANES, kMemW = SE_MEMW, kTokW = SE_TOKW, kChW = SE_CHW,
 // The attention stage's head channels per tile record (ATT_NI): the largest head dimension of
 // the shipped models (semm-fmnist's experts, 24), so one verilated chip runs all three.
 constexpr int kAttNi = SS_ATT_NI;
+// The kv_first chip's (Vss_top_kv): a tile's elements are the key tokens and the query rows
+// (49), not the head's channels.
+constexpr int kAttNiKv = SS_ATT_NI_KV;
 // An attention layer's cycles (barrier to barrier) against the simulator's (its cycles without
 // the head ranking, which runs beside the chip): RTL - simulator within [kAttLo, kAttHi];
 // docs/rtl.md, "The attention stage"
@@ -91,14 +95,14 @@ struct LayerJob {
 class Collect : public sim::WeightLayerObserver {
  public:
   Collect(const ModelSpec& m, const SafeTensors& w, const arch::Arch& a, const sim::SimContext& c,
-          const sim::SampleSpikes& s)
+          const sim::SampleSpikes& s, int ni = kAttNi)
       : m_(m),
         w_(w),
         a_(a),
         c_(c),
         s_(s),
         p_(rtl::se_core_params(a, m)),
-        att_(att_of(a, m)),
+        att_(att_of(a, m, ni)),
         rt_(rtl::router_params(m)) {
     // the verilated router stage's parameters (tests/rtl/CMakeLists.txt)
     EXPECT_EQ(rt_.e, 4);
@@ -118,10 +122,10 @@ class Collect : public sim::WeightLayerObserver {
          cost,
          rtl::router_layer(int(jobs.size()), d, in, rtl::quantize_layer(m_, w_, d), rt_)});
   }
-  static rtl::AttParams att_of(const arch::Arch& a, const ModelSpec& m) {
+  static rtl::AttParams att_of(const arch::Arch& a, const ModelSpec& m, int ni) {
     rtl::AttParams t = rtl::att_params(a, m);
-    EXPECT_LE(t.ni, kAttNi) << m.file;
-    t.ni = kAttNi;  // the verilated chip's
+    EXPECT_LE(t.ni, ni) << m.file;
+    t.ni = ni;  // the verilated chip's
     return t;
   }
   void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
@@ -195,12 +199,13 @@ struct ChipRun {
   int64_t reads = 0;  // records fetched
 };
 
-// The chip (verilated with kCores SE cores) and its off-chip memory; the model is kept across
-// images (start again when done).
-template <class M, int kCores>
+// The chip (verilated with kCores SE cores and kNi attention elements per tile) and its
+// off-chip memory; the model is kept across images (start again when done).
+template <class M, int kCores, int kNi = kAttNi>
 class ChipT {
  public:
   static constexpr int kNl = kSg * kCores;  // spike-generator lanes of all cores
+  static constexpr int kAttElems = kNi;
   ChipT() : m_((Verilated::randReset(2), Verilated::randSeed(1), std::make_unique<M>())) {
     m_->rst_ni = 0;
     m_->start_i = 0;
@@ -313,6 +318,7 @@ class ChipT {
 };
 using Chip = ChipT<Vss_top, 1>;
 using Chip2 = ChipT<Vss_top2, 2>;
+using ChipKv = ChipT<Vss_top_kv, 1, kAttNiKv>;
 
 struct Totals {
   double rtl = 0, sim = 0, worst = 0, worst_signed = 0;
@@ -323,7 +329,7 @@ struct Totals {
   double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
   // attention layers through the attention stage
-  int att_layers = 0, att_empty = 0;
+  int att_layers = 0, att_empty = 0, att_kv = 0;  // att_kv: of them run kv_first
   int64_t att_spikes = 0, att_busy = 0;
   double att_rtl = 0, att_sim = 0, att_empty_sim = 0;
   std::map<int64_t, int> att_diff;  // RTL - simulator cycles -> layers
@@ -337,16 +343,18 @@ struct Totals {
 // `ChipType`: the verilated top level, its core count that of the arch (small.toml, or with
 // se_cores.count raised by `sets`).
 template <class ChipType = Chip>
-void run_model(const std::string& model, size_t images, const std::vector<std::string>& sets = {}) {
+Totals run_model(const std::string& model, size_t images,
+                 const std::vector<std::string>& sets = {}) {
   const rtl_test::ModelFixture f(model, arch::load_arch(src("configs/arch/small.toml"), sets),
                                  images);
   const arch::Arch& a = f.arch;
-  ASSERT_EQ(a.se.count * kSg, ChipType::kNl) << "the chip was verilated with another core count";
-  ChipType chip;
   Totals tot;
+  EXPECT_EQ(a.se.count * kSg, ChipType::kNl) << "the chip was verilated with another core count";
+  if (a.se.count * kSg != ChipType::kNl) return tot;
+  ChipType chip;
   for (size_t i = 0; i < images; ++i) {
     const auto [pred, s] = f.sample(i);
-    Collect col(f.spec, f.weights, a, f.ctx, s);
+    Collect col(f.spec, f.weights, a, f.ctx, s, ChipType::kAttElems);
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
@@ -438,6 +446,8 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
         EXPECT_LE(rc - sc, kAttHi) << where << ": rtl " << rc << " sim " << sc;
         tot.att_diff[int64_t(rc - sc)] += 1;
         ++tot.att_layers, tot.att_spikes += fired, tot.att_busy += busy;
+        tot.att_kv += j.top.tiles.front().kv;
+        EXPECT_EQ(j.top.tiles.front().kv, sim::use_kv_first(a, j.d.tokens, j.d.dh)) << where;
         tot.att_rtl += rc, tot.att_sim += sc;
         continue;
       }
@@ -596,6 +606,10 @@ void run_model(const std::string& model, size_t images, const std::vector<std::s
         "simulator %.0f cycles (%+.3f %%), worst region %+.2f %%\n",
         model.c_str(), a.se.count, tot.grp_layers, tot.grp_rtl, tot.grp_sim,
         100.0 * (tot.grp_rtl - tot.grp_sim) / tot.grp_sim, 100.0 * tot.grp_worst);
+  if (tot.att_kv)
+    std::printf("%s via ss_top (%d SE cores): %d of the attention layers kv_first\n",
+                model.c_str(), a.se.count, tot.att_kv);
+  return tot;
 }
 
 #ifndef TOP_IMAGES
@@ -683,5 +697,58 @@ TEST(SsTop2, SpikformerInferences) {
   run_model<Chip2>("models/spikformer-fmnist.toml", images(), kTwoCores);
 }
 TEST(SsTop2, SemmInferences) { run_model<Chip2>("models/semm-fmnist.toml", images(), kTwoCores); }
+
+// kv_first (small.toml with attention_cores.order = kv_first; Vss_top_kv verilated with ATT_NI =
+// 49, one SE core): every attention layer's map tiles are K^T V tiles (sim::attention_kv_tiles),
+// the accumulators count per (V-channel tile, query row) over the K-channel tiles; spikes
+// bit-exact and cycles within the qk_first bound (ATT_LO .. ATT_HI). 4 images per model.
+const std::vector<std::string> kKvFirst = {"attention_cores.order=kv_first"};
+constexpr size_t kKvImages = 4;
+TEST(SsTopKv, ParametersFitTheVerilog) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), kKvFirst);
+  ASSERT_EQ(a.attention_order, "kv_first");
+  for (const char* model : {"models/semm-fmnist.toml", "models/spikformer-fmnist.toml",
+                            "models/moe-fmnist.toml"}) {
+    const ModelSpec m = ModelSpec::load(src(model));
+    const rtl::SeCoreParams p = rtl::se_core_params(a, m);
+    const rtl::AttParams att = rtl::att_params(a, m);
+    EXPECT_EQ(att.ni, kAttNiKv) << model << ": the tokens";
+    const rtl::RouterParams rt = rtl::router_params(ModelSpec::load(src("models/moe-fmnist.toml")));
+    EXPECT_EQ(rtl::record_bits(p, att, rt), int(words(Vss_top_kv{}.oc_rd_data_i)) * 32) << model;
+  }
+  // `auto` picks kv_first where dh < tokens (every shipped attention layer): the same tiles
+  const arch::Arch au = arch::load_arch(src("configs/arch/small.toml"),
+                                        {"attention_cores.order=auto"});
+  const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
+  EXPECT_EQ(rtl::att_params(au, m).ni, kAttNiKv);
+  // what the stage cannot run stays an error: a map that is not square
+  const arch::Arch rect = arch::load_arch(src("configs/arch/small.toml"),
+                                          {"attention_cores.order=kv_first",
+                                           "attention_cores.cols=8"});
+  rtl::AttParams ar = rtl::att_params(rect, m);
+  for (const sim::LayerDesc& d : sim::build_workload(m).layers)
+    if (d.kind == sim::Kind::attention)
+      EXPECT_NE(rtl::attention_unfit(d, d.tokens, rect, rtl::se_core_params(rect, m), ar)
+                    .find("square"),
+                std::string::npos);
+}
+TEST(SsTopKv, MoeInferences) {
+  const Totals t = run_model<ChipKv>("models/moe-fmnist.toml", kKvImages, kKvFirst);
+  EXPECT_GT(t.att_layers, 0);
+  EXPECT_EQ(t.att_kv, t.att_layers);
+  EXPECT_GT(t.att_spikes, 0);
+}
+TEST(SsTopKv, SpikformerInferences) {
+  const Totals t = run_model<ChipKv>("models/spikformer-fmnist.toml", kKvImages, kKvFirst);
+  EXPECT_GT(t.att_layers, 0);
+  EXPECT_EQ(t.att_kv, t.att_layers);
+  EXPECT_GT(t.att_spikes, 0);
+}
+TEST(SsTopKv, SemmInferences) {
+  const Totals t = run_model<ChipKv>("models/semm-fmnist.toml", kKvImages, kKvFirst);
+  EXPECT_GT(t.att_layers, 0);
+  EXPECT_EQ(t.att_kv, t.att_layers);
+  EXPECT_GT(t.att_spikes, 0);
+}
 
 }  // namespace
