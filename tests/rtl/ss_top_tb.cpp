@@ -750,5 +750,13 @@ TEST(SsTopKv, SemmInferences) {
   EXPECT_EQ(t.att_kv, t.att_layers);
   EXPECT_GT(t.att_spikes, 0);
 }
+// the head-pruned models: the kept heads' K^T V tiles only
+TEST(SsTopKv, PrunedModelsInferences) {
+  for (const char* model : {"models/moe-fmnist-keep50.toml", "models/spikformer-fmnist-keep50.toml"}) {
+    const Totals t = run_model<ChipKv>(model, kKvImages, kKvFirst);
+    EXPECT_GT(t.att_layers, 0) << model;
+    EXPECT_EQ(t.att_kv, t.att_layers) << model;
+  }
+}
 
 }  // namespace
