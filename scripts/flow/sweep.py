@@ -45,7 +45,6 @@ MOL = ['2d', '3d-mol']  # tiny_mac_sram: a design with macros in 2d and memory-o
 # hw/ changes under the sweep (another session edits it): points run after this was known read
 # their RTL from this commit (flow.py --rtl-commit), so that every style sees the same RTL
 PIN = 'e91e3470fe448f6f4972e7d2c42d71c4584f4f1b'
-PIN_5X5 = '10e42ed511f0a75f850fc7b154fdb4d39dc46a77'  # same hw/ files as PIN
 
 
 def _p(rtl, top, params, tier, styles=ALL, opts=(), period=10.0, pending=None, pin=None):
@@ -68,9 +67,7 @@ NOT_RUN = {s: 'not run: session time (one point at a time on a shared 2-core mac
 PENDING = {
     'se_array_5x5': {
         '3d-lol': 'run stopped after its 68 min placement (the routing, ~35 min more on the '
-                  'loaded machine, would have ended after the session); not stored',
-        '3d-mol': 'not re-run: without macros it is the 2d layout, whose work directory was '
-                  're-placed when hw/se_array.v changed'},
+                  'loaded machine, would have ended after the session); not stored'},
     'se_tile_2x2': {
         '3d-lol': 'not run: Shrunk-2D with a full-size macro needs graywolf to place the macro '
                   '(mixed-size placement: off the track grid with one macro, a crash with two); '
@@ -83,9 +80,9 @@ PENDING = {
     'router_topk_e4': NOT_RUN}
 # se_array was stored before --rtl-commit existed, and hw/se_array.v has changed since (the DW
 # ports): the points in PINNED were re-run from PIN, which reproduced every stored value (4 Dec:
-# 2x2 and 3x3, the fitted points, in all three styles; 4x4 on 5 Dec); the others are not re-run,
-# so their command still reads the working tree, which no longer builds their netlist
-PINNED = (2, 3, 4)
+# 2x2 and 3x3, the fitted points, in all three styles; 4x4 on 5 Dec; 5x5's 2d row, first run
+# from the working tree of 3 Dec, on 5 Dec); 6x6 is not run
+PINNED = (2, 3, 4, 5)
 for _n in (2, 3, 4, 5, 6):
     POINTS['se_array_%dx%d' % (_n, _n)] = _p(SE_ARRAY, 'se_array', ['ROWS=%d' % _n, 'COLS=%d' % _n],
                                              ['--bottom-tier', 'g_row'],
@@ -144,10 +141,6 @@ POINTS['se_tile_x2_2x2'] = _p(SE_TILE_X2, 'se_tile_x2', ['ROWS=2', 'COLS=2'], []
                               MACROS + EDGE, pin=PIN_X2)
 for _k, _v in PENDING.items():
     POINTS[_k]['pending'] = dict(_v)
-# se_array 5x5: the 2d row ran from the working tree at 16:04 UTC (hw/se_array.v was edited by
-# another session 4 minutes later: DW ports, unconnected at DW = 0; synthesis of the commit
-# below gives the same 9207 cells and 349295 um^2); its 3D rows read the commit
-POINTS['se_array_5x5']['pin'] = {'3d-lol': PIN_5X5, '3d-mol': PIN_5X5}
 
 
 def command(name, style):
