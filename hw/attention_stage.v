@@ -6,10 +6,10 @@
 // tile's sums are in, with the membranes kept between a head's time chunks. Two accumulator
 // banks: a segment accumulates while the one before fires. Tiles come from the controller as
 // program records (src/rtl/top_program.cpp); spikes leave on out_*, SG_LANES neuron-steps a cycle.
-// An accumulator entry is (bank, tile index, element): ROWS x LANES counts. qk_first: tile index
-// = query-row tile, element = head channel, its ROWS = the tile's query rows; kv_first (the
-// segment's tiles say so): tile index = V-channel tile, element = query row, its ROWS = the
-// tile's V channels (the unit's map rows; the program compiler asks for a square map).
+// An accumulator entry is ROWS x LANES counts: qk_first (query-row tile, head channel), its ROWS
+// the tile's query rows; kv_first (the segment's tiles say so; a chip whose tiles hold the
+// tokens, NI >= TOKENS): (V-channel tile, query row), its ROWS the tile's V channels (the unit's
+// map rows; the program compiler asks for a square map).
 module attention_stage #(
   parameter integer ROWS       = 4,   // map rows: query rows of a tile
   parameter integer COLS       = 4,   // map columns: key tokens of a tile
@@ -18,6 +18,7 @@ module attention_stage #(
   parameter integer NI         = 24,  // elements of a tile: head channels (qk_first: the
                                       // model's largest dh), tokens and query rows (kv_first)
   parameter integer TOKENS     = 49,  // query rows of a segment at most (the model's tokens)
+  parameter integer DH         = NI,  // head channels at most (the model's largest dh)
   parameter integer SBW        = 16,  // spike bits per cycle reaching the attention unit
   parameter integer SG_LANES   = 4,   // LIF lanes (<= every head's dh)
   parameter integer MEM_W      = 24,  // membrane bits
@@ -27,10 +28,13 @@ module attention_stage #(
   parameter integer CFG_W      = 6,   // bits of A and F
   // derived (do not set)
   parameter integer OUT_W      = SCORE_BITS + $clog2(COLS + 1),
-  parameter integer NRT        = (TOKENS + ROWS - 1) / ROWS,  // query-row tiles (kv_first: V-
-                                                              // channel tiles, no more)
+  parameter integer NRT        = (TOKENS + ROWS - 1) / ROWS,  // query-row tiles
+  parameter integer NVT        = (DH + ROWS - 1) / ROWS,      // V-channel tiles (kv_first)
   parameter integer NKT        = (TOKENS + COLS - 1) / COLS,  // key tiles (kv_first: K-channel
                                                               // tiles, no more)
+  // accumulator entries per bank: qk_first's, or kv_first's if more (a kv_first chip)
+  parameter integer EPB        = (NI >= TOKENS && NVT * TOKENS > NRT * DH) ? NVT * TOKENS :
+                                                                             NRT * DH,
   parameter integer AW         = OUT_W + $clog2(NKT + 1),     // a row's count over all key tiles
   parameter integer DI_W       = (NI > 1) ? $clog2(NI) : 1
 ) (
@@ -74,9 +78,9 @@ module attention_stage #(
 );
   localparam integer TD = 4;                          // tags: tiles in the unit or finishing
   localparam integer EB = ROWS * LANES * AW;          // one accumulator entry: a channel's rows
-  localparam integer NA = 2 * NRT * NI;               // accumulator entries (two banks)
+  localparam integer NA = 2 * EPB;                    // accumulator entries (two banks)
   localparam integer AA_W = $clog2(NA);
-  localparam integer NM = TOKENS * NI;                // membranes
+  localparam integer NM = TOKENS * DH;                // membranes
   localparam integer MA_W = $clog2(NM);
 
   // ------------------------------------------------------------------ the attention unit
@@ -136,8 +140,11 @@ module attention_stage #(
   // ------------------------------------------------------------------ accumulators
   reg [EB-1:0]  acc_q [0:NA-1];
   reg [NA-1:0]  wf_q;                               // entry written in its segment
+  // qk_first: (row tile, channel); kv_first: (V-channel tile, query row)
   /* verilator lint_off WIDTH */
-  wire [AA_W-1:0] av_addr = ({{(AA_W-1){1'b0}}, tg_bank_q[cur]} * NRT + tg_rt_q[cur]) * NI + u_av_ch;
+  wire [AA_W-1:0] av_addr = {{(AA_W-1){1'b0}}, tg_bank_q[cur]} * EPB +
+                            (sm_kv_q[tg_bank_q[cur]] ? tg_rt_q[cur] * TOKENS + u_av_ch :
+                                                       tg_rt_q[cur] * DH + u_av_ch);
   /* verilator lint_on WIDTH */
   wire [EB-1:0] av_old = wf_q[av_addr] ? acc_q[av_addr] : {EB{1'b0}};
   reg  [EB-1:0] av_new;
@@ -206,13 +213,13 @@ module attention_stage #(
       // the neuron's entry and its row in it: qk_first (row tile, channel), row in the tile;
       // kv_first (V-channel tile, query row), channel in the tile
       if (sm_kv_q[fb_q]) begin
-        ua  = ({{(AA_W-1){1'b0}}, fb_q} * NRT + ud8 / ROWS) * NI + uj;
+        ua  = {{(AA_W-1){1'b0}}, fb_q} * EPB + (ud8 / ROWS) * TOKENS + uj;
         usr = ud8 % ROWS;
       end else begin
-        ua  = ({{(AA_W-1){1'b0}}, fb_q} * NRT + ujt) * NI + ud8;
+        ua  = {{(AA_W-1){1'b0}}, fb_q} * EPB + ujt * DH + ud8;
         usr = ujr;
       end
-      um  = uj * NI + ud8;
+      um  = uj * DH + ud8;
       ue  = wf_q[ua] ? acc_q[ua] : {EB{1'b0}};
       s_valid[i] = fire_q && (uj < nrows);
       s_acc[i*32 +: 32] = {{(32-AW){1'b0}}, ue[(usr*LANES + fl_q)*AW +: AW]};
@@ -271,7 +278,7 @@ module attention_stage #(
         end
         if (fire_end) begin                         // the bank is free for a later segment
           fire_q <= 1'b0; fb_q <= !fb_q; bocc_q[fb_q] <= 1'b0;
-          wf_q[fb_q * NRT * NI +: NRT * NI] <= {(NRT*NI){1'b0}};
+          wf_q[fb_q * EPB +: EPB] <= {EPB{1'b0}};
         end
       end
       wr_q <= fire_q && round_end;

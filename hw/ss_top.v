@@ -39,6 +39,7 @@ module ss_top #(
   parameter integer ATT_NI      = 24,  // elements of a tile: the model's largest head dim
                                        // (kv_first: its tokens, if larger)
   parameter integer ATT_TOKENS  = 49,  // query rows of an attention layer at most (tokens)
+  parameter integer ATT_DH      = ATT_NI,  // head channels at most (the model's largest dh)
   parameter integer RT_E        = 4,   // the MoE router's experts
   parameter integer RT_K        = 2,   // experts chosen per token
   parameter integer RT_CIN_P    = 64,  // router input channels (a power of 2 >= the model's dim)
@@ -217,7 +218,7 @@ module ss_top #(
   // the attention stage: map tiles (type 0 records of unit 255), partial sums, attention LIF
   attention_stage #(
     .ROWS(ATT_ROWS), .COLS(ATT_COLS), .LANES(ATT_LANES), .SCORE_BITS(ATT_SCORE_BITS),
-    .NI(ATT_NI), .TOKENS(ATT_TOKENS), .SBW(SBW), .SG_LANES(SG_LANES), .MEM_W(MEM_W),
+    .NI(ATT_NI), .TOKENS(ATT_TOKENS), .DH(ATT_DH), .SBW(SBW), .SG_LANES(SG_LANES), .MEM_W(MEM_W),
     .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W), .CFG_W(CFG_W)
   ) u_att (
     .clk_i            (clk_i),

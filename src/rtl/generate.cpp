@@ -63,6 +63,7 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
                                             {"ATT_SCORE_BITS", a.score_bits},
                                             {"ATT_NI", att.ni},
                                             {"ATT_TOKENS", att.tokens},
+                                            {"ATT_DH", att.dh},
                                             {"RT_E", rt.e},
                                             {"RT_K", rt.k},
                                             {"RT_CIN_P", rt.cin_p},

@@ -96,11 +96,13 @@ AttParams att_params(const arch::Arch& a, const ModelSpec& m) {
   t.rows = a.attention.rows, t.cols = a.attention.cols, t.lanes = a.attention.time_lanes;
   t.score_bits = a.score_bits;
   t.tokens = m.tokens();
-  t.ni = 1;
+  t.ni = 1, t.dh = 1;
   // elements of a tile: the head's channels (qk_first); the key tokens and query rows (kv_first)
   for (const sim::LayerDesc& d : sim::build_workload(m).layers)
-    if (d.kind == sim::Kind::attention)
+    if (d.kind == sim::Kind::attention) {
       t.ni = std::max({t.ni, d.dh, sim::use_kv_first(a, d.tokens, d.dh) ? d.tokens : 0});
+      t.dh = std::max(t.dh, d.dh);
+    }
   return t;
 }
 
@@ -146,7 +148,7 @@ TopLayer router_layer(int id, const sim::LayerDesc& d, const Planes& in, const L
 
 std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
                             const SeCoreParams& p, const AttParams& att) {
-  if (d.dh > att.ni) return "head dimension above the stage's ATT_NI";
+  if (d.dh > att.ni || d.dh > att.dh) return "head dimension above the stage's ATT_NI or ATT_DH";
   if (d.dh < p.sg_lanes)
     return "head dimension " + std::to_string(d.dh) + " below the " + std::to_string(p.sg_lanes) +
            " LIF lanes (spike_gen.lanes_per_core)";
@@ -163,8 +165,9 @@ std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch&
     const int R = att.rows, C = att.cols;
     if (R != C)
       return "attention_cores.order: kv_first needs a square map (rows = cols) in the stage";
-    if (d.tokens > att.ni || rows > att.ni)
-      return "attention_cores.order: kv_first: " + std::to_string(std::max(d.tokens, rows)) +
+    if (d.tokens > att.ni || rows > att.ni || att.tokens > att.ni)
+      return "attention_cores.order: kv_first: " +
+             std::to_string(std::max({d.tokens, rows, att.tokens})) +
              " tokens or query rows above the stage's ATT_NI " + std::to_string(att.ni);
     if (d.tokens > (1 << att.score_bits) - 1)
       return "attention_cores.order: kv_first: a map entry of " + std::to_string(att.score_bits) +
@@ -587,6 +590,7 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
                                                         {"ATT_SCORE_BITS", "ATT_SCORE_BITS"},
                                                         {"ATT_NI", "ATT_NI"},
                                                         {"ATT_TOKENS", "ATT_TOKENS"},
+                                                        {"ATT_DH", "ATT_DH"},
                                                         {"RT_E", "RT_E"},
                                                         {"RT_K", "RT_K"},
                                                         {"RT_CIN_P", "RT_CIN_P"},

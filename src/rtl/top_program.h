@@ -22,6 +22,8 @@ struct AttParams {
   int ni = 24;      // elements a tile record holds: the model's largest head dimension (and
                     // its tokens if a layer runs kv_first)
   int tokens = 49;  // query rows of a layer at most: the model's tokens
+  int dh = 24;      // head channels at most: the model's largest head dimension (the stage's
+                    // accumulators and membranes; ni >= tokens adds kv_first's entries)
 };
 // The attention stage for architecture `a` running model `m`.
 AttParams att_params(const arch::Arch& a, const ModelSpec& m);

@@ -62,6 +62,8 @@ constexpr int kAttNi = SS_ATT_NI;
 // The kv_first chip's (Vss_top_kv): a tile's elements are the key tokens and the query rows
 // (49), not the head's channels.
 constexpr int kAttNiKv = SS_ATT_NI_KV;
+// The head channels every verilated chip's stage holds (ATT_DH: accumulators, membranes).
+constexpr int kAttDh = SS_ATT_DH;
 // An attention layer's cycles (barrier to barrier) against the simulator's (its cycles without
 // the head ranking, which runs beside the chip): RTL - simulator within [kAttLo, kAttHi];
 // docs/rtl.md, "The attention stage"
@@ -125,7 +127,8 @@ class Collect : public sim::WeightLayerObserver {
   static rtl::AttParams att_of(const arch::Arch& a, const ModelSpec& m, int ni) {
     rtl::AttParams t = rtl::att_params(a, m);
     EXPECT_LE(t.ni, ni) << m.file;
-    t.ni = ni;  // the verilated chip's
+    EXPECT_LE(t.dh, kAttDh) << m.file;
+    t.ni = ni, t.dh = kAttDh;  // the verilated chip's
     return t;
   }
   void on_attention_layer(const sim::LayerDesc& d, const SpikeTensor& q, const SpikeTensor& k,
@@ -634,13 +637,14 @@ TEST(SsTop, RecordLayoutFitsTheVerilog) {
 // memory image it wrote for test image 0 (program/image0.rec, read back from the file) runs on
 // the verilated ss_top to the engine's class (semm-fmnist: the model whose parameters, the
 // depthwise gate and 24-channel attention heads, the verilated chip has).
-TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
+template <class ChipType, class M>
+void generated_chip_runs(const std::vector<std::string>& sets, const std::string& dir) {
   namespace fs = std::filesystem;
-  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"));
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), sets);
   const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
   Dataset ds = load_dataset("fashion-mnist", "test");
   ds.truncate(1);
-  const fs::path out = fs::path(SS_BINARY_DIR) / "ss_top_generated";
+  const fs::path out = fs::path(SS_BINARY_DIR) / dir;
   fs::remove_all(out);
   rtl::GenerateOptions o;
   o.hw_dir = src("hw"), o.out_dir = out.string(), o.images = &ds;
@@ -655,7 +659,7 @@ TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
   std::ifstream in(out / "program" / "image0.rec");
   std::vector<std::vector<uint32_t>> program;
   for (std::string line; std::getline(in, line);) {
-    ASSERT_EQ(line.size() * 4, size_t(words(Vss_top{}.oc_rd_data_i)) * 32) << "record width";
+    ASSERT_EQ(line.size() * 4, size_t(words(M{}.oc_rd_data_i)) * 32) << "record width";
     std::vector<uint32_t> rec(line.size() / 8);
     for (size_t k = 0; k < rec.size(); ++k)  // most significant word first
       rec[rec.size() - 1 - k] = uint32_t(std::stoul(line.substr(k * 8, 8), nullptr, 16));
@@ -664,9 +668,12 @@ TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
   ASSERT_GT(program.size(), 2u);
   const SafeTensors w = SafeTensors::load(m.weights);
   const Prediction pred = Network(m, w, Mode::Int).run(ds.image(0), nullptr);
-  Chip chip;
+  ChipType chip;
   EXPECT_EQ(chip.run(program).label, pred.label);
   fs::remove_all(out);
+}
+TEST(SsTop, GeneratedChipLintsAndItsProgramRuns) {
+  generated_chip_runs<Chip, Vss_top>({}, "ss_top_generated");
 }
 TEST(SsTop, MoeInferences) { run_model("models/moe-fmnist.toml", images()); }
 TEST(SsTop, SpikformerInferences) { run_model("models/spikformer-fmnist.toml", images()); }
@@ -721,6 +728,7 @@ TEST(SsTopKv, ParametersFitTheVerilog) {
                                         {"attention_cores.order=auto"});
   const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
   EXPECT_EQ(rtl::att_params(au, m).ni, kAttNiKv);
+  EXPECT_EQ(rtl::att_params(au, m).dh, kAttDh);
   // what the stage cannot run stays an error: a map that is not square
   const arch::Arch rect = arch::load_arch(src("configs/arch/small.toml"),
                                           {"attention_cores.order=kv_first",
@@ -731,6 +739,11 @@ TEST(SsTopKv, ParametersFitTheVerilog) {
       EXPECT_NE(rtl::attention_unfit(d, d.tokens, rect, rtl::se_core_params(rect, m), ar)
                     .find("square"),
                 std::string::npos);
+}
+// `spikestack rtl` for small.toml with kv_first and semm-fmnist: ss_chip.v (ATT_NI = 49,
+// ATT_DH = 24) lints clean and its image-0 program runs on Vss_top_kv to the engine's class
+TEST(SsTopKv, GeneratedChipLintsAndItsProgramRuns) {
+  generated_chip_runs<ChipKv, Vss_top_kv>(kKvFirst, "ss_top_kv_generated");
 }
 TEST(SsTopKv, MoeInferences) {
   const Totals t = run_model<ChipKv>("models/moe-fmnist.toml", kKvImages, kKvFirst);
