@@ -41,6 +41,7 @@ SPIKES = {
     'se_array_2x2': ('results/rtl/se_array_2x2_activity.json', ALL),
     'se_array_3x3': ('results/rtl/se_array_3x3_activity.json', ALL),
     'se_array_4x4': ('results/rtl/se_array_4x4_activity.json', ALL),
+    'se_array_5x5': ('results/rtl/se_array_5x5_activity.json', ['2d', '3d-mol']),
 }
 
 

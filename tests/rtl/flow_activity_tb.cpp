@@ -44,6 +44,7 @@
 #include "Vse_array_2x2.h"
 #include "Vse_array_3x3.h"
 #include "Vse_array_4x4.h"
+#include "Vse_array_5x5.h"
 #include "Vse_tile_2x2.h"
 #include "Vse_tile_2x2_m3.h"
 #include "Vse_tile_3x3.h"
@@ -590,6 +591,7 @@ void array_activity(int n, const std::string& name) {
 TEST(FlowActivity, SeArray2x2) { array_activity<Vse_array_2x2>(2, "se_array_2x2"); }
 TEST(FlowActivity, SeArray3x3) { array_activity<Vse_array_3x3>(3, "se_array_3x3"); }
 TEST(FlowActivity, SeArray4x4) { array_activity<Vse_array_4x4>(4, "se_array_4x4"); }
+TEST(FlowActivity, SeArray5x5) { array_activity<Vse_array_5x5>(5, "se_array_5x5"); }
 
 // se_tile (scripts/flow/designs/se_tile.v: the array fed by its weight buffer, WB_BANKS banks of
 // 128 words in all, one tile per aligned read, and a 16-word spike buffer, one plane a word,
