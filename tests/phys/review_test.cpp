@@ -84,8 +84,8 @@ TEST(Review, AccumulatorsAreSramOnTheSpikeGeneratorsTier) {
   EXPECT_NEAR(b.leakage_ref_w - b.cell_area_m2 * tech28().logic.leakage_w_per_m2,
               8 * 65536 * 27e-12, 1e-12);
   // Read-modify-write of a word: 16 bits read + 16 written (the macro, not scaled by the lanes'
-  // gate-level wiring), one 16-bit add (logic). The 8192-bit macro, 256-bit words (a separate
-  // python script of docs/technology.md's equations): 32 rows; read 58.98 fJ of bitlines + 69.34
+  // gate-level wiring), one 16-bit add (logic). The 8192-bit macro, 256-bit words
+  // (tests/tech/sram_by_hand.py, macro(8192, 256)): 32 rows; read 58.98 fJ of bitlines + 69.34
   // wordline + 486.4 sense + 3338.4 H-tree (59.0 um side) = 3953.1 fJ, 15.442 fJ/bit; write
   // 4071.3 fJ, 15.904 fJ/bit; x 16 = 501.53 fJ.
   const double e_macro = 501.527e-15, e_add = 16 * tech28().logic.fa_energy_j;

@@ -18,7 +18,7 @@ SramMacro macro(double bytes, int width = 64, int banks = 1) {
 }
 
 TEST(Sram, EnergyMatchesHandDecomposition) {
-  // 64 KiB, 64 bits, 1 bank (a separate python script of the equations in docs/technology.md):
+  // 64 KiB, 64 bits, 1 bank (tests/tech/sram_by_hand.py, the equations of docs/technology.md written afresh):
   // 256 x 256 mats; the row of one mat is selected, its 256 columns (column mux 4) swing 80 mV
   // on 256 x 0.1 fF: 256 x 25.6 fF x 0.9 V x 0.08 V = 471.9 fJ; wordline 256 x (0.15 fF +
   // 0.2 fF/um x 0.504 um) = 64.2 fF, with its decoder chain x 4/3, x 0.81 V^2 = 69.3 fJ; 64 sense
