@@ -6,8 +6,8 @@
 namespace ss::tech {
 
 SramMacro sram_macro(const SramTech& s, const LogicTech& logic, const WireClass& local,
-                     const WireClass& htree, const Driver& drv, double capacity_bits,
-                     int width_bits, int banks) {
+                     const WireClass& htree, const Driver& drv, double vdd_v,
+                     double capacity_bits, int width_bits, int banks) {
   SramMacro m;
   m.capacity_bits = capacity_bits;
   m.width_bits = width_bits;
@@ -52,7 +52,7 @@ SramMacro sram_macro(const SramTech& s, const LogicTech& logic, const WireClass&
   m.cycle_time_s = m.decode_s + m.wordline_s + m.bitline_s + m.sense_s + m.precharge_s;
 
   // --- energy of one access of `width` bits ---
-  const double v = s.vdd_v;
+  const double v = vdd_v;
   const double width = std::clamp<double>(width_bits, 1.0, bank_bits);
   // The selected row of every mat the word spans: all its columns discharge (a column mux
   // selects width / cols of them), each by the sensing swing, restored by the precharge.

@@ -24,7 +24,6 @@ struct SramTech {
   double sense_delay_fo4 = 2;     // sense amplifier + output latch, in FO4
   double sense_amp_energy_j = 0;  // one sense amplifier firing
   double leakage_w_per_bit = 0;   // at the logic reference temperature
-  double vdd_v = 0;               // the technology's supply (set by the loader)
 };
 
 struct SramMacro {
@@ -44,8 +43,10 @@ struct SramMacro {
   double leakage_w = 0;  // at the reference temperature
 };
 
+// A buffer of `banks` macros: wordlines and bitlines on `local`, the H-tree on `htree`, its
+// drivers `drv`, supply `vdd_v` (Technology::sram picks them for a node).
 SramMacro sram_macro(const SramTech& s, const LogicTech& logic, const WireClass& local,
-                     const WireClass& htree, const Driver& drv, double capacity_bits,
-                     int width_bits, int banks);
+                     const WireClass& htree, const Driver& drv, double vdd_v,
+                     double capacity_bits, int width_bits, int banks);
 
 }  // namespace ss::tech

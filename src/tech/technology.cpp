@@ -5,6 +5,11 @@
 
 namespace ss::tech {
 
+SramMacro Technology::sram_macro(double capacity_bits, int width_bits, int banks) const {
+  return tech::sram_macro(sram, logic, wire("local"), wire("intermediate"), driver, vdd_v,
+                          capacity_bits, width_bits, banks);
+}
+
 const WireClass& Technology::wire(const std::string& cls) const {
   auto it = wires.find(cls);
   if (it == wires.end()) throw error_at(file, "wires." + cls, "missing wire class");
@@ -165,7 +170,6 @@ Technology from_table(const toml::table& root, const std::string& origin) {
   read_logic(r.sub("logic"), t.scaling, t.logic);
   auto sr = r.sub("sram");
   read_sram(sr, t.sram);
-  t.sram.vdd_v = t.vdd_v;
 
   read_wires(r.sub("wires"), t.wires);
   auto d = r.sub("driver");

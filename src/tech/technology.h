@@ -28,6 +28,9 @@ struct Technology {
   ThermalStack thermal;
 
   const WireClass& wire(const std::string& cls) const;  // throws naming the file
+  // An SRAM buffer of this node (src/tech/sram.h): local wordlines and bitlines, an
+  // intermediate-metal H-tree, the node's driver and supply.
+  SramMacro sram_macro(double capacity_bits, int width_bits, int banks) const;
 };
 
 Technology load_technology(const std::string& path);

@@ -13,8 +13,7 @@ using testing::tech28;
 
 SramMacro macro(double bytes, int width = 64, int banks = 1) {
   const auto& t = tech28();
-  return sram_macro(t.sram, t.logic, t.wire("local"), t.wire("intermediate"), t.driver, bytes * 8,
-                    width, banks);
+  return t.sram_macro(bytes * 8, width, banks);
 }
 
 TEST(Sram, EnergyMatchesHandDecomposition) {

@@ -61,8 +61,7 @@ class Lif final : public ComponentModel {
       const double bits = static_cast<double>(entries) * s.time_lanes * a.acc_bits;
       const int port = out_lines * s.time_lanes * a.acc_bits;
       const int banks = 2 * std::max(1, (port + t.sram.mat_cols - 1) / t.sram.mat_cols);
-      const auto m = tech::sram_macro(t.sram, t.logic, t.wire("local"), t.wire("intermediate"),
-                                      t.driver, bits, t.sram.mat_cols, banks);
+      const auto m = t.sram_macro(bits, t.sram.mat_cols, banks);
       b.area_m2 += s.count * m.area_m2;
       b.leakage_ref_w += s.count * m.leakage_w;
       b.accumulator_area_m2 += s.count * m.area_m2;

@@ -18,8 +18,7 @@ class Sram final : public ComponentModel {
     const auto& spec = req.arch.buffer(req.name.substr(prefix.size()));
     if (spec.size_bits <= 0) throw error_at(req.arch.file, req.name + ".size", "must be positive");
     const auto& t = req.tech;
-    auto m = tech::sram_macro(t.sram, t.logic, t.wire("local"), t.wire("intermediate"), t.driver,
-                              spec.size_bits, spec.width_bits, spec.banks);
+    auto m = t.sram_macro(spec.size_bits, spec.width_bits, spec.banks);
     Block b;
     b.name = req.name;
     b.impl = req.impl;
