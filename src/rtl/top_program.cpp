@@ -194,28 +194,34 @@ TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
   l.acc_bits = m.quant.acc_bits, l.frac_bits = F, l.decay = fx::decay(m.neuron.tau);
   l.attn_scale = int(fx::round_half_away(m.neuron.attn_scale * double(int64_t(1) << F)));
   l.attn_th = fx::threshold(m.neuron.attn_threshold, 1.0, F, m.quant.mem_bits);
-  const std::vector<sim::AttentionTile> tiles = sim::attention_tiles(nr, N, a);
   const int R = att.rows, C = att.cols, ni = att.ni;
-  if (sim::use_kv_first(a, N, dh)) {
-    // kv_first (sim::attention_kv_tiles: K-channel tile > V-channel tile, per head and time
-    // chunk): phase A over the key tokens m (a1 = V_m on the tile's V channels, a2 = K_m on its
-    // K channels), phase B over the query rows j (b = Q_j on the K channels); the sums of row j
-    // for the tile's V channels add up over the K-channel tiles in entry (V-channel tile, j)
-    const std::vector<sim::KvTile> kv = sim::attention_kv_tiles(dh, a);
-    for (int h : heads)
-      for (int t0 = 0; t0 < T; t0 += L) {
-        const int nl = std::min(L, T - t0);
-        for (size_t i = 0; i < kv.size(); ++i) {
+  const bool kv_first = sim::use_kv_first(a, N, dh);
+  // qk_first (sim::attention_tiles): per query-row tile and key-token tile, a1 = Q on the rows,
+  // a2 = K and b = V on the key tokens, channel by channel. kv_first (sim::attention_kv_tiles:
+  // K-channel tile > V-channel tile, per head and time chunk): phase A over the key tokens m
+  // (a1 = V_m on the tile's V channels, a2 = K_m on its K channels), phase B over the query rows
+  // j (b = Q_j on the K channels); the sums of row j for the tile's V channels add up over the
+  // K-channel tiles in entry (V-channel tile, j).
+  const std::vector<sim::AttentionTile> qk = kv_first ? std::vector<sim::AttentionTile>{}
+                                                      : sim::attention_tiles(nr, N, a);
+  const std::vector<sim::KvTile> kv =
+      kv_first ? sim::attention_kv_tiles(dh, a) : std::vector<sim::KvTile>{};
+  const size_t n_tiles = kv_first ? kv.size() : qk.size();
+  for (int h : heads)
+    for (int t0 = 0; t0 < T; t0 += L) {
+      const int nl = std::min(L, T - t0);
+      for (size_t i = 0; i < n_tiles; ++i) {
+        AttTile x;
+        x.kv = kv_first;
+        x.seg_first = i == 0, x.seg_last = i + 1 == n_tiles, x.tc_first = t0 == 0;
+        x.nl = nl, x.nrows = nr, x.dh = dh, x.t0 = t0, x.c0 = h * dh;
+        x.a1.assign(size_t(ni) * R * L, 0);
+        x.a2.assign(size_t(ni) * C * L, 0);
+        x.b.assign(size_t(ni) * C * L, 0);
+        if (kv_first) {
           const sim::KvTile& kt = kv[i];
-          AttTile x;
-          x.kv = true;
           x.bits = (N * (kt.nk + kt.nv) + nr * kt.nk) * nl;  // the simulator's map_tile bits
           x.rt = kt.v0 / R;
-          x.seg_first = i == 0, x.seg_last = i + 1 == kv.size(), x.tc_first = t0 == 0;
-          x.nl = nl, x.nrows = nr, x.dh = dh, x.t0 = t0, x.c0 = h * dh;
-          x.a1.assign(size_t(ni) * R * L, 0);
-          x.a2.assign(size_t(ni) * C * L, 0);
-          x.b.assign(size_t(ni) * C * L, 0);
           for (int l = 0; l < nl; ++l) {
             for (int m = 0; m < N; ++m) {
               for (int c = 0; c < kt.nv; ++c)
@@ -228,34 +234,21 @@ TopLayer attention_layer(int id, const sim::LayerDesc& d, const SpikeTensor& q,
                 x.b[(size_t(j) * C + r) * L + l] =
                     q.get(t0 + l, rows[size_t(j)], h * dh + kt.k0 + r);
           }
-          l.tiles.push_back(std::move(x));
-        }
-      }
-    return l;
-  }
-  for (int h : heads)
-    for (int t0 = 0; t0 < T; t0 += L) {
-      const int nl = std::min(L, T - t0);
-      for (size_t i = 0; i < tiles.size(); ++i) {
-        const sim::AttentionTile& tile = tiles[i];
-        AttTile x;
-        x.bits = (tile.nr + 2 * tile.nm) * dh * nl;  // the simulator's map_tile bits
-        x.rt = tile.r0 / R;
-        x.seg_first = i == 0, x.seg_last = i + 1 == tiles.size(), x.tc_first = t0 == 0;
-        x.nl = nl, x.nrows = nr, x.dh = dh, x.t0 = t0, x.c0 = h * dh;
-        x.a1.assign(size_t(ni) * R * L, 0);
-        x.a2.assign(size_t(ni) * C * L, 0);
-        x.b.assign(size_t(ni) * C * L, 0);
-        for (int c = 0; c < dh; ++c)
-          for (int l = 0; l < nl; ++l) {
-            for (int r = 0; r < tile.nr; ++r)
-              x.a1[(size_t(c) * R + r) * L + l] =
-                  q.get(t0 + l, rows[size_t(tile.r0 + r)], h * dh + c);
-            for (int mm = 0; mm < tile.nm; ++mm) {
-              x.a2[(size_t(c) * C + mm) * L + l] = k.get(t0 + l, tile.m0 + mm, h * dh + c);
-              x.b[(size_t(c) * C + mm) * L + l] = v.get(t0 + l, tile.m0 + mm, h * dh + c);
+        } else {
+          const sim::AttentionTile& tile = qk[i];
+          x.bits = (tile.nr + 2 * tile.nm) * dh * nl;  // the simulator's map_tile bits
+          x.rt = tile.r0 / R;
+          for (int c = 0; c < dh; ++c)
+            for (int l = 0; l < nl; ++l) {
+              for (int r = 0; r < tile.nr; ++r)
+                x.a1[(size_t(c) * R + r) * L + l] =
+                    q.get(t0 + l, rows[size_t(tile.r0 + r)], h * dh + c);
+              for (int mm = 0; mm < tile.nm; ++mm) {
+                x.a2[(size_t(c) * C + mm) * L + l] = k.get(t0 + l, tile.m0 + mm, h * dh + c);
+                x.b[(size_t(c) * C + mm) * L + l] = v.get(t0 + l, tile.m0 + mm, h * dh + c);
+              }
             }
-          }
+        }
         l.tiles.push_back(std::move(x));
       }
     }

@@ -745,31 +745,21 @@ TEST(SsTopKv, ParametersFitTheVerilog) {
 TEST(SsTopKv, GeneratedChipLintsAndItsProgramRuns) {
   generated_chip_runs<ChipKv, Vss_top_kv>(kKvFirst, "ss_top_kv_generated");
 }
-TEST(SsTopKv, MoeInferences) {
-  const Totals t = run_model<ChipKv>("models/moe-fmnist.toml", kKvImages, kKvFirst);
-  EXPECT_GT(t.att_layers, 0);
-  EXPECT_EQ(t.att_kv, t.att_layers);
-  EXPECT_GT(t.att_spikes, 0);
+// A model's inferences on the kv_first chip: every attention layer ran kv_first (run_model
+// checks spikes, class and cycles), and the stage fired.
+void kv_model(const char* model) {
+  const Totals t = run_model<ChipKv>(model, kKvImages, kKvFirst);
+  EXPECT_GT(t.att_layers, 0) << model;
+  EXPECT_EQ(t.att_kv, t.att_layers) << model;
+  EXPECT_GT(t.att_spikes, 0) << model;
 }
-TEST(SsTopKv, SpikformerInferences) {
-  const Totals t = run_model<ChipKv>("models/spikformer-fmnist.toml", kKvImages, kKvFirst);
-  EXPECT_GT(t.att_layers, 0);
-  EXPECT_EQ(t.att_kv, t.att_layers);
-  EXPECT_GT(t.att_spikes, 0);
-}
-TEST(SsTopKv, SemmInferences) {
-  const Totals t = run_model<ChipKv>("models/semm-fmnist.toml", kKvImages, kKvFirst);
-  EXPECT_GT(t.att_layers, 0);
-  EXPECT_EQ(t.att_kv, t.att_layers);
-  EXPECT_GT(t.att_spikes, 0);
-}
+TEST(SsTopKv, MoeInferences) { kv_model("models/moe-fmnist.toml"); }
+TEST(SsTopKv, SpikformerInferences) { kv_model("models/spikformer-fmnist.toml"); }
+TEST(SsTopKv, SemmInferences) { kv_model("models/semm-fmnist.toml"); }
 // the head-pruned models: the kept heads' K^T V tiles only
 TEST(SsTopKv, PrunedModelsInferences) {
-  for (const char* model : {"models/moe-fmnist-keep50.toml", "models/spikformer-fmnist-keep50.toml"}) {
-    const Totals t = run_model<ChipKv>(model, kKvImages, kKvFirst);
-    EXPECT_GT(t.att_layers, 0) << model;
-    EXPECT_EQ(t.att_kv, t.att_layers) << model;
-  }
+  for (const char* model : {"models/moe-fmnist-keep50.toml", "models/spikformer-fmnist-keep50.toml"})
+    kv_model(model);
 }
 
 }  // namespace
