@@ -81,7 +81,8 @@ std::string impl_of(const TomlReader& r, const std::string& kind) {
 }
 
 int bits_of(const TomlReader& r, const std::string& k) {
-  double v = r.quantity(k, dim::bits, std::nullopt, 1, 1e15);
+  // An int holds the width; no bus or bank port is wider than a million bits.
+  double v = r.quantity(k, dim::bits, std::nullopt, 1, 1 << 20);
   if (v != std::floor(v)) throw error_at(r.file(), r.key(k), "expected a whole number of bits");
   return int(v);
 }

@@ -245,7 +245,7 @@ Document parse_document(const json& doc, const std::string& source) {
   if (root.has("note")) d.note = root.at("note").str(false);
   Node in = root.at("inputs");
   d.inputs = {in.at("model").str(), in.at("architecture").str(), in.at("technology").str(),
-              in.at("dataset").str(), in.at("samples").integer(0)};
+              in.at("dataset").str(), in.at("samples").integer(0), ""};
   if (in.has("head_pruning")) d.inputs.head_pruning = in.at("head_pruning").str(false);
   if (root.has("head_pruning_study")) {
     Node hp = root.at("head_pruning_study");

@@ -67,6 +67,9 @@ TEST(ArchSpec, Errors) {
   e = error_of({"buffers.weight.width=\"24 bits\""});  // 24 x 2 banks does not divide 1 KiB
   EXPECT_NE(e.find("buffers.weight.size"), std::string::npos) << e;
   EXPECT_NE(e.find("whole number of rows"), std::string::npos) << e;
+  // a width beyond an int (the fuzzer's 2.5e13 bits once overflowed the conversion)
+  e = error_of({"noc.width=\"25 Tbit\""});
+  EXPECT_NE(e.find("small.toml: noc.width"), std::string::npos) << e;
   e = error_of({"se_cores.rows=0"});
   EXPECT_NE(e.find("se_cores.rows"), std::string::npos) << e;
   e = error_of({"se_cores.tier=\"middle\""});
