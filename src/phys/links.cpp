@@ -90,11 +90,8 @@ void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Tech
     l.cap_f = tech::wire_switched_cap_f(w, l.lateral_m, t.driver);
     l.delay_s = tech::wire_delay_s(w, l.max_lateral_m, t.driver);
     if (l.cross_tier) {
-      // The bond is a lumped R and C at the wire's end: driver (a 4x inverter) plus bond R
-      // charge the bond C and the receiver.
       l.cap_f += t.bond.c_f;
-      l.delay_s += 0.69 * (t.driver.r0_ohm / 4 + t.bond.r_ohm) * t.bond.c_f +
-                   0.69 * t.bond.r_ohm * 4 * t.driver.c0_f;
+      l.delay_s += tech::bond_delay_s(t.bond, t.driver);
     }
     l.energy_j = l.bits * l.toggle * 0.5 * l.cap_f * v2;
   }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "phys/energy.h"
 #include "phys/flow_carried.h"
@@ -20,33 +21,64 @@ double path_stage_wire_s(const Block& b, const tech::Technology& t) {
          internal_net_length_m(b, t);
 }
 
+namespace {
+
+// The path a block owns through its links, if it owns one.
+std::optional<LinkPath> owned_path(const Block& b, const tech::Technology& t, int bus_stages) {
+  bus_stages = std::max(1, bus_stages);
+  if (b.name == "spike_gen" || b.name == "router")
+    return LinkPath{b.name, b.logic_path_s, path_stage_wire_s(b, t), 1};
+  if (!b.sram) return std::nullopt;
+  const std::string name = "buffer_to_pe." + b.name.substr(8);
+  // One stage: macro clock-to-data plus the wire to the consumer's input register, in one
+  // cycle. More: the wire is registered and split over the stages after the macro's own.
+  if (bus_stages == 1) return LinkPath{name, b.logic_path_s + t.logic.dff_setup_s, 0, 1};
+  return LinkPath{name, t.logic.dff_clk_q_s + t.logic.dff_setup_s, 0, bus_stages - 1};
+}
+
+const Block* path_owner(const Link& l, const std::vector<Block>& blocks) {
+  auto find = [&](const std::string& n) -> const Block* {
+    for (const auto& b : blocks)
+      if (b.name == n) return &b;
+    return nullptr;
+  };
+  // Partial sums leave the arrays' registers and are charged in the same cycle; a buffer's
+  // output and the router's choice each end in their consumer's input register.
+  if (l.to == "spike_gen" && l.from.rfind("buffers.", 0) != 0) return find(l.to);
+  const Block* from = find(l.from);
+  if (from && (from->name == "router" || from->sram)) return from;
+  return nullptr;
+}
+
+}  // namespace
+
+std::optional<LinkPath> link_path(const Link& l, const std::vector<Block>& blocks,
+                                  const tech::Technology& t, int bus_stages) {
+  const Block* owner = path_owner(l, blocks);
+  return owner ? owned_path(*owner, t, bus_stages) : std::nullopt;
+}
+
 Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
                       const tech::Technology& t, int bus_stages) {
   bus_stages = std::max(1, bus_stages);
   Timing tm;
   const auto& l = t.logic;
-  auto worst_in = [&](const std::string& to) {
-    double d = 0;
+  // A block's own path through its links: the rest of the path plus its slowest link's share.
+  auto through_links = [&](const Block& b, const LinkPath& p) {
+    double wire = 0;
     for (const auto& k : links)
-      if (k.to == to && k.from.rfind("buffers.", 0) != 0) d = std::max(d, k.delay_s);
-    return d;
-  };
-  auto worst_out = [&](const std::string& from) {
-    double d = 0;
-    for (const auto& k : links)
-      if (k.from == from) d = std::max(d, k.delay_s);
-    return d;
+      if (path_owner(k, blocks) == &b) wire = std::max(wire, k.delay_s / p.stages);
+    return PathDelay{p.name, p.gate_s, p.own_wire_s + wire};
   };
   for (const auto& b : blocks) {
+    const auto owned = owned_path(b, t, bus_stages);
     if (b.name == "se_cores" || b.name == "attention_cores") {
       // PE to neighbouring PE over local metal within the path.
       tm.paths.push_back({"pe_array." + b.name, b.logic_path_s,
                           tech::wire_delay_s(t.wire("local"), b.local_wire_m, t.driver) +
                               path_stage_wire_s(b, t)});
     } else if (b.name == "spike_gen") {
-      // Partial sums leave the arrays' registers and are charged in the same cycle.
-      tm.paths.push_back(
-          {"spike_gen", b.logic_path_s, worst_in("spike_gen") + path_stage_wire_s(b, t)});
+      tm.paths.push_back(through_links(b, *owned));
       // The accumulator's read-modify-write: the read of the next token is issued a cycle
       // ahead (token order is fixed), so the macro's access + setup is a stage of its own.
       // Its cycle (precharge included) bounds the clock too: one access per cycle per macro.
@@ -56,22 +88,23 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
         tm.paths.push_back({"spike_gen.accumulator_cycle", b.accumulator->cycle_time_s, 0});
       }
     } else if (b.name == "router") {
-      tm.paths.push_back({"router", b.logic_path_s, worst_out("router") + path_stage_wire_s(b, t)});
+      tm.paths.push_back(through_links(b, *owned));
     } else if (b.name == "noc") {
       tm.paths.push_back({"noc", b.logic_path_s, path_stage_wire_s(b, t)});
     } else if (b.sram) {
       const std::string role = b.name.substr(8);
-      const double wire = worst_out(b.name);
+      double wire = 0;  // the whole wire to the farthest consumer
+      for (const auto& k : links)
+        if (k.from == b.name) wire = std::max(wire, k.delay_s);
       // A bank takes one access per cycle: its cycle (precharge included) bounds the clock.
       tm.paths.push_back({"buffer_cycle." + role, b.sram->cycle_time_s, 0});
       if (bus_stages == 1) {
-        // Macro clock-to-data plus the wire to the consumer's input register, in one cycle.
-        tm.paths.push_back({"buffer_to_pe." + role, b.logic_path_s + l.dff_setup_s, wire});
+        tm.paths.push_back(through_links(b, *owned));
         tm.buffers.push_back({role, b.sram->access_time_s, wire, 0, 0});
       } else {
         const double reg = l.dff_clk_q_s + l.dff_setup_s;
         tm.paths.push_back({"buffer_access." + role, b.logic_path_s + l.dff_setup_s, 0});
-        tm.paths.push_back({"buffer_to_pe." + role, reg, wire / (bus_stages - 1)});
+        tm.paths.push_back(through_links(b, *owned));
         tm.buffers.push_back(
             {role, b.sram->access_time_s, wire, (bus_stages - 1) * reg + l.dff_setup_s, 0});
       }

@@ -1,6 +1,7 @@
 // Clock and memory latency from critical paths: each path is gate delay plus wire delay
 // (plus a bond where it crosses tiers); the slowest sets the achievable clock.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,20 @@ struct Timing {
 // is registered and split evenly over stages - 1 cycles of its own (clk->Q + wire + setup).
 // The wire the stages of a logic block's own path drive (0 for memories), typical corner.
 double path_stage_wire_s(const Block& b, const tech::Technology& t);
+
+// The register-to-register path a link's wire is part of: its name, the rest of the path
+// (gate_s: logic or macro access and setup; own_wire_s: the wire the block's own stages drive)
+// and the cycles the link's wire is split over. The spike generators own the partial sums coming in, the router and each buffer
+// the wires going out; other links are on no timed path (nullopt). The floorplanner's timing
+// objective and analyze_timing read the same paths.
+struct LinkPath {
+  std::string name;
+  double gate_s = 0;
+  double own_wire_s = 0;
+  int stages = 1;
+};
+std::optional<LinkPath> link_path(const Link& l, const std::vector<Block>& blocks,
+                                  const tech::Technology& t, int bus_stages);
 
 Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>& links,
                       const tech::Technology& t, int bus_stages = 1);

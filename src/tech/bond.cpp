@@ -12,4 +12,8 @@ double signal_bond_capacity(const BondTech& b, double area_m2) {
   return std::floor(bond_capacity(b, area_m2) * b.signal_fraction + 1e-9);
 }
 
+double bond_delay_s(const BondTech& b, const Driver& d) {
+  return 0.69 * (d.r0_ohm / 4 + b.r_ohm) * b.c_f + 0.69 * b.r_ohm * 4 * d.c0_f;
+}
+
 }  // namespace ss::tech

@@ -1,6 +1,8 @@
 // Face-to-face hybrid bonds: electrical parasitics and how many fit in an area.
 #pragma once
 
+#include "tech/wire.h"
+
 namespace ss::tech {
 
 struct BondTech {
@@ -17,5 +19,9 @@ struct BondTech {
 double bond_capacity(const BondTech& b, double area_m2);
 // Signal bonds available in `area_m2`.
 double signal_bond_capacity(const BondTech& b, double area_m2);
+
+// What one bond adds to a wire that crosses the tiers: a lumped R and C at the wire's end; the
+// driver (a 4x inverter) plus the bond's R charge its C, and its R the 4x receiver.
+double bond_delay_s(const BondTech& b, const Driver& d);
 
 }  // namespace ss::tech
