@@ -113,8 +113,20 @@ SiliconResult evaluate(const arch::Arch& a, const sim::Activity& activity,
   const auto blocks = build_blocks(a, t, style);
   derive_partial_sums(blocks, act);
   r.links = make_links(blocks, act, a.acc_bits);
-  // geometry only: identical inputs share one floorplan (phys/floorplan_cache.h)
-  const auto fp_shared = cached_floorplan(blocks, opt.whitespace, link_affinity(r.links));
+  // The floorplan places for timing, then wire: the timed buses carry the rest of their
+  // path, and the paths no arrangement changes (the links still unrouted) set the floor.
+  // Identical inputs share one floorplan (phys/floorplan_cache.h).
+  auto affinity = link_affinity(r.links);
+  for (size_t i = 0; i < r.links.size(); ++i)
+    if (const auto p = link_path(r.links[i], blocks, t, a.noc.latency_cycles))
+      affinity[i].path_rest_s = p->gate_s + p->own_wire_s, affinity[i].stages = p->stages;
+  FloorplanOptions fopt;
+  fopt.extra_starts = opt.floorplan_extra_starts;
+  fopt.seed = opt.floorplan_seed;
+  const auto unrouted = analyze_timing(blocks, r.links, t, a.noc.latency_cycles);
+  fopt.timing = FloorplanTiming{bus_wire(t), t.driver, t.bond,
+                                unrouted.typical_clock_hz > 0 ? 1 / unrouted.typical_clock_hz : 0};
+  const auto fp_shared = cached_floorplan(blocks, opt.whitespace, affinity, fopt);
   const Floorplan& fp = *fp_shared;
   // A folded block's other half sits on the top tier, over the half the floorplan placed.
   double folded_half_m2 = 0, fold_bonds = 0;

@@ -31,6 +31,10 @@ struct EvalOptions {
   // Solve the stack's temperature (leakage-temperature fixed point). Off: leakage at ambient,
   // no temperatures (design-space sweeps that do not ask for them; docs/explore.md).
   bool thermal = true;
+  // Floorplan descents from shuffled orders besides the global placement's (phys/floorplan.h),
+  // seeded: how far the deterministic floorplan is from them (PaperConfig.FloorplanSearch).
+  int floorplan_extra_starts = 16;
+  uint64_t floorplan_seed = 1;
 };
 
 struct AreaEntry {

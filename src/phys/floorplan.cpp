@@ -31,12 +31,11 @@ struct Item {
   std::string block;
   int part = 0;
   double area = 0;
-  double tx = -1, ty = -1;  // target point (partners' centroid); < 0: keep the given order
+  double tx = 0, ty = 0;  // target point (partners' centroid, or a global placement)
+  bool targeted = false;  // false: keep the given order
 };
 
 using Parts = std::map<std::string, std::vector<Rect>>;
-
-constexpr int kAnnealSteps = 6000;  // per run; four runs per leading tier
 
 void put(Parts& out, const Item& it, const Rect& r) {
   auto& v = out[it.block];
@@ -44,23 +43,24 @@ void put(Parts& out, const Item& it, const Rect& r) {
   v[it.part] = r;
 }
 
-void bisect(std::vector<Item> items, size_t lo, size_t hi, Rect r,
-            std::vector<std::pair<Item, Rect>>& out) {
-  if (hi - lo == 1) {
-    out.emplace_back(items[lo], r);
-    return;
-  }
-  // Items with targets are ordered along the axis about to be cut.
+// One cut of recursive bisection: items[lo, hi) (sorted along the cut's axis first when every
+// one has a target) split where the prefix area is closest to half, at least one item on each
+// side; the region's longer side is cut in proportion. Returns the first item of the second
+// half and the two regions.
+struct Cut {
+  size_t at;
+  Rect a, b;
+};
+Cut split(std::vector<Item>& items, size_t lo, size_t hi, const Rect& r) {
   const bool vertical_cut = r.w >= r.h;
   bool targeted = true;
-  for (size_t i = lo; i < hi; ++i) targeted &= items[i].tx >= 0;
+  for (size_t i = lo; i < hi; ++i) targeted &= items[i].targeted;
   if (targeted)
     std::stable_sort(
         items.begin() + static_cast<long>(lo), items.begin() + static_cast<long>(hi),
         [&](const Item& a, const Item& b) { return vertical_cut ? a.tx < b.tx : a.ty < b.ty; });
   double total = 0;
   for (size_t i = lo; i < hi; ++i) total += items[i].area;
-  // Split where the prefix area is closest to half (at least one item on each side).
   double acc = 0, best = 1e300;
   size_t cut = lo + 1;
   for (size_t i = lo; i + 1 < hi; ++i) {
@@ -81,8 +81,20 @@ void bisect(std::vector<Item> items, size_t lo, size_t hi, Rect r,
     b.y = r.y + a.h;
     b.h = r.h - a.h;
   }
-  bisect(items, lo, cut, a, out);
-  bisect(items, cut, hi, b, out);
+  return {cut, a, b};
+}
+
+// Recursive bisection down to one item per region; `out` lists the items in leaf order, so the
+// same cuts follow from that order without targets.
+void bisect(std::vector<Item> items, size_t lo, size_t hi, Rect r,
+            std::vector<std::pair<Item, Rect>>& out) {
+  if (hi - lo == 1) {
+    out.emplace_back(items[lo], r);
+    return;
+  }
+  const Cut c = split(items, lo, hi, r);
+  bisect(items, lo, c.at, c.a, out);
+  bisect(items, c.at, hi, c.b, out);
 }
 
 double centroid_distance(const Rect& a, const Rect& b) {
@@ -125,8 +137,9 @@ double mean_distance(const std::vector<Rect>& a, const std::vector<Rect>& b, int
 
 // The emptier tier: cut with its pieces sorted by their partners' centroid on the placed tier,
 // then each piece (its own area, its region's aspect) slides inside its region towards it.
-void follow(std::vector<Item> items, const Parts& placed, const std::vector<Affinity>& affinity,
-            const Rect& outline, double whitespace, bool sort_by_target, Parts& out) {
+std::vector<Item> follow(std::vector<Item> items, const Parts& placed,
+                         const std::vector<Affinity>& affinity, const Rect& outline,
+                         double whitespace, bool sort_by_target, Parts& out) {
   for (auto& it : items) {
     double sx = 0, sy = 0, sw = 0;
     for (const auto& af : affinity) {
@@ -148,6 +161,7 @@ void follow(std::vector<Item> items, const Parts& placed, const std::vector<Affi
       }
     }
     // A block with no partner on the other tier sits at the outline centre.
+    it.targeted = true;
     it.tx = sw > 0 ? sx / sw : outline.cx();
     it.ty = sw > 0 ? sy / sw : outline.cy();
   }
@@ -165,47 +179,187 @@ void follow(std::vector<Item> items, const Parts& placed, const std::vector<Affi
   } else {
     // Keep the given order in the cuts, slide towards the targets afterwards.
     std::vector<Item> plain = items;
-    for (auto& it : plain) it.tx = it.ty = -1;
+    for (auto& it : plain) it.targeted = false;
     bisect(plain, 0, plain.size(), region, cut);
     for (size_t i = 0; i < cut.size(); ++i)
       for (const auto& it : items)
         if (it.block == cut[i].first.block && it.part == cut[i].first.part) cut[i].first = it;
   }
+  std::vector<Item> order;
   for (const auto& [it, r] : cut) {
     const double s = std::sqrt(std::min(1.0, it.area / r.area()));
     const double w = r.w * s, h = r.h * s;
     const double x = std::clamp(it.tx - w / 2, r.x, r.x + r.w - w);
     const double y = std::clamp(it.ty - h / 2, r.y, r.y + r.h - h);
     put(out, it, Rect{x, y, w, h});
+    order.push_back(it);
+  }
+  return order;
+}
+
+// The pairs of pieces the buses join, each bus's wires shared among its pairs: every piece pair
+// of a bus (a clique), the matched pairs of a fused link. Indices into `items`.
+struct Spring {
+  size_t i, j;
+  double w;
+};
+std::vector<Spring> springs(const std::vector<Item>& items, const std::vector<Affinity>& affinity) {
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  std::map<std::string, std::vector<size_t>> of;  // block -> item index per part
+  for (size_t k = 0; k < items.size(); ++k) {
+    auto& v = of[items[k].block];
+    if (v.size() <= static_cast<size_t>(items[k].part)) v.resize(items[k].part + 1, kNone);
+    v[items[k].part] = k;
+  }
+  std::vector<Spring> out;
+  for (const auto& af : affinity) {
+    auto a = of.find(af.a), b = of.find(af.b);
+    if (a == of.end() || b == of.end()) continue;
+    const auto &pa = a->second, &pb = b->second;
+    if (af.offset < 0) {
+      const double w = af.weight / static_cast<double>(pa.size() * pb.size());
+      for (size_t i : pa)
+        for (size_t j : pb) out.push_back({i, j, w});
+      continue;
+    }
+    const size_t off = static_cast<size_t>(af.offset);
+    const size_t pairs = off < pb.size() ? std::min(pa.size(), pb.size() - off) : 0;
+    for (size_t k = 0; k < pairs; ++k) out.push_back({pa[k], pb[off + k], af.weight / pairs});
+  }
+  return out;
+}
+
+// Solves the dense system m x = rhs (two right-hand sides) by Gaussian elimination with
+// partial pivoting; m is square and nonsingular.
+void solve(std::vector<std::vector<double>> m, std::vector<double>& bx, std::vector<double>& by) {
+  const size_t n = m.size();
+  for (size_t c = 0; c < n; ++c) {
+    size_t p = c;
+    for (size_t r = c + 1; r < n; ++r)
+      if (std::abs(m[r][c]) > std::abs(m[p][c])) p = r;
+    std::swap(m[c], m[p]), std::swap(bx[c], bx[p]), std::swap(by[c], by[p]);
+    for (size_t r = c + 1; r < n; ++r) {
+      const double f = m[r][c] / m[c][c];
+      if (f == 0) continue;
+      for (size_t k = c; k < n; ++k) m[r][k] -= f * m[c][k];
+      bx[r] -= f * bx[c], by[r] -= f * by[c];
+    }
+  }
+  for (size_t c = n; c-- > 0;) {
+    for (size_t k = c + 1; k < n; ++k) bx[c] -= m[c][k] * bx[k], by[c] -= m[c][k] * by[k];
+    bx[c] /= m[c][c], by[c] /= m[c][c];
   }
 }
 
-// Classic floorplanning objective: sum over nets of (wires x half-perimeter of the bounding
-// box of all the net's pins), a bus's pins being the centres of both blocks' pieces. It
-// grows with the farthest bank, so it serves timing as well as wire length.
-double hpwl_cost(const Parts& parts, const std::vector<Affinity>& affinity) {
+// Global placement of the leading tier's pieces by quadratic placement and partitioning
+// (GORDIAN: Kleinhans, Sigl, Johannes, Antreich, IEEE TCAD 10(3), 1991): the positions that
+// minimize the wire-weighted sum of squared distances between the pieces the buses join (the
+// other tier's pieces take part, free in the plane: they will sit over their partners), with
+// every region's pieces' area-weighted centre held at the region's centre; then each region is
+// cut in two (split: sorted by those positions, at half its area) and the positions solved
+// again, until every region holds one piece. Deterministic; returns the leading tier's pieces
+// in leaf order.
+std::vector<Item> quadratic_order(std::vector<Item> items, const std::vector<Item>& others,
+                                  const Rect& outline, const std::vector<Affinity>& affinity) {
+  struct Region {
+    size_t lo, hi;
+    Rect r;
+  };
+  const size_t n = items.size(), all = n + others.size();
+  double total_area = 0;
+  for (const auto& it : items) total_area += it.area;
+  std::vector<Region> regions{{0, n, outline}};
+  while (std::any_of(regions.begin(), regions.end(),
+                     [](const Region& g) { return g.hi - g.lo > 1; })) {
+    std::vector<Item> both = items;
+    both.insert(both.end(), others.begin(), others.end());
+    const auto sp = springs(both, affinity);
+    const size_t m = all + regions.size();
+    std::vector<std::vector<double>> a(m, std::vector<double>(m, 0.0));
+    std::vector<double> bx(m, 0.0), by(m, 0.0);
+    double mean = 0;
+    for (const auto& s : sp) mean += 2 * s.w / static_cast<double>(all);
+    // A pull to the region's (the outline's) centre far weaker than any bus keeps pieces
+    // without buses (and the system) determined.
+    const double eps = 1e-6 * mean + 1e-12;
+    for (const auto& s : sp) {
+      a[s.i][s.i] += s.w, a[s.j][s.j] += s.w, a[s.i][s.j] -= s.w, a[s.j][s.i] -= s.w;
+    }
+    for (size_t i = n; i < all; ++i)
+      a[i][i] += eps, bx[i] += eps * outline.cx(), by[i] += eps * outline.cy();
+    for (size_t g = 0; g < regions.size(); ++g) {
+      const auto& rg = regions[g];
+      double area = 0;
+      for (size_t i = rg.lo; i < rg.hi; ++i) {
+        const double ai = items[i].area / total_area;
+        a[i][i] += eps, bx[i] += eps * rg.r.cx(), by[i] += eps * rg.r.cy();
+        a[i][all + g] = a[all + g][i] = ai;
+        area += ai;
+      }
+      bx[all + g] = area * rg.r.cx(), by[all + g] = area * rg.r.cy();
+    }
+    solve(std::move(a), bx, by);
+    for (size_t i = 0; i < n; ++i)
+      items[i].tx = bx[i], items[i].ty = by[i], items[i].targeted = true;
+    std::vector<Region> next;
+    for (const auto& rg : regions) {
+      if (rg.hi - rg.lo == 1) {
+        next.push_back(rg);
+        continue;
+      }
+      const Cut c = split(items, rg.lo, rg.hi, rg.r);
+      next.push_back({rg.lo, c.at, c.a});
+      next.push_back({c.at, rg.hi, c.b});
+    }
+    regions = std::move(next);
+  }
+  for (auto& it : items) it.targeted = false;
+  return items;
+}
+
+// The wire objective: over the buses, wires x the mean distance between the two blocks'
+// pieces (the length the link energy uses, each piece carrying its share), a fused link's
+// matched pairs as one net shared among them. The wires, not the bits moved, weight the buses:
+// the floorplan is the architecture's, the same for every workload.
+double wire_cost(const Parts& parts, const std::vector<Affinity>& affinity) {
   double c = 0;
   for (const auto& af : affinity) {
     auto a = parts.find(af.a), b = parts.find(af.b);
-    if (a == parts.end() || b == parts.end()) continue;
-    if (af.offset >= 0) {
-      // One net per matched pair, the bus's wires shared among them.
-      double hp = 0, n = 0;
-      for_pairs(a->second, b->second, af.offset,
-                [&](const Rect& x, const Rect& y) { hp += fused_distance(x, y), n += 1; });
-      if (n > 0) c += af.weight * hp / n;
-      continue;
-    }
-    double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
-    for (const auto* v : {&a->second, &b->second})
-      for (const auto& r : *v) {
-        x0 = std::min(x0, r.cx()), x1 = std::max(x1, r.cx());
-        y0 = std::min(y0, r.cy()), y1 = std::max(y1, r.cy());
-      }
-    c += af.weight * ((x1 - x0) + (y1 - y0));
+    if (a != parts.end() && b != parts.end())
+      c += af.weight * mean_distance(a->second, b->second, af.offset);
   }
   return c;
 }
+
+// The clock period the arrangement allows: the floor, or a timed bus's path with its farthest
+// piece pair's wire (split over its stages) and the bond when it crosses the tiers.
+double period_s(const Parts& parts, const std::map<std::string, arch::Tier>& tiers,
+                const std::vector<Affinity>& affinity, const FloorplanTiming& t) {
+  double p = t.floor_s;
+  for (const auto& af : affinity) {
+    if (af.path_rest_s < 0) continue;
+    auto a = parts.find(af.a), b = parts.find(af.b);
+    if (a == parts.end() || b == parts.end()) continue;
+    double len = 0;
+    for_pairs(a->second, b->second, af.offset, [&](const Rect& x, const Rect& y) {
+      len = std::max(len, piece_distance(x, y, af.offset));
+    });
+    double wire = tech::wire_delay_s(t.wire, len, t.driver);
+    if (tiers.at(af.a) != tiers.at(af.b)) wire += tech::bond_delay_s(t.bond, t.driver);
+    p = std::max(p, af.path_rest_s + wire / std::max(1, af.stages));
+  }
+  return p;
+}
+
+// An arrangement's score: its period first (equal within rounding), then its wire.
+struct Score {
+  double period = 0, length = 0;
+  bool operator<(const Score& o) const {
+    if (period < o.period * (1 - 1e-12)) return true;
+    if (period > o.period * (1 + 1e-12)) return false;
+    return length < o.length;
+  }
+};
 
 }  // namespace
 
@@ -246,7 +400,7 @@ Rect Floorplan::bounds(const std::string& a) const {
 }
 
 Floorplan make_floorplan(const std::vector<Block>& blocks, double whitespace,
-                         const std::vector<Affinity>& affinity) {
+                         const std::vector<Affinity>& affinity, const FloorplanOptions& options) {
   if (blocks.empty()) throw Error("floorplan: no blocks");
   if (!(whitespace >= 0 && whitespace < 1)) throw Error("floorplan: whitespace must be in [0, 1)");
   Floorplan fp;
@@ -276,71 +430,78 @@ Floorplan make_floorplan(const std::vector<Block>& blocks, double whitespace,
   fp.silicon_area_m2 = fp.footprint_m2 * static_cast<double>(per_tier.size());
   const Rect outline{0, 0, fp.outline_w_m, fp.outline_h_m};
 
-  // Every tier spreads its pieces over the whole outline. The leading tier is cut in a given
-  // order; the other tier is cut in its own order and its pieces slide towards their partners
-  // on the leading tier. Simulated annealing (fixed seed: deterministic) searches both orders
-  // to minimize the wire-weighted half-perimeter wire length, with each tier tried as the
-  // leader; the start point is floorplan_order() with the follower sorted by its targets.
-  double best = std::numeric_limits<double>::infinity();
+  // Every tier spreads its pieces over the whole outline. The leading tier is cut in an order
+  // of its pieces, which quadratic placement and partitioning give (quadratic_order); the
+  // other tier is cut from a region of its own, its pieces sorted by their partners on the
+  // leading tier, and slides towards them. A descent over swaps of two pieces of one tier then
+  // improves the arrangement's score: with timing, as a designer floorplans, first the clock
+  // period the timed buses allow, then the wire objective (without, the wire only). More
+  // descents start from shuffled orders (seeded: deterministic), the best arrangement wins;
+  // each tier is tried as the leader.
+  const bool timed = options.timing.has_value() &&
+                     std::any_of(affinity.begin(), affinity.end(),
+                                 [](const Affinity& a) { return a.path_rest_s >= 0; });
+  auto score = [&](const Parts& p) {
+    return Score{timed ? period_s(p, fp.tiers, affinity, *options.timing) : 0.0,
+                 wire_cost(p, affinity)};
+  };
+  Score best{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
+  auto offer = [&](Parts& p, const Score& sc) {
+    if (sc < best) best = sc, fp.parts = std::move(p);
+  };
+  std::mt19937_64 rng(options.seed);
   for (const auto& [lead, lead_items] : per_tier) {
-    std::vector<Item> seq = lead_items, fol;
+    std::vector<Item> fol;
     for (const auto& [t, other] : per_tier)
       if (t != lead) fol = other;
-    auto layout = [&](bool sort_follow, Parts& out) {
+    std::vector<Item> seq = quadratic_order(lead_items, fol, outline, affinity);
+    // The follower's order: `sort` cuts it in its partners' order and returns that order.
+    auto layout = [&](bool sort) {
+      Parts out;
       std::vector<std::pair<Item, Rect>> cut;
       bisect(seq, 0, seq.size(), outline, cut);
       for (const auto& [it, r] : cut) put(out, it, r);
-      if (!fol.empty()) follow(fol, Parts(out), affinity, outline, whitespace, sort_follow, out);
-      return hpwl_cost(out, affinity);
-    };
-    Parts parts;
-    double cost = layout(true, parts);
-    if (cost < best) best = cost, fp.parts = parts;
-    if (affinity.empty()) continue;
-    // Start the follower's order from its target-sorted cut.
-    if (!fol.empty()) {
-      std::stable_sort(fol.begin(), fol.end(), [&](const Item& a, const Item& b) {
-        const Rect &ra = parts.at(a.block)[a.part], &rb = parts.at(b.block)[b.part];
-        return ra.cx() + ra.cy() < rb.cx() + rb.cy();
-      });
-      Parts p;
-      cost = layout(false, p);
-      if (cost < best) best = cost, fp.parts = std::move(p);
-    }
-    const size_t n = seq.size() + fol.size();
-    if (n < 2) continue;
-    // Several independent annealing runs from the same start; the best layout wins.
-    const std::vector<Item> seq0 = seq, fol0 = fol;
-    const double cost0 = cost;
-    for (uint64_t seed : {1u, 2u, 3u, 4u}) {
-      seq = seq0, fol = fol0, cost = cost0;
-      std::mt19937_64 rng(seed);
-      std::uniform_int_distribution<size_t> pick(0, n - 1);
-      std::uniform_real_distribution<double> u(0, 1);
-      double temp = 0.05 * cost;
-      const double cool = std::pow(1e-4, 1.0 / kAnnealSteps);
-      for (int s = 0; s < kAnnealSteps; ++s, temp *= cool) {
-        size_t i = pick(rng), j = pick(rng);
-        // Swap two pieces of the same tier.
-        std::vector<Item>* v = &seq;
-        if (i >= seq.size() && j >= seq.size()) {
-          v = &fol, i -= seq.size(), j -= seq.size();
-        } else if (i >= seq.size() || j >= seq.size() || i == j) {
-          continue;
-        }
-        if (i == j) continue;
-        std::swap((*v)[i], (*v)[j]);
-        Parts p;
-        const double c = layout(false, p);
-        if (c <= cost || u(rng) < std::exp(-(c - cost) / std::max(temp, 1e-300))) {
-          cost = c;
-          if (c < best) best = c, fp.parts = std::move(p);
-        } else {
-          std::swap((*v)[i], (*v)[j]);
-        }
+      if (!fol.empty()) {
+        auto order = follow(fol, Parts(out), affinity, outline, whitespace, sort, out);
+        if (sort) fol = std::move(order);
       }
+      return out;
+    };
+    // First-improvement descent over swaps of two pieces of one tier, until a whole pass
+    // improves nothing.
+    auto descend = [&]() {
+      Parts p = layout(true);
+      Score cur = score(p);
+      offer(p, cur);
+      for (bool improved = true; improved;) {
+        improved = false;
+        for (auto* v : {&seq, &fol})
+          for (size_t i = 0; i < v->size(); ++i)
+            for (size_t j = i + 1; j < v->size(); ++j) {
+              std::swap((*v)[i], (*v)[j]);
+              Parts q = layout(false);
+              const Score sc = score(q);
+              if (sc < cur) {
+                cur = sc, improved = true;
+                offer(q, sc);
+              } else {
+                std::swap((*v)[i], (*v)[j]);
+              }
+            }
+      }
+    };
+    descend();
+    // More descents from shuffled orders, if asked for (how far the default is from them).
+    const std::vector<Item> seq0 = seq, fol0 = fol;
+    for (int k = 0; k < options.extra_starts; ++k) {
+      seq = seq0, fol = fol0;
+      std::shuffle(seq.begin(), seq.end(), rng);
+      std::shuffle(fol.begin(), fol.end(), rng);
+      descend();
     }
   }
+  fp.period_s = timed ? best.period : 0;
+  fp.weighted_length = best.length;
   return fp;
 }
 

@@ -22,7 +22,7 @@ void put(std::string& k, const std::string& s) {
 
 // Everything make_floorplan reads, in order.
 std::string key_of(const std::vector<Block>& blocks, double whitespace,
-                   const std::vector<Affinity>& affinity) {
+                   const std::vector<Affinity>& affinity, const FloorplanOptions& options) {
   std::string k;
   put(k, whitespace);
   put(k, static_cast<int>(blocks.size()));
@@ -38,6 +38,16 @@ std::string key_of(const std::vector<Block>& blocks, double whitespace,
     put(k, a.b);
     put(k, a.weight);
     put(k, a.offset);
+    put(k, a.path_rest_s);
+    put(k, a.stages);
+  }
+  put(k, options.extra_starts);
+  put_bytes(k, &options.seed, sizeof options.seed);
+  put(k, static_cast<int>(options.timing.has_value()));
+  if (const auto& t = options.timing) {
+    for (double v : {t->wire.r_ohm_per_m, t->wire.c_f_per_m, t->driver.r0_ohm, t->driver.c0_f,
+                     t->bond.r_ohm, t->bond.c_f, t->floor_s})
+      put(k, v);
   }
   return k;
 }
@@ -56,8 +66,9 @@ Cache& cache() {
 
 std::shared_ptr<const Floorplan> cached_floorplan(const std::vector<Block>& blocks,
                                                   double whitespace,
-                                                  const std::vector<Affinity>& affinity) {
-  const std::string k = key_of(blocks, whitespace, affinity);
+                                                  const std::vector<Affinity>& affinity,
+                                                  const FloorplanOptions& options) {
+  const std::string k = key_of(blocks, whitespace, affinity, options);
   Cache& c = cache();
   {
     std::lock_guard lock(c.mu);
@@ -67,7 +78,7 @@ std::shared_ptr<const Floorplan> cached_floorplan(const std::vector<Block>& bloc
     }
   }
   // computed outside the lock (two threads may both compute a new geometry: same result)
-  auto fp = std::make_shared<const Floorplan>(make_floorplan(blocks, whitespace, affinity));
+  auto fp = std::make_shared<const Floorplan>(make_floorplan(blocks, whitespace, affinity, options));
   std::lock_guard lock(c.mu);
   ++c.misses;
   if (c.map.size() >= kMaxEntries) c.map.clear();

@@ -78,8 +78,10 @@ std::vector<Affinity> link_affinity(const std::vector<Link>& links) {
   return out;
 }
 
+const tech::WireClass& bus_wire(const tech::Technology& t) { return t.wire("intermediate"); }
+
 void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Technology& t) {
-  const auto& w = t.wire("intermediate");
+  const auto& w = bus_wire(t);
   const double v2 = t.vdd_v * t.vdd_v;
   for (auto& l : links) {
     // Energy follows the mean distance over banks (each carries its share of the bits);

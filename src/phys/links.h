@@ -45,9 +45,11 @@ std::vector<Link> make_links(const std::vector<Block>& blocks, const ActivityVie
 // Placement affinity of the links: their widths (wires), independent of the workload.
 std::vector<Affinity> link_affinity(const std::vector<Link>& links);
 
-// Lengths, delays and energies from the floorplan. Buses between blocks run on the
-// intermediate metals: hundreds of parallel bits do not fit the few thick global layers,
-// which carry power and clock.
+// The metal buses between blocks run on: the intermediate layers (hundreds of parallel bits
+// do not fit the few thick global layers, which carry power and clock).
+const tech::WireClass& bus_wire(const tech::Technology& t);
+
+// Lengths, delays and energies from the floorplan, on bus_wire.
 void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Technology& t);
 
 // Bonds the tier interface needs (sum of cross-tier link widths) and what the pitch allows

@@ -66,6 +66,36 @@ TEST(Floorplan, EmptierTierFollowsItsPartners) {
             fp.lateral_distance_m("spike_gen", "buffers.weight"));
 }
 
+TEST(Floorplan, TimingFirstThenWire) {
+  // Four equal blocks on one tier make a 2 x 2 grid of cells of side s (outline 2 s): a cell has
+  // two neighbours at s (centroid to centroid) and one at 2 s across the diagonal. The hub h
+  // has two heavy buses (a, b: 100 wires each) and a light one (c: 1 wire). By wire alone c
+  // goes across the diagonal; when c's bus is on a timed path, the designer's first goal puts
+  // it next to h (one heavy bus goes across instead) and the period is that path's rest plus
+  // the wire of length s.
+  const std::vector<Block> b = {blk("h", 1), blk("a", 1), blk("b", 1), blk("c", 1)};
+  std::vector<Affinity> af = {{"h", "a", 100}, {"h", "b", 100}, {"h", "c", 1}};
+  const double s = 1e-3;  // 4 mm^2 at whitespace 0: cells of 1 mm
+  const auto wire_only = make_floorplan(b, 0, af);
+  EXPECT_NEAR(wire_only.lateral_distance_m("h", "c"), 2 * s, 1e-12);
+  EXPECT_NEAR(wire_only.weighted_length, 100 * s + 100 * s + 1 * 2 * s, 1e-12);
+  EXPECT_EQ(wire_only.period_s, 0);
+
+  af[2].path_rest_s = 100e-12;
+  FloorplanOptions o;
+  tech::WireClass w{"intermediate", 1e5, 2e-10};  // 0.1 ohm/um, 0.2 fF/um
+  o.timing = FloorplanTiming{w, tech::Driver{5e3, 1e-15}, tech::BondTech{}, 50e-12};
+  const auto timed = make_floorplan(b, 0, af, o);
+  EXPECT_NEAR(timed.lateral_distance_m("h", "c"), s, 1e-12);
+  EXPECT_NEAR(timed.weighted_length, 100 * s + 100 * 2 * s + 1 * s, 1e-12);
+  EXPECT_NEAR(timed.period_s, 100e-12 + tech::wire_delay_s(w, s, o.timing->driver), 1e-18);
+  // A floor above every bus path leaves the arrangement to the wire.
+  o.timing->floor_s = 1e-6;
+  const auto slack = make_floorplan(b, 0, af, o);
+  EXPECT_NEAR(slack.lateral_distance_m("h", "c"), 2 * s, 1e-12);
+  EXPECT_EQ(slack.period_s, 1e-6);
+}
+
 TEST(Floorplan, RejectsEmptyOrAreaLessBlocks) {
   EXPECT_THROW(make_floorplan({}, 0.1), Error);
   EXPECT_THROW(make_floorplan({blk("x", 0)}, 0.1), Error);
