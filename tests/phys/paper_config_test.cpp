@@ -117,8 +117,8 @@ TEST(PaperConfig, MemoryWireAgainstTheFlowsMechanism) {
 // How much the floorplan's search moves the results: the same design with the descents'
 // shuffled starts drawn from four seeds. The clock is the weight macro's access in every style
 // and seed (the timing objective keeps every bus off the critical path), and the energy deltas
-// stay within what docs/validation.md states ("How robust the deltas are"); measured 5 Dec:
-// 2D 1490.9-1493.4 uJ, MoL -1.04 to -1.08 %, LoL +0.17 to +1.09 %, MoL+LoL -1.19 to -1.37 %.
+// stay within what docs/validation.md states ("How robust the deltas are now"); measured 5 Dec:
+// 2D 1509.6-1511.4 uJ, MoL -1.00 to -1.14 %, LoL +0.35 to +1.61 %, MoL+LoL -1.26 to -1.39 %.
 TEST(PaperConfig, FloorplanSearch) {
   const auto a = arch::load_arch(std::string(SS_SOURCE_DIR) + "/configs/arch/paper.toml");
   const auto t = tech::load_technology(testing::tech_path("28nm"));
