@@ -491,12 +491,13 @@ Floorplan make_floorplan(const std::vector<Block>& blocks, double whitespace,
       }
     };
     descend();
-    // More descents from shuffled orders, if asked for (how far the default is from them).
-    const std::vector<Item> seq0 = seq, fol0 = fol;
+    if (affinity.empty()) continue;  // every arrangement scores the same
+    // More descents from shuffled orders of the leading tier (the follower starts cut in its
+    // partners' order, as always).
+    const std::vector<Item> seq0 = seq;
     for (int k = 0; k < options.extra_starts; ++k) {
-      seq = seq0, fol = fol0;
+      seq = seq0;
       std::shuffle(seq.begin(), seq.end(), rng);
-      std::shuffle(fol.begin(), fol.end(), rng);
       descend();
     }
   }
