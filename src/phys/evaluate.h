@@ -11,6 +11,7 @@
 
 #include "arch/arch_spec.h"
 #include "phys/energy.h"
+#include "phys/floorplan.h"
 #include "phys/links.h"
 #include "phys/style.h"
 #include "phys/timing.h"
@@ -33,8 +34,8 @@ struct EvalOptions {
   bool thermal = true;
   // Floorplan descents from shuffled orders besides the global placement's (phys/floorplan.h),
   // seeded: how far the deterministic floorplan is from them (PaperConfig.FloorplanSearch).
-  int floorplan_extra_starts = 16;
-  uint64_t floorplan_seed = 1;
+  int floorplan_extra_starts = FloorplanOptions{}.extra_starts;
+  uint64_t floorplan_seed = FloorplanOptions{}.seed;
 };
 
 struct AreaEntry {

@@ -344,8 +344,8 @@ double period_s(const Parts& parts, const std::map<std::string, arch::Tier>& tie
     for_pairs(a->second, b->second, af.offset, [&](const Rect& x, const Rect& y) {
       len = std::max(len, piece_distance(x, y, af.offset));
     });
-    double wire = tech::wire_delay_s(t.wire, len, t.driver);
-    if (tiers.at(af.a) != tiers.at(af.b)) wire += tech::bond_delay_s(t.bond, t.driver);
+    const double wire =
+        tech::bus_delay_s(t.wire, len, t.driver, t.bond, tiers.at(af.a) != tiers.at(af.b));
     p = std::max(p, af.path_rest_s + wire / std::max(1, af.stages));
   }
   return p;

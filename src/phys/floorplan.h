@@ -52,7 +52,8 @@ struct Floorplan {
   double weighted_length = 0;
 };
 
-// Default adjacency order: the search's starting point (unknown names go last).
+// The order pieces are listed in before the search (unknown names go last): it breaks ties
+// between equal positions in the global placement and the cuts.
 const std::vector<std::string>& floorplan_order();
 
 // A bus between two blocks and how many wires it has (the net weight of floorplanning).

@@ -90,11 +90,8 @@ void route_links(std::vector<Link>& links, const Floorplan& fp, const tech::Tech
     l.max_lateral_m = fp.max_lateral_distance_m(l.from, l.to, l.offset);
     l.cross_tier = fp.cross_tier(l.from, l.to);
     l.cap_f = tech::wire_switched_cap_f(w, l.lateral_m, t.driver);
-    l.delay_s = tech::wire_delay_s(w, l.max_lateral_m, t.driver);
-    if (l.cross_tier) {
-      l.cap_f += t.bond.c_f;
-      l.delay_s += tech::bond_delay_s(t.bond, t.driver);
-    }
+    l.delay_s = tech::bus_delay_s(w, l.max_lateral_m, t.driver, t.bond, l.cross_tier);
+    if (l.cross_tier) l.cap_f += t.bond.c_f;
     l.energy_j = l.bits * l.toggle * 0.5 * l.cap_f * v2;
   }
 }

@@ -71,14 +71,13 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
     return PathDelay{p.name, p.gate_s, p.own_wire_s + wire};
   };
   for (const auto& b : blocks) {
-    const auto owned = owned_path(b, t, bus_stages);
     if (b.name == "se_cores" || b.name == "attention_cores") {
       // PE to neighbouring PE over local metal within the path.
       tm.paths.push_back({"pe_array." + b.name, b.logic_path_s,
                           tech::wire_delay_s(t.wire("local"), b.local_wire_m, t.driver) +
                               path_stage_wire_s(b, t)});
     } else if (b.name == "spike_gen") {
-      tm.paths.push_back(through_links(b, *owned));
+      tm.paths.push_back(through_links(b, *owned_path(b, t, bus_stages)));
       // The accumulator's read-modify-write: the read of the next token is issued a cycle
       // ahead (token order is fixed), so the macro's access + setup is a stage of its own.
       // Its cycle (precharge included) bounds the clock too: one access per cycle per macro.
@@ -88,7 +87,7 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
         tm.paths.push_back({"spike_gen.accumulator_cycle", b.accumulator->cycle_time_s, 0});
       }
     } else if (b.name == "router") {
-      tm.paths.push_back(through_links(b, *owned));
+      tm.paths.push_back(through_links(b, *owned_path(b, t, bus_stages)));
     } else if (b.name == "noc") {
       tm.paths.push_back({"noc", b.logic_path_s, path_stage_wire_s(b, t)});
     } else if (b.sram) {
@@ -98,13 +97,14 @@ Timing analyze_timing(const std::vector<Block>& blocks, const std::vector<Link>&
         if (k.from == b.name) wire = std::max(wire, k.delay_s);
       // A bank takes one access per cycle: its cycle (precharge included) bounds the clock.
       tm.paths.push_back({"buffer_cycle." + role, b.sram->cycle_time_s, 0});
+      const auto to_pe = through_links(b, *owned_path(b, t, bus_stages));
       if (bus_stages == 1) {
-        tm.paths.push_back(through_links(b, *owned));
+        tm.paths.push_back(to_pe);
         tm.buffers.push_back({role, b.sram->access_time_s, wire, 0, 0});
       } else {
         const double reg = l.dff_clk_q_s + l.dff_setup_s;
         tm.paths.push_back({"buffer_access." + role, b.logic_path_s + l.dff_setup_s, 0});
-        tm.paths.push_back(through_links(b, *owned));
+        tm.paths.push_back(to_pe);
         tm.buffers.push_back(
             {role, b.sram->access_time_s, wire, (bus_stages - 1) * reg + l.dff_setup_s, 0});
       }

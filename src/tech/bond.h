@@ -24,4 +24,8 @@ double signal_bond_capacity(const BondTech& b, double area_m2);
 // driver (a 4x inverter) plus the bond's R charge its C, and its R the 4x receiver.
 double bond_delay_s(const BondTech& b, const Driver& d);
 
+// A bus wire of `length_m` on `w` (wire_delay_s), plus one bond when it crosses the tiers.
+double bus_delay_s(const WireClass& w, double length_m, const Driver& d, const BondTech& b,
+                   bool cross_tier);
+
 }  // namespace ss::tech
