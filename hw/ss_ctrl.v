@@ -11,7 +11,7 @@
 //
 // Records (bit 0 first; src/rtl/top_program.cpp writes them, docs/rtl.md lists the fields):
 //   type 0 op      : work for one unit, named by the unit field (bits 67..74): an SE core's op
-//                    (unit < 254: ntok .. wkeep, the core, t0 .. o0, weight tile, spike tile,
+//                    (unit < 254: ntok .. wkeep, the core, t0 .. o0, weight-tile address, spike tile,
 //                    bias, th), to its core's port; or a map tile of the attention layer (unit
 //                    255, ATT_UNIT: fields in ss_top.v), to the attention stage, or a router
 //                    record (unit 254, RT_UNIT: weights, constants or a token's input), to the
@@ -27,9 +27,8 @@
 //   type 2 end     : the program ends once the last layer has fired and the head is scored
 //   type 3 class   : class index, scorer mul and bias (the head's constants)
 module ss_ctrl #(
-  parameter integer ROWS        = 4,   // SE array rows
   parameter integer COLS        = 4,   // SE array columns
-  parameter integer WEIGHT_BITS = 8,   // weight bits
+  parameter integer WADDR_W     = 8,   // bits of an op's weight-tile address (weight buffer word)
   parameter integer BIAS_W      = 32,  // fixed-point bias bits
   parameter integer MEM_W       = 24,  // membrane (threshold) bits
   parameter integer SG_LANES    = 4,   // spike-generator lanes (class sums per cycle)
@@ -50,7 +49,7 @@ module ss_ctrl #(
   parameter integer RT_BITS     = 0,   // bits of a router record (ss_top.v)
   // derived (do not set): record layout, see the offsets below
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
-  parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
+  parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + WADDR_W + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + MUL_W + SCORE_W,
   parameter integer LAY_BITS    = 91 + MEM_W,  // a layer record, with the attention fields

@@ -20,9 +20,10 @@ module ss_top #(
   parameter integer SG_LANES    = 4,   // spike-generator lanes
   parameter integer CHUNK       = 4,   // tokens per chunk
   parameter integer PLANES      = 8,   // widest bit-serial input
-  parameter integer WBW         = 64,  // weight bits per cycle per core when all CORES share the
-                                       // weight buffer (bandwidth / CORES; a layer record's wshare
-                                       // = the cores sharing it, the simulator's concurrency)
+  parameter integer WBW         = 64,  // weight bits per cycle per core into its array's spare
+                                       // bank when all CORES share the weight buffer (bandwidth /
+                                       // CORES; a layer record's wshare = the cores sharing it,
+                                       // the simulator's concurrency)
   parameter integer SBW         = 64,  // spike bits per cycle reaching the core
   parameter integer TOK_W       = 12,  // token index bits
   parameter integer CH_W        = 12,  // channel index bits
@@ -46,10 +47,17 @@ module ss_top #(
   parameter integer RT_T_P      = 4,   // time steps (a power of 2 >= T)
   parameter integer RT_PL_P     = 2,   // input bit planes (a power of 2 >= the router's in_bits)
   parameter integer RT_WROWS    = 16,  // weight rows per router weight record
+  // the weight buffer (resident weight tiles; an op names its tile's first word) and the bus
+  parameter integer WG_BANKS    = 2,   // banks (a power of two)
+  parameter integer WG_WIDTH    = 32,  // bits per word
+  parameter integer WG_WORDS    = 256, // words in all (a power of two, >= WG_BANKS)
+  parameter integer WG_BEAT     = 2,   // words a request moves: min(banks, bus width / word)
+  parameter integer BUS_LAT     = 1,   // the bus's register stages
   // derived (do not set)
   parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES,
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
-  parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + ROWS*COLS*WEIGHT_BITS + CHUNK*TOKB +
+  parameter integer GA_W        = (WG_WORDS > 1) ? $clog2(WG_WORDS) : 1,
+  parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + GA_W + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + 24 + 64,
   parameter integer ATT_BITS    = 75 + T_W + CH_W + ATT_NI*(ATT_ROWS + 2*ATT_COLS)*ATT_LANES,
@@ -81,6 +89,11 @@ module ss_top #(
   output wire [ADDR_W-1:0]           oc_rd_addr_o,
   input  wire                        oc_rd_valid_i,
   input  wire [REC_W-1:0]            oc_rd_data_i,
+  // weight-buffer fill port (before a run: the weight image, WG_BANKS words a cycle from word
+  // wfill_addr_i, which is a multiple of WG_BANKS)
+  input  wire                        wfill_en_i,
+  input  wire [GA_W-1:0]             wfill_addr_i,
+  input  wire [WG_BANKS*WG_WIDTH-1:0] wfill_data_i,
   // membrane spill ports, SG_LANES per core, core k's at lanes k*SG_LANES.. (read data the
   // cycle after the request)
   output wire [NL-1:0]               mem_rd_en_o,
@@ -114,14 +127,16 @@ module ss_top #(
   // activity
   output wire [CORES-1:0]            issue_o,       // a vector enters core k's SE array
   output wire                        att_busy_o,    // a channel runs in the attention unit
-  output wire                        rt_busy_o      // a score update in the router
+  output wire                        rt_busy_o,     // a score update in the router
+  output wire [WG_BANKS-1:0]         wglb_rd_o,     // weight-buffer banks read (one word each)
+  output wire                        wbus_o         // a beat of weight words leaves the bus
 );
   localparam integer CFG_W = 6;
   localparam integer WT = ROWS * COLS * WEIGHT_BITS;
   localparam integer ST = CHUNK * TOKB;
   // op record fields (ss_ctrl.v, src/rtl/top_program.cpp)
-  localparam integer O_T0 = 75, O_J0 = O_T0 + T_W, O_O0 = O_J0 + TOK_W, O_WT = O_O0 + CH_W;
-  localparam integer O_ST = O_WT + WT, O_BI = O_ST + ST, O_TH = O_BI + COLS * BIAS_W;
+  localparam integer O_T0 = 75, O_J0 = O_T0 + T_W, O_O0 = O_J0 + TOK_W, O_WA = O_O0 + CH_W;
+  localparam integer O_ST = O_WA + GA_W, O_BI = O_ST + ST, O_TH = O_BI + COLS * BIAS_W;
 
   localparam integer LC = 2*CFG_W + 17 + 2 + 16 + 16;  // ss_ctrl's per-core configuration
   /* verilator lint_off UNUSEDSIGNAL */
@@ -129,10 +144,14 @@ module ss_top #(
   /* verilator lint_on UNUSEDSIGNAL */
   wire             cfg_head;
   wire [CORES-1:0] op_valid, op_ready, op_dep, drained, hold;
+  wire [CORES*REC_W-1:0] op_rec;                // per core the controller's op record
+  // per core: the op the weight fetch hands on (its record, the layer-first flag, the tile)
+  wire [CORES-1:0] se_valid_op, se_ready, se_dep, se_drained, se_idle, wf_empty, wf_hdep;
   /* verilator lint_off UNUSEDSIGNAL */
-  wire [CORES*REC_W-1:0] rec;                   // per core its op record: its type bits and
-                                                // padding unused
+  wire [CORES*REC_W-1:0] rec;                   // per core its op record: its type bits,
+                                                // padding and weight address unused here
   /* verilator lint_on UNUSEDSIGNAL */
+  wire [CORES*WT-1:0] wtile;
   wire [NL-1:0]       se_valid;
   /* verilator lint_off UNUSEDSIGNAL */
   wire [NL*ACC_W-1:0] se_acc;                   // class sums fit 32 bits (the head's W_W)
@@ -156,7 +175,7 @@ module ss_top #(
   /* verilator lint_on UNUSEDSIGNAL */
 
   ss_ctrl #(
-    .ROWS(ROWS), .COLS(COLS), .WEIGHT_BITS(WEIGHT_BITS), .BIAS_W(BIAS_W), .MEM_W(MEM_W),
+    .COLS(COLS), .WADDR_W(GA_W), .BIAS_W(BIAS_W), .MEM_W(MEM_W),
     .SG_LANES(SG_LANES), .CHUNK(CHUNK), .TOKB(TOKB), .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W),
     .CFG_W(CFG_W), .CLASSES(CLASSES), .MUL_W(24), .SCORE_W(64), .FIFO_DEPTH(FIFO_DEPTH),
     .ADDR_W(ADDR_W), .CORES(CORES), .ATT_BITS(ATT_BITS), .RT_BITS(RT_BITS)
@@ -177,7 +196,7 @@ module ss_top #(
     .op_valid_o      (op_valid),
     .op_ready_i      (op_ready),
     .op_dep_o        (op_dep),
-    .op_rec_o        (rec),
+    .op_rec_o        (op_rec),
     .drained_i       (drained),
     .hold_o          (hold),
     .sum_valid_i     (se_valid & {NL{cfg_head}}),
@@ -256,9 +275,114 @@ module ss_top #(
   /* verilator lint_off UNUSEDSIGNAL */
   wire [NL*CH_W-1:0] se_ch;                     // the scorer reads a class index's low bits
   /* verilator lint_on UNUSEDSIGNAL */
+  // ---------------------------------------------------------------- weight path
+  // Each core's ops pass a weight fetch (wfetch.v) that reads the op's tile from the weight
+  // buffer: the cores' requests take turns (round-robin), one beat of WG_BEAT words a cycle;
+  // the words come out of the banks a cycle later and cross the bus (BUS_LAT stages) to the
+  // core that asked. The fetch runs up to its DEPTH ops ahead, which hides the banks' and the
+  // bus's latency; the core then writes a tile into its array's spare bank at its share of the
+  // weight bandwidth (WBW x CORES / wshare bits a cycle, the simulator's rate), so an op can
+  // wait for either: its words (the buffer and the bus) or its bank's write port.
+  localparam integer IW = (CORES > 1) ? $clog2(CORES) : 1;
+  localparam integer BB = WG_BEAT * WG_WIDTH;
+  wire [CORES-1:0]      rq_valid, rq_gnt;
+  wire [CORES*GA_W-1:0] rq_addr;
+  wire [CORES*WG_BEAT-1:0] rq_lanes;
+  wire [IW-1:0]         gnt_idx;
+  wire                  gnt_valid;
+  rr_arbiter #(.N(CORES), .IDX_W(IW)) u_warb (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .req_i       (rq_valid & {CORES{!wfill_en_i}}),  // the fill port has the banks
+    .ack_i       (gnt_valid),
+    .gnt_o       (rq_gnt),
+    .gnt_idx_o   (gnt_idx),
+    .gnt_valid_o (gnt_valid)
+  );
+  reg  [WG_BANKS-1:0] lanes_g;                 // the granted request's lanes
+  integer li;
+  always @* begin
+    lanes_g = {WG_BANKS{1'b0}};
+    for (li = 0; li < WG_BEAT; li = li + 1) lanes_g[li] = rq_lanes[gnt_idx*WG_BEAT + li];
+  end
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [WG_BANKS*WG_WIDTH-1:0] wg_rdata;       // a beat uses WG_BEAT of the banks' words
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire [WG_BANKS-1:0] wg_bank_en;
+  glb #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .DEPTH(WG_WORDS), .ADDR_W(GA_W)) u_wglb (
+    .clk_i     (clk_i),
+    .en_i      (wfill_en_i || gnt_valid),    // (no grant while filling)
+    .we_i      (wfill_en_i),
+    .addr_i    (wfill_en_i ? wfill_addr_i : rq_addr[gnt_idx*GA_W +: GA_W]),
+    .lane_en_i (wfill_en_i ? {WG_BANKS{1'b1}} : lanes_g),
+    .wdata_i   (wfill_data_i),
+    .rdata_o   (wg_rdata),
+    .bank_en_o (wg_bank_en)
+  );
+  assign wglb_rd_o = wg_bank_en & {WG_BANKS{!wfill_en_i}};
+  // the read's requester, with its words the cycle after
+  reg          rd_v_q;
+  reg [IW-1:0] rd_dst_q;
+  always @(posedge clk_i) begin
+    if (!rst_ni) rd_v_q <= 1'b0;
+    else         rd_v_q <= gnt_valid;
+    rd_dst_q <= gnt_idx;
+  end
+  wire          bt_valid;
+  wire [BB-1:0] bt_data;
+  wire [IW-1:0] bt_dst;
+  bus #(.N(1), .WIDTH(BB), .DST_W(IW), .LATENCY(BUS_LAT)) u_wbus (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .req_valid_i (rd_v_q),
+    /* verilator lint_off PINCONNECTEMPTY */
+    .req_ready_o (),                          // one sender: always granted
+    /* verilator lint_on PINCONNECTEMPTY */
+    .req_data_i  (wg_rdata[BB-1:0]),
+    .req_dst_i   (rd_dst_q),
+    .out_valid_o (bt_valid),
+    .out_data_o  (bt_data),
+    .out_dst_o   (bt_dst),
+    /* verilator lint_off PINCONNECTEMPTY */
+    .out_src_o   ()
+    /* verilator lint_on PINCONNECTEMPTY */
+  );
+  assign wbus_o = bt_valid;
+
   genvar k;
   generate
     for (k = 0; k < CORES; k = k + 1) begin : g_core
+      wfetch #(
+        .ROWS(ROWS), .COLS(COLS), .WEIGHT_BITS(WEIGHT_BITS), .REC_W(REC_W), .GW(WG_WIDTH),
+        .BEAT(WG_BEAT), .GA_W(GA_W)
+      ) u_wf (
+        .clk_i        (clk_i),
+        .rst_ni       (rst_ni),
+        .op_valid_i   (op_valid[k]),
+        .op_ready_o   (op_ready[k]),
+        .op_rec_i     (op_rec[k*REC_W +: REC_W]),
+        .op_dep_i     (op_dep[k]),
+        .op_wkeep_i   (op_rec[k*REC_W + 66]),
+        .op_ru_i      (op_rec[k*REC_W + 30 +: 16]),
+        .op_cu_i      (op_rec[k*REC_W + 46 +: 16]),
+        .op_waddr_i   (op_rec[k*REC_W + O_WA +: GA_W]),
+        .core_valid_o (se_valid_op[k]),
+        .core_ready_i (se_ready[k]),
+        .core_rec_o   (rec[k*REC_W +: REC_W]),
+        .core_dep_o   (se_dep[k]),
+        .core_wtile_o (wtile[k*WT +: WT]),
+        .rq_valid_o   (rq_valid[k]),
+        .rq_gnt_i     (rq_gnt[k]),
+        .rq_addr_o    (rq_addr[k*GA_W +: GA_W]),
+        .rq_lanes_o   (rq_lanes[k*WG_BEAT +: WG_BEAT]),
+        .bt_valid_i   (bt_valid && bt_dst == k[IW-1:0]),
+        .bt_data_i    (bt_data),
+        .empty_o      (wf_empty[k]),
+        .head_dep_o   (wf_hdep[k])
+      );
+      // core k has drained for the barrier: the core has, and no op of the layer before waits
+      // in its fetch (the core idle with a queued op: that op must be the next layer's first)
+      assign drained[k] = se_drained[k] && (!se_idle[k] || wf_empty[k] || wf_hdep[k]);
       se_core #(
         .ROWS(ROWS), .COLS(COLS), .LANES(LANES), .WEIGHT_BITS(WEIGHT_BITS),
         .PSUM_BITS(PSUM_BITS), .ACC_W(ACC_W), .MEM_W(MEM_W), .BIAS_W(BIAS_W),
@@ -274,8 +398,8 @@ module ss_top #(
         .cfg_head_i      (core_cfg[k*LC + 2*CFG_W + 18]),
         .cfg_wshare_i    (core_cfg[k*LC + 2*CFG_W + 35 +: 8]),
         .cfg_sshare_i    (core_cfg[k*LC + 2*CFG_W + 43 +: 8]),
-        .op_valid_i      (op_valid[k]),
-        .op_ready_o      (op_ready[k]),
+        .op_valid_i      (se_valid_op[k]),
+        .op_ready_o      (se_ready[k]),
         .op_ntok_i       (rec[k*REC_W + 2 +: 8]),
         .op_planes_i     (rec[k*REC_W + 10 +: 4]),
         .op_nl_i         (rec[k*REC_W + 14 +: 8]),
@@ -287,12 +411,12 @@ module ss_top #(
         .op_tc_first_i   (rec[k*REC_W + 64]),
         .op_tc_last_i    (rec[k*REC_W + 65]),
         .op_wkeep_i      (rec[k*REC_W + 66]),
-        .op_dep_i        (op_dep[k]),
+        .op_dep_i        (se_dep[k]),
         .hold_i          (hold[k]),
         .op_t0_i         (rec[k*REC_W + O_T0 +: T_W]),
         .op_j0_i         (rec[k*REC_W + O_J0 +: TOK_W]),
         .op_o0_i         (rec[k*REC_W + O_O0 +: CH_W]),
-        .op_wtile_i      (rec[k*REC_W + O_WT +: WT]),
+        .op_wtile_i      (wtile[k*WT +: WT]),
         .op_stile_i      (rec[k*REC_W + O_ST +: ST]),
         .op_bias_i       (rec[k*REC_W + O_BI +: COLS*BIAS_W]),
         .op_th_i         (rec[k*REC_W + O_TH +: COLS*MEM_W]),
@@ -310,10 +434,8 @@ module ss_top #(
         .out_ch_o        (se_ch[k*SG_LANES*CH_W +: SG_LANES*CH_W]),
         .out_t_o         (out_t_o[k*SG_LANES*T_W +: SG_LANES*T_W]),
         .out_acc_o       (se_acc[k*SG_LANES*ACC_W +: SG_LANES*ACC_W]),
-        /* verilator lint_off PINCONNECTEMPTY */
-        .idle_o          (),
-        /* verilator lint_on PINCONNECTEMPTY */
-        .drained_o       (drained[k]),
+        .idle_o          (se_idle[k]),
+        .drained_o       (se_drained[k]),
         .issue_o         (issue_o[k])
       );
     end

@@ -76,7 +76,11 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
   for (const auto& [k, val] : kv) v << fmt::format("localparam integer {:<16} = {};\n", k, val);
   // ss_top: the head's classes and the program record width (ss_ctrl.v)
   v << fmt::format("localparam integer {:<16} = {};\n", "TOP_CLASSES", m.classes)
-    << fmt::format("localparam integer {:<16} = {};\n", "TOP_REC_W", record_bits(p, att, rt));
+    << fmt::format("localparam integer {:<16} = {};\n", "TOP_REC_W", record_bits(p, att, rt))
+    << fmt::format("localparam integer {:<16} = {};  // words of the weight buffer in all\n",
+                   "TOP_WG_WORDS", p.wg_words)
+    << fmt::format("localparam integer {:<16} = {};  // words a weight-buffer request moves\n",
+                   "TOP_WG_BEAT", p.wg_beat);
   for (const auto& [role, b] : a.buffers) {
     std::string R = role;
     std::transform(R.begin(), R.end(), R.begin(), ::toupper);
@@ -268,12 +272,23 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
     write_file_atomic((tmp / "ss_chip.v").string(),
                       chip_verilog(p, att, rt, a.se.count, m.classes, a.file + " and " + m.file));
     nlohmann::json layers = nlohmann::json::array(), stages = nlohmann::json::array();
-    if (o.images && o.weights) {
+    nlohmann::json wfiles = nlohmann::json::array();
+    int wwords = 0;
+    if (o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);
-      const Network net(m, w, Mode::Int);
       const sim::Workload wl = sim::build_workload(m);
+      // the weight buffer's contents, per bank (resident: written once, read by every image)
+      const WeightImage img(m, w, wl, a, p);
+      wwords = img.words();
+      fs::create_directories(tmp / "program");
+      for (int b = 0; b < p.wg_banks; ++b) {
+        const std::string f = fmt::format("program/weights.bank{}.hex", b);
+        write_file_atomic((tmp / f).string(), img.bank_hex(b, p.wg_banks));
+        wfiles.push_back(f);
+      }
+      const Network net(m, w, Mode::Int);
       const sim::SimContext ctx(a);
-      for (size_t i = 0; i < o.images->count(); ++i) {
+      for (size_t i = 0; o.images && i < o.images->count(); ++i) {
         sim::SampleRecorder rec;
         net.run(o.images->image(i), &rec);
         sim::SampleSpikes s = rec.take();
@@ -283,7 +298,7 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         sim::simulate_sample(wl, s, ctx, &pw);
         // the off-chip memory image ss_top runs the inference from
         write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
-                          program_hex(top_program(pw.top, p, att, rt)));
+                          program_hex(top_program(pw.top, p, att, rt, img)));
       }
     }
     nlohmann::json man = {
@@ -300,6 +315,14 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         {"se_core", nlohmann::json::object()},
         {"programs", layers},
         {"stage_programs", stages},
+        {"weight_buffer",
+         {{"banks", wfiles},
+          {"words", wwords},
+          {"word_bits", p.wg_width},
+          {"note",
+           "program/weights.bank<b>.hex: bank b of the weight buffer (word a in bank a % banks, "
+           "row a / banks; $readmemh), every SE-core weight tile resident; an op names its tile "
+           "by word address"}}},
         {"not_in_rtl_yet", sum.unsupported},
         {"program_note", o.weights ? "" : "shape-only model: no weights, no program"}};
     for (const auto& [k, val] : se_core_fields(p)) man["se_core"][k] = val;

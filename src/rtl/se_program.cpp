@@ -53,10 +53,32 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
   p.sbw = std::min(sb.width_bits * sb.banks * sb.ports, a.noc.width_bits);
   if (p.wbw < 1)
     unbuildable(a, "noc.width", "the bus leaves less than one weight bit per cycle per SE core");
+  // the weight buffer as hw/glb.v builds it: single-ported banks, a power of two of them,
+  // words striped over them; the bus moves whole words
+  if (wb.ports != 1)
+    unbuildable(a, "buffers.weight.ports", "the RTL's weight buffer has one port per bank");
+  if (!std::has_single_bit(unsigned(wb.banks)))
+    unbuildable(a, "buffers.weight.banks",
+                std::to_string(wb.banks) + " banks: hw/glb.v needs a power of two");
+  const int64_t words = int64_t(wb.size_bits) / wb.width_bits;
+  if (words * wb.width_bits != int64_t(wb.size_bits) || words < wb.banks ||
+      !std::has_single_bit(uint64_t(words)) || words > (int64_t(1) << 30))
+    unbuildable(a, "buffers.weight.size",
+                "hw/glb.v needs a power of two of buffers.weight.width words, at least one per "
+                "bank and at most 2^30");
+  if (a.noc.width_bits < wb.width_bits)
+    unbuildable(a, "noc.width",
+                std::to_string(a.noc.width_bits) + " bits are narrower than a weight-buffer word (" +
+                    std::to_string(wb.width_bits) + " bits): the bus moves whole words");
+  p.wg_banks = wb.banks, p.wg_width = wb.width_bits, p.wg_words = int(words);
+  p.wg_beat = std::min(wb.banks, a.noc.width_bits / wb.width_bits);
+  p.bus_latency = a.noc.latency_cycles;
   p.tok_w = std::max(12, bits_for(m.tokens()));
   p.dw = m.ffn.type == "emsp";  // the EMSP gate is the only depthwise layer
   return p;
 }
+
+int SeCoreParams::wg_addr_w() const { return bits_for(wg_words - 1); }
 
 std::vector<SeOp> se_ops(const sim::LayerDesc& d, const sim::WeightSchedule& s, const Planes& in,
                          const std::vector<int>& toks, const LayerQuant& q, const SeCoreParams& p,

@@ -24,7 +24,7 @@ constexpr int kRouterUnit = 254;  // the unit field of a router record (ss_ctrl.
 constexpr int kRtWW = 8, kRtMulW = 32;  // router_stage's weight and multiplier bits
 
 int op_bits(const SeCoreParams& p) {
-  return 75 + p.t_w + p.tok_w + p.ch_w + p.rows * p.cols * p.weight_bits + p.chunk * p.tok_bits() +
+  return 75 + p.t_w + p.tok_w + p.ch_w + p.wg_addr_w() + p.chunk * p.tok_bits() +
          p.cols * p.bias_w + p.cols * p.mem_w;
 }
 // an attention tile record (hw/ss_top.v ATT_BITS) and a layer record with the attention fields
@@ -71,6 +71,7 @@ class RecordWriter {
 TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int decay,
                    std::vector<SeOp> ops, int concurrency) {
   TopLayer l;
+  l.name = d.name;
   l.group = d.group;
   if (d.group >= 0) {
     for (const SeOp& op : ops)
@@ -332,7 +333,7 @@ int record_bits(const SeCoreParams& p, const AttParams& att, const RouterParams&
 
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_order,
                                                const SeCoreParams& p, const AttParams& att,
-                                               const RouterParams& rt) {
+                                               const RouterParams& rt, const WeightImage& weights) {
   const int R = record_bits(p, att, rt);
   std::vector<std::vector<uint32_t>> recs;
   // a run of consecutive grouped layers: its SE-core layers first, then its attention layers
@@ -387,7 +388,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     for (uint8_t b : x.b) r.put(b, 1, "v");
     recs.push_back(r.take());
   };
-  auto op_record = [&](const SeOp& op) {
+  auto op_record = [&](const TopLayer& l, const SeOp& op) {
     const auto& s = op.pass;
     RecordWriter r(R);
     r.put(int(RecordType::op), 2, "type");
@@ -404,7 +405,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     r.put(s.t0, p.t_w, "t0");
     r.put(s.j0, p.tok_w, "j0");
     r.put(s.c0, p.ch_w, "o0");
-    for (int8_t w : op.w) r.put(w, p.weight_bits, "weight");
+    r.put(op.wkeep ? 0 : weights.address(l.name, s.r0, s.c0), p.wg_addr_w(), "weight address");
     for (uint8_t x : op.x) r.put(x, 1, "spike");
     for (int32_t b : op.bias) r.put(b, p.bias_w, "bias");
     for (int32_t t : op.th) r.put(t, p.mem_w, "threshold");
@@ -460,7 +461,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
         r.put(l.class_bias[c], kScoreW, "scorer bias");
         recs.push_back(r.take());
       }
-      for (const SeOp& op : l.ops) op_record(op);
+      for (const SeOp& op : l.ops) op_record(l, op);
       ++i;
       continue;
     }
@@ -475,6 +476,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
       ++end;
     }
     auto per_core = std::vector<std::vector<const SeOp*>>(size_t(cores));
+    auto of = std::vector<std::vector<const TopLayer*>>(size_t(cores));  // per op: its layer
     auto share = std::vector<std::vector<int>>(size_t(cores));
     // per op: the layer it starts (its core's first op of it), else null
     auto starts = std::vector<std::vector<const TopLayer*>>(size_t(cores));
@@ -484,6 +486,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
       const size_t c = size_t(m.core);
       for (size_t k = 0; k < m.ops.size(); ++k) {
         per_core[c].push_back(&m.ops[k]);
+        of[c].push_back(&m);
         share[c].push_back(m.sshare);
         starts[c].push_back(k == 0 ? &m : nullptr);
         first[c].push_back(k == 0);
@@ -493,7 +496,7 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     for (const auto& [c, k] :
          merge_order(per_core.data(), size_t(cores), p, false, share.data(), first.data())) {
       if (starts[size_t(c)][k]) layer_record(*starts[size_t(c)][k], c);
-      op_record(*per_core[size_t(c)][k]);
+      op_record(*of[size_t(c)][k], *per_core[size_t(c)][k]);
     }
     i = end;
   }
@@ -526,8 +529,11 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
       "  output wire [15:0] layer_o,\n  output wire [{}:0] core_layer_o,\n"
       "  output wire drained_o,\n"
       "  output wire oc_rd_req_o,\n  output wire [23:0] oc_rd_addr_o,\n"
-      "  input  wire oc_rd_valid_i,\n  input  wire [{}:0] oc_rd_data_i,\n",
-      from, cores * 16 - 1, record_bits(p, att, rt) - 1);
+      "  input  wire oc_rd_valid_i,\n  input  wire [{}:0] oc_rd_data_i,\n"
+      "  input  wire wfill_en_i,\n  input  wire [{}:0] wfill_addr_i,\n"
+      "  input  wire [{}:0] wfill_data_i,\n",
+      from, cores * 16 - 1, record_bits(p, att, rt) - 1, p.wg_addr_w() - 1,
+      p.wg_banks * p.wg_width - 1);
   const std::pair<const char*, int> lanes[] = {{"tok", p.tok_w}, {"ch", p.ch_w}};
   v += fmt::format("  output wire [{}:0] mem_rd_en_o,\n", S - 1);
   for (const auto& [n, w] : lanes)
@@ -553,8 +559,9 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
   v += fmt::format("  output wire [{}:0] rout_idx_o,\n", rt.k * rt_eidx - 1);
   v += fmt::format("  output wire class_valid_o,\n  output wire [{}:0] class_o,\n", eidx - 1);
   v += fmt::format(
-      "  output wire [{}:0] issue_o,\n  output wire att_busy_o,\n  output wire rt_busy_o\n);\n",
-      cores - 1);
+      "  output wire [{}:0] issue_o,\n  output wire att_busy_o,\n  output wire rt_busy_o,\n"
+      "  output wire [{}:0] wglb_rd_o,\n  output wire wbus_o\n);\n",
+      cores - 1, p.wg_banks - 1);
   v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' "
        "parameters too)\n"
        "  /* verilator lint_on UNUSEDPARAM */\n  ss_top #(\n";
@@ -589,7 +596,12 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
                                                         {"RT_CIN_P", "RT_CIN_P"},
                                                         {"RT_T_P", "RT_T_P"},
                                                         {"RT_PL_P", "RT_PL_P"},
-                                                        {"RT_WROWS", "RT_WROWS"}};
+                                                        {"RT_WROWS", "RT_WROWS"},
+                                                        {"WG_BANKS", "GLB_WEIGHT_BANKS"},
+                                                        {"WG_WIDTH", "GLB_WEIGHT_WIDTH"},
+                                                        {"WG_WORDS", "TOP_WG_WORDS"},
+                                                        {"WG_BEAT", "TOP_WG_BEAT"},
+                                                        {"BUS_LAT", "BUS_LATENCY"}};
   for (size_t k = 0; k < std::size(params); ++k)
     v += fmt::format("    .{}({}){}\n", params[k].first, params[k].second,
                      k + 1 < std::size(params) ? "," : "");
@@ -602,7 +614,8 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
       "out_valid_o",   "out_spike_o",  "out_tok_o",    "out_ch_o",      "out_t_o",
       "aout_valid_o",  "aout_spike_o", "aout_tok_o",   "aout_ch_o",     "aout_t_o",
       "rout_valid_o",  "rout_tok_o",   "rout_idx_o",   "class_valid_o", "class_o",
-      "issue_o",       "att_busy_o",   "rt_busy_o"};
+      "issue_o",       "att_busy_o",   "rt_busy_o",    "wfill_en_i",    "wfill_addr_i",
+      "wfill_data_i",  "wglb_rd_o",    "wbus_o"};
   for (size_t k = 0; k < std::size(ports); ++k)
     v += fmt::format("    .{}({}){}\n", ports[k], ports[k], k + 1 < std::size(ports) ? "," : "");
   v += "  );\nendmodule\n";

@@ -8,6 +8,7 @@
 
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
+#include "rtl/weight_image.h"
 #include "sim/sample.h"
 #include "sim/workload.h"
 
@@ -65,6 +66,7 @@ struct TopLayer {
   bool attention = false;  // an attention layer: `tiles`, run by the attention stage
   bool router = false;     // the MoE router: `rt_*`, run by the router stage
   int id = 0;              // the layer's index in the workload (ss_top's layer_o while it runs)
+  std::string name;        // the workload's layer name (its weight tiles' key in WeightImage)
   int acc_bits = 16, frac_bits = 8, decay = 32768;
   bool dw = false, head = false;
   std::vector<SeOp> ops;
@@ -136,11 +138,12 @@ int record_bits(const SeCoreParams& p, const AttParams& att, const RouterParams&
 // and its tile records; in a run of consecutive grouped layers (SEMM: each expert's query
 // projection, then its attention) the SE-core layers come first, the attention layers after
 // them, as sim::total_cycles overlaps the groups. Each record is record_bits(p, att) / 32
-// words, bit 0 first. Throws if a field does not fit its width (a layer id above 65535, a
-// scorer multiplier beyond 24 bits).
+// words, bit 0 first. An SE op names its weight tile by its word address in `weights` (the
+// weight buffer's contents; an op that keeps the weights before names 0). Throws if a field
+// does not fit its width (a layer id above 65535, a scorer multiplier beyond 24 bits).
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
                                                const SeCoreParams& p, const AttParams& att,
-                                               const RouterParams& rt);
+                                               const RouterParams& rt, const WeightImage& weights);
 
 // The program as text for the off-chip memory model: one record per line, hex, most
 // significant digit first (Verilog $readmemh).

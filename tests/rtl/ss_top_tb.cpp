@@ -19,6 +19,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -38,6 +39,7 @@
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
 #include "rtl/top_program.h"
+#include "rtl/weight_image.h"
 #include "rtl_bits.h"
 #include "sim/cycle.h"
 #include "sim/cycle_model.h"
@@ -200,6 +202,7 @@ struct ChipRun {
   int64_t total = 0, score_tail = 0;     // start to done; the last layer's end to done
   int label = -1;
   int64_t reads = 0;  // records fetched
+  int64_t wg_words = 0, wg_beats = 0;  // weight-buffer words read, beats over the bus
 };
 
 // The chip (verilated with kCores SE cores and kNi attention elements per tile) and its
@@ -214,6 +217,24 @@ class ChipT {
     m_->start_i = 0;
     for (int i = 0; i < 4; ++i) rtl::tick(*m_);
     m_->rst_ni = 1;
+  }
+  // Writes the weight buffer through the fill port, WG_BANKS words a cycle: the image's words,
+  // or, from `banks` ($readmemh text of each bank, as `spikestack rtl` writes them), the banks'.
+  void load_weights(int n_words, int width, const std::function<uint32_t(int, int)>& word32) {
+    const int banks = int(sizeof(m_->wfill_data_i) * 8) / width;  // the port: banks x width bits
+    for (int a = 0; a < n_words; a += banks) {
+      m_->wfill_en_i = 1;
+      m_->wfill_addr_i = uint32_t(a);
+      for (int b = 0; b < banks; ++b)
+        for (int k = 0; k * 32 < width; ++k)
+          rtl::put(m_->wfill_data_i, b * width + k * 32, std::min(32, width - k * 32),
+                   a + b < n_words ? word32(a + b, k) : 0);
+      rtl::tick(*m_);
+    }
+    m_->wfill_en_i = 0;
+  }
+  void load_weights(const rtl::WeightImage& img) {
+    load_weights(img.words(), img.width(), [&](int a, int k) { return img.word32(a, k); });
   }
   ChipRun run(const std::vector<std::vector<uint32_t>>& program) {
     ChipRun r;
@@ -288,6 +309,8 @@ class ChipT {
                                     int(get_u(m_->aout_t_o, u * kTW, kTW))) |
                           uint64_t(rtl::get_bit(m_->aout_spike_o, u)));
       if (cyc > 0) r.att_busy[now] += m_->att_busy_o, r.rt_busy[now] += m_->rt_busy_o;
+      r.wg_words += std::popcount(uint64_t(m_->wglb_rd_o));
+      r.wg_beats += m_->wbus_o;
       if (m_->rout_valid_o) r.routes[now].emplace_back(int(m_->rout_tok_o), int(m_->rout_idx_o));
       if (m_->class_valid_o) r.label = int(m_->class_o);
       // membrane spills: writes now, reads answered after the edge
@@ -328,6 +351,7 @@ struct Totals {
   double worst_gate = 0, worst_head = 0, worst_other = 0;  // per kind of layer (signed)
   int labels = 0, layers = 0;
   int64_t spikes = 0, score_tail = 0;
+  int64_t wg_words = 0, wg_beats = 0;  // weight-buffer words read, beats over the bus
   double rtl_s = 0;
   double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
@@ -355,13 +379,17 @@ Totals run_model(const std::string& model, size_t images,
   EXPECT_EQ(a.se.count * kSg, ChipType::kNl) << "the chip was verilated with another core count";
   if (a.se.count * kSg != ChipType::kNl) return tot;
   ChipType chip;
+  // the weight buffer holds every SE-core weight tile, written once for all images
+  const rtl::SeCoreParams p = rtl::se_core_params(a, f.spec);
+  const rtl::WeightImage img(f.spec, f.weights, f.workload, a, p);
+  chip.load_weights(img);
   for (size_t i = 0; i < images; ++i) {
     const auto [pred, s] = f.sample(i);
     Collect col(f.spec, f.weights, a, f.ctx, s, ChipType::kAttElems);
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
-    const auto program = rtl::top_program(layers, col.params(), col.att(), col.rt());
+    const auto program = rtl::top_program(layers, col.params(), col.att(), col.rt(), img);
     tot.att_empty += col.att_empty, tot.att_empty_sim += col.att_empty_sim;
     const auto t0 = std::chrono::steady_clock::now();
     const ChipRun r = chip.run(program);
@@ -372,6 +400,23 @@ Totals run_model(const std::string& model, size_t images,
     // every record once, and past the end record at most what was in flight (FIFO depth 4)
     EXPECT_GE(r.reads, int64_t(program.size())) << model << " image " << i;
     EXPECT_LE(r.reads, int64_t(program.size()) + 4) << model << " image " << i;
+    // the weight buffer: words read = the simulator's weight-buffer accesses of the SE-core
+    // layers (ceil(ru cu 8 / 32) per pass); beats over the bus = per weight tile its words in
+    // requests of WG_BEAT (an op that keeps its weights reads none)
+    double sim_words = 0;
+    int64_t beats = 0;
+    for (const LayerJob& j : col.jobs) {
+      if (j.top.attention || j.top.router) continue;
+      sim_words += j.cost.reads[sim::kWeight];
+      for (const rtl::SeOp& op : j.top.ops) {
+        const int64_t w = op.wkeep ? 0 : (int64_t(op.pass.ru) * op.pass.cu * p.weight_bits +
+                                          p.wg_width - 1) / p.wg_width;
+        beats += (w + p.wg_beat - 1) / p.wg_beat;
+      }
+    }
+    EXPECT_EQ(double(r.wg_words), sim_words) << model << " image " << i << ": weight words read";
+    EXPECT_EQ(r.wg_beats, beats) << model << " image " << i << ": weight beats over the bus";
+    tot.wg_words += r.wg_words, tot.wg_beats += r.wg_beats;
     for (const LayerJob& j : col.jobs) {
       const int id = j.top.id;
       const std::string where = model + " image " + std::to_string(i) + " " + j.d.name;
@@ -574,6 +619,10 @@ Totals run_model(const std::string& model, size_t images,
       tot.sim, 100.0 * (tot.rtl - tot.sim) / tot.sim, 100.0 * tot.worst_signed,
       double(tot.score_tail) / double(images), tot.rtl_s, tot.rtl / tot.rtl_s);
   std::printf(
+      "%s via ss_top (%d SE cores): weight buffer: %lld words read (= the simulator's accesses), "
+      "%lld beats over the bus\n",
+      model.c_str(), a.se.count, (long long)tot.wg_words, (long long)tot.wg_beats);
+  std::printf(
       "%s via ss_top (%d SE cores): worst layer by kind: EMSP gate %+.2f %%, head %+.2f %%, "
       "others %+.2f %%\n",
       model.c_str(), a.se.count, 100.0 * tot.worst_gate, 100.0 * tot.worst_head,
@@ -668,7 +717,27 @@ void generated_chip_runs(const std::vector<std::string>& sets, const std::string
   ASSERT_GT(program.size(), 2u);
   const SafeTensors w = SafeTensors::load(m.weights);
   const Prediction pred = Network(m, w, Mode::Int).run(ds.image(0), nullptr);
+  // the weight buffer from the bank files it wrote (word a in bank a % banks, row a / banks)
+  const rtl::SeCoreParams p = rtl::se_core_params(a, m);
+  std::vector<std::vector<std::string>> banks(size_t(p.wg_banks));
+  for (int b = 0; b < p.wg_banks; ++b) {
+    std::ifstream bf(out / "program" / ("weights.bank" + std::to_string(b) + ".hex"));
+    for (std::string line; std::getline(bf, line);) banks[size_t(b)].push_back(line);
+  }
+  const int n_words = int(banks[0].size()) * p.wg_banks;
+  ASSERT_GT(n_words, 0);
+  auto word32 = [&](int a, int k) -> uint32_t {  // bits [32 k, 32 k + 32) of word a
+    const auto& rows = banks[size_t(a % p.wg_banks)];
+    if (size_t(a / p.wg_banks) >= rows.size()) return 0;
+    const std::string& hex = rows[size_t(a / p.wg_banks)];  // most significant digit first
+    uint32_t v = 0;
+    for (int d = 0; d < 8 && (k * 8 + d) < int(hex.size()); ++d)
+      v |= uint32_t(std::stoul(hex.substr(hex.size() - 1 - size_t(k * 8 + d), 1), nullptr, 16))
+           << (4 * d);
+    return v;
+  };
   ChipType chip;
+  chip.load_weights(n_words, p.wg_width, word32);
   EXPECT_EQ(chip.run(program).label, pred.label);
   fs::remove_all(out);
 }
@@ -747,8 +816,8 @@ TEST(SsTopKv, GeneratedChipLintsAndItsProgramRuns) {
 }
 // A model's inferences on the kv_first chip: every attention layer ran kv_first (run_model
 // checks spikes, class and cycles), and the stage fired.
-void kv_model(const char* model) {
-  const Totals t = run_model<ChipKv>(model, kKvImages, kKvFirst);
+void kv_model(const char* model, const std::vector<std::string>& sets = kKvFirst) {
+  const Totals t = run_model<ChipKv>(model, kKvImages, sets);
   EXPECT_GT(t.att_layers, 0) << model;
   EXPECT_EQ(t.att_kv, t.att_layers) << model;
   EXPECT_GT(t.att_spikes, 0) << model;
@@ -756,6 +825,12 @@ void kv_model(const char* model) {
 TEST(SsTopKv, MoeInferences) { kv_model("models/moe-fmnist.toml"); }
 TEST(SsTopKv, SpikformerInferences) { kv_model("models/spikformer-fmnist.toml"); }
 TEST(SsTopKv, SemmInferences) { kv_model("models/semm-fmnist.toml"); }
+// `auto` through the chip: sim::use_kv_first picks the order per layer (kv_first where dh <
+// tokens: every shipped layer, so the same chip runs it); run_model asserts each layer's tiles
+// are in the order the simulator chose
+TEST(SsTopKv, AutoOrderInferences) {
+  kv_model("models/semm-fmnist.toml", {"attention_cores.order=auto"});
+}
 // the head-pruned models: the kept heads' K^T V tiles only
 TEST(SsTopKv, PrunedModelsInferences) {
   for (const char* model : {"models/moe-fmnist-keep50.toml", "models/spikformer-fmnist-keep50.toml"})
