@@ -342,12 +342,23 @@ const std::string& only_layer() {
   return s;
 }
 
+// The verilated core's parameters for model `m`: the generator's, with the depthwise inputs the
+// core was built with (DW = 1: one core runs every model). Where COLS > PLANES (paper size) that
+// widens every token's spike tile to ROWS x COLS x LANES bits, so the ops of a model without a
+// gate must be packed for it too (packed for its own DW = 0 they fed the core garbage at paper
+// size, where small.toml's tiles are as wide either way).
+rtl::SeCoreParams core_params(const arch::Arch& a, const ModelSpec& m) {
+  rtl::SeCoreParams p = rtl::se_core_params(a, m);
+  p.dw = SE_DW;
+  return p;
+}
+
 // Replays a sample's weight layers through the RTL as the cycle model ran them.
 class Replay : public sim::WeightLayerObserver {
  public:
   Replay(const ModelSpec& m, const SafeTensors& w, const sim::SampleSpikes& s, const arch::Arch& a,
          const Prediction& pred)
-      : m_(m), w_(w), s_(s), a_(a), pred_(pred), p_(rtl::se_core_params(a, m)) {}
+      : m_(m), w_(w), s_(s), a_(a), pred_(pred), p_(core_params(a, m)) {}
 
   void on_weight_layer(const sim::LayerDesc& d, const Planes& in, const std::vector<int>& toks,
                        int kept, int, const sim::LayerCost& cost) override {
