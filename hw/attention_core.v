@@ -51,8 +51,11 @@ module attention_core #(
     end
   endgenerate
 
+  // (reset entry by entry: one replication of the whole map is beyond 8 k bits at paper size)
+  integer ei;
   always @(posedge clk_i) begin
-    if (!rst_ni)                   map_q <= {(ENTRIES*SCORE_BITS){1'b0}};
+    if (!rst_ni)
+      for (ei = 0; ei < ENTRIES; ei = ei + 1) map_q[ei*SCORE_BITS +: SCORE_BITS] <= {SCORE_BITS{1'b0}};
     else if (clear_i | qk_valid_i) map_q <= map_d;
   end
 

@@ -160,12 +160,10 @@ std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch&
     return "the stage's parameters are not the arch's attention_cores";
   if (sim::use_kv_first(a, d.tokens, d.dh)) {
     // kv_first: a tile's elements are the key tokens (phase A) and the query rows (phase B); its
-    // V channels are the unit's map rows, its K channels (attention_cores.rows of them,
-    // sim::attention_kv_tiles) the map columns; an accumulator entry per V-channel tile and
-    // query row, counting over the K-channel tiles
+    // V channels are the unit's map rows, its K channels the map columns
+    // (sim::attention_kv_tiles); an accumulator entry per V-channel tile and query row, counting
+    // over the K-channel tiles
     const int R = att.rows, C = att.cols;
-    if (R != C)
-      return "attention_cores.order: kv_first needs a square map (rows = cols) in the stage";
     if (d.tokens > att.ni || rows > att.ni || att.tokens > att.ni)
       return "attention_cores.order: kv_first: " +
              std::to_string(std::max({d.tokens, rows, att.tokens})) +
@@ -173,9 +171,10 @@ std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch&
     if (d.tokens > (1 << att.score_bits) - 1)
       return "attention_cores.order: kv_first: a map entry of " + std::to_string(att.score_bits) +
              " bits would saturate over " + std::to_string(d.tokens) + " tokens";
-    const int nrt = (att.tokens + R - 1) / R, nkt = (att.tokens + C - 1) / C;
-    if ((d.dh + C - 1) / C > nrt || (d.dh + R - 1) / R > nkt)
-      return "attention_cores.order: kv_first: more channel tiles than the stage's accumulators "
+    // an entry's count adds over the K-channel tiles: the stage's count width holds the sum over
+    // ceil(tokens / cols) key tiles (hw/attention_stage.v AW), so no more K-channel tiles
+    if ((d.dh + C - 1) / C > (att.tokens + C - 1) / C)
+      return "attention_cores.order: kv_first: more K-channel tiles than the stage's counts "
              "hold";
   }
   return "";

@@ -107,8 +107,9 @@ TopLayer top_layer(int id, const sim::LayerDesc& d, const LayerQuant& q, int dec
 // sim::use_kv_first: sim::attention_kv_tiles, head > time chunk > K-channel tile > V-channel
 // tile). Throws for what the stage cannot run (attention_unfit).
 // Why the attention stage cannot run layer `d` on this chip (a head wider than ni or narrower
-// than the LIF lanes, too many query rows; kv_first: a map that is not square, more tokens or
-// query rows than ni, more channel tiles than the accumulators hold), or empty if it can.
+// than the LIF lanes, too many query rows; kv_first: map entries that would saturate, more
+// tokens or query rows than ni, more K-channel tiles than the stage's counts add up), or empty
+// if it can.
 std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch& a,
                             const SeCoreParams& p, const AttParams& att);
 

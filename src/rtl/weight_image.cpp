@@ -58,8 +58,8 @@ void WeightImage::put(int64_t bit, int64_t value, int bits) {
 int WeightImage::address(const std::string& layer, int r0, int c0) const {
   auto it = addr_.find({layer, r0, c0});
   if (it == addr_.end())
-    throw Error(fmt::format("weight image: no tile of layer {} at row {}, channel {}", layer, r0,
-                            c0));
+    throw Error(
+        fmt::format("weight image: no tile of layer {} at row {}, channel {}", layer, r0, c0));
   return it->second;
 }
 

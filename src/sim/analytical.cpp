@@ -110,7 +110,9 @@ LayerCost analytical_layer(const LayerDesc& d, const LayerStats& s, int concurre
     double head_time = 0, head_busy = 0, head_sg = 0, last_sg = 0;
     for (int tc = 0; tc < tcs; ++tc) {
       const double nl = std::min(L, T - tc * L);
-      const Tiles rs = kv ? split(dh, R) : split_rows(R), cs = kv ? split(dh, C) : split(N, C);
+      // qk_first: query-row tiles x key tiles; kv_first (sim::attention_kv_tiles): K-channel
+      // tiles over the map's columns x V-channel tiles over its rows
+      const Tiles rs = kv ? split(dh, C) : split_rows(R), cs = kv ? split(dh, R) : split(N, C);
       for (size_t j = 0; j < hcs.size(); ++j) {
         const double hw = hcs[j].w, q = hcs[j].q, k = hcs[j].k, v = hcs[j].v;
         for (auto& r : rs)

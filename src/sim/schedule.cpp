@@ -54,8 +54,8 @@ std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::A
 std::vector<KvTile> attention_kv_tiles(int dh, const arch::Arch& a) {
   const int R = a.attention.rows, C = a.attention.cols;
   std::vector<KvTile> t;
-  for (int k0 = 0; k0 < dh; k0 += R)
-    for (int v0 = 0; v0 < dh; v0 += C) t.push_back({k0, std::min(R, dh - k0), v0, std::min(C, dh - v0)});
+  for (int k0 = 0; k0 < dh; k0 += C)
+    for (int v0 = 0; v0 < dh; v0 += R) t.push_back({k0, std::min(C, dh - k0), v0, std::min(R, dh - v0)});
   return t;
 }
 

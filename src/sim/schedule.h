@@ -52,8 +52,10 @@ std::vector<AttentionTile> attention_tiles(int n_rows, int n_keys, const arch::A
 
 // kv_first: one map tile holds K channels [k0, k0 + nk) x V channels [v0, v0 + nv) of K^T V,
 // built over every key token, then read by every query row computed. The tiles of one head and
-// time chunk in hardware order (K-channel tile > V-channel tile), attention_cores.rows K
-// channels by attention_cores.cols V channels.
+// time chunk in hardware order (K-channel tile > V-channel tile): the V channels on the map's
+// attention_cores.rows (phase B's outputs leave by row), the K channels on its
+// attention_cores.cols (phase B's input, Q_j on the K channels, enters by column), as
+// hw/attention_unit.v computes it.
 struct KvTile {
   int k0 = 0, nk = 0, v0 = 0, nv = 0;
 };

@@ -42,8 +42,8 @@ class Bench {
     ss::rtl::tick(*m_);
     m_->rst_ni = 1;
   }
-  std::deque<Op> in;          // ops for the controller side to hand over
-  bool take = true;           // the core takes an op whenever one is valid
+  std::deque<Op> in;  // ops for the controller side to hand over
+  bool take = true;   // the core takes an op whenever one is valid
   struct Taken {
     int cycle;
     uint32_t rec;
@@ -87,7 +87,8 @@ class Bench {
     }
     if (m_->core_valid_o && take) {
       Taken t{cycle, m_->core_rec_o, std::vector<uint8_t>(kRows * kCols)};
-      for (int i = 0; i < kRows * kCols; ++i) t.tile[size_t(i)] = uint8_t(get_u(m_->core_wtile_o, i * kWb, kWb));
+      for (int i = 0; i < kRows * kCols; ++i)
+        t.tile[size_t(i)] = uint8_t(get_u(m_->core_wtile_o, i * kWb, kWb));
       out.push_back(std::move(t));
     }
     const bool pushed = m_->op_valid_i && m_->op_ready_o;
@@ -174,12 +175,13 @@ TEST(Wfetch, StreamsAtTheBufferRateAndHoldsFour) {
   s.take = false;
   for (int i = 0; i < 6; ++i) s.in.push_back({uint32_t(i), false, 4, 4, 4 * i});
   for (int i = 0; i < 20; ++i) s.step();
-  EXPECT_EQ(s.in.size(), 2u);         // 4 queued
-  EXPECT_EQ(s.requests.size(), 8u);   // their tiles fetched, 2 requests each
+  EXPECT_EQ(s.in.size(), 2u);        // 4 queued
+  EXPECT_EQ(s.requests.size(), 8u);  // their tiles fetched, 2 requests each
   s.take = true;
   for (int i = 0; i < 20; ++i) s.step();
   ASSERT_EQ(s.out.size(), 6u);
-  for (size_t i = 0; i < 6; ++i) EXPECT_EQ(s.out[i].tile, expected_tile({uint32_t(i), false, 4, 4, int(4 * i)}));
+  for (size_t i = 0; i < 6; ++i)
+    EXPECT_EQ(s.out[i].tile, expected_tile({uint32_t(i), false, 4, 4, int(4 * i)}));
 }
 
 // Random ops (edge tiles, kept weights) against the packed-tile rule, with a core that takes
