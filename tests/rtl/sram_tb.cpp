@@ -140,8 +140,9 @@ void striping_and_random(uint32_t seed) {
   }
 }
 
-// configs/arch/small.toml: weight buffer 1 KiB of 32-bit words in 2 banks (256 words),
-// spike buffer 1 KiB of 16-bit words in 1 bank (512 words); and 8 banks of 64 bits.
+// small.toml's weight-buffer words and banks (32 bits, 2 banks; 256 of its 65 536 words, the
+// striping being the same at any depth), its spike buffer (1 KiB of 16-bit words in 1 bank,
+// 512 words); and 8 banks of 64 bits.
 TEST(Glb, TwoBanksSmallWeightBuffer) { striping_and_random<Vglb, 2, 32, 256>(1); }
 TEST(Glb, OneBankSmallSpikeBuffer) { striping_and_random<Vglb_b1, 1, 16, 512>(2); }
 TEST(Glb, EightBanks) { striping_and_random<Vglb_b8, 8, 64, 128>(3); }
