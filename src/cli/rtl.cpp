@@ -1,5 +1,6 @@
-// `spikestack rtl`: writes the accelerator's Verilog, parameter header, SE-core programs of the
-// first images of the data set, and a manifest for an architecture and a model (docs/rtl.md).
+// `spikestack rtl`: writes the accelerator's Verilog, parameter header, the weight buffer's image,
+// the programs of the first images of the data set, and a manifest for an architecture and a
+// model (docs/rtl.md).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -64,7 +65,8 @@ void add(CLI::App& app) {
   o->arch = home_path("configs/arch/small.toml");
   auto* c = app.add_subcommand(
       "rtl",
-      "Write the accelerator's Verilog, parameters and SE-core programs for an arch + model");
+      "Write the accelerator's Verilog, parameters, weight-buffer image and programs for an arch + "
+      "model");
   c->add_option("-m,--model", o->model, "Model file (TOML)")->capture_default_str();
   c->add_option("-a,--arch", o->arch, "Architecture file (TOML)")->capture_default_str();
   c->add_option("--set", o->sets, "Override an architecture key: dotted.key=value (repeatable)");
