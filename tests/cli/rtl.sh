@@ -80,6 +80,10 @@ expect_fail "small.toml" "arch.membrane_bits" "quant.mem_bits" -- \
 expect_fail "small.toml" "buffers.weight.size" "resident" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=1KiB -m "$M" --out "$d/bad"
 [ ! -e "$d/bad" ] && ! ls "$d" | grep -q tmp && passes=$((passes+1)) || { echo "FAIL: small buffer left output"; fails=$((fails+1)); }
+expect_fail "small.toml" "noc.width" "whole words" -- \
+  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set "noc.width=16 bits" -m "$M" --out "$d/bad"
+expect_fail "small.toml" "buffers.weight.size" "power of two" -- \
+  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=3KiB -m "$M" --out "$d/bad"
 expect_fail "spike_gen.acc_entries" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set spike_gen.acc_entries=2 -m "$M" --out "$d/bad"
 mkdir -p "$d/mine"; echo keep > "$d/mine/notes.txt"
