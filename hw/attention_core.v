@@ -55,7 +55,8 @@ module attention_core #(
   integer ei;
   always @(posedge clk_i) begin
     if (!rst_ni)
-      for (ei = 0; ei < ENTRIES; ei = ei + 1) map_q[ei*SCORE_BITS +: SCORE_BITS] <= {SCORE_BITS{1'b0}};
+      for (ei = 0; ei < ENTRIES; ei = ei + 1)
+        map_q[ei*SCORE_BITS +: SCORE_BITS] <= {SCORE_BITS{1'b0}};
     else if (clear_i | qk_valid_i) map_q <= map_d;
   end
 

@@ -11,8 +11,9 @@
 //
 // Records (bit 0 first; src/rtl/top_program.cpp writes them, docs/rtl.md lists the fields):
 //   type 0 op      : work for one unit, named by the unit field (bits 67..74): an SE core's op
-//                    (unit < 254: ntok .. wkeep, the core, t0 .. o0, weight-tile address, spike tile,
-//                    bias, th), to its core's port; or a map tile of the attention layer (unit
+//                    (unit < 254: ntok .. wkeep, the core, t0 .. o0, weight-tile address,
+//                    spike tile, bias, th), to its core's port (through its weight fetch,
+//                    wfetch.v, in ss_top.v); or a map tile of the attention layer (unit
 //                    255, ATT_UNIT: fields in ss_top.v), to the attention stage, or a router
 //                    record (unit 254, RT_UNIT: weights, constants or a token's input), to the
 //                    router stage, once the layer's barrier is passed (their inputs are the

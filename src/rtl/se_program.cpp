@@ -72,7 +72,6 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
                     std::to_string(wb.width_bits) + " bits): the bus moves whole words");
   p.wg_banks = wb.banks, p.wg_width = wb.width_bits, p.wg_words = int(words);
   p.wg_beat = std::min(wb.banks, a.noc.width_bits / wb.width_bits);
-  p.bus_latency = a.noc.latency_cycles;
   p.tok_w = std::max(12, bits_for(m.tokens()));
   p.dw = m.ffn.type == "emsp";  // the EMSP gate is the only depthwise layer
   return p;

@@ -30,8 +30,8 @@ struct SeCoreParams {
   int dw = 0;  // 1: the depthwise gate's per-PE inputs (the model has an EMSP gate)
   // The weight buffer ss_top's cores read their tiles from (hw/glb.v, through hw/bus.v and
   // hw/wfetch.v): banks, bits per word, words in all, words one request moves (the bus's width
-  // in words, at most one per bank), the bus's register stages.
-  int wg_banks = 2, wg_width = 32, wg_words = 256, wg_beat = 2, bus_latency = 1;
+  // in words, at most one per bank; the bus's stages are ss_params.vh's BUS_LATENCY).
+  int wg_banks = 2, wg_width = 32, wg_words = 256, wg_beat = 2;
   int wg_addr_w() const;  // bits of a word address
   // spike-tile bits per token (hw/se_core.v TOKB)
   int tok_bits() const {

@@ -55,7 +55,8 @@ std::vector<KvTile> attention_kv_tiles(int dh, const arch::Arch& a) {
   const int R = a.attention.rows, C = a.attention.cols;
   std::vector<KvTile> t;
   for (int k0 = 0; k0 < dh; k0 += C)
-    for (int v0 = 0; v0 < dh; v0 += R) t.push_back({k0, std::min(C, dh - k0), v0, std::min(R, dh - v0)});
+    for (int v0 = 0; v0 < dh; v0 += R)
+      t.push_back({k0, std::min(C, dh - k0), v0, std::min(R, dh - v0)});
   return t;
 }
 

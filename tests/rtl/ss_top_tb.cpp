@@ -223,8 +223,9 @@ class ChipT {
     for (int i = 0; i < 4; ++i) rtl::tick(*m_);
     m_->rst_ni = 1;
   }
-  // Writes the weight buffer through the fill port, WG_BANKS words a cycle: the image's words,
-  // or, from `banks` ($readmemh text of each bank, as `spikestack rtl` writes them), the banks'.
+  // Writes the weight buffer through the fill port, WG_BANKS words a cycle: words 0 ..
+  // n_words - 1, bits [32 k, 32 k + 32) of word a being word32(a, k) (from a WeightImage, or from
+  // the bank files `spikestack rtl` wrote).
   void load_weights(int n_words, int width, const std::function<uint32_t(int, int)>& word32) {
     const int banks = int(sizeof(m_->wfill_data_i) * 8) / width;  // the port: banks x width bits
     for (int a = 0; a < n_words; a += banks) {
