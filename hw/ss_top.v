@@ -20,10 +20,10 @@ module ss_top #(
   parameter integer SG_LANES    = 4,   // spike-generator lanes
   parameter integer CHUNK       = 4,   // tokens per chunk
   parameter integer PLANES      = 8,   // widest bit-serial input
-  parameter integer WBW         = 64,  // weight bits per cycle per core into its array's spare
-                                       // bank when all CORES share the weight buffer (bandwidth /
-                                       // CORES; a layer record's wshare = the cores sharing it,
-                                       // the simulator's concurrency)
+  parameter integer WBW         = 64,  // weight bits per cycle per core from its fetch when all
+                                       // CORES share the weight buffer (bandwidth / CORES; a
+                                       // layer record's wshare = the cores sharing it, the
+                                       // simulator's concurrency)
   parameter integer SBW         = 64,  // spike bits per cycle reaching the core
   parameter integer TOK_W       = 12,  // token index bits
   parameter integer CH_W        = 12,  // channel index bits
@@ -279,10 +279,10 @@ module ss_top #(
   // Each core's ops pass a weight fetch (wfetch.v) that reads the op's tile from the weight
   // buffer: the cores' requests take turns (round-robin), one beat of WG_BEAT words a cycle;
   // the words come out of the banks a cycle later and cross the bus (BUS_LAT stages) to the
-  // core that asked. The fetch runs up to its DEPTH ops ahead, which hides the banks' and the
-  // bus's latency; the core then writes a tile into its array's spare bank at its share of the
-  // weight bandwidth (WBW x CORES / wshare bits a cycle, the simulator's rate), so an op can
-  // wait for either: its words (the buffer and the bus) or its bank's write port.
+  // core that asked. The fetch, the buffer side's staging, runs up to its DEPTH ops ahead,
+  // which hides the banks' and the bus's latency; the tile then crosses to the core at the
+  // core's share of the weight bandwidth (WBW x CORES / wshare bits a cycle, the simulator's
+  // rate, counted by the core's load stage), so an op waits for its words or its transfer.
   localparam integer IW = (CORES > 1) ? $clog2(CORES) : 1;
   localparam integer BB = WG_BEAT * WG_WIDTH;
   wire [CORES-1:0]      rq_valid, rq_gnt;
