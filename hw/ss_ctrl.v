@@ -17,15 +17,28 @@
 //                    255, ATT_UNIT: fields in ss_top.v), to the attention stage, or a router
 //                    record (unit 254, RT_UNIT: weights, constants or a token's input), to the
 //                    router stage, once the layer's barrier is passed (their inputs are the
-//                    layers' before)
+//                    layers' before); or a weight fill (unit 253, FILL_UNIT: off-chip row,
+//                    rows, release cores (bits 42..57, a mask), release at drain (bit 58),
+//                    ring row (bits 75..)), to the fill engine (wfill.v) once the barrier is
+//                    passed and each core of the mask has no layer pending (its layer records
+//                    so far have taken effect: the layers before them have drained); if it is
+//                    released at drain, once it is the oldest record and everything before
+//                    has fired. The fills of a streamed model (its weights exceed the
+//                    weight buffer) overwrite layers that have finished: the compiler places
+//                    each after the layer record whose barrier or core barrier frees its rows
 //   type 1 layer   : acc_bits, frac_bits, decay, dw, head, layer id, core_only, core, wshare,
 //                    sshare. core_only = 0: a new layer (or barrier region) starts on every
 //                    core, after the barrier. core_only = 1: inside a barrier region (a
 //                    concurrent group of expert layers), the named core's next layer: its
 //                    configuration and id change once that core alone has drained. Then
 //                    (bits 74..) attn, the attention LIF's scale and threshold: the attention
-//                    stage's configuration, taken with the layer's
-//   type 2 end     : the program ends once the last layer has fired and the head is scored
+//                    stage's configuration, taken with the layer's; then (bit 91 + MEM_W)
+//                    wfill: the layer's weights are streamed, and it waits for its fill (the
+//                    oldest fill done and not yet waited for; two are done at reset: the
+//                    first two layers', loaded before the first run)
+//   type 2 end     : the program ends once the last layer has fired and the head is scored;
+//                    the ring base (in rows, added to the program's weight addresses) then
+//                    advances by bits 2.. (the next program's first layers follow this one's)
 //   type 3 class   : class index, scorer mul and bias (the head's constants)
 module ss_ctrl #(
   parameter integer COLS        = 4,   // SE array columns
@@ -48,12 +61,13 @@ module ss_ctrl #(
   parameter integer CORES       = 1,   // SE cores (an op record names its core)
   parameter integer ATT_BITS    = 0,   // bits of an attention tile record (ss_top.v)
   parameter integer RT_BITS     = 0,   // bits of a router record (ss_top.v)
+  parameter integer RW          = 7,   // bits of a weight-buffer row (the ring's base)
   // derived (do not set): record layout, see the offsets below
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
   parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + WADDR_W + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + MUL_W + SCORE_W,
-  parameter integer LAY_BITS    = 91 + MEM_W,  // a layer record, with the attention fields
+  parameter integer LAY_BITS    = 92 + MEM_W,  // a layer record, with the attention fields
   parameter integer REC_BITS    = (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) > ATT_BITS ?
                                   (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) : ATT_BITS,
   parameter integer REC_BITS_R  = (REC_BITS > RT_BITS) ? REC_BITS : RT_BITS,
@@ -107,7 +121,14 @@ module ss_ctrl #(
   output wire                        rt_valid_o,
   input  wire                        rt_ready_i,
   output wire [REC_W-1:0]            rt_rec_o,
-  input  wire                        rt_drained_i
+  input  wire                        rt_drained_i,
+  // the weight fill engine: its commands (fill records, fields decoded in ss_top), a fill's end,
+  // and the ring base the program's weight addresses are relative to
+  output wire                        fill_valid_o,
+  input  wire                        fill_ready_i,
+  output wire [REC_W-1:0]            fill_rec_o,
+  input  wire                        fill_done_i,
+  output reg  [RW-1:0]               wbase_o
 );
   localparam [1:0] T_OP = 2'd0, T_LAYER = 2'd1, T_END = 2'd2, T_CLASS = 2'd3;
   localparam integer PW = (FIFO_DEPTH > 1) ? $clog2(FIFO_DEPTH) : 1;
@@ -117,6 +138,7 @@ module ss_ctrl #(
   localparam integer CORE_W = 8;                // the op record's core (unit) field
   localparam [CORE_W-1:0] ATT_UNIT = 8'd255;    // the unit field of an attention tile
   localparam [CORE_W-1:0] RT_UNIT  = 8'd254;    // ... of a router record
+  localparam [CORE_W-1:0] FILL_UNIT = 8'd253;   // ... of a weight fill
   localparam integer AC = 2*CFG_W + 17 + 16 + MEM_W;  // the attention stage's configuration
 
   // ------------------------------------------------------------------ record FIFO
@@ -148,11 +170,14 @@ module ss_ctrl #(
   reg [CORES*LC-1:0] cfg_q;                     // per core: its configuration
   reg [CORES*LC-1:0] ccfg_q;                    // per core: its next layer in the region
   reg [CORES-1:0]    cpend_q;                   // ... waits for that core to drain
+  reg [7:0]          wav_q;                     // fills done and not yet waited for
   // a layer record's configuration: acc_bits .. layer id (bits 2..48), wshare, sshare (58..73)
   wire [LC-1:0]   rec_cfg  = {rec[58 +: 16], rec[2 +: 2*CFG_W + 17 + 2 + 16]};
   wire            rec_only = rec[49];
   wire [7:0]      rec_core = rec[50 +: 8];
   wire [AC-1:0]   rec_att  = {rec[91 +: MEM_W], rec[75 +: 16], rec[2 +: 2*CFG_W + 17]};
+  wire            rec_wfill = rec[91 + MEM_W];
+  wire            wait_fill = rec_wfill && (wav_q == 8'd0);
 
   // Op dispatch, one op per core and cycle: each ready core takes its oldest op record in the
   // FIFO, if only op records are older (a core's ops keep their order, and no op passes a
@@ -169,6 +194,9 @@ module ss_ctrl #(
   reg  rt_seen;                                 // the same for the router stage
   reg  [PW-1:0] rt_slot;
   reg  [CW-1:0] rt_pos;
+  reg  fl_seen;                                 // ... and for the weight fills
+  reg  [PW-1:0] fl_slot;
+  reg  [CW-1:0] fl_pos;
   reg  stop;
   reg  [CW-1:0] ntaken;                         // ops taken this cycle
   reg  [CW-1:0] after [0:FIFO_DEPTH-1];         // positions taken behind position j
@@ -195,6 +223,9 @@ module ss_ctrl #(
     rt_seen  = 1'b0;
     rt_slot  = rd_q;
     rt_pos   = {CW{1'b0}};
+    fl_seen  = 1'b0;
+    fl_slot  = rd_q;
+    fl_pos   = {CW{1'b0}};
     a_stop   = !busy_o;
     for (ja = 0; ja < FIFO_DEPTH; ja = ja + 1)
       if (!a_stop && ja[CW-1:0] < cnt_q) begin
@@ -207,9 +238,30 @@ module ss_ctrl #(
           rt_seen = 1'b1;
           rt_slot = slot[ja];
           rt_pos  = ja[CW-1:0];
+        end else if (!fl_seen && fifo_q[slot[ja]][67 +: CORE_W] == FILL_UNIT) begin
+          fl_seen = 1'b1;
+          fl_slot = slot[ja];
+          fl_pos  = ja[CW-1:0];
         end
       end
   end
+  // the oldest fill's release: the barrier passed, the cores of its mask past their pending
+  // layers, and (released at drain) it is the oldest record and everything before has fired
+  /* verilator lint_off UNUSEDSIGNAL */
+  wire [15:0] fl_mask = fifo_q[fl_slot][42 +: 16];  // (cores beyond CORES unused)
+  /* verilator lint_on UNUSEDSIGNAL */
+  wire        fl_drain = fifo_q[fl_slot][58];
+  reg         fl_core_ok;
+  integer     fk;
+  always @* begin
+    fl_core_ok = 1'b1;
+    for (fk = 0; fk < CORES && fk < 16; fk = fk + 1)
+      if (fl_mask[fk] && cpend_q[fk]) fl_core_ok = 1'b0;
+  end
+  wire all_drained = (&drained_i) && att_drained_i && rt_drained_i;
+  wire fl_go = fl_seen && !pend_q && fill_ready_i && fl_core_ok &&
+               (!fl_drain || (fl_pos == {CW{1'b0}} && all_drained &&
+                              cpend_q == {CORES{1'b0}}));
   always @* begin
     op_valid_o = {CORES{1'b0}};
     taken      = {FIFO_DEPTH{1'b0}};
@@ -225,6 +277,8 @@ module ss_ctrl #(
           if (att_seen && jj[CW-1:0] == att_pos && !pend_q && att_ready_i) taken[jj] = 1'b1;
         end else if (fifo_q[slot[jj]][67 +: CORE_W] == RT_UNIT) begin
           if (rt_seen && jj[CW-1:0] == rt_pos && !pend_q && rt_ready_i) taken[jj] = 1'b1;
+        end else if (fifo_q[slot[jj]][67 +: CORE_W] == FILL_UNIT) begin
+          if (jj[CW-1:0] == fl_pos && fl_go) taken[jj] = 1'b1;
         end else
           for (ki = 0; ki < CORES; ki = ki + 1)
             if (fifo_q[slot[jj]][67 +: CORE_W] == ki[CORE_W-1:0]) begin
@@ -244,10 +298,9 @@ module ss_ctrl #(
       ntaken    = ntaken + {{(CW-1){1'b0}}, taken[jj]};
     end
   end
-  wire all_drained = (&drained_i) && att_drained_i && rt_drained_i;
   wire is_layer  = busy_o && have && typ == T_LAYER;
   // a new layer (region) waits for every core's pending layer of the region before it
-  wire pop_layer = is_layer && !rec_only && !pend_q && (cpend_q == {CORES{1'b0}});
+  wire pop_layer = is_layer && !rec_only && !pend_q && (cpend_q == {CORES{1'b0}}) && !wait_fill;
   // core k's next layer of a region waits for its pending one
   reg  pop_core;
   reg  [CORES-1:0] core_sel;
@@ -258,7 +311,7 @@ module ss_ctrl #(
     for (kj = 0; kj < CORES; kj = kj + 1)
       if (is_layer && rec_only && rec_core == kj[7:0]) begin
         core_sel[kj] = 1'b1;
-        pop_core     = !cpend_q[kj];
+        pop_core     = !cpend_q[kj] && !wait_fill;
       end
   end
   // core k's pending layer takes effect once k has drained and the barrier before is passed
@@ -274,6 +327,8 @@ module ss_ctrl #(
   assign att_valid_o = busy_o && att_seen && !pend_q;
   assign rt_rec_o    = fifo_q[rt_slot];
   assign rt_valid_o  = busy_o && rt_seen && !pend_q;
+  assign fill_rec_o   = fifo_q[fl_slot];
+  assign fill_valid_o = busy_o && fl_go;
   genvar gk;
   generate
     for (gk = 0; gk < CORES; gk = gk + 1) begin : g_rec
@@ -308,6 +363,7 @@ module ss_ctrl #(
       any_q <= 1'b0; pend_q <= 1'b0; dep_q <= {CORES{1'b0}}; scoring_q <= 1'b0;
       cls_cnt_q <= {NW{1'b0}}; cpend_q <= {CORES{1'b0}};
       cfg_q <= {(CORES*LC){1'b0}}; cfg_head_o <= 1'b0;
+      wbase_o <= {RW{1'b0}};
     end else if (start_i && !busy_o) begin
       busy_o <= 1'b1; done_o <= 1'b0; layer_o <= 16'd0;
       wr_q <= {PW{1'b0}}; rd_q <= {PW{1'b0}}; cnt_q <= {CW{1'b0}}; outst_q <= {CW{1'b0}};
@@ -368,9 +424,15 @@ module ss_ctrl #(
       else if (score_valid_i) scoring_q <= 1'b0;
       if (finish) begin
         busy_o <= 1'b0; done_o <= 1'b1;
+        wbase_o <= wbase_o + rec[2 +: RW];
       end
     end
   end
+
+  // fills done and not yet waited for (across runs: a program fills the next one's first layers)
+  always @(posedge clk_i)
+    if (!rst_ni) wav_q <= 8'd2;
+    else wav_q <= wav_q + {7'd0, fill_done_i} - {7'd0, (pop_layer || pop_core) && rec_wfill};
 
   assign core_cfg_o = cfg_q;
   genvar kg;

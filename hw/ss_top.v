@@ -57,6 +57,8 @@ module ss_top #(
   parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES,
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
   parameter integer GA_W        = (WG_WORDS > 1) ? $clog2(WG_WORDS) : 1,
+  parameter integer LOG2B       = (WG_BANKS > 1) ? $clog2(WG_BANKS) : 0,
+  parameter integer RW          = (GA_W > LOG2B) ? GA_W - LOG2B : 1,  // row address bits
   parameter integer OP_BITS     = 75 + T_W + TOK_W + CH_W + GA_W + CHUNK*TOKB +
                                   COLS*BIAS_W + COLS*MEM_W,
   parameter integer CLS_BITS    = 10 + 24 + 64,
@@ -66,7 +68,7 @@ module ss_top #(
                                   RT_XB ? ((RT_WROWS*RT_E*8 > RT_E*96) ? RT_WROWS*RT_E*8 :
                                   RT_E*96) : RT_XB,
   parameter integer RT_BITS     = 75 + RT_PAY,
-  parameter integer LAY_BITS    = 91 + MEM_W,
+  parameter integer LAY_BITS    = 92 + MEM_W,
   parameter integer REC_BITS    = (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) > ATT_BITS ?
                                   (OP_BITS > CLS_BITS ? OP_BITS : CLS_BITS) : ATT_BITS,
   parameter integer REC_BITS_R  = (REC_BITS > RT_BITS) ? REC_BITS : RT_BITS,
@@ -89,11 +91,17 @@ module ss_top #(
   output wire [ADDR_W-1:0]           oc_rd_addr_o,
   input  wire                        oc_rd_valid_i,
   input  wire [REC_W-1:0]            oc_rd_data_i,
-  // weight-buffer fill port (before a run: the weight image, WG_BANKS words a cycle from word
-  // wfill_addr_i, which is a multiple of WG_BANKS)
+  // weight-buffer load port (before the first run: the weight image, or a streamed model's
+  // first two layers; WG_BANKS words a cycle from word wfill_addr_i, a multiple of WG_BANKS)
   input  wire                        wfill_en_i,
   input  wire [GA_W-1:0]             wfill_addr_i,
   input  wire [WG_BANKS*WG_WIDTH-1:0] wfill_data_i,
+  // off-chip weight memory (a streamed model's weight fills): one row of WG_BANKS words a
+  // request, answered in order, any latency
+  output wire                        wm_rd_req_o,
+  output wire [23:0]                 wm_rd_addr_o,
+  input  wire                        wm_rd_valid_i,
+  input  wire [WG_BANKS*WG_WIDTH-1:0] wm_rd_data_i,
   // membrane spill ports, SG_LANES per core, core k's at lanes k*SG_LANES.. (read data the
   // cycle after the request)
   output wire [NL-1:0]               mem_rd_en_o,
@@ -129,6 +137,7 @@ module ss_top #(
   output wire                        att_busy_o,    // a channel runs in the attention unit
   output wire                        rt_busy_o,     // a score update in the router
   output wire [WG_BANKS-1:0]         wglb_rd_o,     // weight-buffer banks read (one word each)
+  output wire [WG_BANKS-1:0]         wglb_wr_o,     // ... written by a weight fill
   output wire                        wbus_o         // a beat of weight words leaves the bus
 );
   localparam integer CFG_W = 6;
@@ -172,13 +181,17 @@ module ss_top #(
   wire             rt_valid, rt_ready, rt_drained;
   /* verilator lint_off UNUSEDSIGNAL */
   wire [REC_W-1:0] rt_rec;                      // type, unit and padding unused
+  wire [REC_W-1:0] fl_rec;                      // a weight fill: its release fields are the
+                                                // controller's
   /* verilator lint_on UNUSEDSIGNAL */
+  wire             fl_valid, fl_ready, fl_done;
+  wire [RW-1:0]    wbase;                       // the ring row of the program's row 0
 
   ss_ctrl #(
     .COLS(COLS), .WADDR_W(GA_W), .BIAS_W(BIAS_W), .MEM_W(MEM_W),
     .SG_LANES(SG_LANES), .CHUNK(CHUNK), .TOKB(TOKB), .TOK_W(TOK_W), .CH_W(CH_W), .T_W(T_W),
     .CFG_W(CFG_W), .CLASSES(CLASSES), .MUL_W(24), .SCORE_W(64), .FIFO_DEPTH(FIFO_DEPTH),
-    .ADDR_W(ADDR_W), .CORES(CORES), .ATT_BITS(ATT_BITS), .RT_BITS(RT_BITS)
+    .ADDR_W(ADDR_W), .CORES(CORES), .ATT_BITS(ATT_BITS), .RT_BITS(RT_BITS), .RW(RW)
   ) u_ctrl (
     .clk_i           (clk_i),
     .rst_ni          (rst_ni),
@@ -212,7 +225,12 @@ module ss_top #(
     .rt_valid_o      (rt_valid),
     .rt_ready_i      (rt_ready),
     .rt_rec_o        (rt_rec),
-    .rt_drained_i    (rt_drained)
+    .rt_drained_i    (rt_drained),
+    .fill_valid_o    (fl_valid),
+    .fill_ready_i    (fl_ready),
+    .fill_rec_o      (fl_rec),
+    .fill_done_i     (fl_done),
+    .wbase_o         (wbase)
   );
 
   // the MoE router: records of unit 254 (weights, constants, a token's input bits)
@@ -283,6 +301,9 @@ module ss_top #(
   // which hides the banks' and the bus's latency; the tile then crosses to the core at the
   // core's share of the weight bandwidth (WBW x CORES / wshare bits a cycle, the simulator's
   // rate, counted by the core's load stage), so an op waits for its words or its transfer.
+  // A streamed model's layers follow each other around the buffer as a ring: the program's
+  // addresses are relative to the ring base (wbase, in rows), and the fill engine (wfill.v)
+  // writes a layer's rows from the off-chip weight memory in the cycles no fetch reads.
   localparam integer IW = (CORES > 1) ? $clog2(CORES) : 1;
   localparam integer BB = WG_BEAT * WG_WIDTH;
   wire [CORES-1:0]      rq_valid, rq_gnt;
@@ -293,7 +314,7 @@ module ss_top #(
   rr_arbiter #(.N(CORES), .IDX_W(IW)) u_warb (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
-    .req_i       (rq_valid & {CORES{!wfill_en_i}}),  // the fill port has the banks
+    .req_i       (rq_valid & {CORES{!wfill_en_i}}),  // the load port has the banks
     .ack_i       (gnt_valid),
     .gnt_o       (rq_gnt),
     .gnt_idx_o   (gnt_idx),
@@ -309,17 +330,51 @@ module ss_top #(
   wire [WG_BANKS*WG_WIDTH-1:0] wg_rdata;       // a beat uses WG_BEAT of the banks' words
   /* verilator lint_on UNUSEDSIGNAL */
   wire [WG_BANKS-1:0] wg_bank_en;
+  wire                fl_wr;                   // the fill engine writes a row
+  wire [RW-1:0]       fl_row;
+  wire [WG_BANKS*WG_WIDTH-1:0] fl_data;
+  wfill #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .RW(RW), .OA_W(24)) u_wfill (
+    .clk_i       (clk_i),
+    .rst_ni      (rst_ni),
+    .cmd_valid_i (fl_valid),
+    .cmd_ready_o (fl_ready),
+    .cmd_src_i   (fl_rec[2 +: 24]),
+    .cmd_rows_i  (fl_rec[26 +: 16]),
+    .cmd_dst_i   (fl_rec[75 +: RW] + wbase),
+    .wm_req_o    (wm_rd_req_o),
+    .wm_addr_o   (wm_rd_addr_o),
+    .wm_valid_i  (wm_rd_valid_i),
+    .wm_data_i   (wm_rd_data_i),
+    .rd_busy_i   (gnt_valid || wfill_en_i),
+    .wr_en_o     (fl_wr),
+    .wr_row_o    (fl_row),
+    .wr_data_o   (fl_data),
+    .done_o      (fl_done),
+    /* verilator lint_off PINCONNECTEMPTY */
+    .idle_o      ()
+    /* verilator lint_on PINCONNECTEMPTY */
+  );
+  wire [GA_W-1:0] fl_addr;
+  generate
+    if (LOG2B > 0) begin : g_fl_addr
+      assign fl_addr = {fl_row, {LOG2B{1'b0}}};
+    end else begin : g_fl_addr1
+      assign fl_addr = fl_row;
+    end
+  endgenerate
+  wire wg_we = wfill_en_i || fl_wr;             // (the fill writes only when no fetch reads)
   glb #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .DEPTH(WG_WORDS), .ADDR_W(GA_W)) u_wglb (
     .clk_i     (clk_i),
-    .en_i      (wfill_en_i || gnt_valid),    // (no grant while filling)
-    .we_i      (wfill_en_i),
-    .addr_i    (wfill_en_i ? wfill_addr_i : rq_addr[gnt_idx*GA_W +: GA_W]),
-    .lane_en_i (wfill_en_i ? {WG_BANKS{1'b1}} : lanes_g),
-    .wdata_i   (wfill_data_i),
+    .en_i      (wg_we || gnt_valid),            // (no grant while loading)
+    .we_i      (wg_we),
+    .addr_i    (wfill_en_i ? wfill_addr_i : fl_wr ? fl_addr : rq_addr[gnt_idx*GA_W +: GA_W]),
+    .lane_en_i (wg_we ? {WG_BANKS{1'b1}} : lanes_g),
+    .wdata_i   (wfill_en_i ? wfill_data_i : fl_data),
     .rdata_o   (wg_rdata),
     .bank_en_o (wg_bank_en)
   );
-  assign wglb_rd_o = wg_bank_en & {WG_BANKS{!wfill_en_i}};
+  assign wglb_rd_o = wg_bank_en & {WG_BANKS{!wg_we}};
+  assign wglb_wr_o = wg_bank_en & {WG_BANKS{fl_wr}};
   // the read's requester, with its words the cycle after
   reg          rd_v_q;
   reg [IW-1:0] rd_dst_q;
@@ -349,6 +404,15 @@ module ss_top #(
   );
   assign wbus_o = bt_valid;
 
+  wire [GA_W-1:0] wbase_w;                      // the ring base as a word address
+  generate
+    if (LOG2B > 0) begin : g_wbase
+      assign wbase_w = {wbase, {LOG2B{1'b0}}};
+    end else begin : g_wbase1
+      assign wbase_w = wbase;
+    end
+  endgenerate
+
   genvar k;
   generate
     for (k = 0; k < CORES; k = k + 1) begin : g_core
@@ -365,7 +429,7 @@ module ss_top #(
         .op_wkeep_i   (op_rec[k*REC_W + 66]),
         .op_ru_i      (op_rec[k*REC_W + 30 +: 16]),
         .op_cu_i      (op_rec[k*REC_W + 46 +: 16]),
-        .op_waddr_i   (op_rec[k*REC_W + O_WA +: GA_W]),
+        .op_waddr_i   (op_rec[k*REC_W + O_WA +: GA_W] + wbase_w),
         .core_valid_o (se_valid_op[k]),
         .core_ready_i (se_ready[k]),
         .core_rec_o   (rec[k*REC_W +: REC_W]),

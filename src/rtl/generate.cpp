@@ -17,6 +17,7 @@
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
 #include "rtl/top_program.h"
+#include "sim/capacity.h"
 #include "sim/cycle.h"
 #include "sim/sample.h"
 
@@ -274,18 +275,41 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
     nlohmann::json layers = nlohmann::json::array(), stages = nlohmann::json::array();
     nlohmann::json wfiles = nlohmann::json::array();
     int wwords = 0;
+    bool streamed = false;
     if (o.weights) {
       const SafeTensors w = SafeTensors::load(m.weights);
       const sim::Workload wl = sim::build_workload(m);
-      // the weight buffer's contents, per bank (resident: written once, read by every image)
+      // the weight buffer's contents before the first run, per bank: every tile (resident:
+      // read by every image), or the first two layers' (streamed, as the simulator decides:
+      // the rest comes from the off-chip weight memory, program/weights.rows.hex)
       const WeightImage img(m, w, wl, a, p);
+      streamed = !sim::weights_fit(wl, a);
+      if (!streamed && !img.fits(p))
+        throw Error(fmt::format(
+            "{}: buffers.weight.size: {} KiB hold {} words of {} bits; the SE-core weight tiles "
+            "of {} need {} ({:.1f} KiB) with each tile and layer word- and row-aligned",
+            a.file, double(p.wg_words) * p.wg_width / 8192.0, p.wg_words, p.wg_width, m.file,
+            img.words(), double(img.words()) * p.wg_width / 8192.0));
+      if (streamed)  // the ring holds each layer (whether it holds the ones it runs beside is
+                     // the program's question, rtl::top_program)
+        for (const std::string& l : img.layers())
+          if (img.layer_rows(l) > p.wg_words / p.wg_banks)
+            throw Error(fmt::format(
+                "{}: buffers.weight.size: layer {} of {} needs {} rows of {} words; the buffer "
+                "holds {} (the weights stream, which needs the largest layer to fit)",
+                a.file, l, m.file, img.layer_rows(l), p.wg_banks, p.wg_words / p.wg_banks));
       wwords = img.words();
+      const int boot = !streamed || img.layers().size() < 2
+                           ? img.words()
+                           : (img.layer_row(img.layers()[1]) + img.layer_rows(img.layers()[1])) *
+                                 p.wg_banks;
       fs::create_directories(tmp / "program");
       for (int b = 0; b < p.wg_banks; ++b) {
         const std::string f = fmt::format("program/weights.bank{}.hex", b);
-        write_file_atomic((tmp / f).string(), img.bank_hex(b, p.wg_banks));
+        write_file_atomic((tmp / f).string(), img.bank_hex(b, boot));
         wfiles.push_back(f);
       }
+      if (streamed) write_file_atomic((tmp / "program/weights.rows.hex").string(), img.rows_hex());
       const Network net(m, w, Mode::Int);
       const sim::SimContext ctx(a);
       for (size_t i = 0; o.images && i < o.images->count(); ++i) {
@@ -297,8 +321,14 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
                          s);
         sim::simulate_sample(wl, s, ctx, &pw);
         // the off-chip memory image ss_top runs the inference from
+        std::vector<std::vector<uint32_t>> prog;
+        try {
+          prog = top_program(pw.top, p, att, rt, img, streamed);
+        } catch (const Error& e) {
+          throw Error(fmt::format("{}: image {}: {}", a.file, i, e.what()));
+        }
         write_file_atomic((tmp / "program" / fmt::format("image{}.rec", i)).string(),
-                          program_hex(top_program(pw.top, p, att, rt, img)));
+                          program_hex(prog));
       }
     }
     nlohmann::json man = {
@@ -319,10 +349,17 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
          {{"banks", wfiles},
           {"words", wwords},
           {"word_bits", p.wg_width},
+          {"streamed", streamed},
           {"note",
-           "program/weights.bank<b>.hex: bank b of the weight buffer (word a in bank a % banks, "
-           "row a / banks; $readmemh), every SE-core weight tile resident; an op names its tile "
-           "by word address"}}},
+           streamed
+               ? "program/weights.bank<b>.hex: bank b of the weight buffer before the first run "
+                 "(word a in bank a % banks, row a / banks; $readmemh): the model's first two "
+                 "layers; program/weights.rows.hex: the off-chip weight memory, every SE-core "
+                 "weight tile, one row of banks words a line; the programs' fill records stream "
+                 "the rest around the buffer (a ring)"
+               : "program/weights.bank<b>.hex: bank b of the weight buffer (word a in bank a % "
+                 "banks, row a / banks; $readmemh), every SE-core weight tile resident; an op "
+                 "names its tile by word address"}}},
         {"not_in_rtl_yet", sum.unsupported},
         {"program_note", o.weights ? "" : "shape-only model: no weights, no program"}};
     for (const auto& [k, val] : se_core_fields(p)) man["se_core"][k] = val;

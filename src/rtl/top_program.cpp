@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cmath>
+#include <map>
 #include <string>
 
 #include "common/error.h"
@@ -21,6 +22,7 @@ constexpr int kMulW = 24, kScoreW = 64, kCfgW = 6;  // hw/ss_top.v's scorer and 
 constexpr int kAttUnit = 255;     // the unit field of an attention tile record (ss_ctrl.v ATT_UNIT)
 constexpr int kUnitBit = 67;      // where a type-0 record's unit field starts
 constexpr int kRouterUnit = 254;  // the unit field of a router record (ss_ctrl.v RT_UNIT)
+constexpr int kFillUnit = 253;    // ... of a weight fill (ss_ctrl.v FILL_UNIT)
 constexpr int kRtWW = 8, kRtMulW = 32;  // router_stage's weight and multiplier bits
 
 int op_bits(const SeCoreParams& p) {
@@ -31,7 +33,7 @@ int op_bits(const SeCoreParams& p) {
 int att_bits(const SeCoreParams& p, const AttParams& t) {
   return 75 + p.t_w + p.ch_w + t.ni * (t.rows + 2 * t.cols) * t.lanes;
 }
-int layer_bits(const SeCoreParams& p) { return 91 + p.mem_w; }
+int layer_bits(const SeCoreParams& p) { return 92 + p.mem_w; }
 // a router record (hw/ss_top.v RT_BITS)
 int router_bits(const RouterParams& r) {
   return 75 + std::max({r.wrows * r.e * kRtWW, r.e * (kRtMulW + 64), r.pl_p * r.t_p * r.cin_p});
@@ -332,9 +334,33 @@ int record_bits(const SeCoreParams& p, const AttParams& att, const RouterParams&
 
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_order,
                                                const SeCoreParams& p, const AttParams& att,
-                                               const RouterParams& rt, const WeightImage& weights) {
+                                               const RouterParams& rt, const WeightImage& weights,
+                                               bool streamed) {
   const int R = record_bits(p, att, rt);
   std::vector<std::vector<uint32_t>> recs;
+  // a streamed model: the layers placed around the ring (program-relative rows, unwrapped) and
+  // the layer records (each a barrier or, naming a core, a core barrier) in program order
+  const int64_t ring = p.wg_words / p.wg_banks;
+  const int rw = std::max(1, p.wg_addr_w() - std::countr_zero(unsigned(p.wg_banks)));  // its bits
+  struct Placed {
+    std::string name;
+    int64_t row;                // first row, unwrapped
+    int rows;
+    size_t gate, region;        // its layer record, its region's record
+    int core;                   // its core in a region, else -1
+    size_t barrier;             // its layer record's index in `barriers`
+  };
+  struct Barrier {
+    size_t rec, region;
+    int core;                   // -1: a region's (or a layer's) barrier
+    bool core_first;            // the core's first layer of the region
+  };
+  std::vector<Placed> placed;
+  std::vector<Barrier> barriers;
+  std::map<std::string, int64_t> ring_row;
+  int64_t next_row = 0;
+  size_t region = 0;
+  std::vector<int> core_seen;  // per core: layer records of the region so far
   // a run of consecutive grouped layers: its SE-core layers first, then its attention layers
   // (each expert's attention needs only its own query projection, which comes before it)
   std::vector<TopLayer> layers;
@@ -365,6 +391,20 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     h.put(l.attention, 1, "attn");
     h.put(l.attn_scale, 16, "attention scale");
     h.put(l.attn_th, p.mem_w, "attention threshold");
+    // a streamed layer with tiles waits for its fill (in a region: at its core-only record)
+    const bool gated = streamed && !l.attention && !l.router && !l.ops.empty() &&
+                       (core >= 0 || l.group < 0) &&
+                       std::count(weights.layers().begin(), weights.layers().end(), l.name);
+    h.put(gated, 1, "wfill");
+    if (core < 0) region = recs.size(), core_seen.assign(core_seen.size(), 0);
+    if (core >= 0 && size_t(core) >= core_seen.size()) core_seen.resize(size_t(core) + 1, 0);
+    barriers.push_back({recs.size(), region, core, core >= 0 && core_seen[size_t(core)]++ == 0});
+    if (gated) {
+      placed.push_back({l.name, next_row, weights.layer_rows(l.name), recs.size(), region, core,
+                        barriers.size() - 1});
+      ring_row[l.name] = next_row;
+      next_row += weights.layer_rows(l.name);
+    }
     recs.push_back(h.take());
   };
   auto tile_record = [&](const AttTile& x) {
@@ -404,11 +444,113 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     r.put(s.t0, p.t_w, "t0");
     r.put(s.j0, p.tok_w, "j0");
     r.put(s.c0, p.ch_w, "o0");
-    r.put(op.wkeep ? 0 : weights.address(l.name, s.r0, s.c0), p.wg_addr_w(), "weight address");
+    int64_t wa = op.wkeep ? 0 : weights.address(l.name, s.r0, s.c0);
+    if (streamed && !op.wkeep)  // program-relative: the layer's ring row, then the tile
+      wa = ((ring_row.at(l.name) - weights.layer_row(l.name)) * p.wg_banks + wa) %
+           (ring * p.wg_banks);
+    r.put(wa, p.wg_addr_w(), "weight address");
     for (uint8_t x : op.x) r.put(x, 1, "spike");
     for (int32_t b : op.bias) r.put(b, p.bias_w, "bias");
     for (int32_t t : op.th) r.put(t, p.mem_w, "threshold");
     recs.push_back(r.take());
+  };
+  // A streamed program's fill records, inserted into `body` (every record but the end record).
+  auto with_fills = [&](std::vector<std::vector<uint32_t>> body) {
+    const std::string size_key = "buffers.weight.size";
+    if (placed.size() < 2 || placed[0].core >= 0 || placed[1].core >= 0 ||
+        weights.layers().size() < 2 || placed[0].name != weights.layers()[0] ||
+        placed[1].name != weights.layers()[1])
+      throw Error(fmt::format(
+          "{}: the weights stream (they exceed the buffer), which needs the model's first two "
+          "layers with weights to run first and without experts",
+          size_key));
+    // the fills: this program's layers after the first two, then the next one's first two;
+    // layer k's is released no earlier than layer k - 2's barrier (so at most two fills are
+    // under way or queued, the fill engine's queue, and no fill record waits in the record FIFO
+    // for the engine), later if the rows it overwrites have not drained by then
+    struct Fill {
+      std::string name;
+      int64_t row;
+      int rows;
+      size_t gate;      // its layer's record (this program's), or past the end (the next one's)
+      size_t earliest;  // the first barrier that may release it
+    };
+    std::vector<Fill> fills;
+    const size_t n = placed.size();
+    for (size_t j = 2; j < n; ++j)
+      fills.push_back(
+          {placed[j].name, placed[j].row, placed[j].rows, placed[j].gate, placed[j - 2].barrier});
+    fills.push_back({placed[0].name, next_row, placed[0].rows, body.size(), placed[n - 2].barrier});
+    fills.push_back({placed[1].name, next_row + placed[0].rows, placed[1].rows, body.size(),
+                     placed[n - 1].barrier});
+    // Whether a fill placed after barrier b's record may overwrite layer j, and the cores whose
+    // pending layers must take effect first: j's region is over (the barrier), or j's core has
+    // a later layer record of the region by then (once it takes effect, j has drained).
+    auto free_after = [&](const Barrier& b, const Placed& j, uint32_t& mask) {
+      if (j.region < b.region) return true;
+      if (j.region != b.region || j.core < 0) return false;
+      for (const Barrier& k : barriers)
+        if (k.region == j.region && k.core == j.core && k.rec > j.gate && k.rec <= b.rec) {
+          if (j.core >= 16) throw Error("ss_top program: weight fills name at most 16 cores");
+          mask |= uint32_t(1) << j.core;
+          return true;
+        }
+      return false;
+    };
+    // where a fill released by barrier b goes: right after its layer record (a region's: after
+    // the core-only records of the cores' first layers that follow it, which need not wait)
+    auto place = [&](size_t b) {
+      size_t k = b + 1;
+      while (barriers[b].core < 0 && k < barriers.size() && barriers[k].rec == barriers[k - 1].rec + 1 &&
+             barriers[k].core_first && barriers[k].region == barriers[b].region)
+        ++k;
+      return barriers[k - 1].rec + 1;
+    };
+    std::vector<std::pair<size_t, std::vector<uint32_t>>> ins;  // (before record, fill)
+    size_t from = 0;                                             // barriers before: too early
+    for (const Fill& f : fills) {
+      if (f.rows > ring)
+        throw Error(fmt::format("{}: layer {} needs {} rows of {} words; the buffer holds {}",
+                                size_key, f.name, f.rows, p.wg_banks, ring));
+      size_t b = std::max(from, f.earliest);
+      uint32_t mask = 0;
+      for (; b < barriers.size(); ++b) {
+        bool ok = true;  // every layer it overwrites has drained
+        mask = 0;
+        for (const Placed& j : placed)
+          if (j.row < f.row + f.rows - ring && j.row + j.rows > f.row - ring &&
+              !free_after(barriers[b], j, mask))
+            ok = false;
+        if (ok) break;
+      }
+      const bool at_drain = b == barriers.size();
+      size_t at = at_drain ? body.size() : place(b);
+      if (std::max(at, ins.empty() ? 0 : ins.back().first) > f.gate ||
+          (at_drain && f.gate < body.size()))
+        throw Error(fmt::format(
+            "{}: layer {}'s weights ({} rows of {} words) can stream in only once the layer "
+            "starts: the ring of {} rows holds too little beside the layers before it",
+            size_key, f.name, f.rows, p.wg_banks, ring));
+      from = b;
+      at = std::max(at, ins.empty() ? 0 : ins.back().first);  // the fills keep their order
+      RecordWriter r(R);
+      r.put(int(RecordType::op), 2, "type");
+      r.put(weights.layer_row(f.name), 24, "off-chip row");
+      r.put(f.rows, 16, "rows");
+      r.put(at_drain ? 0 : mask, 16, "release cores");
+      r.put(at_drain, 1, "release at drain");
+      r.put(0, kUnitBit - 59, "padding");
+      r.put(kFillUnit, 8, "unit");
+      r.put(f.row % ring, rw, "ring row");
+      ins.emplace_back(at, r.take());
+    }
+    std::vector<std::vector<uint32_t>> out;
+    size_t k = 0;
+    for (size_t i = 0; i <= body.size(); ++i) {
+      for (; k < ins.size() && ins[k].first == i; ++k) out.push_back(std::move(ins[k].second));
+      if (i < body.size()) out.push_back(std::move(body[i]));
+    }
+    return out;
   };
   for (size_t i = 0; i < layers.size();) {
     const TopLayer& l = layers[i];
@@ -499,8 +641,10 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     }
     i = end;
   }
+  if (streamed) recs = with_fills(std::move(recs));
   RecordWriter e(R);
   e.put(int(RecordType::end), 2, "type");
+  e.put(streamed ? next_row % ring : 0, rw, "ring base advance");
   recs.push_back(e.take());
   return recs;
 }
@@ -530,9 +674,11 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
       "  output wire oc_rd_req_o,\n  output wire [23:0] oc_rd_addr_o,\n"
       "  input  wire oc_rd_valid_i,\n  input  wire [{}:0] oc_rd_data_i,\n"
       "  input  wire wfill_en_i,\n  input  wire [{}:0] wfill_addr_i,\n"
-      "  input  wire [{}:0] wfill_data_i,\n",
+      "  input  wire [{}:0] wfill_data_i,\n"
+      "  output wire wm_rd_req_o,\n  output wire [23:0] wm_rd_addr_o,\n"
+      "  input  wire wm_rd_valid_i,\n  input  wire [{}:0] wm_rd_data_i,\n",
       from, cores * 16 - 1, record_bits(p, att, rt) - 1, p.wg_addr_w() - 1,
-      p.wg_banks * p.wg_width - 1);
+      p.wg_banks * p.wg_width - 1, p.wg_banks * p.wg_width - 1);
   const std::pair<const char*, int> lanes[] = {{"tok", p.tok_w}, {"ch", p.ch_w}};
   v += fmt::format("  output wire [{}:0] mem_rd_en_o,\n", S - 1);
   for (const auto& [n, w] : lanes)
@@ -559,8 +705,9 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
   v += fmt::format("  output wire class_valid_o,\n  output wire [{}:0] class_o,\n", eidx - 1);
   v += fmt::format(
       "  output wire [{}:0] issue_o,\n  output wire att_busy_o,\n  output wire rt_busy_o,\n"
-      "  output wire [{}:0] wglb_rd_o,\n  output wire wbus_o\n);\n",
-      cores - 1, p.wg_banks - 1);
+      "  output wire [{}:0] wglb_rd_o,\n  output wire [{}:0] wglb_wr_o,\n"
+      "  output wire wbus_o\n);\n",
+      cores - 1, p.wg_banks - 1, p.wg_banks - 1);
   v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' "
        "parameters too)\n"
        "  /* verilator lint_on UNUSEDPARAM */\n  ss_top #(\n";
@@ -614,7 +761,8 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
       "aout_valid_o",  "aout_spike_o", "aout_tok_o",   "aout_ch_o",     "aout_t_o",
       "rout_valid_o",  "rout_tok_o",   "rout_idx_o",   "class_valid_o", "class_o",
       "issue_o",       "att_busy_o",   "rt_busy_o",    "wfill_en_i",    "wfill_addr_i",
-      "wfill_data_i",  "wglb_rd_o",    "wbus_o"};
+      "wfill_data_i",  "wm_rd_req_o",  "wm_rd_addr_o", "wm_rd_valid_i", "wm_rd_data_i",
+      "wglb_rd_o",     "wglb_wr_o",    "wbus_o"};
   for (size_t k = 0; k < std::size(ports); ++k)
     v += fmt::format("    .{}({}){}\n", ports[k], ports[k], k + 1 < std::size(ports) ? "," : "");
   v += "  );\nendmodule\n";

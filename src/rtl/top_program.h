@@ -142,9 +142,25 @@ int record_bits(const SeCoreParams& p, const AttParams& att, const RouterParams&
 // words, bit 0 first. An SE op names its weight tile by its word address in `weights` (the
 // weight buffer's contents; an op that keeps the weights before names 0). Throws if a field
 // does not fit its width (a layer id above 65535, a scorer multiplier beyond 24 bits).
+//
+// `streamed` (the model's weights exceed the weight buffer, sim::weights_fit): the layers with
+// weight tiles follow each other around the buffer as a ring, each from the row after the one
+// before (program-relative rows: the chip adds the ring base, which the end record advances by
+// this program's rows, so the next program's first layers follow). Each such layer's record
+// (a core-only one in a region) waits for its fill; the first two layers' fills are the
+// program before's (or the load before the first run: the image's first rows), and this
+// program fills the ones after them and then the next program's first two (the model's first
+// two layers, which every image runs). A fill record is released by the earliest layer record
+// whose barrier (or core barrier) guarantees that the layers it overwrites have drained, and
+// placed before the next layer record that would not wait for that barrier anyway; a fill of
+// the next program whose rows the last layers hold is released when everything has drained.
+// Throws naming buffers.weight.size when a layer's fill could start only once the layer itself
+// starts (the ring holds too little beside the layers it runs after), or when the first two
+// layers are not the model's first two without experts.
 std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& layers,
                                                const SeCoreParams& p, const AttParams& att,
-                                               const RouterParams& rt, const WeightImage& weights);
+                                               const RouterParams& rt, const WeightImage& weights,
+                                               bool streamed = false);
 
 // The program as text for the off-chip memory model: one record per line, hex, most
 // significant digit first (Verilog $readmemh).

@@ -10,7 +10,7 @@ namespace ss::rtl {
 
 WeightImage::WeightImage(const ModelSpec& m, const SafeTensors& w, const sim::Workload& wl,
                          const arch::Arch& a, const SeCoreParams& p)
-    : width_(p.wg_width) {
+    : width_(p.wg_width), banks_(p.wg_banks) {
   // the tiles in workload order: each layer's passes over all its tokens and channels
   // (a pass of an inference covers one of them: routed experts and head pruning only skip)
   struct Tile {
@@ -25,6 +25,8 @@ WeightImage::WeightImage(const ModelSpec& m, const SafeTensors& w, const sim::Wo
   for (const sim::LayerDesc& d : wl.layers) {
     if (d.kind == sim::Kind::attention || d.kind == sim::Kind::router) continue;
     quants.push_back(quantize_layer(m, w, d));
+    words = (words + banks_ - 1) / banks_ * banks_;  // the layer starts at a row
+    const int64_t first = words;
     // one token: the schedule's every (output tile, input tile) in every time chunk
     for (const sim::WeightPass& s : sim::weight_schedule(d, 1, d.cout, a).passes) {
       if (addr_.count({d.name, s.r0, s.c0})) continue;
@@ -32,13 +34,15 @@ WeightImage::WeightImage(const ModelSpec& m, const SafeTensors& w, const sim::Wo
       tiles.push_back({d.name, s.r0, s.c0, s.ru, s.cu, &quants.back()});
       words += (int64_t(s.ru) * s.cu * p.weight_bits + width_ - 1) / width_;
     }
+    if (words > first) {
+      order_.push_back(d.name);
+      rows_[d.name] = {int(first / banks_), int((words - first + banks_ - 1) / banks_)};
+    }
   }
-  if (words > p.wg_words)
-    throw Error(fmt::format(
-        "{}: buffers.weight.size: {} KiB hold {} words of {} bits; the SE-core weight tiles of "
-        "{} need {} ({:.1f} KiB): the RTL keeps every tile resident in the weight buffer",
-        a.file, double(p.wg_words) * width_ / 8192.0, p.wg_words, width_, m.file, words,
-        double(words) * width_ / 8192.0));
+  words = (words + banks_ - 1) / banks_ * banks_;
+  if (words > INT32_MAX / 2)
+    throw Error(fmt::format("{}: the SE-core weight tiles need {} words of {} bits: too many",
+                            m.file, words, width_));
   words_ = int(words);
   bits_.assign(size_t((words * width_ + 63) / 64), 0);
   for (const Tile& t : tiles) {
@@ -72,18 +76,42 @@ uint32_t WeightImage::word32(int a, int k) const {
   return v;
 }
 
-std::string WeightImage::bank_hex(int b, int banks) const {
-  std::string s;
+int WeightImage::layer_row(const std::string& layer) const {
+  auto it = rows_.find(layer);
+  if (it == rows_.end()) throw Error("weight image: layer " + layer + " has no tiles");
+  return it->second.first;
+}
+
+int WeightImage::layer_rows(const std::string& layer) const {
+  auto it = rows_.find(layer);
+  if (it == rows_.end()) throw Error("weight image: layer " + layer + " has no tiles");
+  return it->second.second;
+}
+
+std::string WeightImage::word_hex(int a) const {
   const int digits = (width_ + 3) / 4;
-  for (int a = b; a < words_; a += banks) {
-    std::string line(size_t(digits), '0');
-    for (int d = 0; d < digits; ++d) {  // digit d from the least significant end
-      int v = 0;
-      for (int i = 0; i < 4 && 4 * d + i < width_; ++i)
-        v |= int((word32(a, (4 * d + i) / 32) >> ((4 * d + i) % 32)) & 1) << i;
-      line[size_t(digits - 1 - d)] = "0123456789abcdef"[v];
-    }
-    s += line + "\n";
+  std::string line(size_t(digits), '0');
+  for (int d = 0; d < digits; ++d) {  // digit d from the least significant end
+    int v = 0;
+    for (int i = 0; i < 4 && 4 * d + i < width_; ++i)
+      v |= int((word32(a, (4 * d + i) / 32) >> ((4 * d + i) % 32)) & 1) << i;
+    line[size_t(digits - 1 - d)] = "0123456789abcdef"[v];
+  }
+  return line;
+}
+
+std::string WeightImage::bank_hex(int b, int end) const {
+  std::string s;
+  for (int a = b; a < (end < 0 ? words_ : std::min(end, words_)); a += banks_)
+    s += word_hex(a) + "\n";
+  return s;
+}
+
+std::string WeightImage::rows_hex() const {
+  std::string s;
+  for (int r = 0; r < words_ / banks_; ++r) {
+    for (int b = banks_; b-- > 0;) s += word_hex(r * banks_ + b);
+    s += "\n";
   }
   return s;
 }

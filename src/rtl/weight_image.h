@@ -1,5 +1,7 @@
-// The weight buffer's contents as ss_top holds them: every weight tile of every SE-core layer of
-// a model, resident for the whole inference (and the next ones). A tile is the ru x cu block of
+// The weight tiles of every SE-core layer of a model as ss_top holds them: resident in the weight
+// buffer for the whole inference (and the next ones) when they fit, else in the off-chip weight
+// memory, from which the chip streams them layer by layer (rtl::top_program). Each layer starts
+// at a row (`banks` words, what a fill writes at once). A tile is the ru x cu block of
 // one pass of sim::weight_schedule, packed (element (r, c) at bits (r cu + c) x weight_bits from
 // the tile's first bit), starting at a word boundary, so a pass reads
 // ceil(ru cu weight_bits / width) words: the simulator's weight-buffer accesses. An op names its
@@ -31,17 +33,31 @@ class WeightImage {
   // Word address of layer `layer`'s tile whose first reduction row is r0 and first output
   // channel c0 (the model's channel); throws if the image holds no such tile.
   int address(const std::string& layer, int r0, int c0) const;
+  // Layer `layer`'s first row and its rows (of `banks` words); throws for a layer without tiles.
+  int layer_row(const std::string& layer) const;
+  int layer_rows(const std::string& layer) const;
+  // The layers with tiles, in image order.
+  const std::vector<std::string>& layers() const { return order_; }
   int words() const { return words_; }  // words used (the rest of the buffer is zero)
   int width() const { return width_; }
+  int banks() const { return banks_; }
+  // Whether the image fits the weight buffer of `p` (else the chip streams it).
+  bool fits(const SeCoreParams& p) const { return words_ <= p.wg_words; }
   // bits [32 k, 32 k + 32) of word `a` (zero beyond the word)
   uint32_t word32(int a, int k) const;
-  // $readmemh text of bank `b` of `banks` (word a lives in bank a % banks, row a / banks):
-  // one word per line, hex, most significant digit first
-  std::string bank_hex(int b, int banks) const;
+  // $readmemh text of bank b (word a lives in bank a % banks, row a / banks) holding the words
+  // before word `end` (default: all): one word per line, hex, most significant digit first
+  std::string bank_hex(int b, int end = -1) const;
+  // $readmemh text of the off-chip weight memory: one row (banks words, word 0 in the low bits)
+  // a line
+  std::string rows_hex() const;
 
  private:
   void put(int64_t bit, int64_t value, int bits);
-  int width_ = 32, words_ = 0;
+  std::string word_hex(int a) const;
+  int width_ = 32, banks_ = 2, words_ = 0;
+  std::vector<std::string> order_;
+  std::map<std::string, std::pair<int, int>> rows_;  // per layer: first row, rows
   std::vector<uint64_t> bits_;
   std::map<std::tuple<std::string, int, int>, int> addr_;
 };

@@ -76,9 +76,29 @@ P
 expect_fail "small.toml" "arch.membrane_bits" "quant.mem_bits" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set arch.membrane_bits=16 -m "$M" --out "$d/bad"
 [ ! -e "$d/bad" ] && ! ls "$d" | grep -q tmp && passes=$((passes+1)) || { echo "FAIL: bad arch left output"; fails=$((fails+1)); }
-# a weight buffer that cannot hold every tile (the RTL keeps them resident)
-expect_fail "small.toml" "buffers.weight.size" "resident" -- \
-  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=1KiB -m "$M" --out "$d/bad"
+# a weight buffer smaller than the model's weights: the programs stream them (64 KiB for
+# moe-fmnist's 125.8 KiB): the bank files hold the first two layers, weights.rows.hex every
+# tile, a row of 2 words a line; the program has fill records (unit 253, bits 67..74)
+expect_ok "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=64KiB -m "$M" --out "$d/stream" -n 1
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: streamed outputs"; fails=$((fails+1)); }
+import json, sys
+d = sys.argv[1]
+wb = json.load(open(f"{d}/stream/manifest.json"))["weight_buffer"]
+assert wb["streamed"] is True and "ring" in wb["note"], wb
+rows = open(f"{d}/stream/program/weights.rows.hex").read().split()
+assert len(rows) * 2 == wb["words"] > 16384 and all(len(r) == 16 for r in rows), (len(rows), wb)
+banks = [open(f"{d}/stream/{f}").read().split() for f in wb["banks"]]
+assert 0 < len(banks[0]) == len(banks[1]) < len(rows)  # the first two layers only
+assert all(banks[b][r] == rows[r][8 * (1 - b):8 * (2 - b)] for b in (0, 1) for r in range(len(banks[0])))
+recs = [int(r, 16) for r in open(f"{d}/stream/program/image0.rec").read().split()]
+assert sum((r & 3) == 0 and (r >> 67) & 0xff == 253 for r in recs) >= 2, "no fill records"
+P
+# ... one whose ring cannot hold the model's largest layer (sps.rpe, 4 608 rows of 2 words)
+expect_fail "small.toml" "buffers.weight.size" "sps.rpe" -- \
+  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=32KiB -m "$M" --out "$d/bad"
+[ ! -e "$d/bad" ] && ! ls "$d" | grep -q tmp && passes=$((passes+1)) || { echo "FAIL: small ring left output"; fails=$((fails+1)); }
+expect_fail "small.toml" "buffers.weight.size" "sps.conv1" "largest layer" -- \
+  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=1KiB -m "$M" --out "$d/bad" -n 0
 [ ! -e "$d/bad" ] && ! ls "$d" | grep -q tmp && passes=$((passes+1)) || { echo "FAIL: small buffer left output"; fails=$((fails+1)); }
 expect_fail "small.toml" "noc.width" "whole words" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set "noc.width=16 bits" -m "$M" --out "$d/bad"

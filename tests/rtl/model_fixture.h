@@ -12,6 +12,7 @@
 #include "data/dataset.h"
 #include "engine/model_spec.h"
 #include "engine/network.h"
+#include "sim/capacity.h"
 #include "sim/layer_cost.h"
 #include "sim/sample.h"
 #include "sim/workload.h"
@@ -32,6 +33,8 @@ struct ModelFixture {
         workload(sim::build_workload(spec)),
         ctx(arch) {
     data.truncate(images);
+    // as sim::simulate decides: weights that exceed the buffer are refilled every inference
+    const_cast<sim::SimContext&>(ctx).weights_resident = sim::weights_fit(workload, arch);
   }
   ModelFixture(const ModelFixture&) = delete;  // net and ctx refer to members
   ModelFixture& operator=(const ModelFixture&) = delete;

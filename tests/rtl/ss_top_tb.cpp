@@ -30,6 +30,8 @@
 #include "Vss_top2.h"
 #include "Vss_top_kv.h"
 #include "Vss_top_kvr.h"
+#include "Vss_top2_ws.h"
+#include "Vss_top_ws.h"
 #include "arch/arch_spec.h"
 #include "common/safetensors.h"
 #include "data/dataset.h"
@@ -39,6 +41,7 @@
 #include "rtl/generate.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
+#include "sim/capacity.h"
 #include "rtl/top_program.h"
 #include "rtl/weight_image.h"
 #include "rtl_bits.h"
@@ -208,6 +211,7 @@ struct ChipRun {
   int label = -1;
   int64_t reads = 0;  // records fetched
   int64_t wg_words = 0, wg_beats = 0;  // weight-buffer words read, beats over the bus
+  int64_t wg_filled = 0, wm_rows = 0;  // weight-buffer words written by fills, off-chip rows read
 };
 
 // The chip (verilated with kCores SE cores and kNi attention elements per tile) and its
@@ -239,8 +243,22 @@ class ChipT {
     }
     m_->wfill_en_i = 0;
   }
-  void load_weights(const rtl::WeightImage& img) {
-    load_weights(img.words(), img.width(), [&](int a, int k) { return img.word32(a, k); });
+  void load_weights(const rtl::WeightImage& img, int n_words = -1) {
+    load_weights(n_words < 0 ? img.words() : n_words, img.width(),
+                 [&](int a, int k) { return img.word32(a, k); });
+  }
+  // The off-chip weight memory a streamed model's fills read: row r is the image's words
+  // r x banks .. r x banks + banks - 1.
+  void set_weight_memory(const rtl::WeightImage* img) { wmem_ = img; }
+  // Clocks the idle chip for `cycles` (the fills a program left running); weight-buffer words
+  // written by fills in them.
+  int64_t settle(int cycles) {
+    ChipRun r;
+    for (int c = 0; c < cycles; ++c) {
+      serve_weights(r);
+      rtl::tick(*m_);
+    }
+    return r.wg_filled;
   }
   ChipRun run(const std::vector<std::vector<uint32_t>>& program) {
     ChipRun r;
@@ -263,6 +281,7 @@ class ChipT {
         for (size_t k = 0; k < words(m_->oc_rd_data_i); ++k)
           m_->oc_rd_data_i[k] = a < int64_t(program.size()) ? program[size_t(a)][k] : 0u;
       }
+      serve_weights(r);
       m_->clk_i = 0;
       m_->eval();
       if (cyc > 0 && !m_->busy_o) {
@@ -346,12 +365,41 @@ class ChipT {
   }
 
  private:
+  // The off-chip weight memory: answers the request made kOcLatency cycles ago, takes this
+  // cycle's (evaluated with the inputs as they are), counts the buffer words the fill writes.
+  void serve_weights(ChipRun& r) {
+    const int64_t cyc = wcyc_++;
+    m_->wm_rd_valid_i = 0;
+    if (!wpipe_.empty() && wpipe_.front().first == cyc) {
+      const int64_t row = wpipe_.front().second;
+      wpipe_.pop_front();
+      m_->wm_rd_valid_i = 1;
+      const int width = wmem_ ? wmem_->width() : 32, banks = wmem_ ? wmem_->banks() : 1;
+      for (int b = 0; b < banks; ++b)
+        for (int k = 0; k * 32 < width; ++k)
+          rtl::put(m_->wm_rd_data_i, b * width + k * 32, std::min(32, width - k * 32),
+                   wmem_ ? wmem_->word32(int(row) * banks + b, k) : 0u);
+    }
+    m_->clk_i = 0;
+    m_->eval();
+    if (m_->wm_rd_req_o) {
+      EXPECT_NE(wmem_, nullptr) << "a weight fill without an off-chip weight memory";
+      wpipe_.emplace_back(cyc + kOcLatency, int64_t(m_->wm_rd_addr_o));
+      ++r.wm_rows;
+    }
+    r.wg_filled += std::popcount(uint64_t(m_->wglb_wr_o));
+  }
   std::unique_ptr<M> m_;
+  const rtl::WeightImage* wmem_ = nullptr;
+  std::deque<std::pair<int64_t, int64_t>> wpipe_;  // (cycle the row is due, row)
+  int64_t wcyc_ = 0;                                // cycles served (across runs)
 };
 using Chip = ChipT<Vss_top, 1>;
 using Chip2 = ChipT<Vss_top2, 2>;
 using ChipKv = ChipT<Vss_top_kv, 1, kAttNiKv>;
 using ChipKvRect = ChipT<Vss_top_kvr, 1, kAttNiKv>;
+using ChipWs = ChipT<Vss_top_ws, 1>;
+using Chip2Ws = ChipT<Vss_top2_ws, 2>;
 
 struct Totals {
   double rtl = 0, sim = 0, worst = 0, worst_signed = 0;
@@ -359,6 +407,8 @@ struct Totals {
   int labels = 0, layers = 0;
   int64_t spikes = 0, score_tail = 0;
   int64_t wg_words = 0, wg_beats = 0;  // weight-buffer words read, beats over the bus
+  int64_t wg_filled = 0;               // weight-buffer words written by fills
+  double wg_fill_sim = 0, wg_fill_padded = 0;  // the simulator's writes; the image's rows
   double rtl_s = 0;
   double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
@@ -386,17 +436,24 @@ Totals run_model(const std::string& model, size_t images,
   EXPECT_EQ(a.se.count * kSg, ChipType::kNl) << "the chip was verilated with another core count";
   if (a.se.count * kSg != ChipType::kNl) return tot;
   ChipType chip;
-  // the weight buffer holds every SE-core weight tile, written once for all images
+  // the weight buffer holds every SE-core weight tile, written once for all images; or (the
+  // weights exceed it, as the simulator decides) the first two layers', and the programs
+  // stream the rest from the off-chip weight memory
   const rtl::SeCoreParams p = rtl::se_core_params(a, f.spec);
   const rtl::WeightImage img(f.spec, f.weights, f.workload, a, p);
-  chip.load_weights(img);
+  const bool streamed = !sim::weights_fit(f.workload, a);
+  const std::string& l1 = img.layers().at(1);
+  chip.load_weights(img, streamed ? (img.layer_row(l1) + img.layer_rows(l1)) * p.wg_banks : -1);
+  chip.set_weight_memory(&img);
+  int64_t fill_words = 0, fill_expect = 0;  // written by fills; every streamed layer's rows
   for (size_t i = 0; i < images; ++i) {
     const auto [pred, s] = f.sample(i);
     Collect col(f.spec, f.weights, a, f.ctx, s, ChipType::kAttElems);
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
-    const auto program = rtl::top_program(layers, col.params(), col.att(), col.rt(), img);
+    const auto program =
+        rtl::top_program(layers, col.params(), col.att(), col.rt(), img, streamed);
     tot.att_empty += col.att_empty, tot.att_empty_sim += col.att_empty_sim;
     const auto t0 = std::chrono::steady_clock::now();
     const ChipRun r = chip.run(program);
@@ -424,6 +481,27 @@ Totals run_model(const std::string& model, size_t images,
     EXPECT_EQ(double(r.wg_words), sim_words) << model << " image " << i << ": weight words read";
     EXPECT_EQ(r.wg_beats, beats) << model << " image " << i << ": weight beats over the bus";
     tot.wg_words += r.wg_words, tot.wg_beats += r.wg_beats;
+    // fills: each image writes every layer it runs once (the next image's first two layers
+    // instead of its own: the same two), a layer's rows of WG_BANKS words (its tiles, each
+    // word-aligned, then the layer row-aligned); the simulator's writes are the layer's bits in
+    // words, so the difference is that padding, computed from the image
+    fill_words += r.wg_filled;
+    EXPECT_EQ(r.wm_rows * p.wg_banks, r.wg_filled) << model << " image " << i;
+    if (streamed) {
+      double sim_writes = 0;
+      int64_t padded = 0;
+      for (const LayerJob& j : col.jobs)
+        if (!j.top.attention && !j.top.router && !j.top.ops.empty()) {
+          padded += int64_t(img.layer_rows(j.d.name)) * p.wg_banks;
+          sim::LayerCost fill;  // the simulator's refill of the layer (added after the observer)
+          sim::capacity_traffic(j.d, j.cost.tokens_active, f.ctx, fill);
+          sim_writes += fill.writes[sim::kWeight];
+        }
+      fill_expect += padded;
+      tot.wg_fill_sim += sim_writes, tot.wg_fill_padded += double(padded);
+    } else {
+      EXPECT_EQ(r.wg_filled, 0) << model << " image " << i << ": a resident model fills";
+    }
     for (const LayerJob& j : col.jobs) {
       const int id = j.top.id;
       const std::string where = model + " image " + std::to_string(i) + " " + j.d.name;
@@ -618,6 +696,17 @@ Totals run_model(const std::string& model, size_t images,
         tot.rtl += rc, tot.sim += sc;
       }
   }
+  // the last program's fills (the next image's first two layers) run on after it
+  fill_words += chip.settle(20000);
+  EXPECT_EQ(fill_words, fill_expect) << model << ": weight-buffer words written by fills";
+  tot.wg_filled = fill_words;
+  if (streamed)
+    std::printf(
+        "%s via ss_top (%d SE cores): weights streamed: %lld words written by fills (every "
+        "layer's rows once per image; the simulator's writes %.0f, +%.2f %% of tile and row "
+        "padding)\n",
+        model.c_str(), a.se.count, (long long)fill_words, tot.wg_fill_sim,
+        100.0 * (tot.wg_fill_padded - tot.wg_fill_sim) / tot.wg_fill_sim);
   std::printf(
       "%s via ss_top (%d SE cores): %zu images, predicted class identical for %d; %d SE layers, "
       "%lld spikes; "
@@ -858,3 +947,40 @@ TEST(SsTopKv, PrunedModelsInferences) {
 }
 
 }  // namespace
+
+// Streamed weights (small.toml with a 64 KiB weight buffer, Vss_top_ws verilated with
+// WG_WORDS = 16 384): moe-fmnist's 125.8 KiB and spikformer-fmnist's 93.8 KiB of tiles exceed it,
+// so the buffer is a ring the programs' fills (hw/wfill.v) stream the layers into from the
+// off-chip weight memory, each while the layers before run. Everything run_model checks holds
+// as with the weights resident: spikes, classes, activity and every layer's cycles within the
+// same bounds (the simulator charges the fills no time: they are double-buffered), and the
+// fills write every layer's rows once per image.
+namespace {
+const std::vector<std::string> kStream = {"buffers.weight.size=64KiB"};
+}
+TEST(SsTopStream, ParametersFitTheVerilog) {
+  const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), kStream);
+  for (const char* model : {"models/moe-fmnist.toml", "models/spikformer-fmnist.toml"}) {
+    const ModelSpec m = ModelSpec::load(src(model));
+    EXPECT_EQ(rtl::se_core_params(a, m).wg_words, 16384) << model;
+    EXPECT_FALSE(sim::weights_fit(sim::build_workload(m), a)) << model << " fits: no streaming";
+  }
+  // the record layout of every chip of this testbench (semm-fmnist's core, moe-fmnist's router)
+  const ModelSpec semm = ModelSpec::load(src("models/semm-fmnist.toml"));
+  EXPECT_EQ(rtl::record_bits(rtl::se_core_params(a, semm), rtl::att_params(a, semm),
+                             rtl::router_params(ModelSpec::load(src("models/moe-fmnist.toml")))),
+            int(words(Vss_top_ws{}.oc_rd_data_i)) * 32);
+}
+TEST(SsTopStream, MoeInferences) {
+  run_model<ChipWs>("models/moe-fmnist.toml", images(), kStream);
+}
+TEST(SsTopStream, SpikformerInferences) {
+  run_model<ChipWs>("models/spikformer-fmnist.toml", images(), kStream);
+}
+// two SE cores: the routed experts' group runs as a barrier region, its layers' fills released
+// by the cores' own barriers
+TEST(SsTopStream, TwoCoresMoeInferences) {
+  std::vector<std::string> sets = kStream;
+  sets.insert(sets.end(), kTwoCores.begin(), kTwoCores.end());
+  run_model<Chip2Ws>("models/moe-fmnist.toml", images(), sets);
+}
