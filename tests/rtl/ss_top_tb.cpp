@@ -365,7 +365,7 @@ class ChipT {
   }
 
  private:
-  // The off-chip weight memory: answers the request made kOcLatency cycles ago, takes this
+  // The off-chip weight memory: answers the request made wm_latency_ cycles ago, takes this
   // cycle's (evaluated with the inputs as they are), counts the buffer words the fill writes.
   void serve_weights(ChipRun& r) {
     const int64_t cyc = wcyc_++;
@@ -384,7 +384,7 @@ class ChipT {
     m_->eval();
     if (m_->wm_rd_req_o) {
       EXPECT_NE(wmem_, nullptr) << "a weight fill without an off-chip weight memory";
-      wpipe_.emplace_back(cyc + kOcLatency, int64_t(m_->wm_rd_addr_o));
+      wpipe_.emplace_back(cyc + wm_latency_, int64_t(m_->wm_rd_addr_o));
       ++r.wm_rows;
     }
     r.wg_filled += std::popcount(uint64_t(m_->wglb_wr_o));
@@ -393,6 +393,11 @@ class ChipT {
   const rtl::WeightImage* wmem_ = nullptr;
   std::deque<std::pair<int64_t, int64_t>> wpipe_;  // (cycle the row is due, row)
   int64_t wcyc_ = 0;                                // cycles served (across runs)
+  // the off-chip weight memory's latency (SS_RTL_WM_LATENCY: a slower memory, by hand; the
+  // fill keeps 4 rows in flight, so it moves 4 / latency rows a cycle at most)
+  int64_t wm_latency_ = std::getenv("SS_RTL_WM_LATENCY")
+                            ? std::max(1L, std::strtol(std::getenv("SS_RTL_WM_LATENCY"), nullptr, 10))
+                            : kOcLatency;
 };
 using Chip = ChipT<Vss_top, 1>;
 using Chip2 = ChipT<Vss_top2, 2>;
