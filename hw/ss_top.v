@@ -354,14 +354,15 @@ module ss_top #(
     .idle_o      ()
     /* verilator lint_on PINCONNECTEMPTY */
   );
-  wire [GA_W-1:0] fl_addr;
-  generate
-    if (LOG2B > 0) begin : g_fl_addr
-      assign fl_addr = {fl_row, {LOG2B{1'b0}}};
-    end else begin : g_fl_addr1
-      assign fl_addr = fl_row;
+  // the word address of a buffer row
+  function [GA_W-1:0] row_addr(input [RW-1:0] row);
+    begin
+      row_addr = {GA_W{1'b0}};
+      row_addr[RW-1:0] = row;
+      row_addr = row_addr << LOG2B;
     end
-  endgenerate
+  endfunction
+  wire [GA_W-1:0] fl_addr = row_addr(fl_row);
   wire wg_we = wfill_en_i || fl_wr;             // (the fill writes only when no fetch reads)
   glb #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .DEPTH(WG_WORDS), .ADDR_W(GA_W)) u_wglb (
     .clk_i     (clk_i),
@@ -404,14 +405,7 @@ module ss_top #(
   );
   assign wbus_o = bt_valid;
 
-  wire [GA_W-1:0] wbase_w;                      // the ring base as a word address
-  generate
-    if (LOG2B > 0) begin : g_wbase
-      assign wbase_w = {wbase, {LOG2B{1'b0}}};
-    end else begin : g_wbase1
-      assign wbase_w = wbase;
-    end
-  endgenerate
+  wire [GA_W-1:0] wbase_w = row_addr(wbase);   // the ring base as a word address
 
   genvar k;
   generate
