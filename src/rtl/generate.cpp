@@ -299,10 +299,10 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
                 "holds {} (the weights stream, which needs the largest layer to fit)",
                 a.file, l, m.file, img.layer_rows(l), p.wg_banks, p.wg_words / p.wg_banks));
       wwords = img.words();
-      const int boot = !streamed || img.layers().size() < 2
-                           ? img.words()
-                           : (img.layer_row(img.layers()[1]) + img.layer_rows(img.layers()[1])) *
-                                 p.wg_banks;
+      const int boot =
+          !streamed || img.layers().size() < 2
+              ? img.words()
+              : (img.layer_row(img.layers()[1]) + img.layer_rows(img.layers()[1])) * p.wg_banks;
       fs::create_directories(tmp / "program");
       for (int b = 0; b < p.wg_banks; ++b) {
         const std::string f = fmt::format("program/weights.bank{}.hex", b);

@@ -344,16 +344,16 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
   const int rw = std::max(1, p.wg_addr_w() - std::countr_zero(unsigned(p.wg_banks)));  // its bits
   struct Placed {
     std::string name;
-    int64_t row;                // first row, unwrapped
+    int64_t row;  // first row, unwrapped
     int rows;
-    size_t gate, region;        // its layer record, its region's record
-    int core;                   // its core in a region, else -1
-    size_t barrier;             // its layer record's index in `barriers`
+    size_t gate, region;  // its layer record, its region's record
+    int core;             // its core in a region, else -1
+    size_t barrier;       // its layer record's index in `barriers`
   };
   struct Barrier {
     size_t rec, region;
-    int core;                   // -1: a region's (or a layer's) barrier
-    bool core_first;            // the core's first layer of the region
+    int core;         // -1: a region's (or a layer's) barrier
+    bool core_first;  // the core's first layer of the region
   };
   std::vector<Placed> placed;
   std::vector<Barrier> barriers;
@@ -501,13 +501,14 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
     // the core-only records of the cores' first layers that follow it, which need not wait)
     auto place = [&](size_t b) {
       size_t k = b + 1;
-      while (barriers[b].core < 0 && k < barriers.size() && barriers[k].rec == barriers[k - 1].rec + 1 &&
-             barriers[k].core_first && barriers[k].region == barriers[b].region)
+      while (barriers[b].core < 0 && k < barriers.size() &&
+             barriers[k].rec == barriers[k - 1].rec + 1 && barriers[k].core_first &&
+             barriers[k].region == barriers[b].region)
         ++k;
       return barriers[k - 1].rec + 1;
     };
     std::vector<std::pair<size_t, std::vector<uint32_t>>> ins;  // (before record, fill)
-    size_t from = 0;                                             // barriers before: too early
+    size_t from = 0;                                            // barriers before: too early
     for (const Fill& f : fills) {
       if (f.rows > ring)
         throw Error(fmt::format("{}: layer {} needs {} rows of {} words; the buffer holds {}",

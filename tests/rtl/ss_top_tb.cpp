@@ -28,9 +28,9 @@
 
 #include "Vss_top.h"
 #include "Vss_top2.h"
+#include "Vss_top2_ws.h"
 #include "Vss_top_kv.h"
 #include "Vss_top_kvr.h"
-#include "Vss_top2_ws.h"
 #include "Vss_top_ws.h"
 #include "arch/arch_spec.h"
 #include "common/safetensors.h"
@@ -41,10 +41,10 @@
 #include "rtl/generate.h"
 #include "rtl/layer_quant.h"
 #include "rtl/se_program.h"
-#include "sim/capacity.h"
 #include "rtl/top_program.h"
 #include "rtl/weight_image.h"
 #include "rtl_bits.h"
+#include "sim/capacity.h"
 #include "sim/cycle.h"
 #include "sim/cycle_model.h"
 #include "sim/sample.h"
@@ -392,12 +392,13 @@ class ChipT {
   std::unique_ptr<M> m_;
   const rtl::WeightImage* wmem_ = nullptr;
   std::deque<std::pair<int64_t, int64_t>> wpipe_;  // (cycle the row is due, row)
-  int64_t wcyc_ = 0;                                // cycles served (across runs)
+  int64_t wcyc_ = 0;                               // cycles served (across runs)
   // the off-chip weight memory's latency (SS_RTL_WM_LATENCY: a slower memory, by hand; the
   // fill keeps 4 rows in flight, so it moves 4 / latency rows a cycle at most)
-  int64_t wm_latency_ = std::getenv("SS_RTL_WM_LATENCY")
-                            ? std::max(1L, std::strtol(std::getenv("SS_RTL_WM_LATENCY"), nullptr, 10))
-                            : kOcLatency;
+  int64_t wm_latency_ =
+      std::getenv("SS_RTL_WM_LATENCY")
+          ? std::max(1L, std::strtol(std::getenv("SS_RTL_WM_LATENCY"), nullptr, 10))
+          : kOcLatency;
 };
 using Chip = ChipT<Vss_top, 1>;
 using Chip2 = ChipT<Vss_top2, 2>;
@@ -457,8 +458,7 @@ Totals run_model(const std::string& model, size_t images,
     sim::simulate_sample(f.workload, s, f.ctx, &col);
     std::vector<rtl::TopLayer> layers;
     for (const auto& j : col.jobs) layers.push_back(j.top);
-    const auto program =
-        rtl::top_program(layers, col.params(), col.att(), col.rt(), img, streamed);
+    const auto program = rtl::top_program(layers, col.params(), col.att(), col.rt(), img, streamed);
     tot.att_empty += col.att_empty, tot.att_empty_sim += col.att_empty_sim;
     const auto t0 = std::chrono::steady_clock::now();
     const ChipRun r = chip.run(program);
@@ -976,9 +976,7 @@ TEST(SsTopStream, ParametersFitTheVerilog) {
                              rtl::router_params(ModelSpec::load(src("models/moe-fmnist.toml")))),
             int(words(Vss_top_ws{}.oc_rd_data_i)) * 32);
 }
-TEST(SsTopStream, MoeInferences) {
-  run_model<ChipWs>("models/moe-fmnist.toml", images(), kStream);
-}
+TEST(SsTopStream, MoeInferences) { run_model<ChipWs>("models/moe-fmnist.toml", images(), kStream); }
 TEST(SsTopStream, SpikformerInferences) {
   run_model<ChipWs>("models/spikformer-fmnist.toml", images(), kStream);
 }

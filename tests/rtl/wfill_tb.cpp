@@ -121,8 +121,8 @@ TEST(Wfill, TheFetchHasPriorityAndFourRowsAreHeldAtMost) {
   b.busy.assign(10, false);
   for (int c = 4; c < 10; ++c) b.busy[size_t(c)] = true;
   for (int i = 0; i < 20; ++i) b.step();
-  EXPECT_EQ(b.requests, (std::vector<std::pair<int, int>>{
-                            {1, 0}, {2, 1}, {3, 2}, {4, 3}, {11, 4}, {12, 5}}));
+  EXPECT_EQ(b.requests,
+            (std::vector<std::pair<int, int>>{{1, 0}, {2, 1}, {3, 2}, {4, 3}, {11, 4}, {12, 5}}));
   std::vector<Write> want;
   for (int r = 0; r < 4; ++r) want.push_back({10 + r, r, row_value(r)});
   want.push_back({14, 4, row_value(4)});
