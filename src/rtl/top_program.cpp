@@ -525,15 +525,15 @@ std::vector<std::vector<uint32_t>> top_program(const std::vector<TopLayer>& in_o
         if (ok) break;
       }
       const bool at_drain = b == barriers.size();
-      size_t at = at_drain ? body.size() : place(b);
-      if (std::max(at, ins.empty() ? 0 : ins.back().first) > f.gate ||
-          (at_drain && f.gate < body.size()))
+      // (the fills keep their order)
+      const size_t at = std::max(at_drain ? body.size() : place(b),
+                                 ins.empty() ? size_t(0) : ins.back().first);
+      if (at > f.gate || (at_drain && f.gate < body.size()))
         throw Error(fmt::format(
             "{}: layer {}'s weights ({} rows of {} words) can stream in only once the layer "
             "starts: the ring of {} rows holds too little beside the layers before it",
             size_key, f.name, f.rows, p.wg_banks, ring));
       from = b;
-      at = std::max(at, ins.empty() ? 0 : ins.back().first);  // the fills keep their order
       RecordWriter r(R);
       r.put(int(RecordType::op), 2, "type");
       r.put(weights.layer_row(f.name), 24, "off-chip row");

@@ -40,7 +40,7 @@ WeightImage::WeightImage(const ModelSpec& m, const SafeTensors& w, const sim::Wo
     }
   }
   words = (words + banks_ - 1) / banks_ * banks_;
-  if (words > INT32_MAX / 2)
+  if (words > INT32_MAX)  // word addresses are ints
     throw Error(fmt::format("{}: the SE-core weight tiles need {} words of {} bits: too many",
                             m.file, words, width_));
   words_ = int(words);

@@ -34,7 +34,7 @@ struct ModelFixture {
         ctx(arch) {
     data.truncate(images);
     // as sim::simulate decides: weights that exceed the buffer are refilled every inference
-    const_cast<sim::SimContext&>(ctx).weights_resident = sim::weights_fit(workload, arch);
+    ctx.weights_resident = sim::weights_fit(workload, arch);
   }
   ModelFixture(const ModelFixture&) = delete;  // net and ctx refer to members
   ModelFixture& operator=(const ModelFixture&) = delete;
@@ -61,7 +61,7 @@ struct ModelFixture {
   const Network net;
   Dataset data;
   const sim::Workload workload;
-  const sim::SimContext ctx;
+  sim::SimContext ctx;  // (set in the constructor, read-only after)
 };
 
 }  // namespace ss::rtl_test
