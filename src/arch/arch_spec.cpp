@@ -27,7 +27,8 @@ std::map<std::string, std::set<std::string>>& name_registry() {
 // The file's schema: table -> allowed keys (docs/arch.md documents each).
 const std::map<std::string, std::vector<const char*>>& schema() {
   static const std::map<std::string, std::vector<const char*>> s{
-      {"", {"arch", "se_cores", "attention_cores", "spike_gen", "router", "buffers", "noc", "mapping"}},
+      {"", {"arch", "se_cores", "attention_cores", "spike_gen", "router", "buffers", "noc", "offchip",
+           "mapping"}},
       {"arch", {"name", "clock", "weight_bits", "acc_bits", "membrane_bits", "score_bits"}},
       {"se_cores", {"impl", "tier", "count", "rows", "cols", "time_lanes"}},
       {"attention_cores", {"impl", "tier", "count", "rows", "cols", "time_lanes", "order"}},
@@ -36,6 +37,7 @@ const std::map<std::string, std::vector<const char*>>& schema() {
       {"buffers", {"weight", "spike", "membrane"}},
       {"buffer", {"impl", "tier", "size", "width", "banks", "ports"}},
       {"noc", {"impl", "width", "latency_cycles"}},
+      {"offchip", {"width", "latency_cycles"}},
       {"mapping", {"head_pruning", "head_keep", "skip_gated"}},
   };
   return s;
@@ -232,6 +234,11 @@ Arch build(const toml::table& root, const std::string& file) {
     a.noc.impl = impl_of(n, "noc");
     a.noc.width_bits = bits_of(n, "width");
     a.noc.latency_cycles = int(n.integer("latency_cycles", 1, 0, 1 << 20));
+  }
+  if (root.contains("offchip")) {
+    TomlReader o(tbl("offchip"), file, "offchip");
+    a.offchip.width_bits = bits_of(o, "width");
+    a.offchip.latency_cycles = int(o.integer("latency_cycles", std::nullopt, 0, 1 << 20));
   }
   if (root.contains("mapping")) {
     TomlReader m(tbl("mapping"), file, "mapping");

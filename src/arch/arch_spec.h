@@ -58,6 +58,14 @@ struct InterconnectSpec {
   int latency_cycles = 1;  // per transfer, pipelined
 };
 
+// The off-chip memory the weights stream from when they exceed the weight buffer: one port,
+// rows answered in order. Absent from the file: not modelled (fills take no time).
+struct OffchipSpec {
+  int width_bits = 0;      // bits per cycle it delivers (0: unbounded, not modelled)
+  int latency_cycles = 0;  // from a request to its first bits
+  bool modelled() const { return width_bits > 0; }
+};
+
 struct Arch {
   std::string file;        // where it was loaded from (for messages)
   std::string name;
@@ -72,6 +80,7 @@ struct Arch {
   RouterSpec router;
   std::map<std::string, BufferSpec> buffers;  // by role
   InterconnectSpec noc;
+  OffchipSpec offchip;
   // Dynamic head pruning (ICCAD version): keep the top ceil(p H) heads by Q spike count.
   bool head_pruning = false;
   double head_keep = 1.0;

@@ -9,9 +9,10 @@ namespace ss::explore {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 // A field added to arch::Arch must be added to zip_arch (arch_patch.h), or the explorer would
 // silently keep the base value of it: these sizes make that a compile error.
-static_assert(sizeof(arch::Arch) == 432 && sizeof(arch::ArraySpec) == 56 &&
+static_assert(sizeof(arch::Arch) == 440 && sizeof(arch::ArraySpec) == 56 &&
                   sizeof(arch::SpikeGenSpec) == 48 && sizeof(arch::RouterSpec) == 40 &&
-                  sizeof(arch::BufferSpec) == 88 && sizeof(arch::InterconnectSpec) == 40,
+                  sizeof(arch::BufferSpec) == 88 && sizeof(arch::InterconnectSpec) == 40 &&
+                  sizeof(arch::OffchipSpec) == 8,
               "arch::Arch changed: update zip_arch in explore/arch_patch.h");
 #endif
 

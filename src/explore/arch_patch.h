@@ -59,6 +59,8 @@ bool zip_arch(A& x, B& y, F&& f) {
   f(x.noc.impl, y.noc.impl, false);
   f(x.noc.width_bits, y.noc.width_bits, false);
   f(x.noc.latency_cycles, y.noc.latency_cycles, false);
+  f(x.offchip.width_bits, y.offchip.width_bits, false);
+  f(x.offchip.latency_cycles, y.offchip.latency_cycles, false);
   f(x.head_pruning, y.head_pruning, false);
   f(x.head_keep, y.head_keep, false);
   f(x.attention_order, y.attention_order, false);

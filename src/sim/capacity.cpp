@@ -1,6 +1,8 @@
 #include "sim/capacity.h"
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 
 namespace ss::sim {
 
@@ -31,6 +33,70 @@ void capacity_traffic(const LayerDesc& d, double tokens, const SimContext& c, La
     cost.writes[kSpike] += c.comps.spike->accesses(excess);
     cost.reads[kSpike] += c.comps.spike->accesses(excess);
   }
+}
+
+void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const SimContext& c) {
+  const arch::OffchipSpec& off = c.arch.offchip;
+  if (c.weights_resident || !off.modelled()) return;
+  const arch::BufferSpec& wb = c.arch.buffer("weight");
+  const double per_row = std::ceil(double(wb.width_bits) * wb.banks / off.width_bits);
+  std::vector<size_t> chain;  // the layers filled, in program order
+  std::vector<double> fill;   // ... and their fills' cycles
+  for (size_t i = 0; i < w.layers.size(); ++i)
+    if (w.layers[i].unit == Unit::se_cores && w.layers[i].kind != Kind::router &&
+        layers[i].weight_fill_bits > 0) {
+      chain.push_back(i);
+      fill.push_back(off.latency_cycles + std::ceil(layers[i].writes[kWeight] / wb.banks) * per_row);
+    }
+  const size_t m = chain.size();
+  if (m == 0) return;
+  // One inference with the first two fills ready at `ready0` / `ready1` (relative to its
+  // start): every layer's start and wait, the inference's end, and when the next inference's
+  // first two fills end (relative to the next start).
+  std::vector<double> start(w.layers.size(), 0.0), wait(w.layers.size(), 0.0);
+  auto pass = [&](double ready0, double ready1, double& next0, double& next1) {
+    double now = 0, prev_end = 0;  // the barrier; the fill engine's last end
+    std::vector<double> done(m, 0.0);
+    std::map<int, double> core;  // a group's cores: when each is free (total_cycles' keys)
+    int group = -1;
+    size_t k = 0;  // the next layer of the chain
+    for (size_t i = 0; i < w.layers.size(); ++i) {
+      const LayerDesc& d = w.layers[i];
+      if (group >= 0 && d.group != group) {  // the group's end: its busiest core
+        for (const auto& [key, t] : core) now = std::max(now, t);
+        core.clear();
+      }
+      group = d.group;
+      const int P = d.unit == Unit::attention_cores ? c.arch.attention.count : c.arch.se.count;
+      double& free = group >= 0 ? core.try_emplace(d.expert % P, now).first->second : now;
+      double ready = free;
+      if (k < m && chain[k] == i) {
+        if (k < 2) {
+          done[k] = k == 0 ? ready0 : ready1;
+        } else {
+          const double from = std::max(start[chain[k - 2]], prev_end);
+          done[k] = prev_end = from + fill[k];
+        }
+        ready = std::max(ready, done[k]);
+        ++k;
+      }
+      start[i] = ready, wait[i] = ready - free;
+      free = ready + layers[i].cycles;
+    }
+    for (const auto& [key, t] : core) now = std::max(now, t);
+    // the next inference's first two layers, released as this one's last two start
+    const double f0 = std::max(start[chain[m >= 2 ? m - 2 : 0]], prev_end) + fill[0];
+    const double f1 = m >= 2 ? std::max(start[chain[m - 1]], f0) + fill[1] : f0;
+    next0 = f0 - now, next1 = f1 - now;
+  };
+  // steady state: the first two fills as the inference before leaves them (one pass from
+  // "ready", then once more from what it left)
+  double r0 = 0, r1 = 0;
+  pass(0, 0, r0, r1);
+  double n0 = 0, n1 = 0;
+  pass(std::max(0.0, r0), std::max(0.0, r1), n0, n1);
+  for (size_t i = 0; i < w.layers.size(); ++i)
+    layers[i].weight_wait = wait[i], layers[i].cycles += wait[i];
 }
 
 }  // namespace ss::sim

@@ -87,6 +87,7 @@ class SampleRun {
       r.layers[i] = cost;
       if (d.to_residual) add_residual(d);
     }
+    add_fill_waits(w_, r.layers, c_);
     r.cycles = total_cycles(w_, r.layers, c_.arch);
     return r;
   }

@@ -17,7 +17,8 @@ void LayerCost::add(const LayerCost& o, double s) {
     reads[b] += s * o.reads[b], writes[b] += s * o.writes[b];
     buf_stalled[b] += s * o.buf_stalled[b];
   }
-  weight_fill_bits += s * o.weight_fill_bits, spike_spill_bits += s * o.spike_spill_bits;
+  weight_fill_bits += s * o.weight_fill_bits, weight_wait += s * o.weight_wait;
+  spike_spill_bits += s * o.spike_spill_bits;
   noc_bits += s * o.noc_bits, noc_transfers += s * o.noc_transfers, noc_busy += s * o.noc_busy;
   tokens_active += s * o.tokens_active;
 }

@@ -40,6 +40,7 @@ SimResult simulate_analytical(const arch::Arch& a, const Workload& w,
   c.weights_resident = weights_fit(w, a);
   SimResult out;
   out.layers = analytical_costs(w, stats, c);
+  add_fill_waits(w, out.layers, c);
   out.stats = stats;
   out.activity = make_activity(a, w, out.layers, total_cycles(w, out.layers, a), "analytical", 0,
                                detail);
@@ -74,6 +75,7 @@ Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector
     auto& m = la.counters;
     m["cycles_busy"] = l.busy, m["cycles_stalled"] = l.stalled, m["cycles_idle"] = l.idle;
     m["fill_cycles"] = l.fill_cycles, m["passes"] = l.passes;
+    if (l.weight_fill_bits > 0) m["weight_wait_cycles"] = l.weight_wait;
     m["acc_ops"] = l.acc_ops, m["and_ops"] = l.and_ops, m["ops_skipped"] = l.ops_skipped;
     m["synaptic_ops"] = l.synaptic_ops, m["ops_gated"] = l.ops_gated;
     m["ops_unrouted"] = l.ops_unrouted, m["ops_pruned"] = l.ops_pruned;
@@ -129,7 +131,7 @@ Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector
       m["read_bits"] = all.read_bits[b], m["write_bits"] = all.write_bits[b];
       m["reads"] = all.reads[b], m["writes"] = all.writes[b];
       m["cycles_stalled"] = all.buf_stalled[b];
-      if (b == kWeight) m["fill_bits"] = all.weight_fill_bits;
+      if (b == kWeight) m["fill_bits"] = all.weight_fill_bits, m["fill_wait_cycles"] = all.weight_wait;
       if (b == kSpike) m["spill_bits"] = all.spike_spill_bits;
       // addresses are striped across banks, so every bank sees an equal share
       for (int k = 0; k < s.banks; ++k) {

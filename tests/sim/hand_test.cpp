@@ -5,6 +5,8 @@
 
 #include "arch/arch_spec.h"
 #include "sim/analytical.h"
+#include "sim/capacity.h"
+#include "sim/cycle.h"
 #include "sim/cycle_model.h"
 
 namespace {
@@ -293,6 +295,83 @@ TEST(Hand, AttentionQkFirst) {
   EXPECT_DOUBLE_EQ(r.read_bits[kSpike], 36);
   EXPECT_DOUBLE_EQ(r.write_bits[kSpike], 12);
   EXPECT_DOUBLE_EQ(r.ops_skipped, 2.0 * 2 * 3 * 3 * 2 - 6);
+}
+
+
+// Weight fills from off-chip (add_fill_waits), worked by hand. small.toml's weight buffer rows
+// are 2 banks x 32 b = 64 b; with a 16-bit memory a row takes 4 cycles, and latency 10.
+struct FillCase {
+  Workload w;
+  std::vector<LayerCost> layers;
+  void add(const char* name, double cycles, double words, int expert = -1, int group = -1) {
+    LayerDesc d;
+    d.name = name, d.expert = expert, d.group = group;
+    w.layers.push_back(d);
+    LayerCost l;
+    l.cycles = cycles, l.writes[kWeight] = words, l.weight_fill_bits = 32 * words;
+    layers.push_back(l);
+  }
+};
+
+TEST(Hand, FillWaitsInOrder) {
+  auto a = ss::arch::load_arch(std::string(SS_SOURCE_DIR) + "/configs/arch/small.toml",
+                               {"offchip.width=\"16 bits\"", "offchip.latency_cycles=10"});
+  SimContext c(a);
+  c.weights_resident = false;
+  FillCase f;
+  // cycles, words (rows = words / 2; fill = 10 + 4 rows)
+  f.add("l0", 100, 8);   // 4 rows: 26 cycles
+  f.add("l1", 10, 8);    // 26
+  f.add("l2", 10, 100);  // 50 rows: 210
+  f.add("l3", 500, 40);  // 20 rows: 90
+  add_fill_waits(f.w, f.layers, c);
+  // l0, l1: filled by the inference before (released at its l2, l3 starts; done long before)
+  // l2: fill released at l0's start (0), done 210; l1 ends at 110: waits 100, ends 220
+  // l3: fill released at l1's start (100), after l2's fill (210): done 300; waits 80
+  EXPECT_DOUBLE_EQ(f.layers[0].weight_wait, 0);
+  EXPECT_DOUBLE_EQ(f.layers[1].weight_wait, 0);
+  EXPECT_DOUBLE_EQ(f.layers[2].weight_wait, 100);
+  EXPECT_DOUBLE_EQ(f.layers[2].cycles, 110);
+  EXPECT_DOUBLE_EQ(f.layers[3].weight_wait, 80);
+  EXPECT_DOUBLE_EQ(f.layers[3].cycles, 580);
+  EXPECT_DOUBLE_EQ(total_cycles(f.w, f.layers, a), 800);
+  // resident weights, or no [offchip]: no wait
+  FillCase g = f;
+  for (auto& l : g.layers) l.cycles -= l.weight_wait, l.weight_wait = 0;
+  c.weights_resident = true;
+  add_fill_waits(g.w, g.layers, c);
+  EXPECT_DOUBLE_EQ(total_cycles(g.w, g.layers, a), 620);
+  c.weights_resident = false;
+  auto free = small();
+  SimContext cf(free);
+  cf.weights_resident = false;
+  add_fill_waits(g.w, g.layers, cf);  // small.toml's own memory: 64 b, latency 2
+  // l2: 2 + 50 = 52 from 0; l1 ends at 110: no wait. l3: from max(100, 52) + 22 = 122 > 120: 2
+  EXPECT_DOUBLE_EQ(g.layers[2].weight_wait, 0);
+  EXPECT_DOUBLE_EQ(g.layers[3].weight_wait, 2);
+}
+
+TEST(Hand, FillWaitsOfAGroupPerCore) {
+  auto a = ss::arch::load_arch(
+      std::string(SS_SOURCE_DIR) + "/configs/arch/small.toml",
+      {"offchip.width=\"16 bits\"", "offchip.latency_cycles=10", "se_cores.count=2"});
+  SimContext c(a);
+  c.weights_resident = false;
+  FillCase f;
+  f.add("l0", 100, 8);         // 26 cycles
+  f.add("e0", 50, 20, 0, 0);   // 10 rows: 50, core 0
+  f.add("e1", 50, 200, 1, 0);  // 100 rows: 410, core 1
+  f.add("l3", 10, 8);          // 26
+  add_fill_waits(f.w, f.layers, c);
+  // the group starts at 100 on both cores. e0's fill came with the inference before (the
+  // second of the model). e1's: released at l0's start, done 410: core 1 waits 310, ends 460.
+  // l3's: released at e0's start (100), after e1's fill: done 436; the group ends at 460.
+  // The next inference's e0 fill: after l3's start (460) and l0's fill (released at e1's start
+  // 410, done 436 + 26 = 462): 462 + 50 = 512, 42 past the end (470), under l0's 100: no wait.
+  EXPECT_DOUBLE_EQ(f.layers[1].weight_wait, 0);
+  EXPECT_DOUBLE_EQ(f.layers[2].weight_wait, 310);
+  EXPECT_DOUBLE_EQ(f.layers[3].weight_wait, 0);
+  EXPECT_DOUBLE_EQ(total_cycles(f.w, f.layers, a), 100 + 360 + 10);
 }
 
 }  // namespace
