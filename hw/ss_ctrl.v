@@ -128,7 +128,9 @@ module ss_ctrl #(
   input  wire                        fill_ready_i,
   output wire [REC_W-1:0]            fill_rec_o,
   input  wire                        fill_done_i,
-  output reg  [RW-1:0]               wbase_o
+  output reg  [RW-1:0]               wbase_o,
+  output wire                        wstall_o       // the next layer waits for its fill alone,
+                                                    // the cores it configures drained
 );
   localparam [1:0] T_OP = 2'd0, T_LAYER = 2'd1, T_END = 2'd2, T_CLASS = 2'd3;
   localparam integer PW = (FIFO_DEPTH > 1) ? $clog2(FIFO_DEPTH) : 1;
@@ -316,6 +318,9 @@ module ss_ctrl #(
   end
   // core k's pending layer takes effect once k has drained and the barrier before is passed
   wire [CORES-1:0] core_res = cpend_q & drained_i & {CORES{!pend_q || all_drained}};
+  assign wstall_o = wait_fill &&
+                    ((is_layer && !rec_only && !pend_q && (cpend_q == {CORES{1'b0}}) && all_drained) ||
+                     (|(core_sel & ~cpend_q & drained_i)));
   assign hold_o = {CORES{pend_q && !all_drained}} | (cpend_q & ~drained_i);
   wire pop_class = busy_o && have && typ == T_CLASS;
   wire barrier   = busy_o && pend_q && all_drained;

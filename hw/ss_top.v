@@ -53,6 +53,7 @@ module ss_top #(
   parameter integer WG_WORDS    = 256, // words in all (a power of two, >= WG_BANKS)
   parameter integer WG_BEAT     = 2,   // words a request moves: min(banks, bus width / word)
   parameter integer BUS_LAT     = 1,   // the bus's register stages
+  parameter integer WF_DEPTH    = 8,   // off-chip rows the weight fill requests ahead
   // derived (do not set)
   parameter integer TOKB        = (DW != 0 && COLS > PLANES) ? ROWS*COLS*LANES : PLANES*ROWS*LANES,
   parameter integer EIDX_W      = (CLASSES > 1) ? $clog2(CLASSES) : 1,
@@ -138,7 +139,8 @@ module ss_top #(
   output wire                        rt_busy_o,     // a score update in the router
   output wire [WG_BANKS-1:0]         wglb_rd_o,     // weight-buffer banks read (one word each)
   output wire [WG_BANKS-1:0]         wglb_wr_o,     // ... written by a weight fill
-  output wire                        wbus_o         // a beat of weight words leaves the bus
+  output wire                        wbus_o,        // a beat of weight words leaves the bus
+  output wire                        wstall_o       // the next layer waits for its weight fill
 );
   localparam integer CFG_W = 6;
   localparam integer WT = ROWS * COLS * WEIGHT_BITS;
@@ -230,6 +232,7 @@ module ss_top #(
     .fill_ready_i    (fl_ready),
     .fill_rec_o      (fl_rec),
     .fill_done_i     (fl_done),
+    .wstall_o        (wstall_o),
     .wbase_o         (wbase)
   );
 
@@ -333,7 +336,7 @@ module ss_top #(
   wire                fl_wr;                   // the fill engine writes a row
   wire [RW-1:0]       fl_row;
   wire [WG_BANKS*WG_WIDTH-1:0] fl_data;
-  wfill #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .RW(RW), .OA_W(24)) u_wfill (
+  wfill #(.BANKS(WG_BANKS), .WIDTH(WG_WIDTH), .RW(RW), .OA_W(24), .DEPTH(WF_DEPTH)) u_wfill (
     .clk_i       (clk_i),
     .rst_ni      (rst_ni),
     .cmd_valid_i (fl_valid),

@@ -81,7 +81,9 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
     << fmt::format("localparam integer {:<16} = {};  // words of the weight buffer in all\n",
                    "TOP_WG_WORDS", p.wg_words)
     << fmt::format("localparam integer {:<16} = {};  // words a weight-buffer request moves\n",
-                   "TOP_WG_BEAT", p.wg_beat);
+                   "TOP_WG_BEAT", p.wg_beat)
+    << fmt::format("localparam integer {:<16} = {};  // off-chip rows the weight fill requests ahead\n",
+                   "TOP_WF_DEPTH", p.wf_depth);
   for (const auto& [role, b] : a.buffers) {
     std::string R = role;
     std::transform(R.begin(), R.end(), R.begin(), ::toupper);

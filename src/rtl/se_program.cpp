@@ -72,9 +72,23 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
                     std::to_string(wb.width_bits) + " bits): the bus moves whole words");
   p.wg_banks = wb.banks, p.wg_width = wb.width_bits, p.wg_words = int(words);
   p.wg_beat = std::min(wb.banks, a.noc.width_bits / wb.width_bits);
+  p.wf_depth = wf_depth_for(a);
   p.tok_w = std::max(12, bits_for(m.tokens()));
   p.dw = m.ffn.type == "emsp";  // the EMSP gate is the only depthwise layer
   return p;
+}
+
+int wf_depth_for(const arch::Arch& a) {
+  if (!a.offchip.modelled()) return 4;
+  const arch::BufferSpec& wb = a.buffer("weight");
+  const int64_t per_row =
+      (int64_t(wb.width_bits) * wb.banks + a.offchip.width_bits - 1) / a.offchip.width_bits;
+  const int64_t slots = (a.offchip.latency_cycles + 2 + per_row - 1) / per_row + 2;
+  if (slots > 1024)
+    unbuildable(a, "offchip.latency_cycles",
+                "the weight fill would keep " + std::to_string(slots) +
+                    " rows in flight to cover it (at most 1024)");
+  return int(std::bit_ceil(uint64_t(std::max<int64_t>(4, slots))));
 }
 
 int SeCoreParams::wg_addr_w() const { return bits_for(wg_words - 1); }

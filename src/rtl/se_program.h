@@ -33,6 +33,9 @@ struct SeCoreParams {
   // in words, at most one per bank; the bus's stages are ss_params.vh's BUS_LATENCY).
   int wg_banks = 2, wg_width = 32, wg_words = 256, wg_beat = 2;
   int wg_addr_w() const;  // bits of a word address
+  // The weight fill's rows requested ahead (hw/wfill.v DEPTH): enough to keep the arch's
+  // off-chip memory busy (wf_depth_for).
+  int wf_depth = 4;
   // spike-tile bits per token (hw/se_core.v TOKB)
   int tok_bits() const {
     return (dw && cols > planes) ? rows * cols * lanes : planes * rows * lanes;
@@ -42,6 +45,13 @@ struct SeCoreParams {
 // Parameters for architecture `a` running model `m`; throws naming the key for combinations
 // the RTL cannot build (e.g. membranes narrower than the model's int mode).
 SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m);
+
+// hw/wfill.v's DEPTH for the arch's `[offchip]` memory: a row's slot is held from its request
+// to the cycle after its write (latency + 2 cycles) while the memory delivers a row every
+// ceil(row bits / width) cycles, so that many slots keep it busy, 2 more absorb writes the
+// weight fetch delays (it has the banks first); a power of two, at least 4 (and 4 when the
+// memory is not described).
+int wf_depth_for(const arch::Arch& a);
 
 // One pass, or one piece of a pass, as the core's op port takes it. A pass over more tokens
 // than the spike tile holds (the head's one chunk of all tokens) is cut into ops of `chunk`

@@ -748,6 +748,7 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
                                                         {"WG_WIDTH", "GLB_WEIGHT_WIDTH"},
                                                         {"WG_WORDS", "TOP_WG_WORDS"},
                                                         {"WG_BEAT", "TOP_WG_BEAT"},
+                                                        {"WF_DEPTH", "TOP_WF_DEPTH"},
                                                         {"BUS_LAT", "BUS_LATENCY"}};
   for (size_t k = 0; k < std::size(params); ++k)
     v += fmt::format("    .{}({}){}\n", params[k].first, params[k].second,
@@ -763,7 +764,7 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
       "rout_valid_o",  "rout_tok_o",   "rout_idx_o",   "class_valid_o", "class_o",
       "issue_o",       "att_busy_o",   "rt_busy_o",    "wfill_en_i",    "wfill_addr_i",
       "wfill_data_i",  "wm_rd_req_o",  "wm_rd_addr_o", "wm_rd_valid_i", "wm_rd_data_i",
-      "wglb_rd_o",     "wglb_wr_o",    "wbus_o"};
+      "wglb_rd_o",     "wglb_wr_o",    "wbus_o",       "wstall_o"};
   for (size_t k = 0; k < std::size(ports); ++k)
     v += fmt::format("    .{}({}){}\n", ports[k], ports[k], k + 1 < std::size(ports) ? "," : "");
   v += "  );\nendmodule\n";

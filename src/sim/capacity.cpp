@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 namespace ss::sim {
 
@@ -40,9 +41,38 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
   if (c.weights_resident || !off.modelled()) return;
   const arch::BufferSpec& wb = c.arch.buffer("weight");
   const double per_row = std::ceil(double(wb.width_bits) * wb.banks / off.width_bits);
+  auto cores = [&](const LayerDesc& d) {
+    return d.unit == Unit::attention_cores ? c.arch.attention.count : c.arch.se.count;
+  };
+  // Program order: the layers as they come, but a concurrent group's SE-core layers in the
+  // order they start (without waits; ties to the lower core), then its attention layers, as
+  // rtl::top_program merges the cores' records.
+  std::vector<size_t> order;
+  for (size_t i = 0; i < w.layers.size();) {
+    size_t end = i + 1;
+    if (w.layers[i].group >= 0)
+      while (end < w.layers.size() && w.layers[end].group == w.layers[i].group) ++end;
+    std::map<int, double> free;
+    std::vector<std::tuple<double, int, size_t>> se;  // (start, core, layer)
+    std::vector<size_t> att;
+    for (size_t j = i; j < end; ++j) {
+      const LayerDesc& d = w.layers[j];
+      if (d.unit == Unit::attention_cores) {
+        att.push_back(j);
+        continue;
+      }
+      const int k = d.group >= 0 ? d.expert % cores(d) : 0;
+      se.emplace_back(free[k], k, j);
+      free[k] += layers[j].cycles;
+    }
+    std::sort(se.begin(), se.end());
+    for (const auto& [t, k, j] : se) order.push_back(j);
+    order.insert(order.end(), att.begin(), att.end());
+    i = end;
+  }
   std::vector<size_t> chain;  // the layers filled, in program order
   std::vector<double> fill;   // ... and their fills' cycles
-  for (size_t i = 0; i < w.layers.size(); ++i)
+  for (size_t i : order)
     if (w.layers[i].unit == Unit::se_cores && w.layers[i].kind != Kind::router &&
         layers[i].weight_fill_bits > 0) {
       chain.push_back(i);
@@ -60,15 +90,14 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
     std::map<int, double> core;  // a group's cores: when each is free (total_cycles' keys)
     int group = -1;
     size_t k = 0;  // the next layer of the chain
-    for (size_t i = 0; i < w.layers.size(); ++i) {
+    for (size_t i : order) {
       const LayerDesc& d = w.layers[i];
       if (group >= 0 && d.group != group) {  // the group's end: its busiest core
         for (const auto& [key, t] : core) now = std::max(now, t);
         core.clear();
       }
       group = d.group;
-      const int P = d.unit == Unit::attention_cores ? c.arch.attention.count : c.arch.se.count;
-      double& free = group >= 0 ? core.try_emplace(d.expert % P, now).first->second : now;
+      double& free = group >= 0 ? core.try_emplace(d.expert % cores(d), now).first->second : now;
       double ready = free;
       if (k < m && chain[k] == i) {
         if (k < 2) {

@@ -19,7 +19,8 @@ void capacity_traffic(const LayerDesc& d, double tokens, const SimContext& c, La
 // the weight buffer's width x banks; the first two layers' fills are the previous inference's
 // last (the same layers every inference: steady state). A concurrent group's layers run on
 // their cores from the group's start, each waiting for its own fill, as `total_cycles` times
-// them. Not modelled: a fill held back further because the ring's rows it overwrites are still
+// them; their fills go in the order the layers start (the RTL merges the cores' records so).
+// Not modelled: a fill held back further because the ring's rows it overwrites are still
 // in use (a ring of less than about three layers).
 void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const SimContext& c);
 
