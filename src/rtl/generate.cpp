@@ -313,7 +313,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
       }
       if (streamed) write_file_atomic((tmp / "program/weights.rows.hex").string(), img.rows_hex());
       const Network net(m, w, Mode::Int);
-      const sim::SimContext ctx(a);
+      sim::SimContext ctx(a);
+      ctx.weights_resident = !streamed;  // the simulator's own test, as `sim` runs it
       for (size_t i = 0; o.images && i < o.images->count(); ++i) {
         sim::SampleRecorder rec;
         net.run(o.images->image(i), &rec);
@@ -321,7 +322,18 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
         s.image.assign(o.images->image(i), o.images->image(i) + o.images->image_size());
         ProgramWriter pw(m, w, a, p, att, rt, tmp / "program", i, layers, stages, sum, o.ops_text,
                          s);
-        sim::simulate_sample(wl, s, ctx, &pw);
+        const sim::SampleResult res = sim::simulate_sample(wl, s, ctx, &pw);
+        // a streamed layer's wait for its weight fill (the simulator adds it after the
+        // observer): in its simulated cycles, and on its own
+        for (auto* list : {&layers, &stages})
+          for (auto& e : *list)
+            if (e["image"] == i)
+              for (size_t k = 0; k < wl.layers.size(); ++k)
+                if (wl.layers[k].name == e["layer"] && res.layers[k].weight_wait > 0) {
+                  e["simulated_cycles"] = e["simulated_cycles"].get<double>() +
+                                          res.layers[k].weight_wait;
+                  e["simulated_weight_wait"] = res.layers[k].weight_wait;
+                }
         // the off-chip memory image ss_top runs the inference from
         std::vector<std::vector<uint32_t>> prog;
         try {
