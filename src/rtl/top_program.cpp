@@ -707,7 +707,7 @@ std::string chip_verilog(const SeCoreParams& p, const AttParams& att, const Rout
   v += fmt::format(
       "  output wire [{}:0] issue_o,\n  output wire att_busy_o,\n  output wire rt_busy_o,\n"
       "  output wire [{}:0] wglb_rd_o,\n  output wire [{}:0] wglb_wr_o,\n"
-      "  output wire wbus_o\n);\n",
+      "  output wire wbus_o,\n  output wire wstall_o\n);\n",
       cores - 1, p.wg_banks - 1, p.wg_banks - 1);
   v += "  /* verilator lint_off UNUSEDPARAM */\n  `include \"ss_params.vh\"  // (other blocks' "
        "parameters too)\n"
