@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <tuple>
+#include <utility>
 
 namespace ss::sim {
 
@@ -84,7 +85,7 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
   // start): every layer's start and wait, the inference's end, and when the next inference's
   // first two fills end (relative to the next start).
   std::vector<double> start(w.layers.size(), 0.0), wait(w.layers.size(), 0.0);
-  auto pass = [&](double ready0, double ready1, double& next0, double& next1) {
+  auto pass = [&](double ready0, double ready1) {
     double now = 0, prev_end = 0;  // the barrier; the fill engine's last end
     std::vector<double> done(m, 0.0);
     std::map<int, double> core;  // a group's cores: when each is free (total_cycles' keys)
@@ -116,14 +117,12 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
     // the next inference's first two layers, released as this one's last two start
     const double f0 = std::max(start[chain[m >= 2 ? m - 2 : 0]], prev_end) + fill[0];
     const double f1 = m >= 2 ? std::max(start[chain[m - 1]], f0) + fill[1] : f0;
-    next0 = f0 - now, next1 = f1 - now;
+    return std::pair{f0 - now, f1 - now};
   };
   // steady state: the first two fills as the inference before leaves them (one pass from
   // "ready", then once more from what it left)
-  double r0 = 0, r1 = 0;
-  pass(0, 0, r0, r1);
-  double n0 = 0, n1 = 0;
-  pass(std::max(0.0, r0), std::max(0.0, r1), n0, n1);
+  const auto [r0, r1] = pass(0, 0);
+  pass(std::max(0.0, r0), std::max(0.0, r1));
   for (size_t i = 0; i < w.layers.size(); ++i)
     layers[i].weight_wait = wait[i], layers[i].cycles += wait[i];
 }

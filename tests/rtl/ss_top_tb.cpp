@@ -32,6 +32,7 @@
 #include "Vss_top_kv.h"
 #include "Vss_top_kvr.h"
 #include "Vss_top_ws.h"
+#include "Vss_top_ws128.h"
 #include "arch/arch_spec.h"
 #include "common/safetensors.h"
 #include "data/dataset.h"
@@ -254,12 +255,17 @@ class ChipT {
   // The off-chip weight memory a streamed model's fills read: row r is the image's words
   // r x banks .. r x banks + banks - 1, with the arch's [offchip] timing (without it, a row 2
   // cycles after its request).
-  void set_weight_memory(const rtl::WeightImage* img, const arch::OffchipSpec& off) {
-    wmem_ = img;
+  // word32(a, k): bits [32 k, 32 k + 32) of word a of the memory (from a WeightImage, or from
+  // the weights.rows.hex `spikestack rtl` wrote).
+  void set_weight_memory(int width, int banks, std::function<uint32_t(int64_t, int)> word32,
+                         const arch::OffchipSpec& off) {
+    wwidth_ = width, wbanks_ = banks, wmem_ = std::move(word32);
     wm_latency_ = off.modelled() ? std::max(1, off.latency_cycles) : kOcLatency;
-    wm_row_cycles_ = off.modelled() ? (img->width() * img->banks() + off.width_bits - 1) /
-                                          off.width_bits
-                                    : 1;
+    wm_row_cycles_ = off.modelled() ? (width * banks + off.width_bits - 1) / off.width_bits : 1;
+  }
+  void set_weight_memory(const rtl::WeightImage* img, const arch::OffchipSpec& off) {
+    set_weight_memory(img->width(), img->banks(),
+                      [img](int64_t a, int k) { return img->word32(int(a), k); }, off);
   }
   // Clocks the idle chip for `cycles` (the fills a program left running): the words they
   // write and the off-chip rows they read in them.
@@ -399,23 +405,23 @@ class ChipT {
       const int64_t row = wpipe_.front().second;
       wpipe_.pop_front();
       m_->wm_rd_valid_i = 1;
-      const int width = wmem_ ? wmem_->width() : 32, banks = wmem_ ? wmem_->banks() : 1;
-      for (int b = 0; b < banks; ++b)
-        for (int k = 0; k * 32 < width; ++k)
-          rtl::put(m_->wm_rd_data_i, b * width + k * 32, std::min(32, width - k * 32),
-                   wmem_ ? wmem_->word32(int(row) * banks + b, k) : 0u);
+      for (int b = 0; b < wbanks_; ++b)
+        for (int k = 0; k * 32 < wwidth_; ++k)
+          rtl::put(m_->wm_rd_data_i, b * wwidth_ + k * 32, std::min(32, wwidth_ - k * 32),
+                   wmem_ ? wmem_(row * wbanks_ + b, k) : 0u);
     }
     m_->clk_i = 0;
     m_->eval();
     if (m_->wm_rd_req_o) {
-      EXPECT_NE(wmem_, nullptr) << "a weight fill without an off-chip weight memory";
+      EXPECT_TRUE(wmem_) << "a weight fill without an off-chip weight memory";
       wpipe_.emplace_back(cyc + wm_latency_, int64_t(m_->wm_rd_addr_o));
       ++r.wm_rows;
     }
     r.wg_filled += std::popcount(uint64_t(m_->wglb_wr_o));
   }
   std::unique_ptr<M> m_;
-  const rtl::WeightImage* wmem_ = nullptr;
+  std::function<uint32_t(int64_t, int)> wmem_;  // the off-chip weight memory's words
+  int wwidth_ = 32, wbanks_ = 1;
   std::deque<std::pair<int64_t, int64_t>> wpipe_;  // (cycle the row is due, row)
   int64_t wcyc_ = 0;                               // cycles served (across runs)
   int64_t wlast_ = -1'000'000;                     // the cycle the last row was answered
@@ -427,6 +433,7 @@ using ChipKv = ChipT<Vss_top_kv, 1, kAttNiKv>;
 using ChipKvRect = ChipT<Vss_top_kvr, 1, kAttNiKv>;
 using ChipWs = ChipT<Vss_top_ws, 1>;
 using Chip2Ws = ChipT<Vss_top2_ws, 2>;
+using ChipWs128 = ChipT<Vss_top_ws128, 1>;
 
 struct Totals {
   double rtl = 0, sim = 0, worst = 0, worst_signed = 0;
@@ -852,10 +859,12 @@ TEST(SsTop, RecordLayoutFitsTheVerilog) {
 // the verilated ss_top to the engine's class (semm-fmnist: the model whose parameters, the
 // depthwise gate and 24-channel attention heads, the verilated chip has).
 template <class ChipType, class M>
-void generated_chip_runs(const std::vector<std::string>& sets, const std::string& dir) {
+void generated_chip_runs(const std::vector<std::string>& sets, const std::string& dir,
+                         bool streamed = false) {
   namespace fs = std::filesystem;
   const arch::Arch a = arch::load_arch(src("configs/arch/small.toml"), sets);
   const ModelSpec m = ModelSpec::load(src("models/semm-fmnist.toml"));
+  EXPECT_EQ(!sim::weights_fit(sim::build_workload(m), a), streamed);
   Dataset ds = load_dataset("fashion-mnist", "test");
   ds.truncate(1);
   const fs::path out = fs::path(SS_BINARY_DIR) / dir;
@@ -891,18 +900,43 @@ void generated_chip_runs(const std::vector<std::string>& sets, const std::string
   }
   const int n_words = int(banks[0].size()) * p.wg_banks;
   ASSERT_GT(n_words, 0);
-  auto word32 = [&](int a, int k) -> uint32_t {  // bits [32 k, 32 k + 32) of word a
-    const auto& rows = banks[size_t(a % p.wg_banks)];
-    if (size_t(a / p.wg_banks) >= rows.size()) return 0;
-    const std::string& hex = rows[size_t(a / p.wg_banks)];  // most significant digit first
+  // bits [32 k, 32 k + 32) of a word written as hex, most significant digit first
+  auto bits32 = [](const std::string& hex, int k) {
     uint32_t v = 0;
     for (int d = 0; d < 8 && (k * 8 + d) < int(hex.size()); ++d)
       v |= uint32_t(std::stoul(hex.substr(hex.size() - 1 - size_t(k * 8 + d), 1), nullptr, 16))
            << (4 * d);
     return v;
   };
+  auto word32 = [&](int a, int k) -> uint32_t {  // bits [32 k, 32 k + 32) of word a
+    const auto& rows = banks[size_t(a % p.wg_banks)];
+    if (size_t(a / p.wg_banks) >= rows.size()) return 0;
+    return bits32(rows[size_t(a / p.wg_banks)], k);
+  };
   ChipType chip;
   chip.load_weights(n_words, p.wg_width, word32);
+  // a streamed model: the off-chip weight memory from weights.rows.hex (a row a line, word 0
+  // last), and the bank files hold the first two layers only
+  const fs::path rows_file = out / "program" / "weights.rows.hex";
+  EXPECT_EQ(fs::exists(rows_file), streamed);
+  std::vector<std::string> rows;
+  std::ifstream rf(rows_file);
+  for (std::string line; std::getline(rf, line);) rows.push_back(line);
+  if (streamed) {
+    const int digits = p.wg_width / 4;  // a word's hex digits
+    chip.set_weight_memory(
+        p.wg_width, p.wg_banks,
+        [&](int64_t a, int k) -> uint32_t {
+          if (size_t(a / p.wg_banks) >= rows.size()) return 0;
+          const std::string& row = rows[size_t(a / p.wg_banks)];
+          return bits32(row.substr(size_t(p.wg_banks - 1 - a % p.wg_banks) * size_t(digits),
+                                   size_t(digits)),
+                        k);
+        },
+        a.offchip);
+    EXPECT_EQ(rows.size() * size_t(p.wg_banks), size_t(rtl::WeightImage(m, w, sim::build_workload(m), a, p).words()));
+    EXPECT_LT(n_words, int(rows.size()) * p.wg_banks) << "the bank files hold the first two layers";
+  }
   EXPECT_EQ(chip.run(program).label, pred.label);
   fs::remove_all(out);
 }
@@ -1058,6 +1092,23 @@ TEST(SsTopStream, SpikformerInferences) {
 TEST(SsTopStream, MoeSlowMemory) {
   const Totals t = run_model<ChipWs>("models/moe-fmnist.toml", kSlowImages, kSlowMemory);
   EXPECT_GE(t.waits, kSlowImages) << "the slow memory should hold layers up";
+}
+// semm-fmnist (167.4 KiB of tiles; its 81 KiB `sps.rpe` needs more than the 64 KiB ring) with
+// a 128 KiB buffer (Vss_top_ws128, WG_WORDS = 32 768): its inferences, and the streamed output
+// of `spikestack rtl` (the bank files with the first two layers, weights.rows.hex as the
+// off-chip memory) running image 0 on the chip to the engine's class
+namespace {
+const std::vector<std::string> kStream128 = {"buffers.weight.size=128KiB"};
+}
+TEST(SsTopStream, SemmInferences) {
+  EXPECT_EQ(rtl::se_core_params(arch::load_arch(src("configs/arch/small.toml"), kStream128),
+                                ModelSpec::load(src("models/semm-fmnist.toml")))
+                .wg_words,
+            32768);  // Vss_top_ws128's WG_WORDS
+  run_model<ChipWs128>("models/semm-fmnist.toml", images(), kStream128);
+}
+TEST(SsTopStream, GeneratedChipRuns) {
+  generated_chip_runs<ChipWs128, Vss_top_ws128>(kStream128, "ss_top_ws_generated", true);
 }
 // two SE cores: the routed experts' group runs as a barrier region, its layers' fills released
 // by the cores' own barriers
