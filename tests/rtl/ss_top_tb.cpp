@@ -873,12 +873,15 @@ void generated_chip_runs(const std::vector<std::string>& sets, const std::string
   o.hw_dir = src("hw"), o.out_dir = out.string(), o.images = &ds;
   rtl::generate(a, m, o);
   ASSERT_TRUE(fs::exists(out / "ss_chip.v"));
-  const std::string log = (out / "lint.log").string();
-  const std::string cmd = "verilator --lint-only -Wall --language 1364-2005 -y " +
-                          (out / "hw").string() + " -I" + out.string() + " --top-module ss_chip " +
-                          (out / "ss_chip.v").string() + " > " + log + " 2>&1";
-  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
-  EXPECT_EQ(fs::file_size(log), 0u) << "verilator printed warnings: " << log;
+  if (!streamed) {  // (the streamed chip differs in parameter values only: not linted again)
+    const std::string log = (out / "lint.log").string();
+    const std::string cmd = "verilator --lint-only -Wall --language 1364-2005 -y " +
+                            (out / "hw").string() + " -I" + out.string() +
+                            " --top-module ss_chip " + (out / "ss_chip.v").string() + " > " + log +
+                            " 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    EXPECT_EQ(fs::file_size(log), 0u) << "verilator printed warnings: " << log;
+  }
   std::ifstream in(out / "program" / "image0.rec");
   std::vector<std::vector<uint32_t>> program;
   for (std::string line; std::getline(in, line);) {
