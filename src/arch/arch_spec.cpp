@@ -27,8 +27,9 @@ std::map<std::string, std::set<std::string>>& name_registry() {
 // The file's schema: table -> allowed keys (docs/arch.md documents each).
 const std::map<std::string, std::vector<const char*>>& schema() {
   static const std::map<std::string, std::vector<const char*>> s{
-      {"", {"arch", "se_cores", "attention_cores", "spike_gen", "router", "buffers", "noc", "offchip",
-           "mapping"}},
+      {"",
+       {"arch", "se_cores", "attention_cores", "spike_gen", "router", "buffers", "noc", "offchip",
+        "mapping"}},
       {"arch", {"name", "clock", "weight_bits", "acc_bits", "membrane_bits", "score_bits"}},
       {"se_cores", {"impl", "tier", "count", "rows", "cols", "time_lanes"}},
       {"attention_cores", {"impl", "tier", "count", "rows", "cols", "time_lanes", "order"}},

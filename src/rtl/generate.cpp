@@ -82,8 +82,9 @@ std::string params_header(const arch::Arch& a, const ModelSpec& m, const SeCoreP
                    "TOP_WG_WORDS", p.wg_words)
     << fmt::format("localparam integer {:<16} = {};  // words a weight-buffer request moves\n",
                    "TOP_WG_BEAT", p.wg_beat)
-    << fmt::format("localparam integer {:<16} = {};  // off-chip rows the weight fill requests ahead\n",
-                   "TOP_WF_DEPTH", p.wf_depth);
+    << fmt::format(
+           "localparam integer {:<16} = {};  // off-chip rows the weight fill requests ahead\n",
+           "TOP_WF_DEPTH", p.wf_depth);
   for (const auto& [role, b] : a.buffers) {
     std::string R = role;
     std::transform(R.begin(), R.end(), R.begin(), ::toupper);
@@ -330,8 +331,8 @@ GenerateSummary generate(const arch::Arch& a, const ModelSpec& m, const Generate
             if (e["image"] == i)
               for (size_t k = 0; k < wl.layers.size(); ++k)
                 if (wl.layers[k].name == e["layer"] && res.layers[k].weight_wait > 0) {
-                  e["simulated_cycles"] = e["simulated_cycles"].get<double>() +
-                                          res.layers[k].weight_wait;
+                  e["simulated_cycles"] =
+                      e["simulated_cycles"].get<double>() + res.layers[k].weight_wait;
                   e["simulated_weight_wait"] = res.layers[k].weight_wait;
                 }
         // the off-chip memory image ss_top runs the inference from

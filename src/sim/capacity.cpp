@@ -77,7 +77,8 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
     if (w.layers[i].unit == Unit::se_cores && w.layers[i].kind != Kind::router &&
         layers[i].weight_fill_bits > 0) {
       chain.push_back(i);
-      fill.push_back(off.latency_cycles + std::ceil(layers[i].writes[kWeight] / wb.banks) * per_row);
+      fill.push_back(off.latency_cycles +
+                     std::ceil(layers[i].writes[kWeight] / wb.banks) * per_row);
     }
   const size_t m = chain.size();
   if (m == 0) return;

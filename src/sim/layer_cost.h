@@ -30,7 +30,7 @@ struct LayerCost {
   // buffers, indexed by Buf
   std::array<double, 3> read_bits{}, write_bits{}, reads{}, writes{}, buf_stalled{};
   double weight_fill_bits = 0;  // weights (re)written into the weight buffer per inference
-  double weight_wait = 0;  // cycles the layer waits for its fill from off-chip (in `cycles`)
+  double weight_wait = 0;       // cycles the layer waits for its fill from off-chip (in `cycles`)
   double spike_spill_bits = 0;  // spike-buffer overflow written out and read back
   // interconnect
   double noc_bits = 0, noc_transfers = 0, noc_busy = 0;

@@ -131,7 +131,8 @@ Activity make_activity(const arch::Arch& a, const Workload& w, const std::vector
       m["read_bits"] = all.read_bits[b], m["write_bits"] = all.write_bits[b];
       m["reads"] = all.reads[b], m["writes"] = all.writes[b];
       m["cycles_stalled"] = all.buf_stalled[b];
-      if (b == kWeight) m["fill_bits"] = all.weight_fill_bits, m["fill_wait_cycles"] = all.weight_wait;
+      if (b == kWeight)
+        m["fill_bits"] = all.weight_fill_bits, m["fill_wait_cycles"] = all.weight_wait;
       if (b == kSpike) m["spill_bits"] = all.spike_spill_bits;
       // addresses are striped across banks, so every bank sees an equal share
       for (int k = 0; k < s.banks; ++k) {

@@ -264,8 +264,9 @@ class ChipT {
     wm_row_cycles_ = off.modelled() ? (width * banks + off.width_bits - 1) / off.width_bits : 1;
   }
   void set_weight_memory(const rtl::WeightImage* img, const arch::OffchipSpec& off) {
-    set_weight_memory(img->width(), img->banks(),
-                      [img](int64_t a, int k) { return img->word32(int(a), k); }, off);
+    set_weight_memory(
+        img->width(), img->banks(), [img](int64_t a, int k) { return img->word32(int(a), k); },
+        off);
   }
   // Clocks the idle chip for `cycles` (the fills a program left running): the words they
   // write and the off-chip rows they read in them.
@@ -443,8 +444,8 @@ struct Totals {
   int64_t wg_words = 0, wg_beats = 0;  // weight-buffer words read, beats over the bus
   int64_t wg_filled = 0;               // weight-buffer words written by fills
   double wg_fill_sim = 0, wg_fill_padded = 0;  // the simulator's writes; the image's rows
-  double wait_sim = 0, wait_rtl = 0;  // cycles layers waited for their weight fills
-  int waits = 0;                      // layers that waited (on either side)
+  double wait_sim = 0, wait_rtl = 0;           // cycles layers waited for their weight fills
+  int waits = 0;                               // layers that waited (on either side)
   double rtl_s = 0;
   double grp_rtl = 0, grp_sim = 0, grp_worst = 0;  // barrier regions on several cores
   int grp_layers = 0;
@@ -932,12 +933,13 @@ void generated_chip_runs(const std::vector<std::string>& sets, const std::string
         [&](int64_t a, int k) -> uint32_t {
           if (size_t(a / p.wg_banks) >= rows.size()) return 0;
           const std::string& row = rows[size_t(a / p.wg_banks)];
-          return bits32(row.substr(size_t(p.wg_banks - 1 - a % p.wg_banks) * size_t(digits),
-                                   size_t(digits)),
-                        k);
+          return bits32(
+              row.substr(size_t(p.wg_banks - 1 - a % p.wg_banks) * size_t(digits), size_t(digits)),
+              k);
         },
         a.offchip);
-    EXPECT_EQ(rows.size() * size_t(p.wg_banks), size_t(rtl::WeightImage(m, w, sim::build_workload(m), a, p).words()));
+    EXPECT_EQ(rows.size() * size_t(p.wg_banks),
+              size_t(rtl::WeightImage(m, w, sim::build_workload(m), a, p).words()));
     EXPECT_LT(n_words, int(rows.size()) * p.wg_banks) << "the bank files hold the first two layers";
   }
   EXPECT_EQ(chip.run(program).label, pred.label);
@@ -1061,8 +1063,8 @@ TEST(SsTopKv, PrunedModelsInferences) {
 // same bounds, and the fills write every layer's rows once per image. With small.toml's own
 // off-chip memory (a row a cycle, latency 2) no layer waits for its fill; with a slow one
 // (kSlowMemory: 2 bits a cycle, latency 64: a row in 32 cycles) routed experts' layers wait, as
-// long as the simulator's add_fill_waits predicts (kWaitRel), within the same bounds. Vss_top_ws is verilated with WF_DEPTH = 16
-// (SS_WF_DEPTH_WS), what the slow memory needs.
+// long as the simulator's add_fill_waits predicts (kWaitRel), within the same bounds. Vss_top_ws is
+// verilated with WF_DEPTH = 16 (SS_WF_DEPTH_WS), at least what either memory needs.
 namespace {
 const std::vector<std::string> kStream = {"buffers.weight.size=64KiB"};
 const std::vector<std::string> kSlowMemory = {"buffers.weight.size=64KiB", "offchip.width=2bits",

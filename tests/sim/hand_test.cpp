@@ -297,7 +297,6 @@ TEST(Hand, AttentionQkFirst) {
   EXPECT_DOUBLE_EQ(r.ops_skipped, 2.0 * 2 * 3 * 3 * 2 - 6);
 }
 
-
 // Weight fills from off-chip (add_fill_waits), worked by hand. small.toml's weight buffer rows
 // are 2 banks x 32 b = 64 b; with a 16-bit memory a row takes 4 cycles, and latency 10.
 struct FillCase {
