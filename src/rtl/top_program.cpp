@@ -165,7 +165,7 @@ std::string attention_unfit(const sim::LayerDesc& d, int rows, const arch::Arch&
     // V channels are the unit's map rows, its K channels the map columns
     // (sim::attention_kv_tiles); an accumulator entry per V-channel tile and query row, counting
     // over the K-channel tiles
-    const int R = att.rows, C = att.cols;
+    const int C = att.cols;
     if (d.tokens > att.ni || rows > att.ni || att.tokens > att.ni)
       return "attention_cores.order: kv_first: " +
              std::to_string(std::max({d.tokens, rows, att.tokens})) +

@@ -2,6 +2,9 @@
 // error naming file and key.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "arch/arch_spec.h"
 #include "common/error.h"
 
@@ -30,6 +33,8 @@ TEST(ArchSpec, PaperMatchesThePaper) {
   EXPECT_DOUBLE_EQ(a.buffer("weight").size_bits, 8.0 * 1024 * 1024);
   EXPECT_EQ(a.buffer("weight").width_bits, 256);
   EXPECT_EQ(a.noc.width_bits, 1024);
+  EXPECT_EQ(a.offchip.width_bits, 128);  // [arch]: an LPDDR4X x16 channel, rounded down
+  EXPECT_EQ(a.offchip.latency_cycles, 50);
 }
 
 TEST(ArchSpec, OverridesAndAlias) {
@@ -43,6 +48,16 @@ TEST(ArchSpec, OverridesAndAlias) {
   EXPECT_DOUBLE_EQ(a.buffer("spike").size_bits, 4 * 8192.0);
   EXPECT_TRUE(a.head_pruning);
   EXPECT_DOUBLE_EQ(a.clock_hz, 200e6);
+  // the off-chip memory: set, or absent from the file (not modelled: fills take no time)
+  a = ss::arch::load_arch(path("configs/arch/small.toml"),
+                          {"offchip.width=\"16 bits\"", "offchip.latency_cycles=10"});
+  EXPECT_EQ(a.offchip.width_bits, 16);
+  EXPECT_EQ(a.offchip.latency_cycles, 10);
+  std::ifstream f(path("configs/arch/small.toml"));
+  std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  ASSERT_NE(text.find("[offchip]"), std::string::npos);
+  a = ss::arch::parse_arch(text.substr(0, text.find("[offchip]")), "no-offchip.toml");
+  EXPECT_FALSE(a.offchip.modelled());
 }
 
 TEST(ArchSpec, Errors) {
@@ -78,6 +93,13 @@ TEST(ArchSpec, Errors) {
   EXPECT_NE(e.find("arch.acc_bits"), std::string::npos) << e;
   e = error_of({"mapping.head_keep=0"});
   EXPECT_NE(e.find("mapping.head_keep"), std::string::npos) << e;
+  // the off-chip memory: a width in bits, a latency of at least 0
+  e = error_of({"offchip.width=\"0 bits\""});
+  EXPECT_NE(e.find("small.toml: offchip.width"), std::string::npos) << e;
+  e = error_of({"offchip.latency_cycles=-1"});
+  EXPECT_NE(e.find("offchip.latency_cycles"), std::string::npos) << e;
+  e = error_of({"offchip.speed=3"});
+  EXPECT_NE(e.find("offchip.speed"), std::string::npos) << e;
   e = error_of({"attention_cores.order=\"sideways\""});
   EXPECT_NE(e.find("attention_cores.order"), std::string::npos) << e;
   // unknown impl lists the registered ones
