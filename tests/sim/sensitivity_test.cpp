@@ -9,8 +9,9 @@ namespace {
 using namespace ss;
 
 // A layer's own cycles, without its wait for a weight fill from off-chip: the wait can grow as
-// the layers before get shorter (the paper-scale model streams, memory-bound at paper.toml's
-// [offchip]), so only the layer's own time and the inference's must not.
+// the layers before get shorter (the paper-scale model streams its weights; with an [offchip]
+// memory, e.g. --set offchip.width="128 bits", it is memory-bound), so only the layer's own time
+// and the inference's must not.
 std::vector<double> layer_cycles(const sim::SimResult& r) {
   std::vector<double> c;
   for (const auto& l : r.layers) c.push_back(l.cycles - l.weight_wait);
