@@ -30,6 +30,27 @@ assert s["samples"] == 3 and "dump" in s["source"]
 assert abs(c["cycles"] - j["cycles"]) < 1e-9
 assert a["components"]["children"][0]["counters"]["count"] == 8
 P
+# streamed weights from the off-chip memory (docs/arch.md, [offchip]): with one core the layers
+# run in sequence, so the waits add to the inference's cycles one for one; a memory 32 times
+# slower than small.toml's makes layers wait, the same compute underneath
+S=(sim -m "$M" -a "$SRC/configs/arch/small.toml" -n 2 --no-silicon --set buffers.weight.size=64KiB)
+expect_ok "$SS" "${S[@]}" --out "$d/fast.json"
+expect_ok "$SS" "${S[@]}" --set offchip.width=2bits --set offchip.latency_cycles=64 --out "$d/slow.json"
+/usr/bin/python3 - "$d" <<'P' && passes=$((passes+1)) || { echo "FAIL: off-chip waits"; fails=$((fails+1)); }
+import json, sys
+d = sys.argv[1]
+f, s = (json.load(open(f"{d}/{n}.json")) for n in ["fast", "slow"])
+def waits(x):
+    return sum(l["counters"].get("weight_wait_cycles", 0) for l in x["layers"])
+def weight_buffer(x):
+    bufs = {b["name"]: b for b in x["components"]["children"][4]["children"]}
+    return bufs["weight"]["counters"]
+assert waits(s) > 0.01 * s["cycles"], (waits(s), s["cycles"])
+for x in (f, s):
+    assert abs(weight_buffer(x)["fill_wait_cycles"] - waits(x)) < 1e-6
+    assert weight_buffer(x)["fill_bits"] > 0  # the model streams at 64 KiB
+assert abs((s["cycles"] - waits(s)) - (f["cycles"] - waits(f))) < 1e-6, (s["cycles"], f["cycles"])
+P
 # architecture problems: bad unit, unknown key, impossible value, unknown impl, bad --set
 expect_fail "buffers.weight.size" "expected a size" -- "$SS" sim -m "$M" -n 1 --set 'buffers.weight.size="64 MHz"'
 expect_fail "se_cores.colz" "unknown key" -- "$SS" sim -m "$M" -n 1 --set se_cores.colz=3
