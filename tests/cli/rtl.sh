@@ -31,6 +31,8 @@ assert s["se_core"]["ROWS"] == 4 and s["se_core"]["LANES"] == 2 and s["se_core"]
 vh = open(f"{d}/small/ss_params.vh").read()
 assert re.search(r"SE_ROWS\s+= 4;", vh) and re.search(r"SE_MEM_W\s+= 24;", vh)
 assert re.search(r"TOP_CLASSES\s+= 10;", vh) and re.search(r"TOP_REC_W\s+= %d;" % (len(recs[0]) * 4), vh)
+# the weight fill's rows in flight for small.toml's off-chip memory: ceil((2 + 2) / 1) + 2 -> 8
+assert re.search(r"TOP_WF_DEPTH\s+= 8;", vh) and ".WF_DEPTH(TOP_WF_DEPTH)" in chip
 layers = {p["layer"] for p in s["programs"]}
 assert "blocks.0.attn.q" in layers and "sps.conv0" in layers and "blocks.0.ffn.experts.0.fc1" in layers or \
        "blocks.0.ffn.experts.1.fc1" in layers, layers
@@ -104,6 +106,9 @@ expect_fail "small.toml" "noc.width" "whole words" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set "noc.width=16 bits" -m "$M" --out "$d/bad"
 expect_fail "small.toml" "buffers.weight.size" "power of two" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set buffers.weight.size=3KiB -m "$M" --out "$d/bad"
+# an off-chip memory whose latency the weight fill cannot cover (rows in flight, rtl::wf_depth_for)
+expect_fail "small.toml" "offchip.latency_cycles" "in flight" -- \
+  "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set offchip.latency_cycles=5000 -m "$M" --out "$d/bad" -n 0
 expect_fail "spike_gen.acc_entries" -- \
   "$SS" rtl --arch "$SRC/configs/arch/small.toml" --set spike_gen.acc_entries=2 -m "$M" --out "$d/bad"
 mkdir -p "$d/mine"; echo keep > "$d/mine/notes.txt"
