@@ -1,11 +1,12 @@
 // The architecture loader: shipped files load, overrides apply, every bad input is one clear
 // error naming file and key.
+#include "arch/arch_spec.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <iterator>
 
-#include "arch/arch_spec.h"
 #include "common/error.h"
 
 namespace {
