@@ -2,6 +2,7 @@
 // validated and typed. One description feeds the cycle simulator, the analytical model and
 // the physical model, so they cannot drift apart. Knows nothing of spiking models or silicon.
 #pragma once
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -64,6 +65,10 @@ struct OffchipSpec {
   int width_bits = 0;      // bits per cycle it delivers (0: unbounded, not modelled)
   int latency_cycles = 0;  // from a request to its first bits
   bool modelled() const { return width_bits > 0; }
+  // cycles it takes to deliver `bits` (bits > 0; 1 when not modelled: unbounded)
+  int64_t cycles_for(int64_t bits) const {
+    return modelled() ? (bits + width_bits - 1) / width_bits : 1;
+  }
 };
 
 struct Arch {

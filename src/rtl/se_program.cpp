@@ -81,9 +81,10 @@ SeCoreParams se_core_params(const arch::Arch& a, const ModelSpec& m) {
 int wf_depth_for(const arch::Arch& a) {
   if (!a.offchip.modelled()) return 4;
   const arch::BufferSpec& wb = a.buffer("weight");
-  const int64_t per_row =
-      (int64_t(wb.width_bits) * wb.banks + a.offchip.width_bits - 1) / a.offchip.width_bits;
+  const int64_t per_row = a.offchip.cycles_for(int64_t(wb.width_bits) * wb.banks);
   const int64_t slots = (a.offchip.latency_cycles + 2 + per_row - 1) / per_row + 2;
+  // the slots are rows of flip-flops (wfill.v land_q); past 1 024 rows that would be a memory
+  // of its own, which the RTL does not build
   if (slots > 1024)
     unbuildable(a, "offchip.latency_cycles",
                 "the weight fill would keep " + std::to_string(slots) +

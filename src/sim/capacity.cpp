@@ -41,7 +41,7 @@ void add_fill_waits(const Workload& w, std::vector<LayerCost>& layers, const Sim
   const arch::OffchipSpec& off = c.arch.offchip;
   if (c.weights_resident || !off.modelled()) return;
   const arch::BufferSpec& wb = c.arch.buffer("weight");
-  const double per_row = std::ceil(double(wb.width_bits) * wb.banks / off.width_bits);
+  const double per_row = double(off.cycles_for(int64_t(wb.width_bits) * wb.banks));
   auto cores = [&](const LayerDesc& d) {
     return d.unit == Unit::attention_cores ? c.arch.attention.count : c.arch.se.count;
   };

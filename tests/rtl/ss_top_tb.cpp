@@ -261,7 +261,7 @@ class ChipT {
                          const arch::OffchipSpec& off) {
     wwidth_ = width, wbanks_ = banks, wmem_ = std::move(word32);
     wm_latency_ = off.modelled() ? std::max(1, off.latency_cycles) : kOcLatency;
-    wm_row_cycles_ = off.modelled() ? (width * banks + off.width_bits - 1) / off.width_bits : 1;
+    wm_row_cycles_ = off.cycles_for(int64_t(width) * banks);
   }
   void set_weight_memory(const rtl::WeightImage* img, const arch::OffchipSpec& off) {
     set_weight_memory(
@@ -756,10 +756,7 @@ Totals run_model(const std::string& model, size_t images,
   }
   // the last program's fills (the next image's first two layers, 1 170 rows of moe-fmnist and
   // spikformer-fmnist, at most a row per the memory's row time after its latency) run on
-  const int64_t row_cycles =
-      a.offchip.modelled()
-          ? (int64_t(p.wg_banks) * p.wg_width + a.offchip.width_bits - 1) / a.offchip.width_bits
-          : 1;
+  const int64_t row_cycles = a.offchip.cycles_for(int64_t(p.wg_banks) * p.wg_width);
   const ChipRun tail = chip.settle(
       int(20000 + (img.layer_rows(img.layers().at(0)) + img.layer_rows(l1)) * row_cycles +
           a.offchip.latency_cycles));
@@ -923,10 +920,10 @@ void generated_chip_runs(const std::vector<std::string>& sets, const std::string
   // last), and the bank files hold the first two layers only
   const fs::path rows_file = out / "program" / "weights.rows.hex";
   EXPECT_EQ(fs::exists(rows_file), streamed);
-  std::vector<std::string> rows;
-  std::ifstream rf(rows_file);
-  for (std::string line; std::getline(rf, line);) rows.push_back(line);
+  std::vector<std::string> rows;  // (outlives the chip's memory that reads it)
   if (streamed) {
+    std::ifstream rf(rows_file);
+    for (std::string line; std::getline(rf, line);) rows.push_back(line);
     const int digits = p.wg_width / 4;  // a word's hex digits
     chip.set_weight_memory(
         p.wg_width, p.wg_banks,
